@@ -1,0 +1,123 @@
+"""`policybot ask`: one question, or a batch of JSON lines, answered from a school's policy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from bot.answers import Answer, PolicyBook, UnknownSchoolError
+from bot.cli.common import EXIT_ERROR, book, default_school, fail
+from bot.knowledge.loader import KnowledgeError
+from bot.questions import QuestionError
+from bot.render.text import render_answer
+
+MAX_TOP = 20
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "ask",
+        help="answer a question from the school's policy",
+        description="Answer a staff question with the clause of the school's policy that covers it.",
+    )
+    parser.add_argument("question", nargs="*", metavar="QUESTION", help="the question, e.g. can I friend a parent?")
+    parser.add_argument("--school", help="school id (default: $POLICYBOT_SCHOOL)")
+    parser.add_argument("--top", type=int, default=3, help=f"how many clauses to return, 1-{MAX_TOP} (default 3)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument(
+        "--batch", metavar="FILE",
+        help='answer every line of a JSON-lines file ({"school", "question"}); "-" reads standard input',
+    )
+    parser.set_defaults(run=run)
+
+
+def answer_json(answer: Answer, school_id: str) -> dict[str, Any]:
+    return {
+        "school": school_id,
+        "question": answer.question,
+        "answered": answer.answered,
+        "matches": [
+            {
+                "clause_id": m.clause.id,
+                "section": m.clause.section,
+                "text": m.clause.text,
+                "answer": m.clause.answer,
+                "stance": m.clause.stance.value,
+                "score": m.score,
+            }
+            for m in answer.ranking.matches
+        ],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 1 <= args.top <= MAX_TOP:
+        return fail(f"--top must be between 1 and {MAX_TOP}")
+    policies = book()
+    if args.batch:
+        if args.question:
+            return fail("give either a question or --batch FILE, not both")
+        return _run_batch(policies, args)
+    school_id = default_school(args.school)
+    if school_id is None:
+        return fail(f"which school? pass --school ID or set POLICYBOT_SCHOOL; school ids: {', '.join(policies.school_ids())}")
+    try:
+        answer = policies.ask(school_id, " ".join(args.question), top=args.top)
+    except (QuestionError, UnknownSchoolError, KnowledgeError) as exc:
+        return fail(str(exc))
+    if args.json:
+        print(json.dumps(answer_json(answer, school_id), ensure_ascii=False))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def _run_batch(policies: PolicyBook, args: argparse.Namespace) -> int:
+    fallback_school = default_school(args.school)
+    if args.batch == "-":
+        return _answer_lines(policies, sys.stdin, sys.stdout, fallback_school, args.top)
+    try:
+        with open(args.batch, encoding="utf-8") as lines:
+            return _answer_lines(policies, lines, sys.stdout, fallback_school, args.top)
+    except OSError as exc:
+        return fail(f"cannot read {args.batch}: {exc.strerror}")
+    except UnicodeDecodeError:
+        return fail(f"{args.batch} is not UTF-8 text")
+
+
+def _answer_lines(
+    policies: PolicyBook, lines: Iterable[str], out: TextIO, fallback_school: str | None, top: int
+) -> int:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        out.write(json.dumps(_answer_line(policies, line, number, fallback_school, top), ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def _answer_line(policies: PolicyBook, line: str, number: int, fallback_school: str | None, top: int) -> dict:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"line": number, "error": f"line {number} is not valid JSON ({exc.msg})"}
+    if not isinstance(item, dict):
+        return {"line": number, "error": f"line {number} must be a JSON object with \"question\""}
+    question = item.get("question")
+    school_id = item.get("school") or fallback_school
+    extras = {k: v for k, v in item.items() if k not in ("school", "question")}
+    if not isinstance(question, str):
+        return {**extras, "error": f"line {number} has no \"question\" text"}
+    if not isinstance(school_id, str):
+        return {**extras, "question": question, "error": f"line {number} names no school (add \"school\" or use --school)"}
+    try:
+        answer = policies.ask(school_id, question, top=top)
+    except (QuestionError, UnknownSchoolError, KnowledgeError) as exc:
+        return {**extras, "school": school_id, "question": question, "error": str(exc)}
+    return {**extras, **answer_json(answer, school_id)}
+
+
+__all__ = ["EXIT_ERROR", "answer_json", "register", "run"]

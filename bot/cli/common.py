@@ -1,0 +1,29 @@
+"""Shared bits of the command line: errors in one line, the knowledge directory, the default school."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from bot.answers import PolicyBook
+from bot.knowledge.loader import default_knowledge_dir
+
+EXIT_ERROR = 2
+
+
+def fail(message: str) -> int:
+    print(f"policybot: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def book() -> PolicyBook:
+    return PolicyBook(default_knowledge_dir())
+
+
+def knowledge_dir(value: str | None) -> Path:
+    return Path(value) if value else default_knowledge_dir()
+
+
+def default_school(explicit: str | None) -> str | None:
+    return explicit or os.environ.get("POLICYBOT_SCHOOL") or None

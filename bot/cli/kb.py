@@ -1,0 +1,34 @@
+"""`policybot kb check`: validate the clause knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import knowledge_dir
+from bot.knowledge.check import check_knowledge
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("kb", help="knowledge base tools", description="Knowledge base tools.")
+    sub = parser.add_subparsers(dest="kb_command", required=True, metavar="KB_COMMAND")
+    check = sub.add_parser(
+        "check",
+        help="list every problem in the knowledge base",
+        description="Validate every school file: schema, duplicate ids, text verbatim in the source policy, "
+        "clauses left out, policies past their review date. Exits 1 when there are errors.",
+    )
+    check.add_argument("--dir", help="knowledge directory (default: the bundled one, or $POLICYBOT_KNOWLEDGE_DIR)")
+    check.add_argument("--quiet", action="store_true", help="print errors only")
+    check.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    directory = knowledge_dir(args.dir)
+    problems = check_knowledge(directory)
+    errors = [p for p in problems if p.level == "error"]
+    for problem in problems:
+        if problem.level == "error" or not args.quiet:
+            print(problem)
+    files = len([p for p in directory.glob("*.yaml") if p.name != "vocabulary.yaml"])
+    print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s) in {files} school file(s)")
+    return 1 if errors else 0

@@ -1,0 +1,46 @@
+"""`policybot`: the command line. Each command is a thin layer over a core function.
+
+Slack libraries are imported only by `serve`, so asking a question starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.cli import ask, evaluate, kb
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line, not a usage dump
+        self.exit(EXIT_USAGE, f"policybot: {message} (see 'policybot {self.prog.split()[-1]} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="policybot",
+        description="Answers staff questions from their school's social-media policy.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    ask.register(commands)
+    evaluate.register(commands)
+    kb.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `policybot ... | head` is normal use
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""`policybot kb check`: every problem in the knowledge base, each with file, line and clause id."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.knowledge.loader import KnowledgeError, load_vocabulary, read_raw, school_files
+from bot.knowledge.models import Clause, School
+from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
+
+# A source line this long that no clause quotes is probably a clause left out.
+_MIN_WORDS_FOR_COVERAGE = 8
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # "error" or "warning"
+    file: Path
+    line: int
+    clause_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        who = f" [{self.clause_id}]" if self.clause_id else ""
+        return f"{self.level}: {where}{who}: {self.message}"
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "value"
+        parts.append(f"{field}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Problem]:
+    try:
+        raw = read_raw(path)
+    except KnowledgeError as exc:
+        return [Problem("error", path, 1, None, str(exc))]
+    problems: list[Problem] = []
+    if raw.school is None:
+        return [Problem("error", path, 1, None, "missing 'school' mapping")]
+    try:
+        school = School.model_validate(raw.school.data)
+    except ValidationError as exc:
+        return [Problem("error", path, raw.school.line, None, f"school: {_describe(exc)}")]
+    if not raw.clauses:
+        problems.append(Problem("error", path, 1, None, "no clauses"))
+
+    source_path = path.parent / "sources" / school.source
+    folded = ""
+    if source_path.exists():
+        source = source_path.read_text(encoding="utf-8")
+        folded = folded_source(source, school.page_headers)
+    else:
+        problems.append(Problem("error", path, raw.school.line, None, f"source policy {source_path} not found"))
+
+    if school.is_past_review(today):
+        problems.append(
+            Problem("warning", path, raw.school.line, None,
+                    f"{school.name}: policy review was due {school.review_due:%d %b %Y}; it is past its review date")
+        )
+
+    quoted: list[str] = []
+    headings: set[str] = set()
+    for located in raw.clauses:
+        clause_id = located.data.get("id") if isinstance(located.data.get("id"), str) else None
+        try:
+            clause = Clause.model_validate(located.data)
+        except ValidationError as exc:
+            problems.append(Problem("error", path, located.line, clause_id, _describe(exc)))
+            continue
+        if clause.id in seen_ids:
+            problems.append(
+                Problem("error", path, located.line, clause.id, f"duplicate clause id (also in {seen_ids[clause.id]})")
+            )
+        seen_ids[clause.id] = path
+        if folded and fold(clause.text) not in folded:
+            problems.append(Problem("error", path, located.line, clause.id, "text is not verbatim in the source policy"))
+        if not clause.examples:
+            problems.append(Problem("warning", path, located.line, clause.id, "no example questions"))
+        quoted.append(fold(clause.text))
+        headings.update({fold(clause.heading), fold(clause.section)})
+
+    if folded:
+        joined = "\n".join(quoted)
+        for number, line in source_lines(source, school.page_headers):
+            text = fold(without_numbering(line))
+            if text in headings or fold(line) in headings:
+                continue
+            if len(text.split()) >= _MIN_WORDS_FOR_COVERAGE and text not in joined:
+                problems.append(
+                    Problem("warning", source_path, number, None, f"not in any clause: {text[:70]}...")
+                )
+    return problems
+
+
+def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Problem]:
+    today = today or dt.date.today()
+    files = school_files(directory)
+    if not files:
+        return [Problem("error", directory, 0, None, "no school files (*.yaml)")]
+    seen: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for path in files:
+        problems.extend(check_file(path, today, seen))
+    try:
+        load_vocabulary(directory)
+    except KnowledgeError as exc:
+        problems.append(Problem("error", directory / "vocabulary.yaml", 1, None, str(exc)))
+    return problems
+
+
+if __name__ == "__main__":  # a curator's shortcut before the CLI exists: python -m bot.knowledge.check DIR
+    import sys
+
+    found = check_knowledge(Path(sys.argv[1] if len(sys.argv) > 1 else "knowledge"))
+    for p in found:
+        print(p)
+    sys.exit(1 if any(p.level == "error" for p in found) else 0)

@@ -1,0 +1,114 @@
+"""Reading `knowledge/*.yaml` into models, keeping YAML line numbers for error messages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from bot.knowledge.models import Clause, KnowledgeFile, School, Vocabulary
+
+VOCABULARY_FILE = "vocabulary.yaml"
+
+
+def default_knowledge_dir() -> Path:
+    """`POLICYBOT_KNOWLEDGE_DIR`, else the knowledge base bundled beside the package."""
+    configured = os.environ.get("POLICYBOT_KNOWLEDGE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+class KnowledgeError(Exception):
+    """The knowledge base cannot be loaded; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """A raw YAML mapping with the line it starts on (1-based)."""
+
+    data: dict
+    line: int
+
+
+@dataclass(frozen=True)
+class RawFile:
+    path: Path
+    school: Located | None
+    clauses: list[Located]
+
+
+def read_raw(path: Path) -> RawFile:
+    """Parse one school file without validating it, so every clause can be checked on its own."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or node is None:
+        raise KnowledgeError(f"{path}: expected a mapping with 'school' and 'clauses'")
+    lines = {key.value: value for key, value in node.value}
+    school = None
+    if isinstance(data.get("school"), dict):
+        school = Located(data["school"], lines["school"].start_mark.line + 1)
+    clauses: list[Located] = []
+    raw_clauses = data.get("clauses")
+    if isinstance(raw_clauses, list):
+        for item, item_node in zip(raw_clauses, lines["clauses"].value, strict=True):
+            clauses.append(Located(item if isinstance(item, dict) else {}, item_node.start_mark.line + 1))
+    return RawFile(path, school, clauses)
+
+
+def load_file(path: Path) -> KnowledgeFile:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return KnowledgeFile.model_validate(data)
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+
+
+def school_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.glob("*.yaml") if p.name != VOCABULARY_FILE)
+
+
+@cache
+def load_knowledge(directory: Path) -> dict[str, KnowledgeFile]:
+    """Every school in the directory, by school id."""
+    files = school_files(directory)
+    if not files:
+        raise KnowledgeError(f"no school files (*.yaml) in {directory}")
+    schools: dict[str, KnowledgeFile] = {}
+    for path in files:
+        kb = load_file(path)
+        schools[kb.school.id] = kb
+    return schools
+
+
+@cache
+def load_vocabulary(directory: Path) -> Vocabulary:
+    path = directory / VOCABULARY_FILE
+    if not path.exists():
+        return Vocabulary()
+    try:
+        return Vocabulary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+
+
+__all__ = [
+    "Clause",
+    "KnowledgeError",
+    "KnowledgeFile",
+    "School",
+    "default_knowledge_dir",
+    "load_file",
+    "load_knowledge",
+    "load_vocabulary",
+    "read_raw",
+    "school_files",
+]

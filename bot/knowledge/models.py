@@ -1,0 +1,104 @@
+"""The clause knowledge base as typed records: a school, its policy, and the policy's clauses.
+
+Everything a member of staff is shown comes from these records, so they are validated strictly
+on load: an unknown field or stance is an error, not a silently ignored typo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=80)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Stance(StrEnum):
+    """What a clause tells staff to do; drives the verdict line's wording."""
+
+    NOT_ALLOWED = "not_allowed"
+    ALLOWED = "allowed"
+    ALLOWED_WITH_CARE = "allowed_with_care"
+    MUST = "must"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return _STANCE_LABELS[self]
+
+
+_STANCE_LABELS = {
+    Stance.NOT_ALLOWED: "Not allowed",
+    Stance.ALLOWED: "Allowed",
+    Stance.ALLOWED_WITH_CARE: "Allowed, with care",
+    Stance.MUST: "You must",
+    Stance.INFORMATION: "For information",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Clause(_Strict):
+    id: Slug
+    section: NonEmpty = Field(description="The reference as the school numbers it, e.g. '6.7'.")
+    heading: NonEmpty
+    text: NonEmpty = Field(description="Verbatim from the source policy.")
+    answer: NonEmpty = Field(description="A plain one-line answer in staff words.")
+    stance: Stance
+    topics: list[Slug] = Field(default_factory=list)
+    examples: list[NonEmpty] = Field(default_factory=list)
+
+
+class School(_Strict):
+    id: Slug
+    name: NonEmpty
+    policy_title: NonEmpty
+    authority: str | None = None
+    source: NonEmpty = Field(description="File name of the policy text under knowledge/sources/.")
+    adopted: dt.date | None = None
+    reviewed: dt.date | None = None
+    review_due: dt.date | None = None
+    dates_note: str | None = Field(None, description="The dates exactly as the policy states them.")
+    report_to: NonEmpty = Field(description="Who the policy says misuse is reported to.")
+    page_headers: list[str] = Field(
+        default_factory=list,
+        description="Lines repeated by the Word/PDF conversion; not part of any clause.",
+    )
+
+    def is_past_review(self, today: dt.date) -> bool:
+        return self.review_due is not None and self.review_due < today
+
+    @property
+    def policy_date(self) -> dt.date | None:
+        return self.reviewed or self.adopted
+
+
+class KnowledgeFile(_Strict):
+    """One `knowledge/<school>.yaml` file."""
+
+    school: School
+    clauses: list[Clause]
+
+    @field_validator("clauses")
+    @classmethod
+    def _not_empty(cls, clauses: list[Clause]) -> list[Clause]:
+        if not clauses:
+            raise ValueError("a policy needs at least one clause")
+        return clauses
+
+
+class Vocabulary(_Strict):
+    """Staff words -> policy words, shared by every school (`knowledge/vocabulary.yaml`).
+
+    `synonyms` maps a canonical policy term to the words staff type for it; `phrases` do the same
+    for multi-word expressions, applied before single words.
+    """
+
+    synonyms: dict[str, list[str]] = Field(default_factory=dict)
+    phrases: dict[str, list[str]] = Field(default_factory=dict)
+    stopwords: list[str] = Field(default_factory=list)

@@ -1,0 +1,39 @@
+"""Answers drawn for a terminal (the CLI's human-readable output)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.answers import Answer
+from bot.render.wording import citation, not_covered, policy_dates, review_warning, verdict
+
+_WIDTH = 100
+
+
+def _quote(text: str) -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent='  "', subsequent_indent="   ") + '"'
+
+
+def render_answer(answer: Answer) -> str:
+    school = answer.school
+    lines: list[str] = []
+    best = answer.best
+    if answer.answered and best is not None:
+        lines.append(verdict(best.clause))
+        lines.append("")
+        lines.append(_quote(best.clause.text))
+        lines.append(f"  - {citation(school, best.clause)}")
+        related = answer.related
+    else:
+        lines.append(not_covered(answer))
+        related = answer.ranking.matches
+    lines.append(f"  Policy dates: {policy_dates(school)}.")
+    warning = review_warning(school)
+    if warning:
+        lines.append(f"  Note: {warning}")
+    if related:
+        lines.append("")
+        lines.append("Related clauses:" if answer.answered else "Closest clauses (may not answer your question):")
+        for match in related:
+            lines.append(f"  - {match.clause.section} {match.clause.heading}: {match.clause.answer}")
+    return "\n".join(lines)
