@@ -34,12 +34,20 @@ _CANDIDATES = 60
 _TYPO_CUTOFF = 84
 _TYPO_MIN_LEN = 5
 
-# Blend of the three signals, and the decision rule; tuned on the dev questions (docs/matching.md).
-_W_TERMS, _W_LIKENESS, _W_COVERAGE = 0.35, 0.35, 0.30
-ANSWER_THRESHOLD = 0.45
-SURE_THRESHOLD = 0.60
-MARGIN = 0.03
-MIN_COVERAGE = 0.45
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Blend of the three signals, and the decision rule (docs/matching.md says how they were tuned)."""
+
+    w_terms: float = 0.35
+    w_likeness: float = 0.35
+    w_coverage: float = 0.30
+    cosine_share: float = 0.8  # of likeness; the rest is rapidfuzz word-order likeness
+    answer_threshold: float = 0.45
+    sure_threshold: float = 0.60
+    margin: float = 0.03
+    min_coverage: float = 0.45
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,14 @@ class _Doc:
     length: float
     term_set: frozenset[str]
     example_strings: tuple[str, ...]
+    example_terms: tuple[frozenset[str], ...]
 
 
 class ClauseIndex:
     """An index over one school's clauses."""
 
-    def __init__(self, kb: KnowledgeFile, normaliser: Normaliser) -> None:
+    def __init__(self, kb: KnowledgeFile, normaliser: Normaliser, tuning: Tuning | None = None) -> None:
+        self.tuning = tuning or Tuning()
         self.school = kb.school
         self.normaliser = normaliser
         self._docs: list[_Doc] = [self._doc(clause) for clause in kb.clauses]
@@ -114,6 +124,7 @@ class ClauseIndex:
             length=sum(weighted.values()),
             term_set=frozenset(weighted),
             example_strings=tuple(s for s in example_strings if s),
+            example_terms=tuple(frozenset(s.split()) for s in example_strings if s),
         )
 
     def clause(self, clause_id: str) -> Clause | None:
@@ -134,6 +145,22 @@ class ClauseIndex:
             found = process.extractOne(word, self._known_words, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF)
             self._corrections[word] = found[0] if found else word
         return self._corrections[word]
+
+    def _likeness(
+        self, terms: tuple[str, ...], idf: dict[str, float], total_idf: float, query_string: str, doc: _Doc
+    ) -> float:
+        """How closely the question reads like the clause's closest example question (0..1)."""
+        best = 0.0
+        for example_terms, example_string in zip(doc.example_terms, doc.example_strings, strict=True):
+            shared = sum(idf[t] for t in terms if t in example_terms)
+            if not shared:
+                continue
+            example_idf = sum(self._idf.get(t, self._unknown_idf) for t in example_terms)
+            cosine = shared / math.sqrt(total_idf * example_idf)
+            wording = fuzz.token_sort_ratio(query_string, example_string) / 100
+            share = self.tuning.cosine_share
+            best = max(best, share * cosine + (1 - share) * wording)
+        return best
 
     def rank(self, question: str, top: int = 3) -> Ranking:
         terms = tuple(dict.fromkeys(self.normaliser.terms(question, correct=self.correct)))
@@ -165,17 +192,16 @@ class ClauseIndex:
             doc = self._docs[i]
             covered = sum(idf[t] for t in terms if t in doc.term_set)
             coverage = covered / total_idf
-            likeness = max(
-                (fuzz.token_set_ratio(query_string, s) * 0.5 + fuzz.token_sort_ratio(query_string, s) * 0.5)
-                for s in doc.example_strings
-            ) / 100 if doc.example_strings else 0.0
+            likeness = self._likeness(terms, idf, total_idf, query_string, doc)
             term_score = bm25[i] / best_bm25
-            score = _W_TERMS * term_score + _W_LIKENESS * likeness + _W_COVERAGE * coverage
+            t = self.tuning
+            score = t.w_terms * term_score + t.w_likeness * likeness + t.w_coverage * coverage
             scored.append(Match(doc.clause, round(score, 4), round(coverage, 4)))
         scored.sort(key=lambda m: m.score, reverse=True)
         best = scored[0]
         runner_up = scored[1].score if len(scored) > 1 else 0.0
-        answered = best.coverage >= MIN_COVERAGE and (
-            best.score >= SURE_THRESHOLD or (best.score >= ANSWER_THRESHOLD and best.score - runner_up >= MARGIN)
+        t = self.tuning
+        answered = best.coverage >= t.min_coverage and (
+            best.score >= t.sure_threshold or (best.score >= t.answer_threshold and best.score - runner_up >= t.margin)
         )
         return Ranking(question, terms, tuple(scored[:top]), answered)
