@@ -41,8 +41,8 @@ class Tuning:
     """Blend of the three signals, and the decision rule (docs/matching.md says how they were tuned)."""
 
     w_terms: float = 0.35
-    w_likeness: float = 0.35
-    w_coverage: float = 0.30
+    w_likeness: float = 0.6
+    w_coverage: float = 0.0
     cosine_share: float = 0.8  # of likeness; the rest is rapidfuzz word-order likeness
     answer_threshold: float = 0.45
     sure_threshold: float = 0.60
