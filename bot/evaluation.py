@@ -80,10 +80,15 @@ def read_cases(lines: Iterable[str]) -> list[Case]:
         try:
             item = json.loads(line)
             cases.append(
-                Case(str(item.get("id", number)), item["school"], item["question"], tuple(item.get("gold") or ()))
+                Case(
+                    str(item.get("id", number)),
+                    item["school"],
+                    item["question"],
+                    tuple(item.get("gold") or ()),
+                )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ValueError(f"line {number}: expected {{\"school\", \"question\", \"gold\"}} ({exc})") from exc
+            raise ValueError(f'line {number}: expected {{"school", "question", "gold"}} ({exc})') from exc
     return cases
 
 

@@ -23,12 +23,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="answer a question from the school's policy",
         description="Answer a staff question with the clause of the school's policy that covers it.",
     )
-    parser.add_argument("question", nargs="*", metavar="QUESTION", help="the question, e.g. can I friend a parent?")
+    parser.add_argument(
+        "question", nargs="*", metavar="QUESTION", help="the question, e.g. can I friend a parent?"
+    )
     parser.add_argument("--school", help="school id (default: $POLICYBOT_SCHOOL)")
-    parser.add_argument("--top", type=int, default=3, help=f"how many clauses to return, 1-{MAX_TOP} (default 3)")
+    parser.add_argument(
+        "--top", type=int, default=3, help=f"how many clauses to return, 1-{MAX_TOP} (default 3)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
-        "--batch", metavar="FILE",
+        "--batch",
+        metavar="FILE",
         help='answer every line of a JSON-lines file ({"school", "question"}); "-" reads standard input',
     )
     parser.set_defaults(run=run)
@@ -63,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(policies, args)
     school_id = default_school(args.school)
     if school_id is None:
-        return fail(f"which school? pass --school ID or set POLICYBOT_SCHOOL; school ids: {', '.join(policies.school_ids())}")
+        return fail(
+            "which school? pass --school ID or set POLICYBOT_SCHOOL; "
+            f"school ids: {', '.join(policies.school_ids())}"
+        )
     try:
         answer = policies.ask(school_id, " ".join(args.question), top=args.top)
     except (QuestionError, UnknownSchoolError, KnowledgeError) as exc:
@@ -94,7 +102,9 @@ def _answer_lines(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        out.write(json.dumps(_answer_line(policies, line, number, fallback_school, top), ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(_answer_line(policies, line, number, fallback_school, top), ensure_ascii=False) + "\n"
+        )
         out.flush()
     return 0
 
@@ -105,14 +115,18 @@ def _answer_line(policies: PolicyBook, line: str, number: int, fallback_school: 
     except json.JSONDecodeError as exc:
         return {"line": number, "error": f"line {number} is not valid JSON ({exc.msg})"}
     if not isinstance(item, dict):
-        return {"line": number, "error": f"line {number} must be a JSON object with \"question\""}
+        return {"line": number, "error": f'line {number} must be a JSON object with "question"'}
     question = item.get("question")
     school_id = item.get("school") or fallback_school
     extras = {k: v for k, v in item.items() if k not in ("school", "question")}
     if not isinstance(question, str):
-        return {**extras, "error": f"line {number} has no \"question\" text"}
+        return {**extras, "error": f'line {number} has no "question" text'}
     if not isinstance(school_id, str):
-        return {**extras, "question": question, "error": f"line {number} names no school (add \"school\" or use --school)"}
+        return {
+            **extras,
+            "question": question,
+            "error": f'line {number} names no school (add "school" or use --school)',
+        }
     try:
         answer = policies.ask(school_id, question, top=top)
     except (QuestionError, UnknownSchoolError, KnowledgeError) as exc:

@@ -59,12 +59,20 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         source = source_path.read_text(encoding="utf-8")
         folded = folded_source(source, school.page_headers)
     else:
-        problems.append(Problem("error", path, raw.school.line, None, f"source policy {source_path} not found"))
+        problems.append(
+            Problem("error", path, raw.school.line, None, f"source policy {source_path} not found")
+        )
 
     if school.is_past_review(today):
         problems.append(
-            Problem("warning", path, raw.school.line, None,
-                    f"{school.name}: policy review was due {school.review_due:%d %b %Y}; it is past its review date")
+            Problem(
+                "warning",
+                path,
+                raw.school.line,
+                None,
+                f"{school.name}: policy review was due {school.review_due:%d %b %Y}; "
+                "it is past its review date",
+            )
         )
 
     quoted: list[str] = []
@@ -78,11 +86,19 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             continue
         if clause.id in seen_ids:
             problems.append(
-                Problem("error", path, located.line, clause.id, f"duplicate clause id (also in {seen_ids[clause.id]})")
+                Problem(
+                    "error",
+                    path,
+                    located.line,
+                    clause.id,
+                    f"duplicate clause id (also in {seen_ids[clause.id]})",
+                )
             )
         seen_ids[clause.id] = path
         if folded and fold(clause.text) not in folded:
-            problems.append(Problem("error", path, located.line, clause.id, "text is not verbatim in the source policy"))
+            problems.append(
+                Problem("error", path, located.line, clause.id, "text is not verbatim in the source policy")
+            )
         if not clause.examples:
             problems.append(Problem("warning", path, located.line, clause.id, "no example questions"))
         quoted.append(fold(clause.text))

@@ -35,7 +35,6 @@ _TYPO_CUTOFF = 84
 _TYPO_MIN_LEN = 5
 
 
-
 @dataclass(frozen=True)
 class Tuning:
     """Blend of the three signals, and the decision rule (docs/matching.md says how they were tuned)."""
@@ -127,6 +126,10 @@ class ClauseIndex:
             example_terms=tuple(frozenset(s.split()) for s in example_strings if s),
         )
 
+    @property
+    def clauses(self) -> list[Clause]:
+        return [d.clause for d in self._docs]
+
     def clause(self, clause_id: str) -> Clause | None:
         return next((d.clause for d in self._docs if d.clause.id == clause_id), None)
 
@@ -202,6 +205,7 @@ class ClauseIndex:
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         t = self.tuning
         answered = best.coverage >= t.min_coverage and (
-            best.score >= t.sure_threshold or (best.score >= t.answer_threshold and best.score - runner_up >= t.margin)
+            best.score >= t.sure_threshold
+            or (best.score >= t.answer_threshold and best.score - runner_up >= t.margin)
         )
         return Ranking(question, terms, tuple(scored[:top]), answered)

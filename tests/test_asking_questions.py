@@ -1,0 +1,87 @@
+"""Staff ask questions in their own words and get their own school's clause back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.answers import PolicyBook, UnknownSchoolError
+from bot.questions import MAX_QUESTION_CHARS, QuestionError
+
+
+def _best_text(book: PolicyBook, school: str, question: str) -> str:
+    answer = book.ask(school, question)
+    assert answer.best is not None, f"no clause at all for {question!r}"
+    return answer.best.clause.text
+
+
+def test_a_ta_asks_about_friending_a_parent_in_slang(book: PolicyBook) -> None:
+    answer = book.ask("link-school", "can i add a kids mum on fb?")
+    assert answer.answered
+    assert "parents/carers as friends" in answer.best.clause.text
+
+
+def test_typos_still_find_the_clause(book: PolicyBook) -> None:
+    clean = _best_text(book, "hiltingbury", "can I use the school logo on my personal instagram?")
+    typo = _best_text(book, "hiltingbury", "can I use the schol logoo on my persnal instagarm?")
+    assert typo == clean
+    assert "logo" in typo
+
+
+def test_each_school_gets_its_own_policy(book: PolicyBook) -> None:
+    question = "can I accept a friend request from a pupil?"
+    texts = {school: _best_text(book, school, question) for school in book.school_ids()}
+    assert len(set(texts.values())) == len(texts)
+    for school, text in texts.items():
+        assert text in [c.text for c in book.index(school).clauses]
+
+
+@pytest.mark.parametrize(
+    "school, question",
+    [
+        ("dobcroft", "what's for school dinner this week"),
+        ("hiltingbury", "how do i order more glue sticks"),
+        ("howitt", "when is the next inset day"),
+        ("link-school", "who do I see about my payslip"),
+        ("rudyard-kipling", "can I park in the staff car park at weekends"),
+    ],
+)
+def test_questions_the_policy_does_not_cover_are_declined(
+    book: PolicyBook, school: str, question: str
+) -> None:
+    assert not book.ask(school, question).answered
+
+
+def test_related_clauses_follow_the_best_one(book: PolicyBook) -> None:
+    answer = book.ask("dobcroft", "can I post photos of my class on facebook?", top=4)
+    ids = [m.clause.id for m in answer.ranking.matches]
+    assert len(ids) == 4 and len(set(ids)) == 4
+    scores = [m.score for m in answer.ranking.matches]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "question, complaint",
+    [("", "empty"), ("   \n\t ", "empty"), ("x" * 10_000, "characters long"), ("can I\x00 post", "control")],
+)
+def test_unaskable_questions_say_why(book: PolicyBook, question: str, complaint: str) -> None:
+    with pytest.raises(QuestionError, match=complaint):
+        book.ask("dobcroft", question)
+
+
+def test_an_unknown_school_lists_the_known_ones(book: PolicyBook) -> None:
+    with pytest.raises(UnknownSchoolError) as caught:
+        book.ask("hogwarts", "can I friend a parent?")
+    assert "dobcroft" in str(caught.value) and "howitt" in str(caught.value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=MAX_QUESTION_CHARS))
+def test_any_text_gets_an_answer_or_a_reason(book: PolicyBook, question: str) -> None:
+    try:
+        answer = book.ask("rudyard-kipling", question)
+    except QuestionError as exc:
+        assert str(exc)
+    else:
+        assert all(0 <= m.score <= 1.0001 for m in answer.ranking.matches)

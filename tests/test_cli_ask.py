@@ -1,0 +1,117 @@
+"""`policybot ask` as staff and outside tools use it: text, JSON, batches and clear errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from bot.cli.main import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_human_answer_has_verdict_quote_section_and_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--school", "link-school", "can", "I", "friend", "a", "parent?")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first.startswith(("Not allowed:", "Allowed", "You must:", "For information:"))
+    assert '"' in out and "section 4.6" in out
+    assert "The Link School" in out
+    assert "Policy dates:" in out and "review due Sep 2023" in out
+    assert "past its review date" in out or "due for review" in out
+    assert "Related clauses:" in out
+
+
+def test_default_school_comes_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYBOT_SCHOOL", "howitt")
+    code, out, _ = run(capsys, "ask", "--json", "can I use facebook at work?")
+    assert code == 0 and json.loads(out)["school"] == "howitt"
+
+
+def test_no_school_is_a_clear_error_listing_ids(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POLICYBOT_SCHOOL", raising=False)
+    code, out, err = run(capsys, "ask", "can I friend a parent?")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "dobcroft" in err and "rudyard-kipling" in err
+
+
+def test_json_shape_and_top(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "ask", "--school", "dobcroft", "--json", "--top", "5", "can I post pics of kids?"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"school", "question", "answered", "matches"}
+    assert data["school"] == "dobcroft" and data["question"] == "can I post pics of kids?"
+    assert isinstance(data["answered"], bool)
+    assert len(data["matches"]) == 5
+    for match in data["matches"]:
+        assert set(match) == {"clause_id", "section", "text", "answer", "stance", "score"}
+    scores = [m["score"] for m in data["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_batch_answers_every_line_in_order_and_reports_bad_ones(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        {"id": "q1", "school": "howitt", "question": "can I friend a parent?"},
+        "this is not json",
+        {"id": "q3", "school": "nowhere", "question": "can I friend a parent?"},
+        {"id": "q4", "school": "dobcroft", "question": ""},
+        {"id": "q5", "school": "dobcroft", "question": "can I post pics of kids?", "topic": "photos"},
+    ]
+    text = "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code, out, _ = run(capsys, "ask", "--batch", "-", "--json")
+    assert code == 0
+    results = [json.loads(line) for line in out.splitlines()]
+    assert len(results) == 5
+    assert results[0]["id"] == "q1" and results[0]["matches"]
+    assert "not valid JSON" in results[1]["error"]
+    assert results[2]["id"] == "q3" and "unknown school" in results[2]["error"]
+    assert results[3]["id"] == "q4" and "empty" in results[3]["error"]
+    assert results[4]["id"] == "q5" and results[4]["topic"] == "photos" and "error" not in results[4]
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["ask", "--school", "dobcroft", ""], "empty"),
+        (["ask", "--school", "dobcroft", "x" * 10_000], "characters long"),
+        (["ask", "--school", "dobcroft", "can I\x07 friend"], "control characters"),
+        (["ask", "--school", "narnia", "can I friend a parent?"], "known school ids"),
+        (["ask", "--school", "dobcroft", "--top", "0", "hi"], "--top"),
+        (["ask", "--batch", "/nonexistent/file.jsonl"], "cannot read"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(argv: list[str], says: str) -> None:
+    env = {**os.environ, "POLICYBOT_SCHOOL": ""}
+    proc = subprocess.run(["policybot", *argv], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 2
+    assert says in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_does_not_load_slack_libraries() -> None:
+    code = (
+        "import sys; from bot.cli.main import main; main(['ask','--school','howitt','--json','hi there']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('slack', 'sqlite_utils'))))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,56 @@
+"""`policybot kb check`: the bundled knowledge base is clean, and a broken one is reported in full."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli.main import main
+from tests.conftest import REPO
+
+
+def test_bundled_knowledge_base_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kb", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "0 error(s)" in out
+    assert "past its review date" in out  # several policies are overdue; staff should know
+
+
+def test_every_policy_sentence_is_in_some_clause(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["kb", "check"])
+    missing = [line for line in capsys.readouterr().out.splitlines() if "not in any clause" in line]
+    # Only headings/contents lines may remain; none is a sentence of policy.
+    assert all(not line.rstrip(".").endswith(".") for line in missing), missing
+    assert len(missing) <= 5, missing
+
+
+@pytest.fixture
+def broken_kb(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "knowledge", tmp_path / "knowledge")
+    path = tmp_path / "knowledge" / "howitt.yaml"
+    data = yaml.safe_load(path.read_text())
+    clauses = data["clauses"]
+    clauses[1]["id"] = clauses[0]["id"]  # duplicate id
+    clauses[2]["text"] = ""  # empty text
+    clauses[3]["stance"] = "maybe"  # unknown stance
+    clauses[4]["text"] = "Staff may post anything they like about pupils."  # not in the policy
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return tmp_path / "knowledge"
+
+
+def test_broken_knowledge_base_lists_every_problem(
+    broken_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = yaml.safe_load((broken_kb / "howitt.yaml").read_text())
+    ids = [c["id"] for c in data["clauses"]]
+    assert main(["kb", "check", "--dir", str(broken_kb)]) == 1
+    errors = [line for line in capsys.readouterr().out.splitlines() if line.startswith("error:")]
+    assert len(errors) == 4
+    assert any("duplicate clause id" in e and f"[{ids[0]}]" in e for e in errors)
+    assert any("text" in e and f"[{ids[2]}]" in e for e in errors)
+    assert any("stance" in e and f"[{ids[3]}]" in e for e in errors)
+    assert any("not verbatim" in e and f"[{ids[4]}]" in e for e in errors)
+    assert all("howitt.yaml:" in e for e in errors)
