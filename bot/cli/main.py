@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, evaluate, kb
+from bot.cli import ask, evaluate, kb, questions, serve
 
 EXIT_USAGE = 2
 
@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(commands)
     evaluate.register(commands)
     kb.register(commands)
+    questions.register(commands)
+    serve.register(commands)
     return parser
 
 

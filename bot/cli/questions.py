@@ -1,0 +1,46 @@
+"""`policybot questions report`: what staff asked that the policy (or the bot) did not answer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("questions", help="the question log", description="The question log.")
+    sub = parser.add_subparsers(dest="questions_command", required=True, metavar="QUESTIONS_COMMAND")
+    report = sub.add_parser(
+        "report",
+        help="unanswered and 'not helpful' questions, most frequent first",
+        description="Questions the bot could not answer or that staff marked 'Not helpful', most frequent "
+        "first, so SLT can improve the policy and the knowledge base.",
+    )
+    report.add_argument("--db", help="database file (default: $POLICYBOT_DB or policybot.db)")
+    report.add_argument("--school", help="only this school")
+    report.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    report.set_defaults(run=run_report)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from bot.cli.common import fail
+    from bot.store.database import Database
+    from bot.store.question_log import QuestionLog
+
+    path = Path(args.db or os.environ.get("POLICYBOT_DB") or "policybot.db")
+    if not path.exists():
+        return fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
+    rows = QuestionLog(Database(path)).needing_attention(args.school)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row))
+        return 0
+    if not rows:
+        print("No unanswered or unhelpful questions logged.")
+        return 0
+    print(f"{'times':>5}  {'unanswered':>10}  {'not helpful':>11}  {'to SLT':>6}  question")
+    for row in rows:
+        print(f"{row['times']:>5}  {row['unanswered']:>10}  {row['not_helpful']:>11}  {row['escalated']:>6}  "
+              f"{row['question']}")
+    return 0

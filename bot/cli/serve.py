@@ -1,0 +1,63 @@
+"""`policybot serve`: run the Slack app (Socket Mode by default, or HTTP with --http)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.cli.common import book, fail
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="run the Slack app",
+        description="Run the Slack app. Socket Mode (needs SLACK_APP_TOKEN, no public URL) unless --http, "
+        "which serves Slack requests at /slack/events and readiness at /healthz.",
+    )
+    parser.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(http=args.http, known_schools=book().school_ids())
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"policybot: {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Slack's own libraries log request bodies at debug; keep them at warning so reports stay private.
+    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
+    logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+
+    from bot.slack.app import build_app
+    from bot.slack.services import build_services
+
+    try:
+        services = build_services(settings)
+    except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
+        return fail(f"cannot start: {exc}")
+    app = build_app(services)
+    services.identity.learn_in_background()
+    log = logging.getLogger("policybot")
+    if args.http:
+        from bot.slack.http_server import make_server
+
+        server, _ = make_server(app, args.host, args.port)
+        log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
+        try:
+            server.run()
+        finally:
+            server.close()
+        return 0
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    log.info("connecting to Slack in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token).start()
+    return 0

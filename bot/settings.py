@@ -1,0 +1,97 @@
+"""Configuration from the environment and an optional `.env` file (pydantic-settings).
+
+Every problem is reported at start-up as one line naming the variable, so the IT person who
+installs the bot can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.knowledge.loader import default_knowledge_dir
+
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+
+
+class SettingsError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
+    school: str | None = Field(None, alias="POLICYBOT_SCHOOL")
+    slt_channel: str | None = Field(None, alias="POLICYBOT_SLT_CHANNEL")
+    dsl_channel: str | None = Field(None, alias="POLICYBOT_DSL_CHANNEL")
+    admin_channel: str | None = Field(None, alias="POLICYBOT_ADMIN_CHANNEL")
+    db: Path = Field(Path("policybot.db"), alias="POLICYBOT_DB")
+    knowledge_dir: Path = Field(default_factory=default_knowledge_dir, alias="POLICYBOT_KNOWLEDGE_DIR")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb- (OAuth & Permissions page)")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp- (Basic Information page)")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slt_channel", "dsl_channel", "admin_channel")
+    @classmethod
+    def _channel(cls, value: str | None) -> str | None:
+        if value is not None and not _CHANNEL_ID.match(value):
+            raise ValueError("must be a channel id such as C0123ABCDEF (channel details > About), not a name")
+        return value
+
+
+_ENV_NAMES = {name: field.alias for name, field in Settings.model_fields.items()}
+
+
+def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Settings:
+    """Settings for `policybot serve`, or SettingsError listing every problem, one line each."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "settings"
+            problems.append(f"{_ENV_NAMES.get(name, name)}: {err['msg'].removeprefix('Value error, ')}")
+        raise SettingsError(problems) from exc
+    problems = []
+    if not settings.slack_bot_token:
+        problems.append("SLACK_BOT_TOKEN: not set (the xoxb- token from the app's OAuth & Permissions page)")
+    if http and not settings.slack_signing_secret:
+        problems.append("SLACK_SIGNING_SECRET: not set (Basic Information > App Credentials); needed for --http")
+    if not http and not settings.slack_app_token:
+        problems.append("SLACK_APP_TOKEN: not set (an xapp- token with connections:write), or use --http")
+    if not settings.slt_channel:
+        problems.append("POLICYBOT_SLT_CHANNEL: not set (the id of the private SLT channel)")
+    if not settings.school:
+        problems.append("POLICYBOT_SCHOOL: not set (the school id, e.g. dobcroft)")
+    elif known_schools is not None and settings.school not in known_schools:
+        problems.append(f"POLICYBOT_SCHOOL: unknown school {settings.school!r}; known: {', '.join(known_schools)}")
+    if problems:
+        raise SettingsError(problems)
+    return settings

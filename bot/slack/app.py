@@ -1,0 +1,38 @@
+"""The Bolt app: listeners registered by kind, authorisation that never blocks on Slack."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
+
+from bot.slack.listeners import answer_actions, app_home, later_commands, policy_command, slt_replies
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def build_app(services: Services) -> App:
+    token = services.settings.slack_bot_token
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        # A single-workspace install: the token is known. Bolt's default would call auth.test on the
+        # first request, which fails (and fails the request) while Slack is unreachable.
+        return AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token=token, bot_user_id=services.identity.user_id
+        )
+
+    app = App(
+        client=services.client,
+        signing_secret=services.settings.slack_signing_secret or "",
+        authorize=authorize,
+        token_verification_enabled=False,
+        logger=logging.getLogger("policybot.bolt"),
+    )
+    policy_command.register(app, services)
+    answer_actions.register(app, services)
+    slt_replies.register(app, services)
+    app_home.register(app, services)
+    later_commands.register(app, services)
+    return app

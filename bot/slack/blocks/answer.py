@@ -1,0 +1,142 @@
+"""Block Kit for answers to /policy: the verdict, the quoted clause, where it is, related clauses.
+
+Built with slack_sdk's block models, which refuse text over Slack's limits; every free-text field is
+also clipped to its limit first, so even the longest clause renders.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.answers import Answer
+from bot.knowledge.models import Clause, School
+from bot.render.wording import citation, not_covered, policy_dates, review_warning
+from bot.slack.escape import clip, escape, quote
+
+SECTION_LIMIT = 3000
+CONTEXT_LIMIT = 2000  # per context element (Slack allows 3000; leave room for formatting)
+
+HELPFUL = "answer_helpful"
+NOT_HELPFUL = "answer_not_helpful"
+SHARE = "answer_share"
+ASK_SLT = "answer_ask_slt"
+
+EXAMPLE_QUESTIONS = (
+    "can I accept a friend request from a parent?",
+    "can I post photos of my class on my own Instagram?",
+    "an ex-pupil messaged me on Snapchat, what do I do?",
+    "can I moan about work in a private WhatsApp group?",
+    "do I have to reply to comments on the school's Facebook at the weekend?",
+)
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, CONTEXT_LIMIT))])
+
+
+def clause_blocks(school: School, clause: Clause) -> list[Block]:
+    """The verdict, the quoted clause and where to find it: shared by answers and shared answers."""
+    blocks: list[Block] = [
+        _section(f"*{clause.stance.label}:* {escape(clause.answer)}"),
+        _section(quote(clause.text, SECTION_LIMIT)),
+        _context(escape(f"{citation(school, clause)} · Policy {policy_dates(school)}")),
+    ]
+    warning = review_warning(school)
+    if warning:
+        blocks.append(_context(f":warning: {escape(warning)}"))
+    return blocks
+
+
+def _related(title: str, clauses: list[Clause]) -> SectionBlock:
+    lines = [f"*{title}*"]
+    for clause in clauses:
+        lines.append(f"• *{escape(clause.section)}* {escape(clause.heading)}: {escape(clause.answer)}")
+    return _section("\n".join(lines))
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None, confirm: ConfirmObject | None = None):
+    return ButtonElement(
+        text=PlainTextObject(text=text), action_id=action_id, value=value, style=style, confirm=confirm
+    )
+
+
+def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
+    """The ephemeral reply to `/policy <question>`."""
+    value = str(question_id)
+    blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
+    buttons = []
+    if answer.answered and answer.best is not None:
+        blocks += clause_blocks(answer.school, answer.best.clause)
+        related = [m.clause for m in answer.related]
+        if related:
+            blocks += [DividerBlock(), _related("Related clauses", related)]
+        buttons += [
+            _button("Helpful", HELPFUL, value),
+            _button("Not helpful", NOT_HELPFUL, value),
+            _button("Share in channel", SHARE, value),
+        ]
+        if answer.best.score < 0.6:
+            buttons.append(_ask_slt_button(value))
+    else:
+        blocks.append(_section(escape(not_covered(answer))))
+        closest = [m.clause for m in answer.ranking.matches]
+        if closest:
+            blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", closest)]
+        blocks.append(_context(f"Policy {policy_dates(answer.school)}"))
+        buttons += [_ask_slt_button(value, primary=True), _button("Not helpful", NOT_HELPFUL, value)]
+    blocks.append(ActionsBlock(block_id="answer_actions", elements=buttons))
+    return [b.to_dict() for b in blocks]
+
+
+def _ask_slt_button(value: str, primary: bool = False) -> ButtonElement:
+    confirm = ConfirmObject(
+        title="Send to SLT?",
+        text="Your question and your name will be posted in the SLT channel. "
+        "Their reply will come to you as a message from policybot.",
+        confirm="Send",
+        deny="Cancel",
+    )
+    return _button("Ask SLT", ASK_SLT, value, style="primary" if primary else None, confirm=confirm)
+
+
+def help_blocks(school: School) -> list[dict]:
+    examples = "\n".join(f"• `/policy {q}`" for q in EXAMPLE_QUESTIONS)
+    blocks: list[Block] = [
+        _section(
+            f"*Ask me about the {escape(school.policy_title)}* of {escape(school.name)}. "
+            "Type `/policy` and your question in your own words; only you will see my answer."
+        ),
+        _section(f"*For example*\n{examples}"),
+        _context(f"Policy {policy_dates(school)}. `/report-misuse` reports a problem to SLT in confidence."),
+    ]
+    return [b.to_dict() for b in blocks]
+
+
+def shared_blocks(school: School, clause: Clause, user_id: str) -> list[dict]:
+    """An answer posted to a channel: the clause only, never the question that led to it."""
+    blocks = [*clause_blocks(school, clause), _context(f"Shared by <@{user_id}> from `/policy`")]
+    return [b.to_dict() for b in blocks]
+
+
+def slt_question_blocks(question: str, user_id: str, answer: Answer) -> list[dict]:
+    lines = [f"*<@{user_id}> asked a policy question the bot could not answer with confidence:*"]
+    blocks: list[Block] = [_section("\n".join(lines)), _section(quote(question, SECTION_LIMIT))]
+    closest = [m.clause for m in answer.ranking.matches]
+    if closest:
+        blocks.append(_related("Closest clauses", closest))
+    blocks.append(_context("Reply in this thread and policybot will pass your reply on to them."))
+    return [b.to_dict() for b in blocks]

@@ -1,0 +1,102 @@
+"""The buttons under an answer: Helpful / Not helpful, Share in channel, Ask SLT."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks.answer import ASK_SLT, HELPFUL, NOT_HELPFUL, SHARE, shared_blocks, slt_question_blocks
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def _question_id(body: dict) -> int | None:
+    try:
+        return int(body["actions"][0]["value"])
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def register(app: App, services: Services) -> None:
+    questions = services.questions
+
+    def feedback(helpful: bool):
+        def handler(ack: Ack, body: dict, respond: Respond) -> None:
+            ack()
+            question_id = _question_id(body)
+            if question_id is None or questions.get(question_id) is None:
+                respond(response_type="ephemeral", replace_original=False, text="That answer has expired.")
+                return
+            questions.set_feedback(question_id, helpful)
+            thanks = "Thanks, glad it helped." if helpful else (
+                "Thanks for telling me. SLT review unhelpful answers to improve the bot; "
+                "use *Ask SLT* if you need an answer now."
+            )
+            respond(response_type="ephemeral", replace_original=False, text=thanks)
+
+        return handler
+
+    app.action(HELPFUL)(feedback(True))
+    app.action(NOT_HELPFUL)(feedback(False))
+
+    @app.action(SHARE)
+    def share(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        question_id = _question_id(body)
+        logged = questions.get(question_id) if question_id is not None else None
+        clause = services.book.clause(logged.school, logged.top_clause) if logged and logged.top_clause else None
+        channel = (body.get("channel") or {}).get("id")
+        if clause is None or channel is None:
+            respond(response_type="ephemeral", replace_original=False, text="Sorry, I can't share that answer.")
+            return
+        school = services.book.school(logged.school)
+        try:
+            services.client.chat_postMessage(
+                channel=channel, text=clause.answer, blocks=shared_blocks(school, clause, body["user"]["id"]),
+                unfurl_links=False,
+            )
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log.info("share failed in %s: %s", channel, error)
+            hint = "Invite me to the channel first (`/invite @policybot`)." if error in (
+                "not_in_channel", "channel_not_found") else "Slack did not accept the message; try again."
+            respond(response_type="ephemeral", replace_original=False, text=f"I couldn't share it here. {hint}")
+            return
+        respond(response_type="ephemeral", replace_original=False, text="Shared in this channel.")
+
+    @app.action(ASK_SLT)
+    def ask_slt(ack: Ack, body: dict, respond: Respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        question_id = _question_id(body)
+        logged = questions.get(question_id) if question_id is not None else None
+        if logged is None:
+            respond(response_type="ephemeral", replace_original=False, text="That question has expired.")
+            return
+        if not questions.escalate(logged.id, user_id):
+            respond(response_type="ephemeral", replace_original=False, text="You've already sent this to SLT.")
+            return
+        answer = services.book.ask(logged.school, logged.question)
+        try:
+            posted = services.client.chat_postMessage(
+                channel=services.settings.slt_channel,
+                text="A policy question for SLT",
+                blocks=slt_question_blocks(logged.question, user_id, answer),
+                unfurl_links=False,
+            )
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not post question %s to SLT: %s", logged.id, exc)
+            questions.cancel_escalation(logged.id)
+            respond(
+                response_type="ephemeral", replace_original=False,
+                text="I couldn't reach the SLT channel just now. Please try *Ask SLT* again in a minute.",
+            )
+            return
+        questions.record_slt_post(logged.id, posted["channel"], posted["ts"])
+        respond(
+            response_type="ephemeral", replace_original=False,
+            text="Sent to SLT. When they reply, I'll message you here in policybot.",
+        )

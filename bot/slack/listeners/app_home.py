@@ -1,0 +1,26 @@
+"""App Home tab: published whenever someone opens it; SLT also see their counts."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks.home import home_view
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def home(event: dict) -> None:
+        if event.get("tab") != "home":
+            return
+        user_id = event["user"]
+        counts = services.slt_counts() if services.is_slt(user_id) else None
+        try:
+            services.client.views_publish(user_id=user_id, view=home_view(services.school, counts))
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not publish App Home: %s", exc)

@@ -1,0 +1,19 @@
+"""`/report-misuse` and `/request-account` until their workflows land: a clear, honest reply."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+
+from bot.slack.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    for command in ("/report-misuse", "/request-account"):
+
+        @app.command(command)
+        def not_yet(ack: Ack, command: dict) -> None:
+            ack(
+                response_type="ephemeral",
+                text=f"`{command['command']}` is not switched on yet. "
+                f"Until it is, please speak to {services.school.report_to} directly.",
+            )

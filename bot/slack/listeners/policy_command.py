@@ -1,0 +1,31 @@
+"""`/policy <question>`: answered in the acknowledgement itself, visible only to the asker."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App
+
+from bot.questions import QuestionError
+from bot.slack.blocks.answer import answer_blocks, help_blocks
+from bot.slack.escape import escape
+from bot.slack.services import Services
+
+_HELP_WORDS = {"", "help", "?", "-h", "--help"}
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/policy")
+    def policy(ack: Ack, command: dict) -> None:
+        text = command.get("text") or ""
+        school = services.school
+        if text.strip().lower() in _HELP_WORDS:
+            ack(response_type="ephemeral", text="How to ask policybot", blocks=help_blocks(school))
+            return
+        try:
+            answer = services.book.ask(services.school_id, text)
+        except QuestionError as exc:
+            ack(response_type="ephemeral", text=f"Sorry, I can't look that up: {escape(str(exc))}.")
+            return
+        best = answer.best.clause.id if answer.best else None
+        question_id = services.questions.record(services.school_id, answer.question, best, answer.answered)
+        summary = answer.best.clause.answer if answer.answered and answer.best else "The policy does not clearly say."
+        ack(response_type="ephemeral", text=escape(summary), blocks=answer_blocks(answer, question_id))

@@ -1,0 +1,57 @@
+"""Who is SLT (or DSL, or an administrator): the members of that channel, asked of Slack and
+cached briefly, so someone removed from the SLT channel loses SLT powers within a minute."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 60.0
+
+
+class ChannelMembers:
+    def __init__(self, client: WebClient, bot_user_id: callable, ttl: float = CACHE_SECONDS) -> None:
+        self._client = client
+        self._bot_user_id = bot_user_id
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, frozenset[str]]] = {}
+
+    def members(self, channel: str) -> frozenset[str]:
+        """Every member of the channel, following Slack's cursor pagination; the bot itself excluded."""
+        with self._lock:
+            cached = self._cache.get(channel)
+            if cached and time.monotonic() - cached[0] < self._ttl:
+                return cached[1]
+        found: set[str] = set()
+        cursor = None
+        while True:
+            response = self._client.conversations_members(channel=channel, cursor=cursor, limit=200)
+            found.update(response.get("members", []))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        found.discard(self._bot_user_id() or "")
+        members = frozenset(found)
+        with self._lock:
+            self._cache[channel] = (time.monotonic(), members)
+        return members
+
+    def is_member(self, channel: str | None, user_id: str) -> bool:
+        """False when the channel is unset or Slack cannot be asked: refusing is the safe failure."""
+        if not channel:
+            return False
+        try:
+            return user_id in self.members(channel)
+        except SlackApiError as exc:
+            log.warning("could not list members of %s: %s", channel, exc.response.get("error"))
+            return False
+        except OSError as exc:
+            log.warning("could not reach Slack to list members of %s: %s", channel, exc)
+            return False

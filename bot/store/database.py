@@ -1,0 +1,52 @@
+"""The SQLite file: one connection per thread, WAL and a busy timeout, tables created on open."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+_BUSY_TIMEOUT_MS = 10_000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY,
+    asked_at TEXT NOT NULL,
+    school TEXT NOT NULL,
+    question TEXT NOT NULL,
+    top_clause TEXT,
+    answered INTEGER NOT NULL,
+    feedback TEXT CHECK (feedback IN ('helpful', 'not_helpful')),
+    escalated_at TEXT,
+    user_id TEXT,          -- kept only when the asker escalates to SLT
+    slt_channel TEXT,
+    slt_ts TEXT
+);
+CREATE INDEX IF NOT EXISTS questions_thread ON questions (slt_channel, slt_ts);
+"""
+
+
+class Database:
+    """Thread-safe access for the HTTP server's worker threads: each thread gets its own connection."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        with self.connection() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(_SCHEMA)
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+        return conn
+
+    def utils(self) -> sqlite_utils.Database:
+        return sqlite_utils.Database(self.connection())

@@ -1,0 +1,90 @@
+"""The question log: what staff asked, what they got, and whether it helped.
+
+No user id is kept unless the asker chooses to send the question to SLT.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.store.database import Database
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    id: int
+    school: str
+    question: str
+    top_clause: str | None
+    answered: bool
+    user_id: str | None
+
+
+class QuestionLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def record(self, school: str, question: str, top_clause: str | None, answered: bool) -> int:
+        table = self.db.utils()["questions"]
+        table.insert(
+            {"asked_at": _now(), "school": school, "question": question,
+             "top_clause": top_clause, "answered": int(answered)}
+        )
+        return int(table.last_pk)
+
+    def get(self, question_id: int) -> LoggedQuestion | None:
+        row = self.db.connection().execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()
+        if row is None:
+            return None
+        return LoggedQuestion(row["id"], row["school"], row["question"], row["top_clause"],
+                              bool(row["answered"]), row["user_id"])
+
+    def set_feedback(self, question_id: int, helpful: bool) -> None:
+        self.db.connection().execute(
+            "UPDATE questions SET feedback = ? WHERE id = ?",
+            ("helpful" if helpful else "not_helpful", question_id),
+        )
+
+    def escalate(self, question_id: int, user_id: str) -> bool:
+        """Mark the question as sent to SLT; False if it already was (a double click)."""
+        cursor = self.db.connection().execute(
+            "UPDATE questions SET escalated_at = ?, user_id = ? WHERE id = ? AND escalated_at IS NULL",
+            (_now(), user_id, question_id),
+        )
+        return cursor.rowcount == 1
+
+    def cancel_escalation(self, question_id: int) -> None:
+        """Undo `escalate` when SLT could not be told, so the asker can try again."""
+        self.db.connection().execute(
+            "UPDATE questions SET escalated_at = NULL, user_id = NULL WHERE id = ?", (question_id,)
+        )
+
+    def record_slt_post(self, question_id: int, channel: str, ts: str) -> None:
+        self.db.connection().execute(
+            "UPDATE questions SET slt_channel = ?, slt_ts = ? WHERE id = ?", (channel, ts, question_id)
+        )
+
+    def by_slt_thread(self, channel: str, ts: str) -> LoggedQuestion | None:
+        row = self.db.connection().execute(
+            "SELECT id FROM questions WHERE slt_channel = ? AND slt_ts = ?", (channel, ts)
+        ).fetchone()
+        return self.get(row["id"]) if row else None
+
+    def needing_attention(self, school: str | None = None) -> list[dict]:
+        """Unanswered and 'not helpful' questions, most frequent first (for `questions report`)."""
+        sql = """
+            SELECT lower(question) AS question, count(*) AS times,
+                   sum(answered = 0) AS unanswered, sum(feedback = 'not_helpful') AS not_helpful,
+                   sum(escalated_at IS NOT NULL) AS escalated, max(asked_at) AS last_asked,
+                   max(school) AS school
+            FROM questions
+            WHERE (answered = 0 OR feedback = 'not_helpful') AND (? IS NULL OR school = ?)
+            GROUP BY lower(question)
+            ORDER BY times DESC, last_asked DESC
+        """
+        return [dict(r) for r in self.db.connection().execute(sql, (school, school))]

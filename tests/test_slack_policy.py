@@ -1,0 +1,153 @@
+"""Staff use /policy in Slack; everything goes through real signed HTTP to the real Bolt app."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.slack_app import SLT_CHANNEL, RunningBot
+
+
+def _all_text(blocks: list[dict]) -> str:
+    return json.dumps(blocks)
+
+
+def _button_value(blocks: list[dict], action_id: str) -> str:
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element["value"]
+    raise AssertionError(f"no {action_id} button in {blocks}")
+
+
+def test_a_ta_asks_about_friending_a_parent_and_only_she_sees_the_answer(bot: RunningBot) -> None:
+    reply = bot.command("/policy", "can I accept a friend request from a parent?")
+    assert reply.status == 200
+    data = reply.json()
+    assert data["response_type"] == "ephemeral"
+    text = _all_text(data["blocks"])
+    assert "Dobcroft Junior School" in text and "section" in text
+    assert "review due Dec 2023" in text and ":warning:" in text  # the policy is past its review date
+    assert "accept colleagues, parents or other school users" in text
+    assert _button_value(data["blocks"], "answer_helpful").isdigit()
+    assert bot.slack.calls_to("chat.postMessage") == []  # nothing posted anywhere public
+
+
+def test_empty_or_help_shows_usage_with_examples(bot: RunningBot) -> None:
+    for text in ("", "help"):
+        data = bot.command("/policy", text).json()
+        assert data["response_type"] == "ephemeral"
+        assert "/policy can I accept a friend request from a parent?" in _all_text(data["blocks"])
+
+
+def test_long_or_odd_input_gets_a_friendly_message(bot: RunningBot) -> None:
+    for text in ("x" * 3000, "can I\x00 post"):
+        reply = bot.command("/policy", text)
+        assert reply.status == 200
+        assert reply.json()["text"].startswith("Sorry, I can't look that up")
+
+
+def test_question_text_is_escaped_so_it_cannot_ping_or_link(bot: RunningBot) -> None:
+    data = bot.command("/policy", "<!channel> can I post <https://evil.example|click> about <@U123>?").json()
+    text = _all_text(data["blocks"])
+    assert "<!channel>" not in text and "<https://evil" not in text and "<@U123>" not in text
+    assert "&lt;!channel&gt;" in text
+
+
+def test_feedback_is_recorded(bot: RunningBot) -> None:
+    blocks = bot.command("/policy", "can I post photos of the children on facebook?").json()["blocks"]
+    question_id = _button_value(blocks, "answer_not_helpful")
+    assert bot.click("answer_not_helpful", question_id).status == 200
+    bot.slack.wait_for_responses(1)
+    row = bot.services.db.connection().execute(
+        "SELECT feedback, user_id FROM questions WHERE id = ?", (int(question_id),)
+    ).fetchone()
+    assert row["feedback"] == "not_helpful"
+    assert row["user_id"] is None  # the log keeps no user id unless the asker escalates
+
+
+def test_share_in_channel_posts_the_clause_but_not_the_question(bot: RunningBot) -> None:
+    question = "my secret worry: can I post photos of the children on facebook?"
+    blocks = bot.command("/policy", question).json()["blocks"]
+    bot.click("answer_share", _button_value(blocks, "answer_share"), channel="C0STAFF01")
+    [call] = bot.slack.wait_for("chat.postMessage")
+    assert call.body["channel"] == "C0STAFF01"
+    assert call.token == bot.slack.token
+    assert "secret worry" not in json.dumps(call.body)
+    assert "Dobcroft Junior School" in json.dumps(call.body["blocks"])
+
+
+def test_share_where_the_bot_is_not_invited_explains_how(bot: RunningBot) -> None:
+    blocks = bot.command("/policy", "can I post photos of the children on facebook?").json()["blocks"]
+    bot.slack.fail("chat.postMessage", "not_in_channel")
+    bot.click("answer_share", _button_value(blocks, "answer_share"))
+    [response] = bot.slack.wait_for_responses(1)
+    assert "/invite @policybot" in response["text"]
+
+
+def test_an_uncovered_question_goes_to_slt_and_their_thread_reply_reaches_the_asker(bot: RunningBot) -> None:
+    data = bot.command("/policy", "where do I hand in my expenses form?", user="UTA00001").json()
+    assert "couldn't find" in _all_text(data["blocks"])
+    bot.click("answer_ask_slt", _button_value(data["blocks"], "answer_ask_slt"), user="UTA00001")
+    [posted] = bot.slack.wait_for("chat.postMessage")
+    assert posted.body["channel"] == SLT_CHANNEL
+    assert "expenses form" in json.dumps(posted.body["blocks"]) and "<@UTA00001>" in json.dumps(posted.body)
+    bot.slack.wait_for_responses(1)
+    slt_ts = bot.services.db.connection().execute("SELECT slt_ts FROM questions").fetchone()["slt_ts"]
+    assert slt_ts
+
+    reply = bot.event({
+        "type": "message", "channel": SLT_CHANNEL, "user": "UHEAD0001", "text": "Menus are on the website.",
+        "ts": "1700000100.000001", "thread_ts": slt_ts, "channel_type": "group",
+    })
+    assert reply.status == 200
+    calls = bot.slack.wait_for("chat.postMessage", 2)
+    dm = calls[1]
+    assert dm.body["channel"] == "UTA00001"
+    assert "Menus are on the website." in dm.body["text"]
+
+
+def test_app_home_shows_dates_and_slt_counts_only_to_slt(bot: RunningBot) -> None:
+    bot.event({"type": "app_home_opened", "user": "UTA00001", "channel": "D1", "tab": "home",
+               "event_ts": "1.1"})
+    bot.event({"type": "app_home_opened", "user": "USLT00003", "channel": "D2", "tab": "home",
+               "event_ts": "1.2"})
+    calls = bot.slack.wait_for("views.publish", 2)
+    by_user = {c.body["user_id"]: json.dumps(c.body["view"]) for c in calls}
+    assert "review due Dec 2023" in by_user["UTA00001"]
+    assert "For SLT" not in by_user["UTA00001"]
+    assert "For SLT" in by_user["USLT00003"]  # found on the second page of conversations.members
+    assert len(bot.slack.calls_to("conversations.members")) >= 2
+
+
+def test_health_check_answers_once_ready(bot: RunningBot) -> None:
+    assert bot.get("/healthz").status == 200
+    assert bot.get("/nowhere").status == 404
+
+
+def test_forged_or_stale_requests_are_refused_and_nothing_runs(bot: RunningBot) -> None:
+    body = bot.command_body("/policy", "can I friend a parent?")
+    form = "application/x-www-form-urlencoded"
+    assert bot.signed(body, form, secret="not-the-secret").status == 401
+    assert bot.signed(body, form, timestamp=int(time.time()) - 6 * 60).status == 401
+    assert bot.post(body, form).status == 401
+    count = bot.services.db.connection().execute("SELECT count(*) AS n FROM questions").fetchone()["n"]
+    assert count == 0
+
+
+def test_the_bot_starts_and_answers_while_slack_is_unreachable(slack, tmp_path) -> None:
+    from tests.slack_app import start_bot
+
+    slack.stop()  # connection refused for auth.test and everything else
+    running = start_bot(slack, tmp_path / "down.db")
+    try:
+        data = running.command("/policy", "can I accept a friend request from a parent?").json()
+        assert data["response_type"] == "ephemeral"
+        assert running.services.identity.user_id is None
+        slack.start()  # Slack is back: the bot learns who it is
+        deadline = time.monotonic() + 10
+        while running.services.identity.user_id is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running.services.identity.user_id == "UBOT"
+    finally:
+        running.stop()
