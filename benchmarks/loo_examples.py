@@ -28,9 +28,7 @@ def main(school_id: str) -> int:
             others = [e for j, e in enumerate(clause.examples) if j != ei]
             clauses = list(kb.clauses)
             clauses[ci] = clause.model_copy(update={"examples": others})
-            ranking = ClauseIndex(KnowledgeFile(school=kb.school, clauses=clauses), normaliser).rank(
-                example, 3
-            )
+            ranking = ClauseIndex(KnowledgeFile(school=kb.school, clauses=clauses), normaliser).rank(example, 3)
             total += 1
             top = [m.clause.id for m in ranking.matches]
             if top and top[0] == clause.id:

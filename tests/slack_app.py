@@ -57,7 +57,9 @@ class RunningBot:
     # -- raw HTTP ------------------------------------------------------------------------------
     def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Reply:
         request = urllib.request.Request(
-            self.base_url + "/slack/events", data=body, method="POST",
+            self.base_url + "/slack/events",
+            data=body,
+            method="POST",
             headers={"Content-Type": content_type, **(headers or {})},
         )
         try:
@@ -66,8 +68,9 @@ class RunningBot:
         except urllib.error.HTTPError as err:
             return Reply(err.code, err.read())
 
-    def signed(self, body: bytes, content_type: str, timestamp: int | None = None,
-               secret: str = SIGNING_SECRET) -> Reply:
+    def signed(
+        self, body: bytes, content_type: str, timestamp: int | None = None, secret: str = SIGNING_SECRET
+    ) -> Reply:
         ts = int(time.time()) if timestamp is None else timestamp
         headers = {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": sign(body, ts, secret)}
         return self.post(body, content_type, headers)
@@ -82,8 +85,13 @@ class RunningBot:
     # -- Slack-shaped requests -----------------------------------------------------------------
     def command_body(self, command: str, text: str, user: str = "UTA00001", channel: str = "C0STAFF01") -> bytes:
         fields = dict(parse_qsl((FIXTURES / "slash_command.txt").read_text().strip(), keep_blank_values=True))
-        fields.update(command=command, text=text, user_id=user, channel_id=channel,
-                      response_url=self.slack.response_url("command"))
+        fields.update(
+            command=command,
+            text=text,
+            user_id=user,
+            channel_id=channel,
+            response_url=self.slack.response_url("command"),
+        )
         return urlencode(fields).encode()
 
     def command(self, command: str, text: str = "", user: str = "UTA00001", channel: str = "C0STAFF01") -> Reply:

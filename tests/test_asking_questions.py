@@ -47,9 +47,7 @@ def test_each_school_gets_its_own_policy(book: PolicyBook) -> None:
         ("rudyard-kipling", "can I park in the staff car park at weekends"),
     ],
 )
-def test_questions_the_policy_does_not_cover_are_declined(
-    book: PolicyBook, school: str, question: str
-) -> None:
+def test_questions_the_policy_does_not_cover_are_declined(book: PolicyBook, school: str, question: str) -> None:
     assert not book.ask(school, question).answered
 
 

@@ -50,9 +50,7 @@ def test_no_school_is_a_clear_error_listing_ids(
 
 
 def test_json_shape_and_top(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(
-        capsys, "ask", "--school", "dobcroft", "--json", "--top", "5", "can I post pics of kids?"
-    )
+    code, out, _ = run(capsys, "ask", "--school", "dobcroft", "--json", "--top", "5", "can I post pics of kids?")
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"school", "question", "answered", "matches"}

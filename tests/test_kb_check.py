@@ -41,9 +41,7 @@ def broken_kb(tmp_path: Path) -> Path:
     return tmp_path / "knowledge"
 
 
-def test_broken_knowledge_base_lists_every_problem(
-    broken_kb: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_broken_knowledge_base_lists_every_problem(broken_kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = yaml.safe_load((broken_kb / "howitt.yaml").read_text())
     ids = [c["id"] for c in data["clauses"]]
     assert main(["kb", "check", "--dir", str(broken_kb)]) == 1

@@ -59,9 +59,11 @@ def test_feedback_is_recorded(bot: RunningBot) -> None:
     question_id = _button_value(blocks, "answer_not_helpful")
     assert bot.click("answer_not_helpful", question_id).status == 200
     bot.slack.wait_for_responses(1)
-    row = bot.services.db.connection().execute(
-        "SELECT feedback, user_id FROM questions WHERE id = ?", (int(question_id),)
-    ).fetchone()
+    row = (
+        bot.services.db.connection()
+        .execute("SELECT feedback, user_id FROM questions WHERE id = ?", (int(question_id),))
+        .fetchone()
+    )
     assert row["feedback"] == "not_helpful"
     assert row["user_id"] is None  # the log keeps no user id unless the asker escalates
 
@@ -96,10 +98,17 @@ def test_an_uncovered_question_goes_to_slt_and_their_thread_reply_reaches_the_as
     slt_ts = bot.services.db.connection().execute("SELECT slt_ts FROM questions").fetchone()["slt_ts"]
     assert slt_ts
 
-    reply = bot.event({
-        "type": "message", "channel": SLT_CHANNEL, "user": "UHEAD0001", "text": "Menus are on the website.",
-        "ts": "1700000100.000001", "thread_ts": slt_ts, "channel_type": "group",
-    })
+    reply = bot.event(
+        {
+            "type": "message",
+            "channel": SLT_CHANNEL,
+            "user": "UHEAD0001",
+            "text": "Menus are on the website.",
+            "ts": "1700000100.000001",
+            "thread_ts": slt_ts,
+            "channel_type": "group",
+        }
+    )
     assert reply.status == 200
     calls = bot.slack.wait_for("chat.postMessage", 2)
     dm = calls[1]
@@ -108,10 +117,8 @@ def test_an_uncovered_question_goes_to_slt_and_their_thread_reply_reaches_the_as
 
 
 def test_app_home_shows_dates_and_slt_counts_only_to_slt(bot: RunningBot) -> None:
-    bot.event({"type": "app_home_opened", "user": "UTA00001", "channel": "D1", "tab": "home",
-               "event_ts": "1.1"})
-    bot.event({"type": "app_home_opened", "user": "USLT00003", "channel": "D2", "tab": "home",
-               "event_ts": "1.2"})
+    bot.event({"type": "app_home_opened", "user": "UTA00001", "channel": "D1", "tab": "home", "event_ts": "1.1"})
+    bot.event({"type": "app_home_opened", "user": "USLT00003", "channel": "D2", "tab": "home", "event_ts": "1.2"})
     calls = bot.slack.wait_for("views.publish", 2)
     by_user = {c.body["user_id"]: json.dumps(c.body["view"]) for c in calls}
     assert "review due Dec 2023" in by_user["UTA00001"]

@@ -23,13 +23,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="answer a question from the school's policy",
         description="Answer a staff question with the clause of the school's policy that covers it.",
     )
-    parser.add_argument(
-        "question", nargs="*", metavar="QUESTION", help="the question, e.g. can I friend a parent?"
-    )
+    parser.add_argument("question", nargs="*", metavar="QUESTION", help="the question, e.g. can I friend a parent?")
     parser.add_argument("--school", help="school id (default: $POLICYBOT_SCHOOL)")
-    parser.add_argument(
-        "--top", type=int, default=3, help=f"how many clauses to return, 1-{MAX_TOP} (default 3)"
-    )
+    parser.add_argument("--top", type=int, default=3, help=f"how many clauses to return, 1-{MAX_TOP} (default 3)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument(
         "--batch",
@@ -69,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     school_id = default_school(args.school)
     if school_id is None:
         return fail(
-            "which school? pass --school ID or set POLICYBOT_SCHOOL; "
-            f"school ids: {', '.join(policies.school_ids())}"
+            f"which school? pass --school ID or set POLICYBOT_SCHOOL; school ids: {', '.join(policies.school_ids())}"
         )
     try:
         answer = policies.ask(school_id, " ".join(args.question), top=args.top)
@@ -102,9 +97,7 @@ def _answer_lines(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        out.write(
-            json.dumps(_answer_line(policies, line, number, fallback_school, top), ensure_ascii=False) + "\n"
-        )
+        out.write(json.dumps(_answer_line(policies, line, number, fallback_school, top), ensure_ascii=False) + "\n")
         out.flush()
     return 0
 

@@ -46,12 +46,9 @@ def run(args: argparse.Namespace) -> int:
     for o in misses:
         if o.case.in_scope:
             where = f"gold at rank {o.rank_of_hit}" if o.rank_of_hit else "gold not in top 3"
-            print(
-                f"  {o.case.id} [{o.case.school}] {o.case.question!r}: {where}; got {', '.join(o.clause_ids)}"
-            )
+            print(f"  {o.case.id} [{o.case.school}] {o.case.question!r}: {where}; got {', '.join(o.clause_ids)}")
         else:
             print(
-                f"  {o.case.id} [{o.case.school}] {o.case.question!r}: answered, should decline; "
-                f"got {o.clause_ids[0]}"
+                f"  {o.case.id} [{o.case.school}] {o.case.question!r}: answered, should decline; got {o.clause_ids[0]}"
             )
     return 0

@@ -17,9 +17,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Validate every school file: schema, duplicate ids, text verbatim in the source policy, "
         "clauses left out, policies past their review date. Exits 1 when there are errors.",
     )
-    check.add_argument(
-        "--dir", help="knowledge directory (default: the bundled one, or $POLICYBOT_KNOWLEDGE_DIR)"
-    )
+    check.add_argument("--dir", help="knowledge directory (default: the bundled one, or $POLICYBOT_KNOWLEDGE_DIR)")
     check.add_argument("--quiet", action="store_true", help="print errors only")
     check.set_defaults(run=run_check)
 

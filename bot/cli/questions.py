@@ -41,6 +41,8 @@ def run_report(args: argparse.Namespace) -> int:
         return 0
     print(f"{'times':>5}  {'unanswered':>10}  {'not helpful':>11}  {'to SLT':>6}  question")
     for row in rows:
-        print(f"{row['times']:>5}  {row['unanswered']:>10}  {row['not_helpful']:>11}  {row['escalated']:>6}  "
-              f"{row['question']}")
+        print(
+            f"{row['times']:>5}  {row['unanswered']:>10}  {row['not_helpful']:>11}  {row['escalated']:>6}  "
+            f"{row['question']}"
+        )
     return 0

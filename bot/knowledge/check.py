@@ -59,9 +59,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         source = source_path.read_text(encoding="utf-8")
         folded = folded_source(source, school.page_headers)
     else:
-        problems.append(
-            Problem("error", path, raw.school.line, None, f"source policy {source_path} not found")
-        )
+        problems.append(Problem("error", path, raw.school.line, None, f"source policy {source_path} not found"))
 
     if school.is_past_review(today):
         problems.append(
@@ -70,8 +68,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
                 path,
                 raw.school.line,
                 None,
-                f"{school.name}: policy review was due {school.review_due:%d %b %Y}; "
-                "it is past its review date",
+                f"{school.name}: policy review was due {school.review_due:%d %b %Y}; it is past its review date",
             )
         )
 
@@ -111,9 +108,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             if text in headings or fold(line) in headings:
                 continue
             if len(text.split()) >= _MIN_WORDS_FOR_COVERAGE and text not in joined:
-                problems.append(
-                    Problem("warning", source_path, number, None, f"not in any clause: {text[:70]}...")
-                )
+                problems.append(Problem("warning", source_path, number, None, f"not in any clause: {text[:70]}..."))
     return problems
 
 

@@ -205,7 +205,6 @@ class ClauseIndex:
         runner_up = scored[1].score if len(scored) > 1 else 0.0
         t = self.tuning
         answered = best.coverage >= t.min_coverage and (
-            best.score >= t.sure_threshold
-            or (best.score >= t.answer_threshold and best.score - runner_up >= t.margin)
+            best.score >= t.sure_threshold or (best.score >= t.answer_threshold and best.score - runner_up >= t.margin)
         )
         return Ranking(question, terms, tuple(scored[:top]), answered)

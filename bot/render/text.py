@@ -33,9 +33,7 @@ def render_answer(answer: Answer) -> str:
         lines.append(f"  Note: {warning}")
     if related:
         lines.append("")
-        lines.append(
-            "Related clauses:" if answer.answered else "Closest clauses (may not answer your question):"
-        )
+        lines.append("Related clauses:" if answer.answered else "Closest clauses (may not answer your question):")
         for match in related:
             lines.append(f"  - {match.clause.section} {match.clause.heading}: {match.clause.answer}")
     return "\n".join(lines)

@@ -54,6 +54,8 @@ class SlackHttpApp:
 def make_server(app: App, host: str, port: int, threads: int = 16):
     """A waitress server (not yet serving); `.effective_port` is the bound port, `.run()` serves."""
     wsgi = SlackHttpApp(app)
-    server = create_server(wsgi, host=host, port=port, threads=threads, ident="policybot", max_request_body_size=MAX_BODY_BYTES)
+    server = create_server(
+        wsgi, host=host, port=port, threads=threads, ident="policybot", max_request_body_size=MAX_BODY_BYTES
+    )
     wsgi.ready.set()
     return server, wsgi

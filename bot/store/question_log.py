@@ -32,8 +32,13 @@ class QuestionLog:
     def record(self, school: str, question: str, top_clause: str | None, answered: bool) -> int:
         table = self.db.utils()["questions"]
         table.insert(
-            {"asked_at": _now(), "school": school, "question": question,
-             "top_clause": top_clause, "answered": int(answered)}
+            {
+                "asked_at": _now(),
+                "school": school,
+                "question": question,
+                "top_clause": top_clause,
+                "answered": int(answered),
+            }
         )
         return int(table.last_pk)
 
@@ -41,8 +46,9 @@ class QuestionLog:
         row = self.db.connection().execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()
         if row is None:
             return None
-        return LoggedQuestion(row["id"], row["school"], row["question"], row["top_clause"],
-                              bool(row["answered"]), row["user_id"])
+        return LoggedQuestion(
+            row["id"], row["school"], row["question"], row["top_clause"], bool(row["answered"]), row["user_id"]
+        )
 
     def set_feedback(self, question_id: int, helpful: bool) -> None:
         self.db.connection().execute(
@@ -70,9 +76,11 @@ class QuestionLog:
         )
 
     def by_slt_thread(self, channel: str, ts: str) -> LoggedQuestion | None:
-        row = self.db.connection().execute(
-            "SELECT id FROM questions WHERE slt_channel = ? AND slt_ts = ?", (channel, ts)
-        ).fetchone()
+        row = (
+            self.db.connection()
+            .execute("SELECT id FROM questions WHERE slt_channel = ? AND slt_ts = ?", (channel, ts))
+            .fetchone()
+        )
         return self.get(row["id"]) if row else None
 
     def needing_attention(self, school: str | None = None) -> list[dict]:

@@ -31,9 +31,13 @@ def register(app: App, services: Services) -> None:
                 respond(response_type="ephemeral", replace_original=False, text="That answer has expired.")
                 return
             questions.set_feedback(question_id, helpful)
-            thanks = "Thanks, glad it helped." if helpful else (
-                "Thanks for telling me. SLT review unhelpful answers to improve the bot; "
-                "use *Ask SLT* if you need an answer now."
+            thanks = (
+                "Thanks, glad it helped."
+                if helpful
+                else (
+                    "Thanks for telling me. SLT review unhelpful answers to improve the bot; "
+                    "use *Ask SLT* if you need an answer now."
+                )
             )
             respond(response_type="ephemeral", replace_original=False, text=thanks)
 
@@ -55,14 +59,19 @@ def register(app: App, services: Services) -> None:
         school = services.book.school(logged.school)
         try:
             services.client.chat_postMessage(
-                channel=channel, text=clause.answer, blocks=shared_blocks(school, clause, body["user"]["id"]),
+                channel=channel,
+                text=clause.answer,
+                blocks=shared_blocks(school, clause, body["user"]["id"]),
                 unfurl_links=False,
             )
         except SlackApiError as exc:
             error = exc.response.get("error")
             log.info("share failed in %s: %s", channel, error)
-            hint = "Invite me to the channel first (`/invite @policybot`)." if error in (
-                "not_in_channel", "channel_not_found") else "Slack did not accept the message; try again."
+            hint = (
+                "Invite me to the channel first (`/invite @policybot`)."
+                if error in ("not_in_channel", "channel_not_found")
+                else "Slack did not accept the message; try again."
+            )
             respond(response_type="ephemeral", replace_original=False, text=f"I couldn't share it here. {hint}")
             return
         respond(response_type="ephemeral", replace_original=False, text="Shared in this channel.")
@@ -91,12 +100,14 @@ def register(app: App, services: Services) -> None:
             log.warning("could not post question %s to SLT: %s", logged.id, exc)
             questions.cancel_escalation(logged.id)
             respond(
-                response_type="ephemeral", replace_original=False,
+                response_type="ephemeral",
+                replace_original=False,
                 text="I couldn't reach the SLT channel just now. Please try *Ask SLT* again in a minute.",
             )
             return
         questions.record_slt_post(logged.id, posted["channel"], posted["ts"])
         respond(
-            response_type="ephemeral", replace_original=False,
+            response_type="ephemeral",
+            replace_original=False,
             text="Sent to SLT. When they reply, I'll message you here in policybot.",
         )
