@@ -28,6 +28,10 @@ def build_app(services: Services) -> App:
         signing_secret=services.settings.slack_signing_secret or "",
         authorize=authorize,
         token_verification_enabled=False,
+        # Listeners answer within the request (a /policy answer is the acknowledgement itself); slow work
+        # is registered as lazy listeners, which run after the response. Without this, Bolt polls for
+        # the acknowledgement every 10 ms.
+        process_before_response=True,
         logger=logging.getLogger("policybot.bolt"),
     )
     policy_command.register(app, services)

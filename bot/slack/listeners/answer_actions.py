@@ -24,8 +24,7 @@ def register(app: App, services: Services) -> None:
     questions = services.questions
 
     def feedback(helpful: bool):
-        def handler(ack: Ack, body: dict, respond: Respond) -> None:
-            ack()
+        def handler(body: dict, respond: Respond) -> None:
             question_id = _question_id(body)
             if question_id is None or questions.get(question_id) is None:
                 respond(response_type="ephemeral", replace_original=False, text="That answer has expired.")
@@ -43,12 +42,7 @@ def register(app: App, services: Services) -> None:
 
         return handler
 
-    app.action(HELPFUL)(feedback(True))
-    app.action(NOT_HELPFUL)(feedback(False))
-
-    @app.action(SHARE)
-    def share(ack: Ack, body: dict, respond: Respond) -> None:
-        ack()
+    def share(body: dict, respond: Respond) -> None:
         question_id = _question_id(body)
         logged = questions.get(question_id) if question_id is not None else None
         clause = services.book.clause(logged.school, logged.top_clause) if logged and logged.top_clause else None
@@ -76,9 +70,7 @@ def register(app: App, services: Services) -> None:
             return
         respond(response_type="ephemeral", replace_original=False, text="Shared in this channel.")
 
-    @app.action(ASK_SLT)
-    def ask_slt(ack: Ack, body: dict, respond: Respond) -> None:
-        ack()
+    def ask_slt(body: dict, respond: Respond) -> None:
         user_id = body["user"]["id"]
         question_id = _question_id(body)
         logged = questions.get(question_id) if question_id is not None else None
@@ -111,3 +103,13 @@ def register(app: App, services: Services) -> None:
             replace_original=False,
             text="Sent to SLT. When they reply, I'll message you here in policybot.",
         )
+
+    # Acknowledge at once; the work (and any Slack calls) runs after the HTTP response has gone.
+    app.action(HELPFUL)(ack=_ack, lazy=[feedback(True)])
+    app.action(NOT_HELPFUL)(ack=_ack, lazy=[feedback(False)])
+    app.action(SHARE)(ack=_ack, lazy=[share])
+    app.action(ASK_SLT)(ack=_ack, lazy=[ask_slt])
+
+
+def _ack(ack: Ack) -> None:
+    ack()

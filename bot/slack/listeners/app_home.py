@@ -14,7 +14,6 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    @app.event("app_home_opened")
     def home(event: dict) -> None:
         if event.get("tab") != "home":
             return
@@ -24,3 +23,6 @@ def register(app: App, services: Services) -> None:
             services.client.views_publish(user_id=user_id, view=home_view(services.school, counts))
         except (SlackApiError, OSError) as exc:
             log.warning("could not publish App Home: %s", exc)
+
+    # Events are acknowledged at once; the Slack calls run after the HTTP response has gone.
+    app.event("app_home_opened")(ack=lambda ack: ack(), lazy=[home])

@@ -13,7 +13,6 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, services: Services) -> None:
-    @app.event("message")
     def thread_reply(event: dict) -> None:
         thread_ts = event.get("thread_ts")
         if (
@@ -37,3 +36,6 @@ def register(app: App, services: Services) -> None:
             )
         except (SlackApiError, OSError) as exc:
             log.warning("could not pass SLT reply on for question %s: %s", asked.id, exc)
+
+    # Events are acknowledged at once; the Slack calls run after the HTTP response has gone.
+    app.event("message")(ack=lambda ack: ack(), lazy=[thread_reply])
