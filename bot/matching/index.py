@@ -47,6 +47,7 @@ class Tuning:
     sure_threshold: float = 0.60
     margin: float = 0.03
     min_coverage: float = 0.45
+    example_coverage: float = 0.7  # how much a word found only in an example question explains
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class _Doc:
     weighted_tf: dict[str, float]
     length: float
     term_set: frozenset[str]
+    core_terms: frozenset[str]  # text, answer, heading and topics: what the clause itself says
     example_strings: tuple[str, ...]
     example_terms: tuple[frozenset[str], ...]
 
@@ -122,6 +124,7 @@ class ClauseIndex:
             weighted_tf=dict(weighted),
             length=sum(weighted.values()),
             term_set=frozenset(weighted),
+            core_terms=frozenset(t for f, ts in fields.items() if f != "examples" for t in ts),
             example_strings=tuple(s for s in example_strings if s),
             example_terms=tuple(frozenset(s.split()) for s in example_strings if s),
         )
@@ -165,6 +168,18 @@ class ClauseIndex:
             best = max(best, share * cosine + (1 - share) * wording)
         return best
 
+    def _coverage(self, terms: tuple[str, ...], idf: dict[str, float], total_idf: float, doc: _Doc) -> float:
+        """Share of the question's IDF mass explained by the clause's own words plus its closest example.
+
+        Pooling all examples would let a clause with many examples "explain" almost anything.
+        """
+        core = sum(idf[t] for t in terms if t in doc.core_terms)
+        best_extra = 0.0
+        for example_terms in doc.example_terms:
+            extra = sum(idf[t] for t in terms if t in example_terms and t not in doc.core_terms)
+            best_extra = max(best_extra, extra)
+        return (core + self.tuning.example_coverage * best_extra) / total_idf
+
     def rank(self, question: str, top: int = 3) -> Ranking:
         terms = tuple(dict.fromkeys(self.normaliser.terms(question, correct=self.correct)))
         if not terms:
@@ -193,8 +208,7 @@ class ClauseIndex:
         scored: list[Match] = []
         for i in candidates:
             doc = self._docs[i]
-            covered = sum(idf[t] for t in terms if t in doc.term_set)
-            coverage = covered / total_idf
+            coverage = self._coverage(terms, idf, total_idf, doc)
             likeness = self._likeness(terms, idf, total_idf, query_string, doc)
             term_score = bm25[i] / best_bm25
             t = self.tuning
