@@ -100,6 +100,11 @@ class ClauseIndex:
         self._unknown_idf = math.log(1 + (n + 0.5) / 0.5)
         self._common = frozenset(t for t, c in df.items() if c > _COMMON_SHARE * n)
         self._avg_len = sum(d.length for d in self._docs) / max(n, 1)
+        # Per example question: its terms' IDF mass, the cosine's denominator (fixed once built).
+        self._example_idf = [
+            tuple(sum(self._idf.get(t, self._unknown_idf) for t in ex) for ex in doc.example_terms)
+            for doc in self._docs
+        ]
         self._known_words = sorted(self._kb_words(kb) | normaliser.known_words)
         self._known_set = frozenset(self._known_words)
         self._corrections: dict[str, str] = {}
@@ -153,15 +158,17 @@ class ClauseIndex:
         return self._corrections[word]
 
     def _likeness(
-        self, terms: tuple[str, ...], idf: dict[str, float], total_idf: float, query_string: str, doc: _Doc
+        self, terms: tuple[str, ...], idf: dict[str, float], total_idf: float, query_string: str, i: int
     ) -> float:
         """How closely the question reads like the clause's closest example question (0..1)."""
+        doc = self._docs[i]
         best = 0.0
-        for example_terms, example_string in zip(doc.example_terms, doc.example_strings, strict=True):
+        for example_terms, example_string, example_idf in zip(
+            doc.example_terms, doc.example_strings, self._example_idf[i], strict=True
+        ):
             shared = sum(idf[t] for t in terms if t in example_terms)
             if not shared:
                 continue
-            example_idf = sum(self._idf.get(t, self._unknown_idf) for t in example_terms)
             cosine = shared / math.sqrt(total_idf * example_idf)
             wording = fuzz.token_sort_ratio(query_string, example_string) / 100
             share = self.tuning.cosine_share
@@ -209,7 +216,7 @@ class ClauseIndex:
         for i in candidates:
             doc = self._docs[i]
             coverage = self._coverage(terms, idf, total_idf, doc)
-            likeness = self._likeness(terms, idf, total_idf, query_string, doc)
+            likeness = self._likeness(terms, idf, total_idf, query_string, i)
             term_score = bm25[i] / best_bm25
             t = self.tuning
             score = t.w_terms * term_score + t.w_likeness * likeness + t.w_coverage * coverage
