@@ -31,7 +31,7 @@ _B = 0.5
 _COMMON_SHARE = 0.5
 # Candidates re-ranked with rapidfuzz; keeps queries fast on a knowledge base of thousands of clauses.
 _CANDIDATES = 60
-_TYPO_CUTOFF = 84
+_TYPO_CUTOFF = 88
 _TYPO_MIN_LEN = 5
 
 
@@ -39,10 +39,10 @@ _TYPO_MIN_LEN = 5
 class Tuning:
     """Blend of the three signals, and the decision rule (docs/matching.md says how they were tuned)."""
 
-    w_terms: float = 0.35
-    w_likeness: float = 0.6
-    w_coverage: float = 0.0
-    cosine_share: float = 0.8  # of likeness; the rest is rapidfuzz word-order likeness
+    w_terms: float = 0.45
+    w_likeness: float = 0.5
+    w_coverage: float = 0.1
+    cosine_share: float = 0.6  # of likeness; the rest is rapidfuzz word-order likeness
     answer_threshold: float = 0.45
     sure_threshold: float = 0.60
     margin: float = 0.03
