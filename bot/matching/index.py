@@ -195,7 +195,10 @@ class ClauseIndex:
         total_idf = sum(idf.values())
 
         bm25: dict[int, float] = defaultdict(float)
-        for term in terms:
+        # Terms in most clauses barely move BM25 but cost a pass over most of the index; they still
+        # count towards likeness and coverage of the candidates the rarer terms find.
+        rare = [t for t in terms if t not in self._common] or list(terms)
+        for term in rare:
             postings = self._postings.get(term)
             if not postings:
                 continue
