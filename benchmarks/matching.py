@@ -13,6 +13,8 @@ import sys
 import time
 import tracemalloc
 
+from stats import percentile  # benchmarks/stats.py, beside this script
+
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir, load_vocabulary
 from bot.knowledge.models import KnowledgeFile
@@ -34,10 +36,6 @@ QUESTIONS = [
     "who do I report a colleague's post to",
 ]
 
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def time_queries(index: ClauseIndex, rounds: int) -> list[float]:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_slack import FakeSlack
+from stats import percentile  # benchmarks/stats.py, beside this script
+from tests.fake_slack import FakeSlack  # the test suite's fake Slack Web API
 from tests.slack_app import SIGNING_SECRET, RunningBot
 
 QUESTIONS = [
@@ -29,10 +30,6 @@ QUESTIONS = [
     "do I have to reply to comments on the school facebook at weekends",
 ]
 
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def measure(bot, concurrency: int, total: int) -> tuple[list[float], float]:
