@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stats import percentile  # benchmarks/stats.py, beside this script
+
 from tests.fake_slack import FakeSlack  # the test suite's fake Slack Web API
 from tests.slack_app import SIGNING_SECRET, RunningBot
 
