@@ -158,3 +158,19 @@ def test_the_bot_starts_and_answers_while_slack_is_unreachable(slack, tmp_path) 
         assert running.services.identity.user_id == "UBOT"
     finally:
         running.stop()
+
+
+def test_a_slack_500_or_429_is_retried_and_the_share_still_arrives(bot: RunningBot) -> None:
+    blocks = bot.command("/policy", "can I post photos of the children on facebook?").json()["blocks"]
+    value = _button_value(blocks, "answer_share")
+    bot.slack.fail("chat.postMessage", "500", times=1)
+    bot.click("answer_share", value)
+    calls = bot.slack.wait_for("chat.postMessage", 2)
+    assert [c.body["channel"] for c in calls] == ["C0STAFF01", "C0STAFF01"]
+    assert "Shared in this channel." in bot.slack.wait_for_responses(1)[0]["text"]
+
+    bot.slack.fail("chat.postMessage", "429", times=1, retry_after=1)
+    started = time.monotonic()
+    bot.click("answer_share", value)
+    bot.slack.wait_for("chat.postMessage", 4)
+    assert time.monotonic() - started >= 1.0  # Retry-After was honoured
