@@ -14,21 +14,21 @@ import sys
 from bot.knowledge.loader import default_knowledge_dir, load_file, load_vocabulary
 from bot.knowledge.models import KnowledgeFile
 from bot.matching.index import ClauseIndex
-from bot.matching.normalise import Normaliser
 
 
 def main(school_id: str) -> int:
     directory = default_knowledge_dir()
     kb = load_file(directory / f"{school_id}.yaml")
     vocabulary = load_vocabulary(directory)
-    normaliser = Normaliser(vocabulary, [kb.school.name, kb.school.id.replace("-", " ")])
     total = hits = 0
     for ci, clause in enumerate(kb.clauses):
         for ei, example in enumerate(clause.examples):
             others = [e for j, e in enumerate(clause.examples) if j != ei]
             clauses = list(kb.clauses)
             clauses[ci] = clause.model_copy(update={"examples": others})
-            ranking = ClauseIndex(KnowledgeFile(school=kb.school, clauses=clauses), normaliser).rank(example, 3)
+            ranking = ClauseIndex.for_school(KnowledgeFile(school=kb.school, clauses=clauses), vocabulary).rank(
+                example, 3
+            )
             total += 1
             top = [m.clause.id for m in ranking.matches]
             if top and top[0] == clause.id:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 
 from stats import percentile  # benchmarks/stats.py, beside this script
 
@@ -19,7 +20,6 @@ from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir, load_vocabulary
 from bot.knowledge.models import KnowledgeFile
 from bot.matching.index import ClauseIndex
-from bot.matching.normalise import Normaliser
 
 QUESTIONS = [
     "can I friend a parent on facebook?",
@@ -37,10 +37,9 @@ QUESTIONS = [
 ]
 
 
-
 def time_queries(index: ClauseIndex, rounds: int) -> list[float]:
-    time_queries_once = [index.rank(q, top=3) for q in QUESTIONS]  # warm caches, as a running bot has
-    del time_queries_once
+    for question in QUESTIONS:  # warm the caches, as a running bot has them
+        index.rank(question, top=3)
     timings = []
     for _ in range(rounds):
         for question in QUESTIONS:
@@ -77,35 +76,30 @@ def startup_ms(runs: int = 7) -> float:
     return statistics.median(samples)
 
 
+def measure(name: str, build: Callable[[], ClauseIndex], rounds: int) -> None:
+    """Build an index (timed, memory traced), then time queries on it; print one table row."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    index = build()
+    build_ms = (time.perf_counter() - start) * 1000
+    memory = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    timings = time_queries(index, rounds)
+    print(
+        f"| {name} | {len(index.clauses):,} | {build_ms:.0f} | {percentile(timings, 50):.2f} "
+        f"| {percentile(timings, 99):.2f} | {memory:.1f} |"
+    )
+
+
 def main() -> None:
     book = PolicyBook(default_knowledge_dir())
     print("| knowledge base | clauses | build (ms) | p50 (ms) | p99 (ms) | memory (MiB) |")
     print("|---|---|---|---|---|---|")
     for school in book.school_ids():
-        tracemalloc.start()
-        start = time.perf_counter()
-        index = book.index(school)
-        build = (time.perf_counter() - start) * 1000
-        memory = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        timings = time_queries(index, rounds=40)
-        print(
-            f"| {school} | {len(index.clauses)} | {build:.0f} | {percentile(timings, 50):.2f} "
-            f"| {percentile(timings, 99):.2f} | {memory:.1f} |"
-        )
+        measure(school, lambda school=school: book.index(school), rounds=40)
     kb = synthetic(book, 10_000)
-    tracemalloc.start()
-    start = time.perf_counter()
     vocabulary = load_vocabulary(default_knowledge_dir())
-    index = ClauseIndex(kb, Normaliser(vocabulary, [kb.school.name]))
-    build = (time.perf_counter() - start) * 1000
-    memory = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    timings = time_queries(index, rounds=5)
-    print(
-        f"| synthetic | {len(kb.clauses):,} | {build:.0f} | {percentile(timings, 50):.2f} "
-        f"| {percentile(timings, 99):.2f} | {memory:.1f} |"
-    )
+    measure("synthetic", lambda: ClauseIndex.for_school(kb, vocabulary), rounds=5)
     print(f"\n`policybot ask` start-up to answer (median of 7 runs): {startup_ms():.0f} ms")
 
 

@@ -32,7 +32,6 @@ QUESTIONS = [
 ]
 
 
-
 def measure(bot, concurrency: int, total: int) -> tuple[list[float], float]:
     bodies = [bot.command_body("/policy", QUESTIONS[i % len(QUESTIONS)]) for i in range(total)]
 

@@ -6,14 +6,12 @@ about one school never parses the other schools' files.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary
-from bot.knowledge.models import Clause, KnowledgeFile, School
+from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
+from bot.knowledge.models import Clause, School
 from bot.matching.index import ClauseIndex, Match, Ranking
-from bot.matching.normalise import Normaliser
 from bot.questions import clean_question
 
 
@@ -43,9 +41,6 @@ class Answer:
     def related(self) -> tuple[Match, ...]:
         return self.ranking.matches[1:]
 
-    def review_overdue(self, today: dt.date | None = None) -> bool:
-        return self.school.is_past_review(today or dt.date.today())
-
 
 class PolicyBook:
     """Every school in a knowledge directory, indexed lazily."""
@@ -55,22 +50,18 @@ class PolicyBook:
         self._indexes: dict[str, ClauseIndex] = {}
 
     def school_ids(self) -> list[str]:
-        return sorted(p.stem for p in self.directory.glob("*.yaml") if p.stem != "vocabulary")
+        return [p.stem for p in school_files(self.directory)]
 
     def index(self, school_id: str) -> ClauseIndex:
         if school_id not in self._indexes:
             path = self.directory / f"{school_id}.yaml"
-            if not path.is_file() or school_id == "vocabulary":
+            if path not in school_files(self.directory):
                 raise UnknownSchoolError(school_id, self.school_ids())
             kb = load_file(path)
             if kb.school.id != school_id:
                 raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
-            self._indexes[school_id] = self._build(kb)
+            self._indexes[school_id] = ClauseIndex.for_school(kb, load_vocabulary(self.directory))
         return self._indexes[school_id]
-
-    def _build(self, kb: KnowledgeFile) -> ClauseIndex:
-        names = [kb.school.name, kb.school.id.replace("-", " ")]
-        return ClauseIndex(kb, Normaliser(load_vocabulary(self.directory), names))
 
     def school(self, school_id: str) -> School:
         return self.index(school_id).school

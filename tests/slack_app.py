@@ -139,7 +139,7 @@ def settings_for(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: 
 def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft") -> RunningBot:
     services = build_services(settings_for(slack, db, school))
     app = build_app(services)
-    server, _ = make_server(app, "127.0.0.1", 0)
+    server = make_server(app, "127.0.0.1", 0)
     threading.Thread(target=server.run, daemon=True).start()
     services.identity.learn_in_background(retry_seconds=0.2)
     return RunningBot(slack, f"http://127.0.0.1:{server.effective_port}", services, server)

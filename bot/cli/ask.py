@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from bot.answers import Answer, PolicyBook, UnknownSchoolError
-from bot.cli.common import EXIT_ERROR, book, default_school, fail
+from bot.cli.common import book, default_school, fail
 from bot.knowledge.loader import KnowledgeError
 from bot.questions import QuestionError
 from bot.render.text import render_answer
@@ -125,6 +125,3 @@ def _answer_line(policies: PolicyBook, line: str, number: int, fallback_school: 
     except (QuestionError, UnknownSchoolError, KnowledgeError) as exc:
         return {**extras, "school": school_id, "question": question, "error": str(exc)}
     return {**extras, **answer_json(answer, school_id)}
-
-
-__all__ = ["EXIT_ERROR", "answer_json", "register", "run"]

@@ -126,12 +126,3 @@ def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Probl
     except KnowledgeError as exc:
         problems.append(Problem("error", directory / "vocabulary.yaml", 1, None, str(exc)))
     return problems
-
-
-if __name__ == "__main__":  # a curator's shortcut before the CLI exists: python -m bot.knowledge.check DIR
-    import sys
-
-    found = check_knowledge(Path(sys.argv[1] if len(sys.argv) > 1 else "knowledge"))
-    for p in found:
-        print(p)
-    sys.exit(1 if any(p.level == "error" for p in found) else 0)

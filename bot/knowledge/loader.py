@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bot.knowledge.models import Clause, KnowledgeFile, School, Vocabulary
+from bot.knowledge.models import KnowledgeFile, Vocabulary
 
 VOCABULARY_FILE = "vocabulary.yaml"
 
@@ -77,19 +77,6 @@ def school_files(directory: Path) -> list[Path]:
 
 
 @cache
-def load_knowledge(directory: Path) -> dict[str, KnowledgeFile]:
-    """Every school in the directory, by school id."""
-    files = school_files(directory)
-    if not files:
-        raise KnowledgeError(f"no school files (*.yaml) in {directory}")
-    schools: dict[str, KnowledgeFile] = {}
-    for path in files:
-        kb = load_file(path)
-        schools[kb.school.id] = kb
-    return schools
-
-
-@cache
 def load_vocabulary(directory: Path) -> Vocabulary:
     path = directory / VOCABULARY_FILE
     if not path.exists():
@@ -98,17 +85,3 @@ def load_vocabulary(directory: Path) -> Vocabulary:
         return Vocabulary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except (yaml.YAMLError, ValidationError) as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
-
-
-__all__ = [
-    "Clause",
-    "KnowledgeError",
-    "KnowledgeFile",
-    "School",
-    "default_knowledge_dir",
-    "load_file",
-    "load_knowledge",
-    "load_vocabulary",
-    "read_raw",
-    "school_files",
-]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge.models import Clause, KnowledgeFile
+from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
 from bot.matching.normalise import Normaliser
 
 # Field weights for BM25F: staff-worded fields count for more than legal wording.
@@ -88,6 +88,7 @@ class ClauseIndex:
         self.school = kb.school
         self.normaliser = normaliser
         self._docs: list[_Doc] = [self._doc(clause) for clause in kb.clauses]
+        self._by_id = {clause.id: clause for clause in kb.clauses}
         n = len(self._docs)
         df: Counter[str] = Counter()
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -134,12 +135,18 @@ class ClauseIndex:
             example_terms=tuple(frozenset(s.split()) for s in example_strings if s),
         )
 
+    @classmethod
+    def for_school(cls, kb: KnowledgeFile, vocabulary: Vocabulary, tuning: Tuning | None = None) -> ClauseIndex:
+        """The index as every front end builds it: the shared vocabulary plus the school's own name."""
+        names = [kb.school.name, kb.school.id.replace("-", " ")]
+        return cls(kb, Normaliser(vocabulary, names), tuning)
+
     @property
     def clauses(self) -> list[Clause]:
         return [d.clause for d in self._docs]
 
     def clause(self, clause_id: str) -> Clause | None:
-        return next((d.clause for d in self._docs if d.clause.id == clause_id), None)
+        return self._by_id.get(clause_id)
 
     def _kb_words(self, kb: KnowledgeFile) -> set[str]:
         words: set[str] = set()

@@ -58,4 +58,4 @@ def make_server(app: App, host: str, port: int, threads: int = 16):
         wsgi, host=host, port=port, threads=threads, ident="policybot", max_request_body_size=MAX_BODY_BYTES
     )
     wsgi.ready.set()
-    return server, wsgi
+    return server

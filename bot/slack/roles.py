@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,7 +17,7 @@ CACHE_SECONDS = 60.0
 
 
 class ChannelMembers:
-    def __init__(self, client: WebClient, bot_user_id: callable, ttl: float = CACHE_SECONDS) -> None:
+    def __init__(self, client: WebClient, bot_user_id: Callable[[], str | None], ttl: float = CACHE_SECONDS) -> None:
         self._client = client
         self._bot_user_id = bot_user_id
         self._ttl = ttl
