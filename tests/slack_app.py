@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.slack.delivery import Deliverer
 from bot.slack.http_server import make_server
 from bot.slack.services import build_services
 from tests.conftest import FIXTURES
@@ -53,6 +54,7 @@ class RunningBot:
     base_url: str
     services: Any
     server: Any
+    deliverer: Any = None
 
     # -- raw HTTP ------------------------------------------------------------------------------
     def post(self, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Reply:
@@ -106,6 +108,33 @@ class RunningBot:
         payload["actions"][0].update(action_id=action_id, value=value, block_id="answer_actions")
         return self.interactive(payload)
 
+    def click_card(self, action_id: str, value: str, user: str, channel: str = SLT_CHANNEL, ts: str = "") -> Reply:
+        """A button on a message the bot posted in a channel (the full real payload shape)."""
+        payload = copy.deepcopy(fixture_json("block_actions_message_button_full.json"))
+        payload["user"]["id"] = user
+        payload["channel"]["id"] = channel
+        payload["container"].update(channel_id=channel, message_ts=ts or payload["container"]["message_ts"])
+        payload["response_url"] = self.slack.response_url("card")
+        payload["trigger_id"] = f"trigger-{time.monotonic_ns()}"
+        payload["actions"][0].update(action_id=action_id, value=value, block_id=f"triage:{value}")
+        return self.interactive(payload)
+
+    def submit_view(
+        self,
+        view: dict[str, Any],
+        values: dict[str, Any],
+        user: str = "UTA00001",
+        view_id: str = "VREPORT01",
+    ) -> Reply:
+        """Submit a modal the bot opened, with each input filled in as Slack reports it."""
+        payload = copy.deepcopy(fixture_json("view_submission.json"))
+        payload["user"]["id"] = user
+        submitted = copy.deepcopy(view)
+        submitted.update(id=view_id, state={"values": _state_values(view, values)}, hash="1596530361.3wRYuk3R")
+        submitted.setdefault("private_metadata", "")
+        payload["view"] = submitted
+        return self.interactive(payload)
+
     def interactive(self, payload: dict[str, Any]) -> Reply:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.signed(body, "application/x-www-form-urlencoded")
@@ -119,6 +148,8 @@ class RunningBot:
     def stop(self) -> None:
         self.server.close()
         self.services.identity.stop()
+        if self.deliverer is not None:
+            self.deliverer.stop()
 
 
 def settings_for(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str) -> Settings:
@@ -136,10 +167,39 @@ def settings_for(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: 
     return Settings.model_validate(values)
 
 
-def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft") -> RunningBot:
-    services = build_services(settings_for(slack, db, school))
+def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str) -> RunningBot:
+    services = build_services(settings_for(slack, db, school, **extra))
     app = build_app(services)
     server = make_server(app, "127.0.0.1", 0)
     threading.Thread(target=server.run, daemon=True).start()
     services.identity.learn_in_background(retry_seconds=0.2)
-    return RunningBot(slack, f"http://127.0.0.1:{server.effective_port}", services, server)
+    # Short waits so tests see retries within seconds; the schedule is the same as in production.
+    deliverer = Deliverer(services, idle_seconds=0.1, max_backoff=1.0).start()
+    return RunningBot(slack, f"http://127.0.0.1:{server.effective_port}", services, server, deliverer)
+
+
+def _state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """`view.state.values` as Slack sends it: every input block, typed by its element, None if empty."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        kind = element["type"]
+        value = values.get(block["block_id"])
+        if kind in ("static_select", "radio_buttons"):
+            entry = {
+                "selected_option": {"value": value, "text": {"type": "plain_text", "text": str(value)}}
+                if value
+                else None
+            }
+        elif kind == "checkboxes":
+            entry = {"selected_options": [{"value": v, "text": {"type": "plain_text", "text": v}} for v in value or []]}
+        elif kind == "multi_users_select":
+            entry = {"selected_users": list(value or [])}
+        elif kind == "datepicker":
+            entry = {"selected_date": value}
+        else:
+            entry = {"value": value}
+        state[block["block_id"]] = {element["action_id"]: {"type": kind, **entry}}
+    return state

@@ -25,6 +25,6 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     assert len(commands) >= 6
     for name, help_text in commands:
         assert help_text, f"{name} has no help text"
-        if name.count(" ") == 1 and name.split()[1] in ("kb", "questions"):
-            continue  # groups: their subcommands are listed
+        if any(other.startswith(name + " ") for other, _ in commands):
+            continue  # a group: its subcommands are listed
         assert f"`{name}" in readme, f"{name} is not documented in README.md"

@@ -27,3 +27,10 @@ def knowledge_dir(value: str | None) -> Path:
 
 def default_school(explicit: str | None) -> str | None:
     return explicit or os.environ.get("POLICYBOT_SCHOOL") or None
+
+
+def database_path(explicit: str | None) -> Path:
+    return Path(explicit or os.environ.get("POLICYBOT_DB") or "policybot.db")
+
+
+DB_HELP = "database file (default: $POLICYBOT_DB or policybot.db)"

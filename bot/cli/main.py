@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, evaluate, kb, questions, serve
+from bot.cli import ask, evaluate, kb, outbox, questions, reports, serve
 
 EXIT_USAGE = 2
 
@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(commands)
     evaluate.register(commands)
     kb.register(commands)
+    outbox.register(commands)
     questions.register(commands)
+    reports.register(commands)
     serve.register(commands)
     return parser
 

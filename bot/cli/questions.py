@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-from pathlib import Path
+
+from bot.cli.common import DB_HELP, database_path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -17,7 +17,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Questions the bot could not answer or that staff marked 'Not helpful', most frequent "
         "first, so SLT can improve the policy and the knowledge base.",
     )
-    report.add_argument("--db", help="database file (default: $POLICYBOT_DB or policybot.db)")
+    report.add_argument("--db", help=DB_HELP)
     report.add_argument("--school", help="only this school")
     report.add_argument("--json", action="store_true", help="JSON lines instead of a table")
     report.set_defaults(run=run_report)
@@ -28,7 +28,7 @@ def run_report(args: argparse.Namespace) -> int:
     from bot.store.database import Database
     from bot.store.question_log import QuestionLog
 
-    path = Path(args.db or os.environ.get("POLICYBOT_DB") or "policybot.db")
+    path = database_path(args.db)
     if not path.exists():
         return fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
     rows = QuestionLog(Database(path)).needing_attention(args.school)

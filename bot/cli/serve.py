@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot start: {exc}")
     app = build_app(services)
     services.identity.learn_in_background()
+    from bot.slack.delivery import Deliverer
+
+    # Pending notifications from before a restart go out now; new ones as they are stored.
+    Deliverer(services).start()
     log = logging.getLogger("policybot")
     if args.http:
         from bot.slack.http_server import make_server

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -65,6 +65,11 @@ class School(_Strict):
     review_due: dt.date | None = None
     dates_note: str | None = Field(None, description="The dates exactly as the policy states them.")
     report_to: NonEmpty = Field(description="Who the policy says misuse is reported to.")
+    reporting_clause: str | None = Field(
+        None,
+        description="Id of the clause that tells staff to report misuse, quoted to reporters. Left out: the bot "
+        "finds one among the clauses tagged reporting-misuse; null: the policy has none.",
+    )
     page_headers: list[str] = Field(
         default_factory=list,
         description="Lines repeated by the Word/PDF conversion; not part of any clause.",
@@ -90,6 +95,13 @@ class KnowledgeFile(_Strict):
         if not clauses:
             raise ValueError("a policy needs at least one clause")
         return clauses
+
+    @model_validator(mode="after")
+    def _reporting_clause_exists(self) -> KnowledgeFile:
+        wanted = self.school.reporting_clause
+        if wanted is not None and wanted not in {c.id for c in self.clauses}:
+            raise ValueError(f"school.reporting_clause {wanted!r} is not the id of any clause")
+        return self
 
 
 class Vocabulary(_Strict):

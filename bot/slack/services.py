@@ -19,7 +19,9 @@ from bot.knowledge.models import School
 from bot.settings import Settings
 from bot.slack.roles import ChannelMembers
 from bot.store.database import Database
+from bot.store.outbox import Outbox
 from bot.store.question_log import QuestionLog
+from bot.store.reports import ReportBook
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,13 @@ class Services:
     identity: BotIdentity
     members: ChannelMembers
     questions: QuestionLog
+    reports: ReportBook
+    outbox: Outbox
+    # Set after something is added to the outbox, so the deliverer sends it now rather than on its next poll.
+    outbox_signal: threading.Event = field(default_factory=threading.Event)
+
+    def wake_outbox(self) -> None:
+        self.outbox_signal.set()
 
     @property
     def school_id(self) -> str:
@@ -89,7 +98,7 @@ class Services:
 
     def slt_counts(self) -> dict[str, int]:
         """Counts shown to SLT on App Home; the reports and applications workflows add theirs here."""
-        return {"Open misuse reports": 0, "Account applications awaiting a decision": 0}
+        return {"Open misuse reports": self.reports.open_count(), "Account applications awaiting a decision": 0}
 
 
 def build_services(settings: Settings, client: WebClient | None = None) -> Services:
@@ -106,4 +115,6 @@ def build_services(settings: Settings, client: WebClient | None = None) -> Servi
         identity=identity,
         members=ChannelMembers(client, lambda: identity.user_id),
         questions=QuestionLog(db),
+        reports=ReportBook(db),
+        outbox=Outbox(db),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -25,6 +27,63 @@ CREATE TABLE IF NOT EXISTS questions (
     slt_ts TEXT
 );
 CREATE INDEX IF NOT EXISTS questions_thread ON questions (slt_channel, slt_ts);
+
+-- Misuse reports. What the reporter submitted is never updated; triage adds to case_events.
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    ref TEXT UNIQUE,
+    idempotency_key TEXT NOT NULL UNIQUE,   -- the Slack view id: a resubmission is the same report
+    school TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    reporter_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    what_happened TEXT NOT NULL,
+    where_seen TEXT,
+    happened_on TEXT,
+    colleagues TEXT NOT NULL DEFAULT '[]',  -- JSON list of user ids
+    others TEXT,
+    child_at_risk TEXT NOT NULL CHECK (child_at_risk IN ('yes', 'no', 'not_sure')),
+    actions_taken TEXT NOT NULL DEFAULT '[]',
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'closed')),
+    acknowledged_at TEXT,
+    acknowledged_by TEXT,
+    assignee TEXT,
+    closed_at TEXT,
+    closed_by TEXT,
+    outcome TEXT,
+    slt_channel TEXT,
+    slt_ts TEXT,
+    purged_at TEXT
+);
+
+-- Every case's timeline, append-only: who did what, when.
+CREATE TABLE IF NOT EXISTS case_events (
+    id INTEGER PRIMARY KEY,
+    case_ref TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS case_events_ref ON case_events (case_ref, id);
+
+-- Messages to send, written in the same transaction as what they announce. A topic's messages
+-- go out in order; `claimed_until` is a lease so a crashed sender's message is picked up again.
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    topic TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    created_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    claimed_until REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    sent_at TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic, status, id);
 """
 
 
@@ -53,3 +112,16 @@ class Database:
 
     def utils(self) -> sqlite_utils.Database:
         return sqlite_utils.Database(self.connection())
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: BEGIN IMMEDIATE takes the write lock up front, so two writers queue on the
+        busy timeout instead of failing half-way with 'database is locked'."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")

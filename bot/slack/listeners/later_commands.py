@@ -1,4 +1,4 @@
-"""`/report-misuse` and `/request-account` until their workflows land: a clear, honest reply."""
+"""`/request-account` until its workflow lands: a clear, honest reply."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from bot.slack.services import Services
 
 
 def register(app: App, services: Services) -> None:
-    for command in ("/report-misuse", "/request-account"):
+    for command in ("/request-account",):
 
         @app.command(command)
         def not_yet(ack: Ack, command: dict) -> None:

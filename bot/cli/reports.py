@@ -1,0 +1,167 @@
+"""`policybot reports list | show | export`: the misuse-report records, for SLT and governors."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import statistics
+from collections import Counter
+from pathlib import Path
+
+from bot.cli.common import DB_HELP, database_path, fail
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "reports", help="misuse reports", description="Misuse reports made with /report-misuse."
+    )
+    sub = parser.add_subparsers(dest="reports_command", required=True, metavar="REPORTS_COMMAND")
+    listing = sub.add_parser("list", help="every report, oldest first", description="Every report, oldest first.")
+    listing.add_argument("--open", action="store_true", help="only reports not yet closed")
+    listing.add_argument("--db", help=DB_HELP)
+    listing.set_defaults(run=run_list)
+    show = sub.add_parser(
+        "show", help="one report with its timeline", description="One report with its whole timeline."
+    )
+    show.add_argument("ref", metavar="REF", help="the reference, e.g. MR-0007")
+    show.add_argument("--db", help=DB_HELP)
+    show.set_defaults(run=run_show)
+    export = sub.add_parser(
+        "export",
+        help="a CSV for governors",
+        description="One row per report: category, dates, hours to acknowledge, days to close, outcome. No free "
+        "text or names unless --include-details. Prints category and outcome counts.",
+    )
+    export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV")
+    export.add_argument("--include-details", action="store_true", help="also what happened, where, and who reported")
+    export.add_argument("--db", help=DB_HELP)
+    export.set_defaults(run=run_export)
+
+
+def _book(args: argparse.Namespace):
+    from bot.store.database import Database
+    from bot.store.reports import ReportBook
+
+    path = database_path(args.db)
+    if not path.exists():
+        return None, fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
+    return ReportBook(Database(path)), 0
+
+
+def _hours(start: str | None, end: str | None) -> float | None:
+    if not start or not end:
+        return None
+    return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() / 3600
+
+
+def run_list(args: argparse.Namespace) -> int:
+    book, code = _book(args)
+    if book is None:
+        return code
+    reports = book.all(open_only=args.open)
+    if not reports:
+        print("No open reports." if args.open else "No reports.")
+        return 0
+    print(f"{'ref':<8} {'submitted':<16} {'state':<12} {'child risk':<10} {'assignee':<11} category / outcome")
+    for r in reports:
+        what = r.category.label + (f" -> {r.outcome_label}" if r.outcome else "")
+        submitted = r.submitted_at[:16].replace("T", " ")
+        print(f"{r.ref:<8} {submitted:<16} {r.state:<12} {r.child_risk.label:<10} {r.assignee or '-':<11} {what}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from bot.cases.misuse import ACTIONS_TAKEN
+
+    book, code = _book(args)
+    if book is None:
+        return code
+    report = book.get(args.ref)
+    if report is None:
+        return fail(f"no report {args.ref}")
+    form = report.form
+    lines = [
+        f"{report.ref}  {report.category.label}  [{report.state}]",
+        f"school:        {report.school}",
+        f"submitted:     {report.submitted_at} by {report.reporter_id}",
+        f"child at risk: {report.child_risk.label}",
+        f"where:         {form.where_seen or '-'}",
+        f"when:          {form.happened_on or '-'}",
+        f"colleagues:    {', '.join(form.colleagues) or '-'}",
+        f"others:        {form.others or '-'}",
+        f"done so far:   {', '.join(ACTIONS_TAKEN.get(a, a) for a in form.actions_taken) or '-'}",
+        f"assigned to:   {report.assignee or '-'}",
+        f"outcome:       {report.outcome_label or '-'}",
+        "what happened:",
+        *("  " + line for line in (form.what_happened or "").splitlines()),
+        "timeline:",
+    ]
+    for event in report.timeline:
+        detail = f": {event.detail}" if event.detail else ""
+        lines.append(f"  {event.at}  {event.actor}  {event.action}{detail}")
+    print("\n".join(lines))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    book, code = _book(args)
+    if book is None:
+        return code
+    reports = book.all()
+    columns = [
+        "ref",
+        "school",
+        "category",
+        "child_at_risk",
+        "submitted_at",
+        "acknowledged_at",
+        "hours_to_acknowledge",
+        "closed_at",
+        "days_to_close",
+        "outcome",
+        "state",
+    ]
+    if args.include_details:
+        columns += ["reporter", "what_happened", "where", "others"]
+    target = Path(args.csv)
+    try:
+        handle = target.open("w", newline="", encoding="utf-8")
+    except OSError as exc:
+        return fail(f"cannot write {target}: {exc.strerror}")
+    ack_hours = []
+    with handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for r in reports:
+            to_ack = _hours(r.submitted_at, r.acknowledged_at)
+            to_close = _hours(r.submitted_at, r.closed_at)
+            if to_ack is not None:
+                ack_hours.append(to_ack)
+            row = [
+                r.ref,
+                r.school,
+                r.category.label,
+                r.child_risk.label,
+                r.submitted_at,
+                r.acknowledged_at or "",
+                "" if to_ack is None else f"{to_ack:.1f}",
+                r.closed_at or "",
+                "" if to_close is None else f"{to_close / 24:.1f}",
+                r.outcome_label or "",
+                r.state,
+            ]
+            if args.include_details:
+                row += [r.reporter_id, r.form.what_happened or "", r.form.where_seen or "", r.form.others or ""]
+            writer.writerow(row)
+    print(f"Wrote {len(reports)} report(s) to {target}.")
+    for title, counts in (
+        ("By category", Counter(r.category.label for r in reports)),
+        ("By outcome", Counter(r.outcome_label or "(still open)" for r in reports)),
+    ):
+        print(f"{title}:")
+        for label, count in counts.most_common():
+            print(f"  {count:>4}  {label}")
+    if ack_hours:
+        print(f"Hours to acknowledge: median {statistics.median(ack_hours):.1f}, longest {max(ack_hours):.1f}")
+    return 0

@@ -1,0 +1,38 @@
+"""Reading a submitted modal: every input's value by block id, whatever kind of element it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def submitted_values(view: dict[str, Any]) -> dict[str, Any]:
+    """{block_id: value}: text for text inputs, the option value for selects and radios, a list for
+    checkboxes and multi-selects, the ISO date for date pickers; None when left empty."""
+    values: dict[str, Any] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        for element in actions.values():
+            values[block_id] = _value(element)
+    return values
+
+
+def _value(element: dict[str, Any]) -> Any:
+    kind = element.get("type")
+    if kind in ("static_select", "radio_buttons", "external_select"):
+        option = element.get("selected_option")
+        return option.get("value") if option else None
+    if kind in ("checkboxes", "multi_static_select"):
+        return [o.get("value") for o in element.get("selected_options") or []]
+    if kind == "multi_users_select":
+        return list(element.get("selected_users") or [])
+    if kind == "users_select":
+        return element.get("selected_user")
+    if kind == "datepicker":
+        return element.get("selected_date")
+    return element.get("value")
+
+
+def text_or_none(value: Any) -> str | None:
+    """A text input as typed, or None when left blank (blank inputs arrive as null or whitespace)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value

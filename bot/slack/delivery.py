@@ -1,0 +1,223 @@
+"""Sends the outbox to Slack: retries 5xx, timeouts and refused connections with backoff, honours
+429 Retry-After, and parks permanent errors (the channel is gone, the bot is not in it) with an alert
+to the admin instead of retrying them forever.
+
+Messages are rendered from the record's state when sent, so a card that was stuck behind an outage
+shows the case as it is now, not as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.cases.guidance import guidance_for
+from bot.slack.blocks.report_card import card_blocks, card_text, dsl_alert_blocks, reporter_notice_text
+from bot.slack.blocks.report_form import next_steps_text
+from bot.slack.services import Services
+from bot.store.outbox import OutboxItem, enqueue
+from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
+
+log = logging.getLogger(__name__)
+
+ADMIN_ALERT = "admin_alert"
+
+# Slack errors that retrying will not fix; someone has to change a setting or invite the bot.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "missing_scope",
+        "not_allowed_token_type",
+        "restricted_action",
+        "invalid_blocks",
+        "msg_too_long",
+        "message_not_found",
+        "cant_update_message",
+        "edit_window_closed",
+    }
+)
+
+
+class PermanentError(Exception):
+    pass
+
+
+def delivery_client(services: Services) -> WebClient:
+    """A client that does not retry by itself: the outbox retries, so one failure is one log line and
+    a 429 never blocks the sender for its Retry-After."""
+    settings = services.settings
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
+
+
+class Deliverer:
+    def __init__(
+        self,
+        services: Services,
+        client: WebClient | None = None,
+        idle_seconds: float = 1.0,
+        max_backoff: float = 300.0,
+    ) -> None:
+        self.services = services
+        self.client = client or delivery_client(services)
+        self.idle_seconds = idle_seconds
+        self.max_backoff = max_backoff
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._senders: dict[str, Callable[[OutboxItem], None]] = {
+            SLT_CARD: self._slt_card,
+            DSL_ALERT: self._dsl_alert,
+            REPORTER_NOTICE: self._reporter_notice,
+            ADMIN_ALERT: self._admin_alert,
+        }
+
+    # -- running ---------------------------------------------------------------------------------
+    def start(self) -> Deliverer:
+        self._thread = threading.Thread(target=self._loop, name="outbox", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.services.outbox_signal.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _loop(self) -> None:
+        signal = self.services.outbox_signal
+        while not self._stop.is_set():
+            try:
+                if self.deliver_one():
+                    continue
+                due = self.services.outbox.next_due_in()
+            except sqlite3.Error as exc:
+                log.error("outbox: database error (%s); trying again shortly", exc)
+                due = None
+            signal.wait(self.idle_seconds if due is None else min(self.idle_seconds, due))
+            signal.clear()
+
+    def deliver_one(self) -> bool:
+        """Send the next due message, if any. True when there was one (sent or not)."""
+        outbox = self.services.outbox
+        item = outbox.claim()
+        if item is None:
+            return False
+        label = f"{item.kind} for {item.payload.get('ref', item.topic)}"
+        try:
+            self._senders[item.kind](item)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+            if exc.response.status_code == 429:
+                delay = _retry_after(exc.response.headers)
+                log.warning("outbox: Slack rate-limited %s; retrying in %ss", label, delay)
+                outbox.retry_later(item.id, delay, "ratelimited")
+            elif error in PERMANENT_ERRORS:
+                self._park(item, label, error)
+            else:
+                self._retry(item, label, error)
+        except PermanentError as exc:
+            self._park(item, label, str(exc))
+        except OSError as exc:  # refused, reset, timed out: Slack is unreachable
+            self._retry(item, label, f"unreachable: {exc.__class__.__name__}")
+        except Exception as exc:  # a bug must not stop every other message; keep this one for later
+            log.exception("outbox: unexpected error sending %s", label)
+            self._retry(item, label, f"error: {exc.__class__.__name__}")
+        else:
+            outbox.sent(item.id)
+            log.info("outbox: sent %s", label)
+        return True
+
+    def _retry(self, item: OutboxItem, label: str, error: str) -> None:
+        delay = min(self.max_backoff, 2.0 ** max(0, item.attempts - 1))
+        log.warning("outbox: could not send %s (%s); attempt %d, retrying in %.0fs", label, error, item.attempts, delay)
+        self.services.outbox.retry_later(item.id, delay, error)
+
+    def _park(self, item: OutboxItem, label: str, error: str) -> None:
+        log.error("outbox: Slack refused %s (%s); kept, not retried, admin alerted", label, error)
+        self.services.outbox.give_up(item.id, error)
+        if item.kind != ADMIN_ALERT:
+            with self.services.db.transaction() as conn:
+                enqueue(conn, "admin", ADMIN_ALERT, {"failed": label, "error": error})
+
+    # -- what each kind of message is ------------------------------------------------------------
+    def _slt_card(self, item: OutboxItem) -> None:
+        services = self.services
+        report = services.reports.get(item.payload["ref"])
+        if report is None:
+            return
+        school = services.book.school(report.school)
+        guidance = guidance_for(services.book, report.school, report.category.id)
+        blocks = card_blocks(school, report, guidance, services.settings.dsl_channel)
+        text = card_text(report)
+        if report.slt_ts and report.slt_channel:
+            self.client.chat_update(channel=report.slt_channel, ts=report.slt_ts, text=text, blocks=blocks)
+            return
+        posted = self.client.chat_postMessage(
+            channel=services.settings.slt_channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+        )
+        services.reports.record_card(report.ref, posted["channel"], posted["ts"])
+
+    def _dsl_alert(self, item: OutboxItem) -> None:
+        services = self.services
+        channel = services.settings.dsl_channel
+        if not channel:
+            raise PermanentError("POLICYBOT_DSL_CHANNEL is not set")
+        report = services.reports.get(item.payload["ref"])
+        if report is None:
+            return
+        self.client.chat_postMessage(
+            channel=channel,
+            text=f"URGENT: possible safeguarding concern in misuse report {report.ref}",
+            blocks=dsl_alert_blocks(report, None),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    def _reporter_notice(self, item: OutboxItem) -> None:
+        services = self.services
+        report = services.reports.get(item.payload["ref"])
+        if report is None:
+            return
+        event = item.payload.get("event", "received")
+        next_steps = ""
+        if event == "received":
+            guidance = guidance_for(services.book, report.school, report.category.id)
+            next_steps = next_steps_text(services.book.school(report.school), report, guidance)
+        self.client.chat_postMessage(
+            channel=report.reporter_id,
+            text=reporter_notice_text(report, event, next_steps),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+    def _admin_alert(self, item: OutboxItem) -> None:
+        settings = self.services.settings
+        channel = settings.admin_channel or settings.slt_channel
+        self.client.chat_postMessage(
+            channel=channel,
+            text=(
+                f":warning: policybot could not deliver {item.payload.get('failed')}: Slack said "
+                f"`{item.payload.get('error')}`. Check the channel ids in the bot's settings and that policybot is "
+                "invited to those channels, then run `policybot outbox retry` on the server. Nothing was lost."
+            ),
+            unfurl_links=False,
+        )
+
+
+def _retry_after(headers: dict) -> float:
+    for name, value in (headers or {}).items():
+        if name.lower() == "retry-after":
+            try:
+                return max(1.0, float(value if isinstance(value, str) else value[0]))
+            except (TypeError, ValueError):
+                break
+    return 1.0

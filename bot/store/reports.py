@@ -1,0 +1,232 @@
+"""Misuse reports in SQLite: submitted once, triaged by SLT, every step on the case's timeline.
+
+Each change and the notifications it causes are one transaction, and each transition checks the
+case's state in its UPDATE, so of two SLT clicking at once exactly one wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from bot.cases.misuse import (
+    MAX_NOTE,
+    OUTCOMES,
+    Actor,
+    Event,
+    Refused,
+    Report,
+    ReportForm,
+    State,
+)
+from bot.store.database import Database
+from bot.store.outbox import enqueue, enqueue_refresh
+
+# Outbox kinds a chat adapter must know how to send.
+SLT_CARD = "report_card"  # post or update the case card in the SLT channel
+DSL_ALERT = "report_dsl_alert"
+REPORTER_NOTICE = "report_reporter_notice"  # payload: {"event": "received" | "acknowledged" | "closed"}
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _form(row: sqlite3.Row) -> ReportForm:
+    return ReportForm(
+        category=row["category"],
+        what_happened=row["what_happened"],
+        child_at_risk=row["child_at_risk"],
+        where_seen=row["where_seen"],
+        happened_on=row["happened_on"],
+        colleagues=tuple(json.loads(row["colleagues"])),
+        others=row["others"],
+        actions_taken=tuple(json.loads(row["actions_taken"])),
+    )
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    created: bool  # False: the same form was submitted before (a retry or a double click)
+
+
+class ReportBook:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- submitting ------------------------------------------------------------------------------
+    def submit(self, school: str, reporter_id: str, form: ReportForm, idempotency_key: str) -> Submitted:
+        with self.db.transaction() as conn:
+            existing = conn.execute("SELECT ref FROM reports WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
+            if existing:
+                return Submitted(self._get(conn, existing["ref"]), created=False)
+            cursor = conn.execute(
+                """INSERT INTO reports (idempotency_key, school, submitted_at, reporter_id, category, what_happened,
+                       where_seen, happened_on, colleagues, others, child_at_risk, actions_taken)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    idempotency_key,
+                    school,
+                    now(),
+                    reporter_id,
+                    form.category,
+                    form.what_happened,
+                    form.where_seen,
+                    form.happened_on,
+                    json.dumps(list(form.colleagues)),
+                    form.others,
+                    form.child_at_risk,
+                    json.dumps(list(form.actions_taken)),
+                ),
+            )
+            ref = f"MR-{cursor.lastrowid:04d}"
+            conn.execute("UPDATE reports SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
+            self._event(conn, ref, reporter_id, "submitted", None)
+            enqueue(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            report = self._get(conn, ref)
+            if report.child_risk.alerts_dsl:
+                enqueue(conn, f"{ref}:dsl", DSL_ALERT, {"ref": ref})
+            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "received"})
+            return Submitted(report, created=True)
+
+    # -- triage (SLT only) -----------------------------------------------------------------------
+    def acknowledge(self, ref: str, actor: Actor) -> Report:
+        with self.db.transaction() as conn:
+            report = self._for_slt(conn, ref, actor)
+            if report.state is not State.OPEN:
+                raise self._already(report)
+            self._mark_acknowledged(conn, report, actor)
+            self._event(conn, ref, actor.user_id, "acknowledged", None)
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            return self._get(conn, ref)
+
+    def assign_to(self, ref: str, actor: Actor) -> Report:
+        """Assign the case to the actor. Taking a case on also acknowledges it."""
+        with self.db.transaction() as conn:
+            report = self._for_slt(conn, ref, actor)
+            if report.state is State.CLOSED:
+                raise self._already(report)
+            if report.assignee == actor.user_id:
+                raise Refused(f"{ref} is already assigned to you.")
+            if report.state is State.OPEN:
+                self._mark_acknowledged(conn, report, actor)
+                self._event(conn, ref, actor.user_id, "acknowledged", None)
+            conn.execute("UPDATE reports SET assignee = ? WHERE ref = ?", (actor.user_id, ref))
+            self._event(conn, ref, actor.user_id, "assigned", actor.user_id)
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            return self._get(conn, ref)
+
+    def add_note(self, ref: str, actor: Actor, text: str) -> Report:
+        if not text.strip():
+            raise Refused("The note is empty.")
+        if len(text) > MAX_NOTE:
+            raise Refused(f"Please keep a note under {MAX_NOTE:,} characters.")
+        with self.db.transaction() as conn:
+            self._for_slt(conn, ref, actor)
+            self._event(conn, ref, actor.user_id, "note", text)
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            return self._get(conn, ref)
+
+    def close(self, ref: str, actor: Actor, outcome: str, note: str | None = None) -> Report:
+        if outcome not in OUTCOMES:
+            raise Refused("Please choose an outcome.")
+        with self.db.transaction() as conn:
+            report = self._for_slt(conn, ref, actor)
+            if report.state is State.CLOSED:
+                raise self._already(report)
+            if report.state is State.OPEN:
+                self._mark_acknowledged(conn, report, actor)
+            conn.execute(
+                "UPDATE reports SET state = 'closed', closed_at = ?, closed_by = ?, outcome = ? WHERE ref = ?",
+                (now(), actor.user_id, outcome, ref),
+            )
+            if note and note.strip():
+                self._event(conn, ref, actor.user_id, "note", note)
+            self._event(conn, ref, actor.user_id, "closed", OUTCOMES[outcome])
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "closed"})
+            return self._get(conn, ref)
+
+    def record_card(self, ref: str, channel: str, ts: str) -> None:
+        """Where the SLT card was posted, so later changes update it in place."""
+        self.db.connection().execute("UPDATE reports SET slt_channel = ?, slt_ts = ? WHERE ref = ?", (channel, ts, ref))
+
+    # -- reading ---------------------------------------------------------------------------------
+    def get(self, ref: str) -> Report | None:
+        conn = self.db.connection()
+        row = conn.execute("SELECT ref FROM reports WHERE ref = ?", (ref.strip().upper(),)).fetchone()
+        return self._get(conn, row["ref"]) if row else None
+
+    def all(self, open_only: bool = False) -> list[Report]:
+        conn = self.db.connection()
+        sql = "SELECT ref FROM reports" + (" WHERE state != 'closed'" if open_only else "") + " ORDER BY id"
+        return [self._get(conn, r["ref"]) for r in conn.execute(sql).fetchall()]
+
+    def by_reporter(self, reporter_id: str, limit: int = 10) -> list[Report]:
+        conn = self.db.connection()
+        rows = conn.execute(
+            "SELECT ref FROM reports WHERE reporter_id = ? ORDER BY id DESC LIMIT ?", (reporter_id, limit)
+        ).fetchall()
+        return [self._get(conn, r["ref"]) for r in rows]
+
+    def open_count(self) -> int:
+        return self.db.connection().execute("SELECT count(*) FROM reports WHERE state != 'closed'").fetchone()[0]
+
+    # -- internals -------------------------------------------------------------------------------
+    def _for_slt(self, conn: sqlite3.Connection, ref: str, actor: Actor) -> Report:
+        if not actor.is_slt:
+            raise Refused("Only members of the SLT channel can act on misuse reports.")
+        row = conn.execute("SELECT ref FROM reports WHERE ref = ?", (ref,)).fetchone()
+        if row is None:
+            raise Refused(f"There is no report {ref}.")
+        return self._get(conn, ref)
+
+    @staticmethod
+    def _already(report: Report) -> Refused:
+        if report.state is State.CLOSED:
+            return Refused(f"{report.ref} was already closed by {{who}} ({report.outcome_label}).", report.closed_by)
+        return Refused(f"{report.ref} was already acknowledged by {{who}}.", report.acknowledged_by)
+
+    def _mark_acknowledged(self, conn: sqlite3.Connection, report: Report, actor: Actor) -> None:
+        cursor = conn.execute(
+            "UPDATE reports SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? "
+            "WHERE ref = ? AND state = 'open'",
+            (now(), actor.user_id, report.ref),
+        )
+        if cursor.rowcount == 1:
+            enqueue(conn, f"{report.ref}:reporter", REPORTER_NOTICE, {"ref": report.ref, "event": "acknowledged"})
+
+    @staticmethod
+    def _event(conn: sqlite3.Connection, ref: str, actor: str, action: str, detail: str | None) -> None:
+        conn.execute(
+            "INSERT INTO case_events (case_ref, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (ref, now(), actor, action, detail),
+        )
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, ref: str) -> Report:
+        row = conn.execute("SELECT * FROM reports WHERE ref = ?", (ref,)).fetchone()
+        events = conn.execute(
+            "SELECT at, actor, action, detail FROM case_events WHERE case_ref = ? ORDER BY id", (ref,)
+        ).fetchall()
+        return Report(
+            ref=row["ref"],
+            school=row["school"],
+            submitted_at=row["submitted_at"],
+            reporter_id=row["reporter_id"],
+            form=_form(row),
+            state=State(row["state"]),
+            acknowledged_at=row["acknowledged_at"],
+            acknowledged_by=row["acknowledged_by"],
+            assignee=row["assignee"],
+            closed_at=row["closed_at"],
+            closed_by=row["closed_by"],
+            outcome=row["outcome"],
+            slt_channel=row["slt_channel"],
+            slt_ts=row["slt_ts"],
+            purged=row["purged_at"] is not None,
+            timeline=tuple(Event(e["at"], e["actor"], e["action"], e["detail"]) for e in events),
+        )
