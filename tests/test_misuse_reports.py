@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from bot.cli.main import main
 from tests.fake_slack import Call, FakeSlack
 from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, start_bot
 
@@ -208,7 +209,9 @@ def test_rate_limits_and_server_errors_are_retried_once_each_message_goes_out(bo
     assert len(posts_to(bot.slack, SLT_CHANNEL)) == 1 and len(dms_to(bot, TA)) == 1
 
 
-def test_a_wrong_slt_channel_is_surfaced_to_the_admin_not_retried_forever(bot: RunningBot) -> None:
+def test_a_wrong_slt_channel_is_surfaced_to_the_admin_not_retried_forever(
+    bot: RunningBot, capsys: pytest.CaptureFixture
+) -> None:
     bot.slack.fail("chat.postMessage", "channel_not_found", times=1)
     report(bot, FRIEND_REQUEST)
     alert = wait_until(lambda: posts_to(bot.slack, ADMIN_CHANNEL))[0]
@@ -216,6 +219,16 @@ def test_a_wrong_slt_channel_is_surfaced_to_the_admin_not_retried_forever(bot: R
     [failed] = bot.services.outbox.items("failed")
     assert failed.last_error == "channel_not_found"
     assert bot.services.reports.get("MR-0001") is not None  # the report itself is safe
+    time.sleep(0.5)
+    assert len(posts_to(bot.slack, SLT_CHANNEL)) == 1  # tried once, not retried forever
+
+    # The admin fixes the channel, then asks for the refused card to be sent again.
+    db = str(bot.services.db.path)
+    assert main(["outbox", "list", "--db", db]) == 0
+    assert "1 refused by Slack" in capsys.readouterr().out
+    assert main(["outbox", "retry", "--db", db]) == 0
+    bot.services.wake_outbox()
+    wait_until(lambda: [c for c in posts_to(bot.slack, SLT_CHANNEL) if "MR-0001" in c.body["text"]][1:])
 
 
 def test_pending_cards_are_delivered_after_a_restart(slack: FakeSlack, tmp_path) -> None:
@@ -243,3 +256,21 @@ def test_report_content_never_reaches_the_info_log(bot: RunningBot, caplog: pyte
     latest_card_update(bot, "Acknowledged")
     assert "MR-0001" in caplog.text
     assert secret not in caplog.text
+
+
+def test_app_home_shows_the_reporter_their_reports_and_slt_the_open_ones_oldest_first(bot: RunningBot) -> None:
+    report(bot, FRIEND_REQUEST, view_id="VFIRST001")
+    report(bot, dict(FRIEND_REQUEST, category="parent_post"), user=TEACHER, view_id="VSECOND01")
+    card_for(bot, "MR-0002")
+
+    def home_for(user: str) -> str:
+        before = len(bot.slack.calls_to("views.publish"))
+        bot.event({"type": "app_home_opened", "user": user, "channel": "D1", "tab": "home", "event_ts": "1.1"})
+        return json.dumps(bot.slack.wait_for("views.publish", before + 1)[-1].body["view"])
+
+    ta_home = home_for(TA)
+    assert "Your misuse reports" in ta_home and "MR-0001" in ta_home and "sent to SLT" in ta_home
+    assert "MR-0002" not in ta_home and "For SLT" not in ta_home
+    head_home = home_for(HEAD)
+    assert "Open misuse reports: *2*" in head_home
+    assert head_home.index("MR-0001") < head_home.index("MR-0002")

@@ -5,13 +5,31 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.cases.misuse import Report, State
 from bot.knowledge.models import School
 from bot.render.wording import policy_dates, review_warning
 from bot.slack.blocks.answer import EXAMPLE_QUESTIONS
 from bot.slack.escape import escape
 
+_STATE_WORDS = {State.OPEN: "sent to SLT", State.ACKNOWLEDGED: "acknowledged by SLT", State.CLOSED: "closed"}
+LISTED = 10  # reports listed on the tab; `policybot reports list` has them all
 
-def home_view(school: School, slt_counts: dict[str, int] | None) -> dict:
+
+def _report_line(report: Report, for_slt: bool) -> str:
+    submitted = report.submitted_at[:10]
+    if for_slt:
+        flag = " :rotating_light:" if report.child_risk.alerts_dsl else ""
+        who = f", with <@{report.assignee}>" if report.assignee else ""
+        return f"• *{report.ref}*{flag} {escape(report.category.label)} ({submitted}, {report.state}{who})"
+    return f"• *{report.ref}* {escape(report.category.label)} ({submitted}): {_STATE_WORDS[report.state]}"
+
+
+def home_view(
+    school: School,
+    slt_counts: dict[str, int] | None,
+    my_reports: list[Report] = (),
+    slt_open_reports: list[Report] = (),
+) -> dict:
     examples = "\n".join(f"• `/policy {q}`" for q in EXAMPLE_QUESTIONS)
     blocks = [
         HeaderBlock(text="policybot"),
@@ -30,10 +48,24 @@ def home_view(school: School, slt_counts: dict[str, int] | None) -> dict:
     warning = review_warning(school)
     if warning:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f":warning: {escape(warning)}")]))
+    if my_reports:
+        lines = [_report_line(r, for_slt=False) for r in my_reports[:LISTED]]
+        blocks += [
+            DividerBlock(),
+            SectionBlock(text=MarkdownTextObject(text="*Your misuse reports*\n" + "\n".join(lines))),
+        ]
     if slt_counts is not None:
         lines = [f"• {label}: *{count}*" for label, count in slt_counts.items()]
         blocks += [
             DividerBlock(),
             SectionBlock(text=MarkdownTextObject(text="*For SLT*\n" + "\n".join(lines))),
         ]
+        if slt_open_reports:
+            listed = [_report_line(r, for_slt=True) for r in slt_open_reports[:LISTED]]
+            more = len(slt_open_reports) - LISTED
+            if more > 0:
+                listed.append(f"_…and {more} more: `policybot reports list --open`_")
+            blocks.append(
+                SectionBlock(text=MarkdownTextObject(text="*Open misuse reports, oldest first*\n" + "\n".join(listed)))
+            )
     return View(type="home", blocks=blocks).to_dict()

@@ -18,9 +18,12 @@ def register(app: App, services: Services) -> None:
         if event.get("tab") != "home":
             return
         user_id = event["user"]
-        counts = services.slt_counts() if services.is_slt(user_id) else None
+        slt = services.is_slt(user_id)
+        counts = services.slt_counts() if slt else None
+        open_reports = services.reports.all(open_only=True) if slt else []
+        mine = services.reports.by_reporter(user_id)
         try:
-            services.client.views_publish(user_id=user_id, view=home_view(services.school, counts))
+            services.client.views_publish(user_id=user_id, view=home_view(services.school, counts, mine, open_reports))
         except (SlackApiError, OSError) as exc:
             log.warning("could not publish App Home: %s", exc)
 

@@ -1,0 +1,68 @@
+"""SLT and governors read the misuse-report records from the command line."""
+
+from __future__ import annotations
+
+import csv
+
+from bot.cases.misuse import Actor, ReportForm
+from bot.cli.main import main
+from bot.store.database import Database
+from bot.store.reports import ReportBook
+
+HEAD = Actor("UHEAD0001", is_slt=True)
+
+
+def _reports(tmp_path):
+    db = tmp_path / "policybot.db"
+    book = ReportBook(Database(db))
+    first = ReportForm("pupil_contact", "An ex-pupil sent me a friend request.", "no", where_seen="Instagram")
+    second = ReportForm("parent_post", "A parent posted my name and a complaint, <!channel>.", "yes")
+    book.submit("dobcroft", "UTA00001", first, "V1")
+    book.submit("dobcroft", "UTEACH001", second, "V2")
+    book.acknowledge("MR-0001", HEAD)
+    book.add_note("MR-0001", HEAD, "Spoke to the TA.")
+    book.close("MR-0001", HEAD, "advice_given")
+    return db
+
+
+def test_list_show_and_open_only(tmp_path, capsys) -> None:
+    db = _reports(tmp_path)
+    assert main(["reports", "list", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "MR-0001" in out and "MR-0002" in out and "Advice given" in out
+    assert main(["reports", "list", "--open", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "MR-0002" in out and "MR-0001" not in out
+    assert main(["reports", "show", "mr-0001", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "An ex-pupil sent me a friend request." in out
+    assert [line.split()[2] for line in out.split("timeline:")[1].strip().splitlines()] == [
+        "submitted",
+        "acknowledged",
+        "note:",
+        "closed:",
+    ]
+
+
+def test_export_for_governors_has_no_free_text_unless_asked(tmp_path, capsys) -> None:
+    db = _reports(tmp_path)
+    target = tmp_path / "reports.csv"
+    assert main(["reports", "export", "--csv", str(target), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "Contact from a pupil or ex-pupil" in out and "Advice given" in out
+    rows = list(csv.DictReader(target.open()))
+    assert [r["ref"] for r in rows] == ["MR-0001", "MR-0002"]
+    assert rows[0]["outcome"] == "Advice given" and rows[0]["hours_to_acknowledge"] != ""
+    assert rows[1]["child_at_risk"] == "Yes" and rows[1]["closed_at"] == ""
+    assert "friend request" not in target.read_text() and "UTA00001" not in target.read_text()
+    assert main(["reports", "export", "--csv", str(target), "--include-details", "--db", str(db)]) == 0
+    detailed = list(csv.DictReader(target.open()))
+    assert detailed[1]["what_happened"] == "A parent posted my name and a complaint, <!channel>."  # as typed
+
+
+def test_unknown_reference_or_missing_database_is_one_line(tmp_path, capsys) -> None:
+    db = _reports(tmp_path)
+    assert main(["reports", "show", "MR-9999", "--db", str(db)]) == 2
+    assert capsys.readouterr().err.strip() == "policybot: no report MR-9999"
+    assert main(["reports", "list", "--db", str(tmp_path / "nope.db")]) == 2
+    assert "no database at" in capsys.readouterr().err
