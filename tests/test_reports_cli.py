@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from bot.cases.misuse import Actor, ReportForm
+from bot.cases.misuse import ReportForm
+from bot.cases.records import Actor
 from bot.cli.main import main
 from bot.store.database import Database
 from bot.store.reports import ReportBook

@@ -7,9 +7,10 @@ Nothing here knows about Slack: adapters turn their form into a `ReportForm`, sh
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from bot.cases.records import Event
 
 
 @dataclass(frozen=True)
@@ -166,14 +167,6 @@ def check_form(form: ReportForm, today: dt.date) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Event:
-    at: str
-    actor: str
-    action: str
-    detail: str | None
-
-
-@dataclass(frozen=True)
 class Report:
     ref: str
     school: str
@@ -203,26 +196,3 @@ class Report:
     @property
     def outcome_label(self) -> str | None:
         return OUTCOMES.get(self.outcome or "", self.outcome)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, and whether they are SLT at this moment (the adapter asks its chat tool)."""
-
-    user_id: str
-    is_slt: bool
-
-
-class Refused(Exception):
-    """An action that is not allowed, or no longer possible; the message is for the person who tried.
-
-    `{who}` in the message stands for `who` (a user id), for the adapter to write its own way.
-    """
-
-    def __init__(self, message: str, who: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.who = who
-
-    def text(self, mention: Callable[[str], str]) -> str:
-        return self.message.replace("{who}", mention(self.who) if self.who else "someone")

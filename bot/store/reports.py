@@ -11,16 +11,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from bot.cases.misuse import (
-    MAX_NOTE,
-    OUTCOMES,
-    Actor,
-    Event,
-    Refused,
-    Report,
-    ReportForm,
-    State,
-)
+from bot.cases.misuse import MAX_NOTE, OUTCOMES, Report, ReportForm, State
+from bot.cases.records import Actor, Event, Refused
 from bot.store.database import Database
 from bot.store.outbox import enqueue, enqueue_refresh
 

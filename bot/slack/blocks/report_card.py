@@ -21,7 +21,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.cases.guidance import Guidance
-from bot.cases.misuse import ACTIONS_TAKEN, MAX_NOTE, OUTCOMES, Event, Report, State
+from bot.cases.misuse import ACTIONS_TAKEN, MAX_NOTE, OUTCOMES, Report, State
+from bot.cases.records import Event
 from bot.knowledge.models import School
 from bot.render.wording import citation
 from bot.slack.escape import clip, escape, quote

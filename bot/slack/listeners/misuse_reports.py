@@ -14,7 +14,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.guidance import guidance_for
-from bot.cases.misuse import Actor, Refused, check_form
+from bot.cases.misuse import check_form
+from bot.cases.records import Actor, Refused
 from bot.slack.blocks.forms import submitted_values, text_or_none
 from bot.slack.blocks.report_card import (
     ACKNOWLEDGE,

@@ -1,0 +1,215 @@
+"""Official school social-media accounts: the application the policies require, its checks, and the
+register of accounts that were created.
+
+The policies ask for a strong educational or business reason, SLT approval, an administrator who
+creates the account and keeps the credentials, a school email address, a named lead and a second
+moderator, and closing or handing over the account when its lead leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.cases.records import Event
+
+PLATFORMS: dict[str, str] = {
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "x": "X (Twitter)",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "linkedin": "LinkedIn",
+    "classdojo": "ClassDojo",
+    "blog": "Blog",
+    "other": "Other",
+}
+
+SCOPES: dict[str, str] = {
+    "class": "A class or year group",
+    "department": "A department",
+    "whole_school": "The whole school",
+    "club_event": "A club or event",
+}
+
+CONFIRMATIONS: dict[str, str] = {
+    "separate": "It will be kept separate from any personal account",
+    "credentials": "The login details will go to the administrator, never into Slack",
+    "monitored": "Comments will be monitored and answered within 24 hours (next working day at weekends)",
+}
+
+MIN_REASON_SENTENCES = 2
+MAX_TEXT = 3000
+MAX_SHORT = 200
+
+
+class AppState(StrEnum):
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    LIVE = "live"
+
+    @property
+    def label(self) -> str:
+        return {
+            "submitted": "Awaiting SLT decision",
+            "changes_requested": "Changes requested",
+            "approved": "Approved, waiting for the administrator to create it",
+            "rejected": "Rejected",
+            "live": "Live",
+        }[self.value]
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+    TRANSFERRED = "transferred"  # the lead changed; the register keeps who led it before on the timeline
+
+
+@dataclass(frozen=True)
+class ApplicationForm:
+    platform: str | None
+    handle: str | None
+    scope: str | None
+    reason: str | None
+    audience: str | None
+    lead: str | None
+    moderator: str | None
+    email: str | None
+    pupil_images: str | None  # "yes" | "no"
+    confirmations: tuple[str, ...] = ()
+
+    def text_fields(self) -> dict[str, str | None]:
+        return {"handle": self.handle, "reason": self.reason, "audience": self.audience, "email": self.email}
+
+
+_PASSWORD_WORDS = re.compile(
+    r"\b(pass\s?words?|passwd|pwd|pass\s?codes?|pins?|log\s?in details|credentials)\b\s*(is|are|:|=|-)", re.IGNORECASE
+)
+_EMAIL = re.compile(r"^[^@\s]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)$")
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)")
+
+
+def looks_like_password(text: str) -> bool:
+    """A value that reads like a password: 'password: ...', or a word mixing lower and upper case,
+    digits and symbols the way only passwords do. Emails, links and @handles are not passwords."""
+    if _PASSWORD_WORDS.search(text):
+        return True
+    for raw in text.split():
+        word = raw.strip(".,;:()[]\"'")
+        if len(word) < 8 or word.lower().startswith(("http", "www.")) or _EMAIL.match(word):
+            continue
+        kinds = (
+            any(c.islower() for c in word),
+            any(c.isupper() for c in word),
+            any(c.isdigit() for c in word),
+            any(not c.isalnum() for c in word[1:]),
+        )
+        if all(kinds):
+            return True
+    return False
+
+
+def _sentences(text: str) -> int:
+    parts = [p for p in _SENTENCE_END.split(text.strip()) if len(p.split()) >= 3]
+    return len(parts)
+
+
+def check_application(form: ApplicationForm, email_domain: str | None) -> dict[str, str]:
+    """Problems keyed by field name, in the applicant's terms. Empty when the form is fine."""
+    errors: dict[str, str] = {}
+    if form.platform not in PLATFORMS:
+        errors["platform"] = "Please choose the platform."
+    if not (form.handle or "").strip():
+        errors["handle"] = "Please give the account name or handle you'd like (it can change later)."
+    elif len(form.handle or "") > MAX_SHORT:
+        errors["handle"] = f"Please keep this under {MAX_SHORT} characters."
+    if form.scope not in SCOPES:
+        errors["scope"] = "Please choose who the account is for."
+    reason = form.reason or ""
+    if _sentences(reason) < MIN_REASON_SENTENCES:
+        errors["reason"] = (
+            "The policy asks for a strong educational or business reason: please explain it in at least two sentences."
+        )
+    elif len(reason) > MAX_TEXT:
+        errors["reason"] = f"Please keep this under {MAX_TEXT:,} characters."
+    if not (form.audience or "").strip():
+        errors["audience"] = "Please say who the account is for (e.g. parents of Year 5)."
+    elif len(form.audience or "") > MAX_SHORT:
+        errors["audience"] = f"Please keep this under {MAX_SHORT} characters."
+    if not form.lead:
+        errors["lead"] = "Please choose the member of staff who will lead the account."
+    if not form.moderator:
+        errors["moderator"] = "Please choose a second moderator: the policy needs two people on every account."
+    elif form.moderator == form.lead:
+        errors["moderator"] = "The second moderator must be a different person from the lead."
+    email = (form.email or "").strip()
+    match = _EMAIL.match(email)
+    if not match:
+        errors["email"] = "Please give the school email address the account will be registered with."
+    elif email_domain and match.group(1).lower() != email_domain.lower().lstrip("@"):
+        errors["email"] = f"Please use a school address ending @{email_domain.lstrip('@')}, not a personal one."
+    if form.pupil_images not in ("yes", "no"):
+        errors["pupil_images"] = "Please say whether pupils' images will be posted."
+    if set(form.confirmations) != set(CONFIRMATIONS):
+        errors["confirmations"] = "Please confirm all three: the policy requires each of them."
+    for name, value in form.text_fields().items():
+        if value and looks_like_password(value):
+            errors[name] = (
+                "This looks like a password. Never put passwords in Slack: the administrator creates the account "
+                "and keeps its login details safe."
+            )
+    return errors
+
+
+@dataclass(frozen=True)
+class Application:
+    ref: str
+    school: str
+    applicant_id: str
+    state: AppState
+    version: int
+    form: ApplicationForm
+    submitted_at: str
+    decided_by: str | None = None
+    decided_at: str | None = None
+    decision_reason: str | None = None
+    slt_channel: str | None = None
+    slt_ts: str | None = None
+    admin_channel: str | None = None
+    admin_ts: str | None = None
+    account_id: int | None = None
+    timeline: tuple[Event, ...] = field(default=())
+
+    @property
+    def platform_label(self) -> str:
+        return PLATFORMS.get(self.form.platform or "other", "Other")
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    application_ref: str
+    platform: str
+    handle: str
+    url: str | None
+    scope: str
+    lead_id: str
+    moderator_id: str
+    approved_by: str
+    approved_at: str
+    created_by: str
+    created_at: str
+    status: AccountStatus
+    closed_at: str | None = None
+    closed_by: str | None = None
+
+    @property
+    def platform_label(self) -> str:
+        return PLATFORMS.get(self.platform, self.platform)
+
+    @property
+    def scope_label(self) -> str:
+        return SCOPES.get(self.scope, self.scope)

@@ -1,0 +1,38 @@
+"""What every kind of case shares: who acts, what they may not do, and the timeline's entries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    actor: str
+    action: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, and their roles at this moment (the adapter asks its chat tool)."""
+
+    user_id: str
+    is_slt: bool
+    is_admin: bool = False
+
+
+class Refused(Exception):
+    """An action that is not allowed, or no longer possible; the message is for the person who tried.
+
+    `{who}` in the message stands for `who` (a user id), for the adapter to write its own way.
+    """
+
+    def __init__(self, message: str, who: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.who = who
+
+    def text(self, mention: Callable[[str], str]) -> str:
+        return self.message.replace("{who}", mention(self.who) if self.who else "someone")
