@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     slt_channel: str | None = Field(None, alias="POLICYBOT_SLT_CHANNEL")
     dsl_channel: str | None = Field(None, alias="POLICYBOT_DSL_CHANNEL")
     admin_channel: str | None = Field(None, alias="POLICYBOT_ADMIN_CHANNEL")
+    school_email_domain: str | None = Field(None, alias="POLICYBOT_SCHOOL_EMAIL_DOMAIN")
     db: Path = Field(Path("policybot.db"), alias="POLICYBOT_DB")
     knowledge_dir: Path = Field(default_factory=default_knowledge_dir, alias="POLICYBOT_KNOWLEDGE_DIR")
 
@@ -57,6 +58,16 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("school_email_domain")
+    @classmethod
+    def _email_domain(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        domain = value.strip().lstrip("@").lower()
+        if "." not in domain or " " in domain or "@" in domain:
+            raise ValueError("must be the school's email domain, such as dobcroft.sheffield.sch.uk")
+        return domain
 
     @field_validator("slt_channel", "dsl_channel", "admin_channel")
     @classmethod

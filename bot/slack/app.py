@@ -7,7 +7,14 @@ import logging
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 
-from bot.slack.listeners import answer_actions, app_home, later_commands, misuse_reports, policy_command, slt_replies
+from bot.slack.listeners import (
+    account_applications,
+    answer_actions,
+    app_home,
+    misuse_reports,
+    policy_command,
+    slt_replies,
+)
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -39,5 +46,5 @@ def build_app(services: Services) -> App:
     slt_replies.register(app, services)
     app_home.register(app, services)
     misuse_reports.register(app, services)
-    later_commands.register(app, services)
+    account_applications.register(app, services)
     return app

@@ -17,9 +17,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.guidance import guidance_for
+from bot.slack.blocks.account_card import (
+    admin_card,
+    applicant_notice,
+    application_card,
+    application_card_text,
+    register_alert_text,
+)
 from bot.slack.blocks.report_card import card_blocks, card_text, dsl_alert_blocks, reporter_notice_text
 from bot.slack.blocks.report_form import next_steps_text
 from bot.slack.services import Services
+from bot.store.applications import ADMIN_CARD, APP_CARD, APPLICANT_NOTICE, REGISTER_ALERT
 from bot.store.outbox import OutboxItem, enqueue
 from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
 
@@ -78,6 +86,10 @@ class Deliverer:
             DSL_ALERT: self._dsl_alert,
             REPORTER_NOTICE: self._reporter_notice,
             ADMIN_ALERT: self._admin_alert,
+            APP_CARD: self._application_card,
+            ADMIN_CARD: self._admin_card,
+            APPLICANT_NOTICE: self._applicant_notice,
+            REGISTER_ALERT: self._register_alert,
         }
 
     # -- running ---------------------------------------------------------------------------------
@@ -198,6 +210,62 @@ class Deliverer:
             unfurl_links=False,
             unfurl_media=False,
         )
+
+    def _post(self, channel: str | None, text: str, blocks: list[dict] | None = None) -> tuple[str, str]:
+        if not channel:
+            raise PermanentError("no channel set")
+        posted = self.client.chat_postMessage(
+            channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+        )
+        return posted["channel"], posted["ts"]
+
+    def _application_card(self, item: OutboxItem) -> None:
+        services = self.services
+        application = services.applications.get(item.payload["ref"])
+        if application is None:
+            return
+        existing = services.applications.active_on_platform(application.form.platform, excluding_ref=application.ref)
+        blocks = application_card(application, existing, services.settings.school_email_domain)
+        text = application_card_text(application)
+        if application.slt_channel and application.slt_ts:
+            self.client.chat_update(channel=application.slt_channel, ts=application.slt_ts, text=text, blocks=blocks)
+            return
+        channel, ts = self._post(services.settings.slt_channel, text, blocks)
+        services.applications.record_card(application.ref, "slt", channel, ts)
+
+    def _admin_card(self, item: OutboxItem) -> None:
+        services = self.services
+        application = services.applications.get(item.payload["ref"])
+        if application is None:
+            return
+        account = services.applications.account(application.account_id) if application.account_id else None
+        blocks = admin_card(application, account)
+        text = f"Please create an official {application.platform_label} account ({application.ref})"
+        if application.admin_channel and application.admin_ts:
+            self.client.chat_update(
+                channel=application.admin_channel, ts=application.admin_ts, text=text, blocks=blocks
+            )
+            return
+        if not services.settings.admin_channel:
+            raise PermanentError("POLICYBOT_ADMIN_CHANNEL is not set")
+        channel, ts = self._post(services.settings.admin_channel, text, blocks)
+        services.applications.record_card(application.ref, "admin", channel, ts)
+
+    def _applicant_notice(self, item: OutboxItem) -> None:
+        services = self.services
+        application = services.applications.get(item.payload["ref"])
+        if application is None:
+            return
+        account = services.applications.account(application.account_id) if application.account_id else None
+        text, blocks = applicant_notice(application, item.payload.get("event", "received"), account)
+        self._post(application.applicant_id, text, blocks)
+
+    def _register_alert(self, item: OutboxItem) -> None:
+        services = self.services
+        account = services.applications.account(int(item.payload["account"]))
+        if account is None:
+            return
+        self._post(services.settings.slt_channel, register_alert_text(account, item.payload["user"]))
 
     def _admin_alert(self, item: OutboxItem) -> None:
         settings = self.services.settings

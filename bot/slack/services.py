@@ -18,6 +18,7 @@ from bot.answers import PolicyBook
 from bot.knowledge.models import School
 from bot.settings import Settings
 from bot.slack.roles import ChannelMembers
+from bot.store.applications import ApplicationBook
 from bot.store.database import Database
 from bot.store.outbox import Outbox
 from bot.store.question_log import QuestionLog
@@ -77,6 +78,7 @@ class Services:
     members: ChannelMembers
     questions: QuestionLog
     reports: ReportBook
+    applications: ApplicationBook
     outbox: Outbox
     # Set after something is added to the outbox, so the deliverer sends it now rather than on its next poll.
     outbox_signal: threading.Event = field(default_factory=threading.Event)
@@ -98,7 +100,13 @@ class Services:
 
     def slt_counts(self) -> dict[str, int]:
         """Counts shown to SLT on App Home; the reports and applications workflows add theirs here."""
-        return {"Open misuse reports": self.reports.open_count(), "Account applications awaiting a decision": 0}
+        return {
+            "Open misuse reports": self.reports.open_count(),
+            "Account applications awaiting a decision": self.applications.pending_count(),
+        }
+
+    def is_admin(self, user_id: str) -> bool:
+        return self.members.is_member(self.settings.admin_channel, user_id)
 
 
 def build_services(settings: Settings, client: WebClient | None = None) -> Services:
@@ -116,5 +124,6 @@ def build_services(settings: Settings, client: WebClient | None = None) -> Servi
         members=ChannelMembers(client, lambda: identity.user_id),
         questions=QuestionLog(db),
         reports=ReportBook(db),
+        applications=ApplicationBook(db),
         outbox=Outbox(db),
     )

@@ -67,6 +67,57 @@ CREATE TABLE IF NOT EXISTS case_events (
 );
 CREATE INDEX IF NOT EXISTS case_events_ref ON case_events (case_ref, id);
 
+-- Applications for official accounts. Each submitted version is kept in application_versions.
+CREATE TABLE IF NOT EXISTS applications (
+    id INTEGER PRIMARY KEY,
+    ref TEXT UNIQUE,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    school TEXT NOT NULL,
+    applicant_id TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'submitted'
+        CHECK (state IN ('submitted', 'changes_requested', 'approved', 'rejected', 'live')),
+    version INTEGER NOT NULL DEFAULT 1,
+    submitted_at TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT,
+    decision_reason TEXT,
+    slt_channel TEXT,
+    slt_ts TEXT,
+    admin_channel TEXT,
+    admin_ts TEXT,
+    account_id INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS application_versions (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    submitted_at TEXT NOT NULL,
+    form TEXT NOT NULL,               -- JSON, exactly as submitted
+    UNIQUE (ref, version)
+);
+
+-- The register of official accounts.
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY,
+    application_ref TEXT NOT NULL UNIQUE,
+    school TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    url TEXT,
+    scope TEXT NOT NULL,
+    lead_id TEXT NOT NULL,
+    moderator_id TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    approved_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed', 'transferred')),
+    closed_at TEXT,
+    closed_by TEXT
+);
+
 -- Messages to send, written in the same transaction as what they announce. A topic's messages
 -- go out in order; `claimed_until` is a lease so a crashed sender's message is picked up again.
 CREATE TABLE IF NOT EXISTS outbox (

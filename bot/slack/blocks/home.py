@@ -5,11 +5,13 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
+from bot.cases.accounts import Account, Application
 from bot.cases.misuse import Report, State
 from bot.knowledge.models import School
 from bot.render.wording import policy_dates, review_warning
+from bot.slack.blocks.account_card import register_blocks
 from bot.slack.blocks.answer import EXAMPLE_QUESTIONS
-from bot.slack.escape import escape
+from bot.slack.escape import clip, escape
 
 _STATE_WORDS = {State.OPEN: "sent to SLT", State.ACKNOWLEDGED: "acknowledged by SLT", State.CLOSED: "closed"}
 LISTED = 10  # reports listed on the tab; `policybot reports list` has them all
@@ -29,6 +31,8 @@ def home_view(
     slt_counts: dict[str, int] | None,
     my_reports: list[Report] = (),
     slt_open_reports: list[Report] = (),
+    my_applications: list[Application] = (),
+    register: list[Account] | None = None,
 ) -> dict:
     examples = "\n".join(f"• `/policy {q}`" for q in EXAMPLE_QUESTIONS)
     blocks = [
@@ -54,6 +58,15 @@ def home_view(
             DividerBlock(),
             SectionBlock(text=MarkdownTextObject(text="*Your misuse reports*\n" + "\n".join(lines))),
         ]
+    if my_applications:
+        lines = [
+            f"• *{a.ref}* {escape(a.platform_label)} {escape(a.form.handle or '')}: {a.state.label}"
+            for a in my_applications[:LISTED]
+        ]
+        blocks += [
+            DividerBlock(),
+            SectionBlock(text=MarkdownTextObject(text=clip("*Your account applications*\n" + "\n".join(lines), 3000))),
+        ]
     if slt_counts is not None:
         lines = [f"• {label}: *{count}*" for label, count in slt_counts.items()]
         blocks += [
@@ -68,4 +81,7 @@ def home_view(
             blocks.append(
                 SectionBlock(text=MarkdownTextObject(text="*Open misuse reports, oldest first*\n" + "\n".join(listed)))
             )
+    if register is not None:
+        blocks.append(DividerBlock())
+        return View(type="home", blocks=[b.to_dict() for b in blocks] + register_blocks(register)).to_dict()
     return View(type="home", blocks=blocks).to_dict()

@@ -1,0 +1,264 @@
+"""`/request-account`: the application form, SLT's decision, the administrator creating the account,
+and the register of official accounts on App Home."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk.errors import SlackApiError
+
+from bot.cases.accounts import AccountStatus, AppState, check_application, looks_like_password
+from bot.cases.records import Actor, Refused
+from bot.slack.blocks.account_card import (
+    APPROVE,
+    CHANGE_LEAD,
+    CHANGES_CALLBACK,
+    CLOSE_ACCOUNT,
+    CLOSE_CALLBACK,
+    CREATE,
+    CREATE_CALLBACK,
+    EDIT,
+    LEAD_CALLBACK,
+    REJECT,
+    REJECT_CALLBACK,
+    REQUEST_CHANGES,
+    close_account_modal,
+    create_modal,
+    lead_modal,
+    reason_modal,
+)
+from bot.slack.blocks.account_form import CALLBACK, application_modal, confirmation_view, form_from_view
+from bot.slack.blocks.forms import submitted_values, text_or_none
+from bot.slack.listeners.app_home import publish_home
+from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
+
+_PASSWORD_REFUSAL = (
+    "This looks like a password. Never put passwords in Slack: the administrator keeps the login details."
+)
+
+
+def _colleague(_: str) -> str:
+    return "a colleague"
+
+
+def register(app: App, services: Services) -> None:
+    applications = services.applications
+
+    def actor(user_id: str) -> Actor:
+        return Actor(user_id, services.is_slt(user_id), services.is_admin(user_id))
+
+    def tell(body: dict, respond: Respond | None, text: str) -> None:
+        """A private reply to whoever clicked: in place for messages, as a DM from the Home tab."""
+        try:
+            if body.get("response_url") and respond is not None:
+                respond(response_type="ephemeral", replace_original=False, text=text)
+            else:
+                services.client.chat_postMessage(channel=body["user"]["id"], text=text)
+        except Exception as exc:  # Slack may be unreachable; the refusal itself changed nothing
+            log.warning("could not reply to a click: %s", exc.__class__.__name__)
+
+    def open_view(body: dict, respond: Respond | None, view: dict) -> None:
+        try:
+            services.client.views_open(trigger_id=body["trigger_id"], view=view)
+        except (SlackApiError, OSError) as exc:
+            log.warning("could not open a form: %s", exc.__class__.__name__)
+            tell(body, respond, "Slack didn't open the form just now; please try again in a minute.")
+
+    # -- applying --------------------------------------------------------------------------------
+    def open_form(body: dict, respond: Respond) -> None:
+        open_view(body, respond, application_modal(body["user_id"]))
+
+    app.command("/request-account")(ack=_ack, lazy=[open_form])
+
+    @app.view(CALLBACK)
+    def submit(ack: Ack, body: dict, view: dict) -> None:
+        form = form_from_view(view)
+        errors = check_application(form, services.settings.school_email_domain)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        user = body["user"]["id"]
+        ref = view.get("private_metadata") or ""
+        try:
+            if ref:
+                application = applications.resubmit(ref, user, form, idempotency_key=view["id"])
+            else:
+                application = applications.submit(services.school_id, user, form, idempotency_key=view["id"])
+        except Refused as refused:
+            ack(response_action="errors", errors={"reason": refused.text(_colleague)})
+            return
+        except sqlite3.Error as exc:
+            log.error("could not store an account application: %s", exc.__class__.__name__)
+            ack(response_action="errors", errors={"reason": "Sorry, I couldn't save this just now. Press Send again."})
+            return
+        services.wake_outbox()
+        log.info("account application %s stored (version %d)", application.ref, application.version)
+        ack(response_action="update", view=confirmation_view(application))
+
+    def edit(body: dict, respond: Respond) -> None:
+        ref = body["actions"][0]["value"]
+        application = applications.get(ref)
+        if application is None or application.applicant_id != body["user"]["id"]:
+            tell(body, respond, "Only the person who applied can change the application.")
+        elif application.state is not AppState.CHANGES_REQUESTED:
+            tell(body, respond, f"{ref} is no longer waiting for changes ({application.state.label.lower()}).")
+        else:
+            open_view(body, respond, application_modal(application.applicant_id, previous=application))
+
+    app.action(EDIT)(ack=_ack, lazy=[edit])
+
+    # -- SLT decide ------------------------------------------------------------------------------
+    def approve(body: dict, respond: Respond) -> None:
+        try:
+            applications.approve(body["actions"][0]["value"], actor(body["user"]["id"]))
+        except Refused as refused:
+            tell(body, respond, refused.text(lambda u: f"<@{u}>"))
+            return
+        services.wake_outbox()
+
+    def ask_reason(changes: bool):
+        def handler(body: dict, respond: Respond) -> None:
+            ref = body["actions"][0]["value"]
+            who = actor(body["user"]["id"])
+            application = applications.get(ref)
+            problem = None
+            if application is None:
+                problem = f"There is no application {ref}."
+            elif not who.is_slt:
+                problem = "Only members of the SLT channel can decide on account applications."
+            elif application.applicant_id == who.user_id:
+                problem = "You can't decide on your own application: another member of SLT has to."
+            elif application.state is not AppState.SUBMITTED:
+                problem = f"{ref} was already decided by <@{application.decided_by}>."
+            if problem:
+                tell(body, respond, problem)
+            else:
+                open_view(body, respond, reason_modal(ref, changes))
+
+        return handler
+
+    app.action(APPROVE)(ack=_ack, lazy=[approve])
+    app.action(REJECT)(ack=_ack, lazy=[ask_reason(changes=False)])
+    app.action(REQUEST_CHANGES)(ack=_ack, lazy=[ask_reason(changes=True)])
+
+    def decision_with_reason(step):
+        def handler(ack: Ack, body: dict, view: dict) -> None:
+            reason = text_or_none(submitted_values(view).get("reason")) or ""
+            if looks_like_password(reason):
+                ack(response_action="errors", errors={"reason": _PASSWORD_REFUSAL})
+                return
+            try:
+                step(view["private_metadata"], actor(body["user"]["id"]), reason)
+            except Refused as refused:
+                ack(response_action="errors", errors={"reason": refused.text(_colleague)})
+                return
+            services.wake_outbox()
+            ack()
+
+        return handler
+
+    app.view(REJECT_CALLBACK)(decision_with_reason(applications.reject))
+    app.view(CHANGES_CALLBACK)(decision_with_reason(applications.request_changes))
+
+    # -- the administrator creates the account ---------------------------------------------------
+    def ask_created(body: dict, respond: Respond) -> None:
+        ref = body["actions"][0]["value"]
+        application = applications.get(ref)
+        if not services.is_admin(body["user"]["id"]):
+            tell(body, respond, "Only members of the administrator channel can mark an account as created.")
+        elif application is None or application.state is not AppState.APPROVED:
+            tell(body, respond, f"{ref} is not waiting to be created.")
+        else:
+            open_view(body, respond, create_modal(ref, application.form.handle))
+
+    app.action(CREATE)(ack=_ack, lazy=[ask_created])
+
+    @app.view(CREATE_CALLBACK)
+    def created(ack: Ack, body: dict, view: dict) -> None:
+        values = submitted_values(view)
+        handle = text_or_none(values.get("handle")) or ""
+        url = text_or_none(values.get("url"))
+        errors = {
+            name: _PASSWORD_REFUSAL
+            for name, value in (("handle", handle), ("url", url))
+            if value and looks_like_password(value)
+        }
+        if "stored" not in (values.get("credentials") or []):
+            errors["credentials"] = "Please confirm the login details are stored with the administrator."
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            applications.mark_created(view["private_metadata"], actor(body["user"]["id"]), handle, url)
+        except Refused as refused:
+            ack(response_action="errors", errors={"handle": refused.text(_colleague)})
+            return
+        services.wake_outbox()
+        ack()
+
+    # -- the register (App Home) -----------------------------------------------------------------
+    def register_modal(make):
+        def handler(body: dict, respond: Respond) -> None:
+            who = actor(body["user"]["id"])
+            account = applications.account(int(body["actions"][0]["value"]))
+            if not (who.is_slt or who.is_admin):
+                tell(body, None, "Only SLT and the administrator can change the register of accounts.")
+            elif account is None or account.status is not AccountStatus.ACTIVE:
+                tell(body, None, "That account is no longer active in the register.")
+            else:
+                open_view(body, None, make(account))
+
+        return handler
+
+    app.action(CHANGE_LEAD)(ack=_ack, lazy=[register_modal(lead_modal)])
+    app.action(CLOSE_ACCOUNT)(ack=_ack, lazy=[register_modal(close_account_modal)])
+
+    def register_change(field: str, step):
+        def handler(ack: Ack, body: dict, view: dict) -> None:
+            values = submitted_values(view)
+            user = body["user"]["id"]
+            try:
+                step(int(view["private_metadata"]), actor(user), values)
+            except Refused as refused:
+                ack(response_action="errors", errors={field: refused.text(_colleague)})
+                return
+            except ValueError:
+                ack(response_action="errors", errors={field: "Please choose one."})
+                return
+            ack()
+            publish_home(services, user)
+
+        return handler
+
+    app.view(LEAD_CALLBACK)(
+        register_change(
+            "lead", lambda account_id, who, v: applications.change_lead(account_id, who, v.get("lead") or "")
+        )
+    )
+    app.view(CLOSE_CALLBACK)(
+        register_change(
+            "status",
+            lambda account_id, who, v: applications.close_account(
+                account_id, who, AccountStatus(v.get("status") or ""), text_or_none(v.get("note"))
+            ),
+        )
+    )
+
+    # -- staff leaving ---------------------------------------------------------------------------
+    def user_change(event: dict) -> None:
+        user = event.get("user") or {}
+        if user.get("deleted") and user.get("id"):
+            affected = applications.user_left(user["id"])
+            if affected:
+                log.info("a deactivated user led or moderated %d official account(s); SLT alerted", len(affected))
+                services.wake_outbox()
+
+    app.event("user_change")(ack=lambda ack: ack(), lazy=[user_change])
+
+
+def _ack(ack: Ack) -> None:
+    ack()

@@ -1,0 +1,345 @@
+"""Account applications and the register of official accounts, in SQLite.
+
+As with misuse reports: each change and the messages it causes are one transaction, each
+transition names the state it expects in its UPDATE (the first decision wins), and every step is
+on the application's timeline. Every submitted version of the form is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+
+from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
+from bot.cases.records import Actor, Event, Refused
+from bot.store.database import Database
+from bot.store.outbox import enqueue, enqueue_refresh
+from bot.store.reports import now
+
+# Outbox kinds a chat adapter must know how to send.
+APP_CARD = "application_card"  # post or update the application card in the SLT channel
+ADMIN_CARD = "application_admin_card"  # post or update the "create the account" card for the administrator
+APPLICANT_NOTICE = "application_applicant_notice"  # payload event: received|approved|rejected|changes|live
+REGISTER_ALERT = "register_alert"  # payload: account id and the departed user
+
+_DECIDED = {
+    AppState.APPROVED: "approved",
+    AppState.REJECTED: "rejected",
+    AppState.CHANGES_REQUESTED: "asked for changes to",
+    AppState.LIVE: "approved",
+}
+
+
+def _form_json(form: ApplicationForm) -> str:
+    return json.dumps(dataclasses.asdict(form))
+
+
+def _form(text: str) -> ApplicationForm:
+    values = json.loads(text)
+    values["confirmations"] = tuple(values.get("confirmations") or ())
+    return ApplicationForm(**values)
+
+
+class ApplicationBook:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- applying --------------------------------------------------------------------------------
+    def submit(self, school: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
+        """A new application; the same key again (a retry, a double click) returns the first one."""
+        with self.db.transaction() as conn:
+            known = conn.execute(
+                "SELECT ref FROM application_versions WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if known:
+                return self._get(conn, known["ref"])
+            cursor = conn.execute(
+                "INSERT INTO applications (idempotency_key, school, applicant_id, submitted_at) VALUES (?, ?, ?, ?)",
+                (idempotency_key, school, applicant_id, now()),
+            )
+            ref = f"AR-{cursor.lastrowid:04d}"
+            conn.execute("UPDATE applications SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
+            self._version(conn, ref, 1, idempotency_key, form)
+            self._event(conn, ref, applicant_id, "submitted", None)
+            enqueue(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "received"})
+            return self._get(conn, ref)
+
+    def resubmit(self, ref: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
+        """The applicant's changed form after SLT asked for changes: a new version, decided afresh."""
+        with self.db.transaction() as conn:
+            known = conn.execute(
+                "SELECT ref FROM application_versions WHERE idempotency_key = ?", (idempotency_key,)
+            ).fetchone()
+            if known:
+                return self._get(conn, known["ref"])
+            application = self._existing(conn, ref)
+            if application.applicant_id != applicant_id:
+                raise Refused("Only the person who applied can change the application.")
+            if application.state is not AppState.CHANGES_REQUESTED:
+                raise Refused(f"{ref} is no longer waiting for changes ({application.state.label.lower()}).")
+            version = application.version + 1
+            conn.execute(
+                "UPDATE applications SET state = 'submitted', version = ?, decided_by = NULL, decided_at = NULL, "
+                "decision_reason = NULL WHERE ref = ? AND state = 'changes_requested'",
+                (version, ref),
+            )
+            self._version(conn, ref, version, idempotency_key, form)
+            self._event(conn, ref, applicant_id, "resubmitted", f"version {version}")
+            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "received"})
+            return self._get(conn, ref)
+
+    # -- SLT's decision --------------------------------------------------------------------------
+    def approve(self, ref: str, actor: Actor) -> Application:
+        return self._decide(ref, actor, AppState.APPROVED, None)
+
+    def reject(self, ref: str, actor: Actor, reason: str) -> Application:
+        if not reason.strip():
+            raise Refused("Please give the reason: the applicant is told it.")
+        return self._decide(ref, actor, AppState.REJECTED, reason)
+
+    def request_changes(self, ref: str, actor: Actor, what: str) -> Application:
+        if not what.strip():
+            raise Refused("Please say what should change.")
+        return self._decide(ref, actor, AppState.CHANGES_REQUESTED, what)
+
+    def _decide(self, ref: str, actor: Actor, state: AppState, reason: str | None) -> Application:
+        with self.db.transaction() as conn:
+            application = self._existing(conn, ref)
+            if not actor.is_slt:
+                raise Refused("Only members of the SLT channel can decide on account applications.")
+            if application.applicant_id == actor.user_id:
+                raise Refused("You can't decide on your own application: another member of SLT has to.")
+            if application.state is not AppState.SUBMITTED:
+                raise self._decided(application)
+            cursor = conn.execute(
+                "UPDATE applications SET state = ?, decided_by = ?, decided_at = ?, decision_reason = ? "
+                "WHERE ref = ? AND state = 'submitted'",
+                (state.value, actor.user_id, now(), reason, ref),
+            )
+            if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as the rule's statement
+                raise self._decided(self._get(conn, ref))
+            action = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "requested changes")
+            self._event(conn, ref, actor.user_id, action, reason)
+            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
+            event = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "changes")
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": event})
+            if state is AppState.APPROVED:
+                enqueue(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref})
+            return self._get(conn, ref)
+
+    # -- the administrator creates it ------------------------------------------------------------
+    def mark_created(self, ref: str, actor: Actor, handle: str, url: str | None) -> Application:
+        if not handle.strip():
+            raise Refused("Please give the account's handle or name as created.")
+        with self.db.transaction() as conn:
+            application = self._existing(conn, ref)
+            if not actor.is_admin:
+                raise Refused("Only members of the administrator channel can mark an account as created.")
+            if application.state is AppState.LIVE:
+                raise Refused(f"{ref} was already marked as created by {{who}}.", self._created_by(conn, ref))
+            if application.state is not AppState.APPROVED:
+                raise Refused(f"{ref} is not approved ({application.state.label.lower()}).")
+            form = application.form
+            cursor = conn.execute(
+                """INSERT INTO accounts (application_ref, school, platform, handle, url, scope, lead_id, moderator_id,
+                       approved_by, approved_at, created_by, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    ref, application.school, form.platform, handle, url, form.scope, form.lead, form.moderator,
+                    application.decided_by, application.decided_at, actor.user_id, now(),
+                ),
+            )  # fmt: skip
+            conn.execute(
+                "UPDATE applications SET state = 'live', account_id = ? WHERE ref = ? AND state = 'approved'",
+                (cursor.lastrowid, ref),
+            )
+            self._event(conn, ref, actor.user_id, "created", handle + (f" {url}" if url else ""))
+            enqueue_refresh(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref})
+            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "live"})
+            return self._get(conn, ref)
+
+    # -- the register ----------------------------------------------------------------------------
+    def change_lead(self, account_id: int, actor: Actor, new_lead: str) -> Account:
+        with self.db.transaction() as conn:
+            account = self._account_for_change(conn, account_id, actor)
+            if new_lead == account.lead_id:
+                raise Refused("That person already leads the account.")
+            if new_lead == account.moderator_id:
+                raise Refused("The lead and the second moderator must be different people.")
+            conn.execute("UPDATE accounts SET lead_id = ? WHERE id = ?", (new_lead, account_id))
+            self._event(
+                conn, account.application_ref, actor.user_id, "lead changed", f"{account.lead_id} -> {new_lead}"
+            )
+            return self._account(conn, account_id)
+
+    def close_account(self, account_id: int, actor: Actor, status: AccountStatus, note: str | None) -> Account:
+        if status is AccountStatus.ACTIVE:
+            raise Refused("Choose closed or handed over.")
+        with self.db.transaction() as conn:
+            account = self._account_for_change(conn, account_id, actor)
+            conn.execute(
+                "UPDATE accounts SET status = ?, closed_at = ?, closed_by = ? WHERE id = ? AND status = 'active'",
+                (status.value, now(), actor.user_id, account_id),
+            )
+            self._event(conn, account.application_ref, actor.user_id, f"account {status.value}", note)
+            return self._account(conn, account_id)
+
+    def user_left(self, user_id: str) -> list[Account]:
+        """A Slack account was deactivated: SLT must give its accounts a new lead or close them."""
+        with self.db.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id FROM accounts WHERE status = 'active' AND (lead_id = ? OR moderator_id = ?)",
+                (user_id, user_id),
+            ).fetchall()
+            affected = []
+            for row in rows:
+                account = self._account(conn, row["id"])
+                told = conn.execute(
+                    "SELECT 1 FROM case_events "
+                    "WHERE case_ref = ? AND actor = ? AND action = 'staff account deactivated'",
+                    (account.application_ref, user_id),
+                ).fetchone()
+                if told:  # Slack resends events; SLT hear about each departure once
+                    continue
+                affected.append(account)
+                self._event(conn, account.application_ref, user_id, "staff account deactivated", None)
+                enqueue(conn, f"ACC-{account.id}:alert", REGISTER_ALERT, {"account": account.id, "user": user_id})
+            return affected
+
+    # -- reading ---------------------------------------------------------------------------------
+    def get(self, ref: str) -> Application | None:
+        conn = self.db.connection()
+        row = conn.execute("SELECT ref FROM applications WHERE ref = ?", (ref.strip().upper(),)).fetchone()
+        return self._get(conn, row["ref"]) if row else None
+
+    def versions(self, ref: str) -> list[tuple[int, str, ApplicationForm]]:
+        rows = self.db.connection().execute(
+            "SELECT version, submitted_at, form FROM application_versions WHERE ref = ? ORDER BY version", (ref,)
+        )
+        return [(r["version"], r["submitted_at"], _form(r["form"])) for r in rows]
+
+    def pending_count(self) -> int:
+        sql = "SELECT count(*) FROM applications WHERE state = 'submitted'"
+        return self.db.connection().execute(sql).fetchone()[0]
+
+    def by_applicant(self, applicant_id: str, limit: int = 10) -> list[Application]:
+        conn = self.db.connection()
+        rows = conn.execute(
+            "SELECT ref FROM applications WHERE applicant_id = ? ORDER BY id DESC LIMIT ?", (applicant_id, limit)
+        ).fetchall()
+        return [self._get(conn, r["ref"]) for r in rows]
+
+    def accounts(self, active_only: bool = False) -> list[Account]:
+        conn = self.db.connection()
+        sql = "SELECT id FROM accounts" + (" WHERE status = 'active'" if active_only else "") + " ORDER BY id"
+        return [self._account(conn, r["id"]) for r in conn.execute(sql).fetchall()]
+
+    def account(self, account_id: int) -> Account | None:
+        conn = self.db.connection()
+        exists = conn.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        return self._account(conn, account_id) if exists else None
+
+    def active_on_platform(self, platform: str | None, excluding_ref: str | None = None) -> list[Account]:
+        return [
+            a for a in self.accounts(active_only=True) if a.platform == platform and a.application_ref != excluding_ref
+        ]
+
+    def record_card(self, ref: str, where: str, channel: str, ts: str) -> None:
+        column = {"slt": ("slt_channel", "slt_ts"), "admin": ("admin_channel", "admin_ts")}[where]
+        self.db.connection().execute(
+            f"UPDATE applications SET {column[0]} = ?, {column[1]} = ? WHERE ref = ?", (channel, ts, ref)
+        )
+
+    # -- internals -------------------------------------------------------------------------------
+    def _account_for_change(self, conn: sqlite3.Connection, account_id: int, actor: Actor) -> Account:
+        if not (actor.is_slt or actor.is_admin):
+            raise Refused("Only SLT and the administrator can change the register of accounts.")
+        if conn.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone() is None:
+            raise Refused("That account is not in the register.")
+        account = self._account(conn, account_id)
+        if account.status is not AccountStatus.ACTIVE:
+            raise Refused(f"That account was already {account.status.value} by {{who}}.", account.closed_by)
+        return account
+
+    @staticmethod
+    def _decided(application: Application) -> Refused:
+        verb = _DECIDED.get(application.state, "decided on")
+        return Refused(f"{application.ref} was already {verb} by {{who}}.", application.decided_by)
+
+    def _existing(self, conn: sqlite3.Connection, ref: str) -> Application:
+        if conn.execute("SELECT 1 FROM applications WHERE ref = ?", (ref,)).fetchone() is None:
+            raise Refused(f"There is no application {ref}.")
+        return self._get(conn, ref)
+
+    @staticmethod
+    def _created_by(conn: sqlite3.Connection, ref: str) -> str | None:
+        row = conn.execute("SELECT created_by FROM accounts WHERE application_ref = ?", (ref,)).fetchone()
+        return row["created_by"] if row else None
+
+    @staticmethod
+    def _version(conn: sqlite3.Connection, ref: str, version: int, key: str, form: ApplicationForm) -> None:
+        conn.execute(
+            "INSERT INTO application_versions (ref, version, idempotency_key, submitted_at, form) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (ref, version, key, now(), _form_json(form)),
+        )
+
+    @staticmethod
+    def _event(conn: sqlite3.Connection, ref: str, actor: str, action: str, detail: str | None) -> None:
+        conn.execute(
+            "INSERT INTO case_events (case_ref, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
+            (ref, now(), actor, action, detail),
+        )
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, ref: str) -> Application:
+        row = conn.execute("SELECT * FROM applications WHERE ref = ?", (ref,)).fetchone()
+        form = conn.execute(
+            "SELECT form FROM application_versions WHERE ref = ? AND version = ?", (ref, row["version"])
+        ).fetchone()["form"]
+        events = conn.execute(
+            "SELECT at, actor, action, detail FROM case_events WHERE case_ref = ? ORDER BY id", (ref,)
+        ).fetchall()
+        return Application(
+            ref=row["ref"],
+            school=row["school"],
+            applicant_id=row["applicant_id"],
+            state=AppState(row["state"]),
+            version=row["version"],
+            form=_form(form),
+            submitted_at=row["submitted_at"],
+            decided_by=row["decided_by"],
+            decided_at=row["decided_at"],
+            decision_reason=row["decision_reason"],
+            slt_channel=row["slt_channel"],
+            slt_ts=row["slt_ts"],
+            admin_channel=row["admin_channel"],
+            admin_ts=row["admin_ts"],
+            account_id=row["account_id"],
+            timeline=tuple(Event(e["at"], e["actor"], e["action"], e["detail"]) for e in events),
+        )
+
+    @staticmethod
+    def _account(conn: sqlite3.Connection, account_id: int) -> Account:
+        row = conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        return Account(
+            id=row["id"],
+            application_ref=row["application_ref"],
+            platform=row["platform"],
+            handle=row["handle"],
+            url=row["url"],
+            scope=row["scope"],
+            lead_id=row["lead_id"],
+            moderator_id=row["moderator_id"],
+            approved_by=row["approved_by"],
+            approved_at=row["approved_at"],
+            created_by=row["created_by"],
+            created_at=row["created_at"],
+            status=AccountStatus(row["status"]),
+            closed_at=row["closed_at"],
+            closed_by=row["closed_by"],
+        )
