@@ -119,6 +119,14 @@ class RunningBot:
         payload["actions"][0].update(action_id=action_id, value=value, block_id=f"triage:{value}")
         return self.interactive(payload)
 
+    def click_home(self, action_id: str, value: str, user: str) -> Reply:
+        """A button on the App Home tab: no channel and no response_url (the real payload shape)."""
+        payload = copy.deepcopy(fixture_json("block_actions_app_home_button.json"))
+        payload["user"]["id"] = user
+        payload["trigger_id"] = f"trigger-{time.monotonic_ns()}"
+        payload["actions"][0].update(action_id=action_id, value=value)
+        return self.interactive(payload)
+
     def submit_view(
         self,
         view: dict[str, Any],
@@ -195,6 +203,8 @@ def _state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any
             }
         elif kind == "checkboxes":
             entry = {"selected_options": [{"value": v, "text": {"type": "plain_text", "text": v}} for v in value or []]}
+        elif kind == "users_select":
+            entry = {"selected_user": value}
         elif kind == "multi_users_select":
             entry = {"selected_users": list(value or [])}
         elif kind == "datepicker":

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, evaluate, kb, outbox, questions, reports, serve
+from bot.cli import accounts, ask, evaluate, kb, outbox, questions, reports, serve
 
 EXIT_USAGE = 2
 
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answers staff questions from their school's social-media policy.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    accounts.register(commands)
     ask.register(commands)
     evaluate.register(commands)
     kb.register(commands)
