@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     # Slack's own libraries log request bodies at debug; keep them at warning so reports stay private.
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
+    logging.getLogger("policybot.bolt").setLevel(logging.WARNING)
     # waitress warns on every queued request under load; the queue is expected, not a fault.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
