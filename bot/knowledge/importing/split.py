@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.knowledge.importing.blocks import Block, ContentsEntry, Layout
+from bot.knowledge.importing.blocks import Block, Layout
 
 _NUMBERED = re.compile(r"^(?:section\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _LETTERED = re.compile(r"^\(?(?P<letter>[a-z]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
@@ -145,10 +145,7 @@ def _merge_first(node: _Node) -> bool:
     text = node.text
     first = node.children[0]
     return (
-        _is_lead_in(text)
-        and not _SENTENCES.search(text)
-        and "following" not in text.lower()
-        and first.letter is None
+        _is_lead_in(text) and not _SENTENCES.search(text) and "following" not in text.lower() and first.letter is None
     )
 
 
