@@ -68,7 +68,8 @@ def _contents_entry(line: str) -> ContentsEntry:
     parts = [p.strip() for p in re.split(r"\t+| {2,}", _PAGE_REF.sub("", line.strip())) if p.strip()]
     if len(parts) >= 2:
         return ContentsEntry(parts[0].rstrip("."), " ".join(parts[1:]))
-    match = re.match(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$", parts[0] if parts else "")
+    # A PDF's contents line has single spaces where Word had tabs: "Appendix 1 Social networking standards".
+    match = re.match(r"^(appendix\s+\w+|\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$", parts[0] if parts else "", re.IGNORECASE)
     if match:
         return ContentsEntry(match.group(1), match.group(2))
     return ContentsEntry("", parts[0] if parts else "")

@@ -39,18 +39,21 @@ _ALLOWED = re.compile(
     re.IGNORECASE,
 )
 
+
+def _near(first: str, second: str) -> str:
+    """Either word group within a few words of the other, in either order."""
+    return rf"\b(?:{first})\w*\b.{{0,60}}\b(?:{second})|\b(?:{second})\w*\b.{{0,60}}\b(?:{first})"
+
+
 # Topic slugs of the curated knowledge base, found from general policy wording.
 _TOPICS: list[tuple[str, re.Pattern[str]]] = [
     (slug, re.compile(pattern, re.IGNORECASE))
     for slug, pattern in [
-        (
-            "friending-pupils",
-            r"\b(friend|follow|contact|messag|relationship)\w*\b.{0,60}\b(pupil|child|learner|student)",
-        ),
-        ("friending-parents", r"\b(friend|contact|relationship)\w*\b.{0,60}\b(parent|carer|famil)"),
-        ("friending-colleagues", r"\bfriend\w*\b.{0,60}\bcolleague|\bcolleague\w*\b.{0,40}\bfriend"),
+        ("friending-pupils", _near("friend|follow|contact|messag|relationship", "pupil|child|learner|student")),
+        ("friending-parents", _near("friend|contact|relationship", "parent|carer|famil")),
+        ("friending-colleagues", _near("friend", "colleague")),
         ("ex-pupils", r"\b(ex-?pupil|ex-?child|former (?:pupil|child|learner)|prior pupil|recent learner)"),
-        ("photos-children", r"\b(photo|image|picture|video)\w*\b.{0,60}\b(child|pupil|learner|student)"),
+        ("photos-children", _near("photo|image|picture|video", "child|pupil|learner|student")),
         ("contact-details", r"\b(contact details|phone number|telephone|mobile|e-?mail address|home address)"),
         ("confidentiality", r"\bconfidential"),
         ("data-protection", r"\b(data protection|gdpr|personal data|personal information)"),
