@@ -1,9 +1,10 @@
-"""`policybot kb check`: validate the clause knowledge base."""
+"""`policybot kb check`: validate the clause knowledge base (`kb import` and `kb diff` live in kb_import)."""
 
 from __future__ import annotations
 
 import argparse
 
+from bot.cli import kb_import
 from bot.cli.common import knowledge_dir
 from bot.knowledge.check import check_knowledge
 
@@ -20,6 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--dir", help="knowledge directory (default: the bundled one, or $POLICYBOT_KNOWLEDGE_DIR)")
     check.add_argument("--quiet", action="store_true", help="print errors only")
     check.set_defaults(run=run_check)
+    kb_import.register(sub)
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -72,8 +72,19 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             )
         )
 
+    if school.draft:
+        problems.append(
+            Problem(
+                "warning",
+                path,
+                raw.school.line,
+                None,
+                "draft import: review every clause, add example questions, then delete 'draft: true'",
+            )
+        )
     quoted: list[str] = []
     headings: set[str] = set()
+    without_examples = 0
     for located in raw.clauses:
         clause_id = located.data.get("id") if isinstance(located.data.get("id"), str) else None
         try:
@@ -96,11 +107,19 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             problems.append(
                 Problem("error", path, located.line, clause.id, "text is not verbatim in the source policy")
             )
-        if not clause.examples:
+        if not clause.examples and school.draft:
+            without_examples += 1  # one line for the whole draft, not one per clause
+        elif not clause.examples:
             problems.append(Problem("warning", path, located.line, clause.id, "no example questions"))
         quoted.append(fold(clause.text))
         headings.update({fold(clause.heading), fold(clause.section)})
 
+    if without_examples:
+        problems.append(
+            Problem(
+                "warning", path, raw.school.line, None, f"{without_examples} clause(s) have no example questions yet"
+            )
+        )
     if folded:
         joined = "\n".join(quoted)
         for number, line in source_lines(source, school.page_headers):

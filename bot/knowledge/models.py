@@ -74,6 +74,7 @@ class School(_Strict):
         default_factory=list,
         description="Lines repeated by the Word/PDF conversion; not part of any clause.",
     )
+    draft: bool = Field(False, description="Made by `policybot kb import` and not yet reviewed by a person.")
 
     def is_past_review(self, today: dt.date) -> bool:
         return self.review_due is not None and self.review_due < today

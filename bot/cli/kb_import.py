@@ -1,0 +1,128 @@
+"""`policybot kb import` and `policybot kb diff`: load a school's own policy, and review a new version."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.cli.common import fail, knowledge_dir
+from bot.knowledge.importing.diff import diff_policies, render_diff
+from bot.knowledge.importing.draft import Draft, DraftError, make_draft, write_draft
+from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
+from bot.knowledge.loader import KnowledgeError, load_file
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    importing = sub.add_parser(
+        "import",
+        help="make a draft clause file from a school's Word, PDF or text policy",
+        description="Split POLICY into clauses (numbered paragraphs, lettered items, bullets, DO / DO NOT "
+        "lists) with section, heading and verbatim text; guess stance, topics, an answer line and the policy's "
+        "dates; write knowledge/ID.yaml (marked draft) and the policy text under knowledge/sources/. "
+        "Re-importing keeps the ids, answers and example questions of clauses whose text did not change.",
+    )
+    importing.add_argument("policy", metavar="POLICY", help=f"the policy file ({', '.join(SUPPORTED)})")
+    importing.add_argument("--school", required=True, metavar="ID", help="school id, e.g. st-marys-primary")
+    importing.add_argument("--name", help="the school's name as staff know it, e.g. \"St Mary's Primary School\"")
+    importing.add_argument("--out", metavar="FILE", help="where to write the draft (default: knowledge/ID.yaml)")
+    importing.add_argument("--dir", help="knowledge directory for the default --out")
+    importing.add_argument("--previous", metavar="FILE", help="earlier clause file to keep reviewed work from "
+                           "(default: the file being replaced with --force)")  # fmt: skip
+    importing.add_argument("--force", action="store_true", help="replace an existing file (it is kept as FILE.bak)")
+    importing.set_defaults(run=run_import)
+
+    diff = sub.add_parser(
+        "diff",
+        help="show added, removed and changed clauses between two versions of a school's file",
+        description="Compare two clause files of one school (e.g. knowledge/ID.yaml.bak and knowledge/ID.yaml "
+        "after a re-import) and list the clauses added, removed and changed, with the changed words.",
+    )
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.set_defaults(run=run_diff)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Progress]:
+    """A progress bar on the terminal while a long document is read; silent when output is piped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _load_previous(path: Path) -> dict[str, Any] | None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DraftError(f"cannot read the previous version {path}: {exc}") from exc
+    return data if isinstance(data, dict) else None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    policy = Path(args.policy)
+    out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
+    try:
+        if out.exists() and not args.force:
+            raise DraftError(f"{out} already exists; add --force to replace it (reviewed clauses are kept)")
+        previous_path = Path(args.previous) if args.previous else (out if out.exists() else None)
+        previous = _load_previous(previous_path) if previous_path else None
+        with _progress(f"Reading {policy.name}") as progress:
+            draft = make_draft(policy, args.school, args.name, previous, progress)
+        backup = write_draft(draft, policy, out, args.force)
+    except (DraftError, ExtractError) as exc:
+        return fail(str(exc))
+    _summary(draft, out, backup)
+    return 0
+
+
+def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
+    school = draft.data["school"]
+    print(f"Wrote {out}: {len(draft.clauses)} clauses from {draft.pages} page(s) of {school['name']}'s policy")
+    print(f"  policy text: {out.parent / 'sources' / draft.source_name}")
+    dates = [f"{k.replace('_', ' ')} {school[k]}" for k in ("adopted", "reviewed", "review_due") if school.get(k)]
+    print(f"  dates: {', '.join(dates) or 'none found'}; misuse reported to: {school['report_to']}")
+    if draft.page_headers:
+        print(f"  page headers left out: {'; '.join(draft.page_headers)}")
+    if draft.merged:
+        m = draft.merged
+        print(
+            f"  kept from the previous version: {len(m.unchanged)} unchanged; {len(m.changed)} changed "
+            f"(answers re-drafted), {len(m.added)} new, {len(m.removed)} removed"
+        )
+    for note in draft.notes:
+        print(f"  note: {note}")
+    if backup:
+        print(f"  the previous file is kept as {backup}: see the changes with `policybot kb diff {backup} {out}`")
+    print("Next: review the draft (docs/load-your-policy.md), then run `policybot kb check`.")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    try:
+        old, new = load_file(Path(args.old)), load_file(Path(args.new))
+    except KnowledgeError as exc:
+        return fail(str(exc).splitlines()[0])
+    except OSError as exc:
+        return fail(f"cannot read {exc.filename}: {exc.strerror}")
+    for line in render_diff(diff_policies(old, new)):
+        print(line)
+    return 0

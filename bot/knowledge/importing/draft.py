@@ -1,0 +1,163 @@
+"""A policy file -> a draft `knowledge/<school>.yaml` and its policy text under `sources/`.
+
+The draft loads with the knowledge-base models and passes `policybot kb check`: every clause text is
+verbatim in the policy text written beside it. It is marked `draft: true` and has no example
+questions; `kb check` reminds the reviewer until both are dealt with (docs/load-your-policy.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.knowledge.importing.blocks import read_blocks
+from bot.knowledge.importing.details import Details, read_details
+from bot.knowledge.importing.extract import Progress, extract
+from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topics
+from bot.knowledge.importing.merge import MergeReport, merge
+from bot.knowledge.importing.split import DraftClause, split
+from bot.knowledge.models import KnowledgeFile
+
+SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+_ID_LENGTH = 72  # leaves room for "-NN" within the models' 80
+
+
+class DraftError(Exception):
+    """The policy cannot be imported as asked; the message is one line for the user."""
+
+
+@dataclass
+class Draft:
+    data: dict[str, Any]  # the knowledge-file mapping, as written
+    source_text: str
+    source_name: str
+    details: Details
+    page_headers: list[str]
+    pages: int
+    merged: MergeReport | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def clauses(self) -> list[dict[str, Any]]:
+        return self.data["clauses"]
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9.]+", "-", text.lower())
+    return re.sub(r"-{2,}", "-", slug).strip("-.") or "clause"
+
+
+def clause_ids(school_id: str, clauses: list[DraftClause]) -> list[str]:
+    """`<school>-<section>`, numbered `-1`, `-2`... where a section holds several clauses."""
+    bases = [f"{school_id}-{_slug(c.section)}"[:_ID_LENGTH].rstrip("-.") for c in clauses]
+    totals = Counter(bases)
+    seen: Counter[str] = Counter()
+    ids = []
+    for base in bases:
+        seen[base] += 1
+        ids.append(f"{base}-{seen[base]}" if totals[base] > 1 else base)
+    return ids
+
+
+def _clause(clause_id: str, clause: DraftClause) -> dict[str, Any]:
+    return {
+        "id": clause_id,
+        "section": clause.section,
+        "heading": clause.heading,
+        "text": clause.text,
+        "answer": draft_answer(clause),
+        "stance": guess_stance(clause).value,
+        "topics": guess_topics(clause),
+        "examples": [],
+    }
+
+
+def make_draft(
+    path: Path,
+    school_id: str,
+    name: str | None = None,
+    previous: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Draft:
+    if not SCHOOL_ID.match(school_id):
+        raise DraftError(
+            f"school id {school_id!r} must be lower-case letters, digits and hyphens, e.g. 'st-marys-primary'"
+        )
+    extracted = extract(path, progress)
+    layout = read_blocks(extracted.text)
+    clauses = split(layout)
+    if not clauses:
+        raise DraftError(
+            f"{path.name}: no policy text found (a scanned PDF has none: export the policy from Word instead)"
+        )
+    details = read_details(extracted.text, school_id, name)
+    school: dict[str, Any] = {
+        "id": school_id,
+        "name": details.name,
+        "policy_title": details.policy_title,
+        "source": f"{school_id}.txt",
+        "adopted": details.adopted,
+        "reviewed": details.reviewed,
+        "review_due": details.review_due,
+        "dates_note": details.dates_note,
+        "report_to": details.report_to,
+        "page_headers": layout.page_headers,
+        "draft": True,
+    }
+    school = {k: v for k, v in school.items() if v is not None}
+    ids = clause_ids(school_id, clauses)
+    data = {"school": school, "clauses": [_clause(i, c) for i, c in zip(ids, clauses, strict=True)]}
+    draft = Draft(data, extracted.text, school["source"], details, layout.page_headers, extracted.pages)
+    draft.notes.extend(details.notes)
+    if extracted.removed:
+        draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text")
+    if previous is not None:
+        draft.merged = merge(previous, data)
+        if name:
+            school["name"] = name
+    try:
+        KnowledgeFile.model_validate(data)
+    except ValidationError as exc:  # a bug here, not the user's: say so plainly
+        raise DraftError(f"the draft does not meet the knowledge-base format: {exc.errors()[0]['msg']}") from exc
+    return draft
+
+
+def render(draft: Draft, policy: Path) -> str:
+    header = (
+        f"# DRAFT made by `policybot kb import` from {policy.name} on {dt.date.today():%d %b %Y}.\n"
+        "# Before staff rely on it: check the school details and dates; read every clause's answer, stance\n"
+        "# and topics; add two or three example questions in staff words to each clause; run\n"
+        "# `policybot kb check`; then delete the line `draft: true`. See docs/load-your-policy.md.\n"
+    )
+    body = yaml.safe_dump(draft.data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+    return header + body
+
+
+def write_draft(draft: Draft, policy: Path, out: Path, force: bool) -> Path | None:
+    """Write the YAML and its policy text; returns the backup of a replaced file, if any."""
+    source = out.parent / "sources" / draft.source_name
+    text = draft.source_text if draft.source_text.endswith("\n") else draft.source_text + "\n"
+    if not force:
+        if out.exists():
+            raise DraftError(f"{out} already exists; add --force to replace it (reviewed clauses are kept)")
+        if source.exists() and source.read_text(encoding="utf-8") != text:
+            raise DraftError(f"{source} already exists with other text; add --force to replace it")
+    backup = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        source.parent.mkdir(parents=True, exist_ok=True)
+        if out.exists():
+            backup = out.with_name(out.name + ".bak")
+            backup.write_bytes(out.read_bytes())
+        source.write_text(text, encoding="utf-8")
+        out.write_text(render(draft, policy), encoding="utf-8")
+    except OSError as exc:
+        raise DraftError(f"cannot write {exc.filename}: {exc.strerror}") from exc
+    return backup

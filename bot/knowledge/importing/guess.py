@@ -1,0 +1,133 @@
+"""First guesses for a draft clause: its stance, its topics and a plain answer line.
+
+Guesses from the wording only ("must not", "should", "strongly advised", "may"); a person reviews
+every one before staff rely on it. They are good enough for the bot to find the right clause in
+the meantime, because the answer line repeats the clause's key words where the matcher weighs
+them most.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.knowledge.importing.split import DraftClause
+from bot.knowledge.models import Stance
+
+_NOT = re.compile(
+    r"\b(must not|mustn't|must never|should not|shouldn't|should never|do not|don't|never|not permitted|"
+    r"not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|unacceptable|under no circumstances|"
+    r"not acceptable|inappropriate (?:to|for)|refrain from|avoid|strongly advised not|advised not to|"
+    r"expects? that .{0,60}\bwill not|(?:considers?|considered|deemed) .{0,50}\binappropriate|examples of cases)\b",
+    re.IGNORECASE,
+)
+_CARE = re.compile(
+    r"\b(strongly advised|advised|advisable|recommended|recommend|consider|caution|cautious|careful|carefully|"
+    r"be aware|mindful|think about|think before|think through|prudent|may be useful|good practice|good idea)\b",
+    re.IGNORECASE,
+)
+# A duty on a person ("staff should", "you must", "Ensure ..."), not "the purpose is to ensure".
+_MUST = re.compile(
+    r"(?:\b(?:you|staff|employees|members|representatives|users|they|all|colleagues|managers|governors|individuals)"
+    r"(?:\s+\w+){0,2}?\s+(?:must|should|shall|are required|need to|are expected to|have a responsibility|"
+    r"are responsible|have a duty)\b|\b(?:must|is required|are required|is expected)\b|^(?:ensure|always|make sure)\b)",
+    re.IGNORECASE,
+)
+_ALLOWED = re.compile(
+    r"\b(?:(?:you|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
+    r"(?:may|can|are permitted|are allowed|are encouraged|are free)|is permitted|we authorise|we authorize|"
+    r"is acceptable|can be assumed to be acceptable)\b",
+    re.IGNORECASE,
+)
+
+
+def _near(first: str, second: str) -> str:
+    """Either word group within a few words of the other, in either order."""
+    return rf"\b(?:{first})\w*\b.{{0,60}}\b(?:{second})|\b(?:{second})\w*\b.{{0,60}}\b(?:{first})"
+
+
+# Topic slugs of the curated knowledge base, found from general policy wording.
+_TOPICS: list[tuple[str, re.Pattern[str]]] = [
+    (slug, re.compile(pattern, re.IGNORECASE))
+    for slug, pattern in [
+        ("friending-pupils", _near("friend|follow|contact|messag|relationship", "pupil|child|learner|student")),
+        ("friending-parents", _near("friend|contact|relationship", "parent|carer|famil")),
+        ("friending-colleagues", _near("friend", "colleague")),
+        ("ex-pupils", r"\b(ex-?pupil|ex-?child|former (?:pupil|child|learner)|prior pupil|recent learner)"),
+        ("photos-children", _near("photo|image|picture|video", "child|pupil|learner|student")),
+        ("contact-details", r"\b(contact details|phone number|telephone|mobile|e-?mail address|home address)"),
+        ("confidentiality", r"\bconfidential"),
+        ("data-protection", r"\b(data protection|gdpr|personal data|personal information)"),
+        ("privacy-settings", r"\b(privacy|security settings|password)"),
+        ("reputation", r"\b(reputation|disrepute)"),
+        ("breach-disciplinary", r"\b(disciplinary|dismissal|misconduct|breach)"),
+        ("cyberbullying-abuse", r"\b(bully|bullying|harass|abuse|abusive|victimis)"),
+        ("school-logo", r"\b(logo|brand)"),
+        (
+            "speaking-for-school",
+            r"\b(on (?:our|its|the school's) behalf|own views|views (?:of|do not represent)|represent)",
+        ),
+        ("official-accounts", r"\b(school (?:social media )?accounts?|official|sanctioned)"),
+        ("political-views", r"\bpolitic"),
+        ("copyright", r"\bcopyright"),
+        ("monitoring", r"\bmonitor"),
+        ("safeguarding", r"\b(safeguard|grooming|child protection)"),
+        ("related-policies", r"\b(code of conduct|read in conjunction|other policies|policy and)"),
+        ("personal-use-work-hours", r"\b(working hours|work time|working time|at work|in work time)"),
+        ("complaining-about-work", r"\b(grievance|concerns? about (?:your )?work|complain\w* about|work related)"),
+        ("illegal-content", r"\b(illegal|sexually explicit|offensive material|libel|defam)"),
+        ("disclaimer", r"\bdisclaimer"),
+        ("profile-details", r"\bprofile"),
+        ("reporting-misuse", r"\breport"),
+        ("seeking-advice", r"\b(advice|discuss (?:it )?with|consult|speak to|talk to)"),
+        ("definition", r"\b(social media is|is the term|definition|includes?, but (?:is|are) not limited)"),
+        ("scope", r"\b(applies to|this policy covers|scope)"),
+        ("professional-conduct", r"\bprofessional"),
+        ("training", r"\b(training|induction)"),
+        ("parents-posting", r"\bparents?\b.{0,60}\b(post|comment|complain)"),
+        ("leaving-school", r"\b(left employment|on leaving|former school)"),
+        ("recruitment", r"\b(vacanc|recruit)"),
+        ("messaging-parents", r"\bmessag\w*\b.{0,40}\bparent"),
+    ]
+]
+_MAX_TOPICS = 4
+_ANSWER_CHARS = 240
+_SHORT_SENTENCE = 6  # words; "Protect your own privacy." says little without the sentence after it
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c\u2018])")
+
+
+def guess_stance(clause: DraftClause) -> Stance:
+    if clause.polarity == "dont":
+        return Stance.NOT_ALLOWED
+    wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
+    if _NOT.search(wording):
+        return Stance.NOT_ALLOWED
+    if _CARE.search(wording):
+        return Stance.ALLOWED_WITH_CARE
+    if clause.polarity == "do" or _MUST.search(wording):
+        return Stance.MUST
+    if _ALLOWED.search(wording):
+        return Stance.ALLOWED
+    return Stance.INFORMATION
+
+
+def guess_topics(clause: DraftClause) -> list[str]:
+    wording = " ".join(filter(None, [clause.heading, clause.lead_in, clause.text]))
+    return [slug for slug, pattern in _TOPICS if pattern.search(wording)][:_MAX_TOPICS]
+
+
+def draft_answer(clause: DraftClause) -> str:
+    """A one-line answer from the clause's own words: its first sentence, with its list's lead-in."""
+    sentences = _SENTENCE.split(clause.text.strip())
+    answer = sentences[0]
+    if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
+        answer = f"{answer} {sentences[1]}"
+    answer = answer.rstrip(";, ")
+    if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer):
+        answer = f"Don't {answer[:1].lower()}{answer[1:]}"
+    elif clause.lead_in and not clause.text.startswith(clause.lead_in):
+        lead = _SENTENCE.split(clause.lead_in.strip())[-1].rstrip(": ")
+        answer = f"{lead}: {answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else f"{lead}: {answer}"
+    answer = " ".join(answer.split())
+    if len(answer) > _ANSWER_CHARS:
+        answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+    return answer[:1].upper() + answer[1:]

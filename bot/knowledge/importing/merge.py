@@ -1,0 +1,89 @@
+"""A re-imported policy keeps what people already reviewed in the previous clause file.
+
+A clause whose text did not change keeps its id, answer, stance, topics, heading and example
+questions (and its section name, unless the policy numbers its sections, when the new number wins:
+staff look clauses up by it). A clause whose text changed a little keeps its id and example
+questions, and gets a fresh draft answer to review. Pairing by folded text means a reformatted
+Word file or PDF does not count as a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.knowledge.source_text import fold
+
+# Folded texts at least this alike (rapidfuzz ratio) are one clause reworded, not a new one.
+CHANGED_RATIO = 75
+_KEPT = ("id", "heading", "answer", "stance", "topics", "examples")
+
+
+@dataclass
+class MergeReport:
+    unchanged: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def pair_clauses(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> tuple[dict[int, int], dict[int, int]]:
+    """(new index -> old index with the same text, new index -> old index reworded)."""
+    by_text: dict[str, list[int]] = {}
+    for i, clause in enumerate(old):
+        by_text.setdefault(fold(clause["text"]), []).append(i)
+    same: dict[int, int] = {}
+    used: set[int] = set()
+    for j, clause in enumerate(new):
+        candidates = [i for i in by_text.get(fold(clause["text"]), []) if i not in used]
+        if candidates:
+            same[j] = candidates[0]
+            used.add(candidates[0])
+    reworded: dict[int, int] = {}
+    for j, clause in enumerate(new):
+        if j in same:
+            continue
+        text = fold(clause["text"])
+        scored = [(fuzz.ratio(text, fold(old[i]["text"])), i) for i in range(len(old)) if i not in used]
+        if scored:
+            score, i = max(scored)
+            if score >= CHANGED_RATIO:
+                reworded[j] = i
+                used.add(i)
+    return same, reworded
+
+
+def merge(previous: dict[str, Any], draft: dict[str, Any]) -> MergeReport:
+    """Carry reviewed work from `previous` into `draft` (both knowledge-file mappings), in place."""
+    old, new = previous.get("clauses") or [], draft["clauses"]
+    same, reworded = pair_clauses(old, new)
+    report = MergeReport()
+    for j, i in same.items():
+        kept = {key: old[i][key] for key in _KEPT if key in old[i]}
+        if not str(new[j]["section"])[:1].isdigit():
+            kept["section"] = old[i]["section"]
+        new[j].update(kept)
+        report.unchanged.append(new[j]["id"])
+    for j, i in reworded.items():
+        new[j]["id"] = old[i]["id"]
+        new[j]["examples"] = list(old[i].get("examples") or [])
+        report.changed.append(new[j]["id"])
+    taken = {c["id"] for j, c in enumerate(new) if j in same or j in reworded}
+    for j, clause in enumerate(new):
+        if j in same or j in reworded:
+            continue
+        base, n = clause["id"], 1
+        while clause["id"] in taken:
+            n += 1
+            clause["id"] = f"{base}-v{n}"
+        taken.add(clause["id"])
+        report.added.append(clause["id"])
+    matched = set(same.values()) | set(reworded.values())
+    report.removed = [c["id"] for i, c in enumerate(old) if i not in matched]
+    school, before = draft["school"], previous.get("school") or {}
+    for key in ("name", "authority", "report_to"):  # a person checked these; the policy text rarely changes them
+        if before.get(key):
+            school[key] = before[key]
+    return report

@@ -1,0 +1,112 @@
+"""A PDF policy -> plain text, read with pdfplumber (which gives each line's position on the page).
+
+Positions are what turn a PDF back into paragraphs: a wider gap between lines starts a paragraph,
+a bullet glyph starts an item and its distance from the margin gives its level, and lines that
+repeat at the top or bottom of most pages (with their page numbers) are the running header and
+footer, left out of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+
+from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
+
+_BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
+_BULLET = re.compile(rf"^[{re.escape(_BULLETS)}]\s+")
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
+_PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
+_PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
+_INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
+
+
+def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict]]]:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            pages = []
+            total = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append((float(page.height), page.extract_text_lines(strip=True)))
+                if progress:
+                    progress(number, total)
+            return pages
+    except OSError as exc:
+        raise ExtractError(f"cannot read {path}: {exc.strerror}") from exc
+    except Exception as exc:  # pdfminer raises many types for a damaged or encrypted file; all mean "unreadable"
+        raise ExtractError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _running_lines(pages: list[tuple[float, list[dict]]]) -> set[str]:
+    """Keys of lines found at a page's top or bottom edge on at least half the pages (and two or more)."""
+    counts: Counter[str] = Counter()
+    for _, lines in pages:
+        edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+        counts.update({_key(line["text"]) for line in edge})
+    needed = max(2, (len(pages) + 1) // 2)
+    return {key for key, n in counts.items() if n >= needed}
+
+
+def _levels(pages: list[tuple[float, list[dict]]], removed: set[int]) -> list[float]:
+    """The distinct left positions of bullets, outermost first."""
+    positions = sorted(
+        line["x0"] for _, lines in pages for line in lines if id(line) not in removed and _BULLET.match(line["text"])
+    )
+    levels: list[float] = []
+    for x in positions:
+        if not levels or x - levels[-1] > _INDENT_TOLERANCE:
+            levels.append(x)
+    return levels
+
+
+def _line_pitch(pages: list[list[dict]]) -> float:
+    """The distance between wrapped lines of one paragraph: the short end of all line-to-line distances
+    (most gaps in a policy are between one-line paragraphs and bullets, so the median is too wide)."""
+    pitches = sorted(b["top"] - a["top"] for lines in pages for a, b in pairwise(lines) if b["top"] > a["top"])
+    return pitches[len(pitches) // _PITCH_QUANTILE] if pitches else 0.0
+
+
+def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
+    pages = _pages(path, progress)
+    running = _running_lines(pages) if len(pages) > 1 else set()
+    removed_text: list[str] = []
+    removed: set[int] = set()
+    for _, lines in pages:
+        for index, line in enumerate(lines):
+            at_edge = index < _EDGE_LINES or index >= len(lines) - _EDGE_LINES
+            if at_edge and (_key(line["text"]) in running or _PAGE_NUMBER.match(line["text"].strip())):
+                removed.add(id(line))
+                removed_text.append(line["text"])
+    levels = _levels(pages, removed)
+    kept_pages = [[line for line in lines if id(line) not in removed] for _, lines in pages]
+    pitch = _line_pitch(kept_pages)
+    paragraphs: list[str] = []
+    for kept in kept_pages:
+        previous = None
+        for line in kept:
+            text = line["text"].strip()
+            bullet = _BULLET.match(text)
+            gap = line["top"] - previous["top"] if previous else None
+            # A line starting left of the one before is a new paragraph after a (wrapped) bullet item.
+            outdented = previous is not None and line["x0"] < previous["x0"] - _INDENT_TOLERANCE
+            new_paragraph = previous is None or gap is None or gap > pitch * _PARAGRAPH_GAP or outdented
+            if bullet:
+                level = min(range(len(levels)), key=lambda i: abs(levels[i] - line["x0"])) if levels else 0
+                paragraphs.append(f"{' ' * level}- {text[bullet.end() :]}")
+            elif new_paragraph or previous is None:
+                paragraphs.append(text)
+            else:
+                paragraphs[-1] = f"{paragraphs[-1]} {text}"
+            previous = line
+    if not "".join(paragraphs).strip():
+        raise ExtractError(f"{path.name}: no text found (a scanned PDF has none: export the policy from Word instead)")
+    return Extracted("\n\n".join(paragraphs) + "\n", pages=len(pages), removed=tuple(removed_text))

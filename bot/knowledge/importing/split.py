@@ -1,0 +1,351 @@
+"""Blocks -> draft clauses: each with the section reference as the school numbers it, its heading,
+and its verbatim text.
+
+A clause is a numbered paragraph, an unnumbered paragraph, a bullet or a lettered item. A list's
+lead-in ("Employees have a responsibility to:") is kept with its first item when it is one short
+sentence the items complete, as the curated knowledge base does; a lead-in that stands on its own
+("... the following documents:") stays its own clause. DO / DO NOT lists set each item's polarity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.knowledge.importing.blocks import Block, Layout
+
+_NUMBERED = re.compile(r"^(?:section\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+_LETTERED = re.compile(r"^\(?(?P<letter>[a-z]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
+_APPENDIX = re.compile(r"^(?P<label>appendix(?:\s+[0-9a-z]{1,3}\b)?)[\s:.\-\u2013]*(?P<rest>.*)$", re.IGNORECASE)
+_URL_ONLY = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
+_FIELD = re.compile(r"^(?P<key>[^:]{1,60}):\s*(?P<value>.*)$")
+_FIELD_WORDS = re.compile(
+    r"\b(date|approved|adopted|reviewed?|ratified|agreed|signed|signature|name|headteacher|chair|version|"
+    r"author|owner|status|committee)\b",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    r"^(?:reviewed?|date[ds]?|approved|adopted|updated|ratified|agreed|version|v|on|of|"
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d{1,4}(?:st|nd|rd|th)?|[\d./-]+)$",
+    re.IGNORECASE,
+)
+_MARKERS = {
+    "do": "do",
+    "dos": "do",
+    "do's": "do",
+    "the dos": "do",
+    "the do's": "do",
+    "do not": "dont",
+    "don't": "dont",
+    "dont": "dont",
+    "donts": "dont",
+    "don'ts": "dont",
+    "the don'ts": "dont",
+    "the donts": "dont",
+    "do nots": "dont",
+}
+# A colon line ending in one of these words leads into a list; otherwise a short colon line is a heading.
+_LEAD_WORDS = {
+    "to", "by", "are", "is", "be", "include", "includes", "including", "ensure", "not", "following", "as",
+    "that", "have", "has", "involved", "were", "was", "will", "should", "must", "may", "can", "of", "for",
+    "with", "on", "in", "the", "a", "an", "and", "or", "these", "this", "what", "example", "examples",
+}  # fmt: skip
+_MAX_HEADING_WORDS = 10
+_SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
+_FRONT_PAGE = "Front page"
+_MAX_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class DraftClause:
+    section: str
+    heading: str
+    text: str
+    line: int  # where the clause starts in the policy text
+    lead_in: str | None = None  # the sentence introducing the list this item belongs to
+    polarity: str | None = None  # "do" or "dont" inside a DO / DO NOT list
+
+
+@dataclass
+class _Node:
+    block: Block
+    text: str
+    letter: str | None = None
+    children: list[_Node] = field(default_factory=list)
+
+
+def _sentence_case(text: str) -> str:
+    """'PERSONAL USE OF SOCIAL MEDIA' -> 'Personal use of social media'; mixed case is left as written."""
+    letters = [c for c in text if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        return text[:1].upper() + text[1:].lower()
+    return text
+
+
+def _marker(block: Block) -> str | None:
+    key = block.text.strip().rstrip(":").strip().lower().replace("\u2019", "'")
+    return _MARKERS.get(key)
+
+
+def _is_field(block: Block, following: Block | None) -> bool:
+    """A cover-page or sign-off line: 'Date approved: 24.1.23', 'Signed:', 'Reviewed August 2024'."""
+    text = block.text
+    if block.bullet:
+        return False
+    if "....." in text or "\u2026\u2026" in text:
+        return True
+    words = text.split()
+    if len(words) <= 6 and all(_DATE_WORDS.match(w.strip(",:;")) for w in words):
+        return True
+    found = _FIELD.match(text)
+    if not found or len(words) > _MAX_HEADING_WORDS + 2:
+        return False
+    key, value = found.group("key"), found.group("value").strip()
+    if block.tabbed or _FIELD_WORDS.search(key):
+        return True
+    return not value and len(key.split()) <= 3 and not (following and following.bullet)
+
+
+def _heading_title(block: Block) -> str | None:
+    """The heading's words when the block is a heading (numbering stripped), else None."""
+    if block.bullet or "://" in block.text:
+        return None
+    text = block.text.strip()
+    numbered = _NUMBERED.match(text)
+    title = numbered.group("rest") if numbered else text
+    words = title.split()
+    if not words or len(words) > _MAX_HEADING_WORDS or not any(c.isalpha() for c in title):
+        return None
+    if title[:1].islower() or title.endswith((".", ";", "?", "!", ",")):
+        return None
+    if title.endswith(":") and (len(words) > 8 or words[-1].rstrip(":").lower() in _LEAD_WORDS or "," in title):
+        return None
+    return _sentence_case(title.rstrip(":").strip())
+
+
+def _numbering(block: Block) -> tuple[str | None, str]:
+    found = _NUMBERED.match(block.text)
+    if found:
+        return found.group("number"), found.group("rest")
+    return None, block.text
+
+
+def _is_lead_in(text: str) -> bool:
+    return text.rstrip().endswith(":")
+
+
+def _continues_into_items(text: str) -> bool:
+    """'...as part of the induction of new staff' + lower-case bullets: one sentence, one clause."""
+    return not text.rstrip().endswith((".", ":", ";", "?", "!")) and len(text.split()) > _MAX_HEADING_WORDS
+
+
+def _merge_first(node: _Node) -> bool:
+    """One short lead-in sentence the items complete: kept with the first item."""
+    text = node.text
+    first = node.children[0]
+    return (
+        _is_lead_in(text) and not _SENTENCES.search(text) and "following" not in text.lower() and first.letter is None
+    )
+
+
+class _Splitter:
+    def __init__(self, layout: Layout) -> None:
+        self.contents = {_norm(e.title): e for e in layout.contents if e.title}
+        self.number: str | None = None
+        self.number_title: str | None = None
+        self.path: list[str] = []
+        self.marker: tuple[str, str] | None = None  # (label as written, "do"/"dont")
+        self.label: str | None = None  # a list's own title ("This policy:"), for its items only
+        self.titles: dict[str, str] = {}  # numbered headings: "6" -> "Key Principles"
+        self.last_was_heading = False
+        self.seen_content = False
+        self.clauses: list[DraftClause] = []
+
+    # ---------------------------------------------------------------- where we are
+    def heading(self) -> str:
+        if self.path:
+            return self.path[-1]
+        return self.number_title or _FRONT_PAGE
+
+    def section(self, letter: str | None = None) -> str:
+        parts: list[str] = []
+        if self.number:
+            parts.append(f"{self.number}({letter})" if letter else self.number)
+        elif letter:
+            parts.append(f"({letter})")
+        parts.extend(self.path)
+        if self.label:
+            parts.append(self.label)
+        if self.marker:
+            parts.append(self.marker[0])
+        if not parts or (letter and not self.number and len(parts) == 1):
+            parts.insert(0, self.number_title or _FRONT_PAGE)
+        return " - ".join(parts)
+
+    def on_heading(self, block: Block, title: str) -> None:
+        number, _ = _numbering(block)
+        appendix = _APPENDIX.match(block.text)
+        entry = self.contents.get(_norm(title))
+        self.marker = None
+        if number and not appendix:
+            self.number, self.number_title, self.path = number, title, []
+            self.titles[number] = title
+        elif appendix or (entry and entry.label and not entry.label[:1].isdigit()):
+            label = _sentence_case(appendix.group("label")) if appendix else entry.label  # type: ignore[union-attr]
+            rest = appendix.group("rest").strip() if appendix else title
+            self.number, self.number_title = None, None
+            self.path = [label, rest] if rest else [label]
+        elif self.last_was_heading or not self.path:
+            # Plain text does not say how deep a heading is; two levels name a place well enough.
+            self.path = [*self.path, title][-_MAX_DEPTH:]
+        else:
+            self.path[-1] = title
+        self.label = None
+        self.last_was_heading = True
+
+    def on_numbered_paragraph(self, number: str) -> None:
+        """'6.4 Any communications...' sits under heading 6, not under the 6.3 heading before it."""
+        self.number, self.path, self.marker = number, [], None
+        parts = number.split(".")
+        for depth in range(len(parts), 0, -1):
+            title = self.titles.get(".".join(parts[:depth]))
+            if title:
+                self.number_title = title
+                return
+
+    def on_content(self) -> None:
+        if not self.seen_content and len(self.path) > 1 and not self.number:
+            self.path = self.path[-1:]  # title-page lines are not part of the first section's name
+        self.seen_content = True
+        self.last_was_heading = False
+
+    # ---------------------------------------------------------------- clauses
+    def add(self, text: str, block: Block, letter: str | None, lead_in: str | None) -> None:
+        self.clauses.append(
+            DraftClause(
+                section=self.section(letter),
+                heading=self.heading(),
+                text=text,
+                line=block.line,
+                lead_in=lead_in,
+                polarity=self.marker[1] if self.marker else None,
+            )
+        )
+
+    def emit(self, node: _Node, top: bool, lead_in: str | None) -> None:
+        kids = node.children
+        if not kids:
+            self.add(node.text, node.block, node.letter, lead_in)
+        elif _continues_into_items(node.text) and all(not k.children for k in kids) and kids[0].text[:1].islower():
+            self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in)
+        elif len(kids) == 1 and not kids[0].children:
+            self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in)
+        elif top and _merge_first(node):
+            first = kids[0]
+            self.add(f"{node.text} {first.text}", node.block, node.letter, lead_in)
+            for grandchild in first.children:
+                self.emit(grandchild, False, first.text)
+            for kid in kids[1:]:
+                self.emit(kid, False, node.text)
+        else:
+            self.add(node.text, node.block, node.letter, lead_in)
+            for kid in kids:
+                self.emit(kid, False, node.text)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def _node(block: Block) -> _Node:
+    lettered = _LETTERED.match(block.text)
+    if lettered:
+        return _Node(block, lettered.group("rest"), lettered.group("letter"))
+    return _Node(block, block.text)
+
+
+def _is_item(block: Block) -> bool:
+    """A bullet that belongs to a list (a numbered bullet such as '- 4.6 ...' is a paragraph)."""
+    return block.bullet and _NUMBERED.match(block.text) is None
+
+
+def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[list[_Node], int]:
+    """The list items from blocks[i] on, nested by level; a bullet ending in ':' owns the same-level items after it."""
+    nodes: list[_Node] = []
+    while i < len(blocks) and i not in stop and _is_item(blocks[i]) and blocks[i].level >= min_level:
+        block = blocks[i]
+        node = _node(block)
+        i += 1
+        if i < len(blocks) and i not in stop and _is_item(blocks[i]):
+            if blocks[i].level > block.level:
+                node.children, i = _run(blocks, i, block.level + 1, stop)
+            elif blocks[i].level == block.level and _is_lead_in(block.text):
+                node.children, i = _run(blocks, i, block.level, stop)
+        nodes.append(node)
+    return nodes, i
+
+
+def _join_links(blocks: list[Block]) -> list[Block]:
+    """A line that is only a web address belongs to the line naming it ('Teacher's Standards 2012' + URL)."""
+    out: list[Block] = []
+    for block in blocks:
+        if out and _URL_ONLY.match(block.text) and not block.bullet:
+            out[-1].text = f"{out[-1].text} {block.text}"
+        else:
+            out.append(block)
+    return out
+
+
+def split(layout: Layout) -> list[DraftClause]:
+    blocks = _join_links(layout.blocks)
+    splitter = _Splitter(layout)
+    # Headings, DO/DO NOT markers and form fields are not content; list items never run across them.
+    stop: set[int] = set()
+    titles: dict[int, str] = {}
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if _marker(block) or _is_field(block, following):
+            stop.add(i)
+            continue
+        title = _heading_title(block)
+        if title:
+            stop.add(i)
+            titles[i] = title
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if i in titles:
+            names_list = block.text.endswith(":") and i + 1 < len(blocks) and _is_item(blocks[i + 1])
+            if names_list and not splitter.last_was_heading:
+                splitter.label = titles[i]  # names the list that follows, not a new section
+            else:
+                splitter.on_heading(block, titles[i])
+            i += 1
+            continue
+        marker = _marker(block)
+        if marker:
+            splitter.marker = (block.text.strip().rstrip(":").strip(), marker)
+            i += 1
+            continue
+        if i in stop:  # a form field: dates are read from the whole text by `details`
+            i += 1
+            continue
+        splitter.on_content()
+        if _is_item(block):
+            nodes, i = _run(blocks, i, 0, stop)
+            for node in nodes:
+                splitter.emit(node, False, None)
+            splitter.label = None
+            continue
+        splitter.label = None
+        number, rest = _numbering(block)
+        if number:
+            splitter.on_numbered_paragraph(number)
+        node = _node(Block(rest, False, 0, block.line))
+        i += 1
+        owns_items = _is_lead_in(node.text) or _continues_into_items(node.text)
+        if owns_items and i < len(blocks) and i not in stop and _is_item(blocks[i]):
+            node.children, i = _run(blocks, i, 0, stop)
+        splitter.emit(node, True, None)
+    return splitter.clauses

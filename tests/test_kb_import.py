@@ -1,0 +1,211 @@
+"""`policybot kb import`: an office manager loads the school's own Word, PDF or text policy.
+
+The Word and PDF files are made from the five policy texts (tests/policy_files.py) and read back
+with the real parsers; the draft must load, pass `kb check`, and hold the same clauses as the text.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.cli.main import main
+from bot.knowledge.importing.draft import make_draft
+from bot.knowledge.loader import load_file
+from bot.knowledge.source_text import fold
+from tests.conftest import REPO, SHARED
+from tests.policy_files import write_docx, write_pdf
+
+SCHOOLS = ["dobcroft", "hiltingbury", "howitt", "link-school", "rudyard-kipling"]
+POLICIES = SHARED / "policies"
+pytestmark = pytest.mark.skipif(not POLICIES.is_dir(), reason="needs ../shared/policies")
+HEADER = "Social Media Policy - page header"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def policy_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Each policy as .docx and .pdf, with a running header and page-number footer."""
+    folder = tmp_path_factory.mktemp("policies")
+    files = {}
+    for school in SCHOOLS:
+        text = (POLICIES / f"{school}.txt").read_text(encoding="utf-8")
+        files[(school, "docx")] = write_docx(text, folder / f"{school}.docx", HEADER)
+        files[(school, "pdf")] = write_pdf(text, folder / f"{school}.pdf", HEADER)
+    return files
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+@pytest.mark.parametrize("school", SCHOOLS)
+def test_word_and_pdf_policies_give_the_clauses_of_the_text(
+    policy_files: dict[tuple[str, str], Path], school: str, kind: str
+) -> None:
+    from_text = [fold(c["text"]) for c in make_draft(POLICIES / f"{school}.txt", school).clauses]
+    draft = make_draft(policy_files[(school, kind)], school)
+    from_file = [fold(c["text"]) for c in draft.clauses]
+    same = sum(t in set(from_file) for t in from_text)
+    assert same / len(from_text) >= 0.95, f"{school}.{kind}: {same}/{len(from_text)}"
+    assert not any(HEADER in text or "Page 2" in text for text in from_file)  # running header and footer left out
+
+
+def test_office_manager_imports_a_word_policy_and_it_passes_kb_check(
+    policy_files: dict[tuple[str, str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    code, out, err = run(
+        capsys,
+        "kb", "import", str(policy_files[("link-school", "docx")]),
+        "--school", "link-school", "--name", "The Link School (Sunderland)", "--dir", str(knowledge),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Wrote" in out and "clauses" in out and "kb check" in out
+    kb = load_file(knowledge / "link-school.yaml")
+    assert kb.school.draft and kb.school.name == "The Link School (Sunderland)"
+    assert str(kb.school.adopted) == "2022-09-01" and str(kb.school.review_due) == "2023-09-01"
+    assert kb.school.report_to == "the Head Teacher"
+    by_section = {c.section: c for c in kb.clauses}
+    friends = by_section["4.6"]
+    assert friends.heading == "Personal use of social media"
+    assert friends.text.startswith("You must not accept learners or their parents/carers as friends")
+    assert friends.stance == "not_allowed" and "friending-pupils" in friends.topics
+    assert friends.answer.startswith("You must not accept learners")
+    assert by_section["3.1(f)"].text.startswith("breach our Data Protection Policy")
+    assert (knowledge / "sources" / "link-school.txt").exists()
+
+    code, out, _ = run(capsys, "kb", "check", "--dir", str(knowledge))
+    assert code == 0
+    assert "0 error(s)" in out and "draft import" in out and "no example questions yet" in out
+
+
+def test_pdf_with_do_and_do_not_lists(policy_files: dict[tuple[str, str], Path]) -> None:
+    clauses = make_draft(policy_files[("dobcroft", "pdf")], "dobcroft").clauses
+    dont = next(c for c in clauses if c["text"].startswith("Share confidential information online."))
+    assert dont["section"] == "Appendix 1 - Social networking standards - DO NOT"  # named as in the contents page
+    assert dont["stance"] == "not_allowed"
+    assert dont["answer"].startswith("Don't share confidential information online")
+    assert dont["heading"] == "Social networking standards"
+
+
+def test_markdown_policy(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.md"
+    policy.write_text(
+        "# St Anne's Primary School\n\n# Staff Social Media Policy\n\nApproved: 3 March 2025\n\n"
+        "## 1. Contact with pupils\n\n1.1 Staff must not accept friend requests from pupils\n"
+        "on any personal account.\n\n* Staff should report requests to the DSL.\n* Staff may use the school's\n"
+        "  official accounts.\n",
+        encoding="utf-8",
+    )
+    draft = make_draft(policy, "st-annes")
+    assert draft.data["school"]["name"] == "St Anne's Primary School"
+    assert draft.data["school"]["policy_title"] == "Staff Social Media Policy"
+    assert str(draft.data["school"]["adopted"]) == "2025-03-01" or str(draft.data["school"]["adopted"]) == "2025-03-03"
+    first = draft.clauses[0]
+    assert (first["section"], first["heading"]) == ("1.1", "Contact with pupils")
+    assert first["text"] == "Staff must not accept friend requests from pupils on any personal account."
+    assert [c["stance"] for c in draft.clauses] == ["not_allowed", "must", "allowed"]
+
+
+def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Use of social media")
+    for text in ("Staff must not post photographs of pupils.", "Staff should use the school account."):
+        document.add_paragraph(text, style="List Number")
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    clauses = make_draft(path, "numbered").clauses
+    assert [(c["section"], c["text"]) for c in clauses] == [
+        ("1", "Staff must not post photographs of pupils."),
+        ("2", "Staff should use the school account."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "school", "message"),
+    [
+        ("policy.rtf", b"{\\rtf1 hello}", "st-annes", "unsupported file type .rtf"),
+        ("policy.docx", b"not really a word file", "st-annes", "not a readable Word document"),
+        ("policy.pdf", b"%PDF-1.4 broken", "st-annes", "PDF"),
+        ("policy.txt", b"Staff must not post photos of pupils.", "St Annes", "lower-case letters, digits and hyphens"),
+        ("missing.txt", None, "st-annes", "no such file"),
+    ],
+)
+def test_errors_are_one_line_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | None, school: str, message: str
+) -> None:
+    policy = tmp_path / name
+    if content is not None:
+        policy.write_bytes(content)
+    code, out, err = run(capsys, "kb", "import", str(policy), "--school", school, "--dir", str(tmp_path / "kb"))
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
+    assert "Traceback" not in err
+
+
+def test_an_existing_file_is_never_overwritten_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "mine.yaml"
+    out_file.write_text("school: {}\n")
+    code, _, err = run(
+        capsys, "kb", "import", str(POLICIES / "howitt.txt"), "--school", "howitt", "--out", str(out_file)
+    )
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert out_file.read_text() == "school: {}\n"
+
+
+def test_reimporting_a_new_version_keeps_reviewed_work_and_diff_shows_the_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Last year's reviewed file: the curated Howitt clauses, ids, answers and example questions.
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!hv]*.yaml"))
+    reviewed = yaml.safe_load((knowledge / "howitt.yaml").read_text())
+    by_text = {fold(c["text"]): c for c in reviewed["clauses"]}
+
+    # This year's policy: one sentence reworded, one paragraph added, one removed.
+    text = (POLICIES / "howitt.txt").read_text(encoding="utf-8")
+    old_sentence = "Managers should ensure that all complaints are dealt with consistently and fairly."
+    new_sentence = "Managers must ensure that all complaints are dealt with consistently, fairly and promptly."
+    text = text.replace(old_sentence, new_sentence)
+    text = text.replace("An Employees' Guide to the use of social media is attached in the Appendix.\n", "")
+    text = text.replace("8. Roles and responsibilities", "Staff must not use AI tools to create images of pupils.\n\n"
+                        "8. Roles and responsibilities")  # fmt: skip
+    new_policy = tmp_path / "howitt-2025.txt"
+    new_policy.write_text(text, encoding="utf-8")
+
+    code, out, err = run(
+        capsys, "kb", "import", str(new_policy), "--school", "howitt", "--dir", str(knowledge), "--force"
+    )
+    assert code == 0, err
+    assert "kept from the previous version" in out and "howitt.yaml.bak" in out
+    new = yaml.safe_load((knowledge / "howitt.yaml").read_text())
+    kept = [c for c in new["clauses"] if fold(c["text"]) in by_text]
+    assert len(kept) >= 60
+    for clause in kept:
+        old = by_text[fold(clause["text"])]
+        assert (clause["id"], clause["answer"], clause["examples"]) == (old["id"], old["answer"], old["examples"])
+    reworded = next(c for c in new["clauses"] if "promptly" in c["text"])
+    assert reworded["id"] == "howitt-7-2" and reworded["examples"]
+
+    code, out, _ = run(capsys, "kb", "diff", str(knowledge / "howitt.yaml.bak"), str(knowledge / "howitt.yaml"))
+    assert code == 0
+    assert "changed (1):" in out and "howitt-7-2" in out and "{+must+}" in out and "[-should-]" in out
+    assert "added (1):" in out and "AI tools" in out
+    assert "removed (1):" in out and "howitt-9-1" in out
+    code, out, _ = run(capsys, "kb", "check", "--dir", str(knowledge))
+    assert code == 0, out
+
+
+def test_diff_of_a_missing_file_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "kb", "diff", str(tmp_path / "old.yaml"), str(REPO / "knowledge" / "howitt.yaml"))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
