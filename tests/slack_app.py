@@ -22,7 +22,7 @@ from bot.slack.delivery import Deliverer
 from bot.slack.http_server import make_server
 from bot.slack.services import build_services
 from tests.conftest import FIXTURES
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import Call, FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
 SLT_CHANNEL = "GSLT0001"
@@ -158,6 +158,25 @@ class RunningBot:
         self.services.identity.stop()
         if self.deliverer is not None:
             self.deliverer.stop()
+
+
+def wait_until(condition: Any, timeout: float = 10.0) -> Any:
+    """Poll until `condition()` is truthy (work after the acknowledgement runs in the background)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise AssertionError("timed out waiting")
+
+
+def posts_to(slack: FakeSlack, channel: str) -> list[Call]:
+    return [c for c in slack.calls_to("chat.postMessage") if c.body.get("channel") == channel]
+
+
+def dms_to(slack: FakeSlack, user: str) -> list[str]:
+    return [c.body["text"] for c in posts_to(slack, user)]
 
 
 def settings_for(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str) -> Settings:

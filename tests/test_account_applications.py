@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli.main import main
 from tests.fake_slack import Call, FakeSlack
-from tests.slack_app import ADMIN_CHANNEL, SLT_CHANNEL, RunningBot, start_bot
+from tests.slack_app import ADMIN_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, posts_to, start_bot, wait_until
 
 TA = "UTA00001"
 TEACHER = "UTEACH001"  # not SLT
@@ -40,24 +40,6 @@ def bot(slack: FakeSlack, tmp_path):
     running = start_bot(slack, tmp_path / "policybot.db", POLICYBOT_SCHOOL_EMAIL_DOMAIN="dobcroft.sheffield.sch.uk")
     yield running
     running.stop()
-
-
-def wait_until(condition, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting")
-
-
-def posts_to(slack: FakeSlack, channel: str) -> list[Call]:
-    return [c for c in slack.calls_to("chat.postMessage") if c.body.get("channel") == channel]
-
-
-def dms_to(bot: RunningBot, user: str) -> list[str]:
-    return [c.body["text"] for c in posts_to(bot.slack, user)]
 
 
 def opened_view(bot: RunningBot, count: int) -> dict:
@@ -95,7 +77,7 @@ def test_changes_requested_then_resubmitted_approved_created_and_registered(bot:
     text = json.dumps(card.body["blocks"])
     assert "AR-0001" in card.body["text"] and "Year 5 at Dobcroft" in text and "application_approve" in text
     assert "first names only" in text  # pupil images: the consent reminder is on the card
-    assert wait_until(lambda: [t for t in dms_to(bot, TA) if "AR-0001" in t])
+    assert wait_until(lambda: [t for t in dms_to(bot.slack, TA) if "AR-0001" in t])
 
     change = "Please make it a page on the school website's blog rather than a separate site."
     assert decide_with_reason(bot, "application_request_changes", "AR-0001", HEAD, change, "VCHG0001") in (b"", b"{}")
@@ -115,7 +97,7 @@ def test_changes_requested_then_resubmitted_approved_created_and_registered(bot:
 
     bot.click_card("application_approve", "AR-0001", user=HEAD)
     card_update(bot, "Approved")
-    assert wait_until(lambda: [t for t in dms_to(bot, TA) if "approved" in t])
+    assert wait_until(lambda: [t for t in dms_to(bot.slack, TA) if "approved" in t])
     admin_card = wait_until(lambda: posts_to(bot.slack, ADMIN_CHANNEL))[0]
     assert "Year 5 blog on dobcroft.sch.uk" in json.dumps(admin_card.body["blocks"])
 
@@ -126,7 +108,7 @@ def test_changes_requested_then_resubmitted_approved_created_and_registered(bot:
     assert bot.submit_view(create, values, user=ADMIN, view_id="VCREATE01").body in (b"", b"{}")
     card_update(bot, "Live")
     card_update(bot, "Created by", channel=ADMIN_CHANNEL)
-    live = wait_until(lambda: [t for t in dms_to(bot, TA) if "is live. The administrator holds" in t])[0]
+    live = wait_until(lambda: [t for t in dms_to(bot.slack, TA) if "is live. The administrator holds" in t])[0]
     assert "https://dobcroft.sch.uk/year5" in live
 
     [account] = bot.services.applications.accounts()
@@ -169,7 +151,7 @@ def test_a_rejection_carries_its_reason_and_the_first_decision_wins(bot: Running
     reason = "TikTok's minimum age is 13 and our pupils are 7 to 11, so we won't run an account there."
     decide_with_reason(bot, "application_reject", "AR-0001", HEAD, reason, "VREJ0001")
     card_update(bot, "Rejected")
-    told = wait_until(lambda: [t for t in dms_to(bot, TA) if "rejected" in t])[0]
+    told = wait_until(lambda: [t for t in dms_to(bot.slack, TA) if "rejected" in t])[0]
     assert "minimum age is 13" in told
     bot.click_card("application_approve", "AR-0001", user=DEPUTY)
     assert f"already rejected by <@{HEAD}>" in bot.slack.wait_for_responses(1)[-1]["text"]
@@ -198,14 +180,7 @@ def test_a_password_anywhere_is_refused(bot: RunningBot) -> None:
 
 
 def test_the_card_says_when_the_register_already_has_an_account_on_that_platform(bot: RunningBot) -> None:
-    apply(bot, CLASS_BLOG, view_id="VFIRST001")
-    wait_until(lambda: posts_to(bot.slack, SLT_CHANNEL))
-    bot.click_card("application_approve", "AR-0001", user=HEAD)
-    wait_until(lambda: posts_to(bot.slack, ADMIN_CHANNEL))
-    bot.click_card("application_create", "AR-0001", user=ADMIN, channel=ADMIN_CHANNEL)
-    create = opened_view(bot, 2)
-    bot.submit_view(create, {"handle": "Year 5 blog", "credentials": ["stored"]}, user=ADMIN, view_id="VCR1")
-    wait_until(lambda: bot.services.applications.accounts())
+    _live_account(bot)
     apply(bot, dict(CLASS_BLOG, handle="Year 6 blog"), view_id="VSECOND01")
     second = wait_until(lambda: [c for c in posts_to(bot.slack, SLT_CHANNEL) if "AR-0002" in c.body["text"]])[0]
     assert "already holds an active Blog account" in json.dumps(second.body["blocks"])
@@ -222,7 +197,7 @@ def test_only_the_administrator_marks_an_account_created(bot: RunningBot) -> Non
 
 
 def _live_account(bot: RunningBot) -> None:
-    apply(bot, CLASS_BLOG)
+    apply(bot, CLASS_BLOG, view_id="VFIRST001")
     wait_until(lambda: posts_to(bot.slack, SLT_CHANNEL))
     bot.click_card("application_approve", "AR-0001", user=HEAD)
     wait_until(lambda: posts_to(bot.slack, ADMIN_CHANNEL))
@@ -242,7 +217,7 @@ def test_slt_change_the_lead_and_close_an_account_from_the_home_tab(bot: Running
 
     account_id = str(bot.services.applications.accounts()[0].id)
     bot.click_home("register_change_lead", account_id, user=TEACHER)
-    assert "Only SLT and the administrator" in wait_until(lambda: dms_to(bot, TEACHER))[0]
+    assert "Only SLT and the administrator" in wait_until(lambda: dms_to(bot.slack, TEACHER))[0]
 
     views_before = len(bot.slack.calls_to("views.open"))
     bot.click_home("register_change_lead", account_id, user=HEAD)

@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli.main import main
 from tests.fake_slack import Call, FakeSlack
-from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, start_bot
+from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, posts_to, start_bot, wait_until
 
 TA = "UTA00001"
 HEAD = "UHEAD0001"  # in the SLT channel (see the slack fixture in conftest)
@@ -28,20 +28,6 @@ FRIEND_REQUEST = {
     "child_at_risk": "no",
     "actions_taken": ["blocked", "screenshotted"],
 }
-
-
-def posts_to(slack: FakeSlack, channel: str) -> list[Call]:
-    return [c for c in slack.calls_to("chat.postMessage") if c.body.get("channel") == channel]
-
-
-def wait_until(condition, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting")
 
 
 def open_form(bot: RunningBot, user: str = TA) -> dict:
@@ -69,10 +55,6 @@ def latest_card_update(bot: RunningBot, containing: str) -> Call:
     )
 
 
-def dms_to(bot: RunningBot, user: str) -> list[str]:
-    return [c.body["text"] for c in posts_to(bot.slack, user)]
-
-
 def test_a_ta_reports_an_ex_pupils_friend_request_and_slt_acknowledge_and_close_it(bot: RunningBot) -> None:
     view = open_form(bot)
     assert view["callback_id"] == "report_misuse"
@@ -90,13 +72,13 @@ def test_a_ta_reports_an_ex_pupils_friend_request_and_slt_acknowledge_and_close_
     assert "friend request on Instagram" in text
     assert "URGENT" not in card.body["text"]
     assert bot.slack.calls_to("chat.postMessage") and posts_to(bot.slack, DSL_CHANNEL) == []
-    received = wait_until(lambda: dms_to(bot, TA))
+    received = wait_until(lambda: dms_to(bot.slack, TA))
     assert "MR-0001" in received[0] and "received" in received[0]
 
     assert bot.click_card("report_acknowledge", "MR-0001", user=HEAD, ts=card.body.get("ts", "")).status == 200
     update = latest_card_update(bot, "Acknowledged")
     assert f"<@{HEAD}>" in json.dumps(update.body["blocks"])
-    assert wait_until(lambda: any("acknowledged" in t for t in dms_to(bot, TA)))
+    assert wait_until(lambda: any("acknowledged" in t for t in dms_to(bot.slack, TA)))
 
     bot.click_card("report_close", "MR-0001", user=HEAD)
     close_view = bot.slack.wait_for("views.open", 2)[-1].body["view"]
@@ -107,8 +89,8 @@ def test_a_ta_reports_an_ex_pupils_friend_request_and_slt_acknowledge_and_close_
     closed = latest_card_update(bot, "Closed")
     closed_text = json.dumps(closed.body["blocks"])
     assert "Advice given" in closed_text and "report_close" not in closed_text  # no second close button
-    told = wait_until(lambda: [t for t in dms_to(bot, TA) if "closed" in t])
-    assert note not in json.dumps(told) and "phone" not in json.dumps(dms_to(bot, TA))  # SLT notes stay with SLT
+    told = wait_until(lambda: [t for t in dms_to(bot.slack, TA) if "closed" in t])
+    assert note not in json.dumps(told) and "phone" not in json.dumps(dms_to(bot.slack, TA))  # SLT notes stay with SLT
 
     stored = bot.services.reports.get("MR-0001")
     assert stored.state == "closed" and stored.outcome == "advice_given"
@@ -194,9 +176,9 @@ def test_slack_down_at_submission_the_card_arrives_after_it_recovers(bot: Runnin
     assert bot.services.outbox.items("pending")  # still waiting, not lost
     bot.slack.start()
     card_for(bot, "MR-0001")
-    wait_until(lambda: dms_to(bot, TA))
+    wait_until(lambda: dms_to(bot.slack, TA))
     time.sleep(0.5)
-    assert len(posts_to(bot.slack, SLT_CHANNEL)) == 1 and len(dms_to(bot, TA)) == 1
+    assert len(posts_to(bot.slack, SLT_CHANNEL)) == 1 and len(dms_to(bot.slack, TA)) == 1
 
 
 def test_rate_limits_and_server_errors_are_retried_once_each_message_goes_out(bot: RunningBot) -> None:
@@ -204,9 +186,9 @@ def test_rate_limits_and_server_errors_are_retried_once_each_message_goes_out(bo
     report(bot, FRIEND_REQUEST)
     bot.slack.fail("chat.postMessage", "500", times=2)
     card_for(bot, "MR-0001")
-    wait_until(lambda: dms_to(bot, TA))
+    wait_until(lambda: dms_to(bot.slack, TA))
     time.sleep(0.5)
-    assert len(posts_to(bot.slack, SLT_CHANNEL)) == 1 and len(dms_to(bot, TA)) == 1
+    assert len(posts_to(bot.slack, SLT_CHANNEL)) == 1 and len(dms_to(bot.slack, TA)) == 1
 
 
 def test_a_wrong_slt_channel_is_surfaced_to_the_admin_not_retried_forever(

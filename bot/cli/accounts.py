@@ -6,7 +6,7 @@ import argparse
 import csv
 from pathlib import Path
 
-from bot.cli.common import DB_HELP, database_path, fail
+from bot.cli.common import DB_HELP, fail, open_database
 
 COLUMNS = [
     "platform", "handle", "url", "scope", "lead", "moderator", "approved_by", "approved_at", "created_by",
@@ -29,13 +29,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(run=run_export)
 
 
-def _rows(args: argparse.Namespace, active_only: bool = False) -> list[list[str]] | None:
+def _rows(args: argparse.Namespace, active_only: bool = False) -> list[list[str]]:
     from bot.store.applications import ApplicationBook
-    from bot.store.database import Database
 
-    path = database_path(args.db)
-    if not path.exists():
-        return None
     return [
         [
             a.platform_label,
@@ -52,14 +48,12 @@ def _rows(args: argparse.Namespace, active_only: bool = False) -> list[list[str]
             a.closed_at or "",
             a.application_ref,
         ]
-        for a in ApplicationBook(Database(path)).accounts(active_only=active_only)
+        for a in ApplicationBook(open_database(args.db)).accounts(active_only=active_only)
     ]
 
 
 def run_list(args: argparse.Namespace) -> int:
     rows = _rows(args, active_only=args.active)
-    if rows is None:
-        return fail(f"no database at {database_path(args.db)} (set POLICYBOT_DB or pass --db)")
     if not rows:
         print("The register is empty.")
         return 0
@@ -71,8 +65,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     rows = _rows(args)
-    if rows is None:
-        return fail(f"no database at {database_path(args.db)} (set POLICYBOT_DB or pass --db)")
     target = Path(args.csv)
     try:
         with target.open("w", newline="", encoding="utf-8") as handle:

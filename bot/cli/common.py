@@ -12,6 +12,10 @@ from bot.knowledge.loader import default_knowledge_dir
 EXIT_ERROR = 2
 
 
+class CliError(Exception):
+    """A problem to print as one line (exit code 2); `main` catches it."""
+
+
 def fail(message: str) -> int:
     print(f"policybot: {message}", file=sys.stderr)
     return EXIT_ERROR
@@ -34,3 +38,13 @@ def database_path(explicit: str | None) -> Path:
 
 
 DB_HELP = "database file (default: $POLICYBOT_DB or policybot.db)"
+
+
+def open_database(explicit: str | None):
+    """The existing database (a typo in --db must not create an empty one), or CliError."""
+    from bot.store.database import Database
+
+    path = database_path(explicit)
+    if not path.exists():
+        raise CliError(f"no database at {path} (set POLICYBOT_DB or pass --db)")
+    return Database(path)

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import accounts, ask, evaluate, kb, outbox, questions, reports, serve
+from bot.cli.common import CliError, fail
 
 EXIT_USAGE = 2
 
@@ -41,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except CliError as exc:
+        return fail(str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `policybot ... | head` is normal use

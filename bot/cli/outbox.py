@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import DB_HELP, database_path, fail
+from bot.cli.common import DB_HELP, open_database
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -28,19 +28,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _outbox(args: argparse.Namespace):
-    from bot.store.database import Database
     from bot.store.outbox import Outbox
 
-    path = database_path(args.db)
-    if not path.exists():
-        return None
-    return Outbox(Database(path))
+    return Outbox(open_database(args.db))
 
 
 def run_list(args: argparse.Namespace) -> int:
     outbox = _outbox(args)
-    if outbox is None:
-        return fail(f"no database at {database_path(args.db)} (set POLICYBOT_DB or pass --db)")
     waiting = outbox.items("pending")
     refused = outbox.items("failed")
     print(f"{len(waiting)} waiting, {len(refused)} refused by Slack")
@@ -55,7 +49,5 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_retry(args: argparse.Namespace) -> int:
     outbox = _outbox(args)
-    if outbox is None:
-        return fail(f"no database at {database_path(args.db)} (set POLICYBOT_DB or pass --db)")
     print(f"Queued {outbox.requeue_failed()} notification(s) again.")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from bot.cli.common import DB_HELP, database_path
+from bot.cli.common import DB_HELP, open_database
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -24,14 +24,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from bot.cli.common import fail
-    from bot.store.database import Database
     from bot.store.question_log import QuestionLog
 
-    path = database_path(args.db)
-    if not path.exists():
-        return fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
-    rows = QuestionLog(Database(path)).needing_attention(args.school)
+    rows = QuestionLog(open_database(args.db)).needing_attention(args.school)
     if args.json:
         for row in rows:
             print(json.dumps(row))

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-from bot.cli.common import DB_HELP, database_path, fail
+from bot.cli.common import DB_HELP, fail, open_database
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -40,13 +40,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _book(args: argparse.Namespace):
-    from bot.store.database import Database
     from bot.store.reports import ReportBook
 
-    path = database_path(args.db)
-    if not path.exists():
-        return None, fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
-    return ReportBook(Database(path)), 0
+    return ReportBook(open_database(args.db))
 
 
 def _hours(start: str | None, end: str | None) -> float | None:
@@ -56,9 +52,7 @@ def _hours(start: str | None, end: str | None) -> float | None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    book, code = _book(args)
-    if book is None:
-        return code
+    book = _book(args)
     reports = book.all(open_only=args.open)
     if not reports:
         print("No open reports." if args.open else "No reports.")
@@ -74,9 +68,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     from bot.cases.misuse import ACTIONS_TAKEN
 
-    book, code = _book(args)
-    if book is None:
-        return code
+    book = _book(args)
     report = book.get(args.ref)
     if report is None:
         return fail(f"no report {args.ref}")
@@ -105,9 +97,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    book, code = _book(args)
-    if book is None:
-        return code
+    book = _book(args)
     reports = book.all()
     columns = [
         "ref",

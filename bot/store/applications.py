@@ -12,10 +12,10 @@ import json
 import sqlite3
 
 from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
-from bot.cases.records import Actor, Event, Refused
+from bot.cases.records import Actor, Refused
 from bot.store.database import Database
 from bot.store.outbox import enqueue, enqueue_refresh
-from bot.store.reports import now
+from bot.store.timeline import add_event, events, now
 
 # Outbox kinds a chat adapter must know how to send.
 APP_CARD = "application_card"  # post or update the application card in the SLT channel
@@ -49,11 +49,9 @@ class ApplicationBook:
     def submit(self, school: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
         """A new application; the same key again (a retry, a double click) returns the first one."""
         with self.db.transaction() as conn:
-            known = conn.execute(
-                "SELECT ref FROM application_versions WHERE idempotency_key = ?", (idempotency_key,)
-            ).fetchone()
+            known = self._by_key(conn, idempotency_key)
             if known:
-                return self._get(conn, known["ref"])
+                return known
             cursor = conn.execute(
                 "INSERT INTO applications (idempotency_key, school, applicant_id, submitted_at) VALUES (?, ?, ?, ?)",
                 (idempotency_key, school, applicant_id, now()),
@@ -61,7 +59,7 @@ class ApplicationBook:
             ref = f"AR-{cursor.lastrowid:04d}"
             conn.execute("UPDATE applications SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             self._version(conn, ref, 1, idempotency_key, form)
-            self._event(conn, ref, applicant_id, "submitted", None)
+            add_event(conn, ref, applicant_id, "submitted", None)
             enqueue(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
             enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "received"})
             return self._get(conn, ref)
@@ -69,11 +67,9 @@ class ApplicationBook:
     def resubmit(self, ref: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
         """The applicant's changed form after SLT asked for changes: a new version, decided afresh."""
         with self.db.transaction() as conn:
-            known = conn.execute(
-                "SELECT ref FROM application_versions WHERE idempotency_key = ?", (idempotency_key,)
-            ).fetchone()
+            known = self._by_key(conn, idempotency_key)
             if known:
-                return self._get(conn, known["ref"])
+                return known
             application = self._existing(conn, ref)
             if application.applicant_id != applicant_id:
                 raise Refused("Only the person who applied can change the application.")
@@ -86,7 +82,7 @@ class ApplicationBook:
                 (version, ref),
             )
             self._version(conn, ref, version, idempotency_key, form)
-            self._event(conn, ref, applicant_id, "resubmitted", f"version {version}")
+            add_event(conn, ref, applicant_id, "resubmitted", f"version {version}")
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
             enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "received"})
             return self._get(conn, ref)
@@ -122,7 +118,7 @@ class ApplicationBook:
             if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as the rule's statement
                 raise self._decided(self._get(conn, ref))
             action = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "requested changes")
-            self._event(conn, ref, actor.user_id, action, reason)
+            add_event(conn, ref, actor.user_id, action, reason)
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
             event = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "changes")
             enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": event})
@@ -156,7 +152,7 @@ class ApplicationBook:
                 "UPDATE applications SET state = 'live', account_id = ? WHERE ref = ? AND state = 'approved'",
                 (cursor.lastrowid, ref),
             )
-            self._event(conn, ref, actor.user_id, "created", handle + (f" {url}" if url else ""))
+            add_event(conn, ref, actor.user_id, "created", handle + (f" {url}" if url else ""))
             enqueue_refresh(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref})
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
             enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "live"})
@@ -171,9 +167,7 @@ class ApplicationBook:
             if new_lead == account.moderator_id:
                 raise Refused("The lead and the second moderator must be different people.")
             conn.execute("UPDATE accounts SET lead_id = ? WHERE id = ?", (new_lead, account_id))
-            self._event(
-                conn, account.application_ref, actor.user_id, "lead changed", f"{account.lead_id} -> {new_lead}"
-            )
+            add_event(conn, account.application_ref, actor.user_id, "lead changed", f"{account.lead_id} -> {new_lead}")
             return self._account(conn, account_id)
 
     def close_account(self, account_id: int, actor: Actor, status: AccountStatus, note: str | None) -> Account:
@@ -185,7 +179,7 @@ class ApplicationBook:
                 "UPDATE accounts SET status = ?, closed_at = ?, closed_by = ? WHERE id = ? AND status = 'active'",
                 (status.value, now(), actor.user_id, account_id),
             )
-            self._event(conn, account.application_ref, actor.user_id, f"account {status.value}", note)
+            add_event(conn, account.application_ref, actor.user_id, f"account {status.value}", note)
             return self._account(conn, account_id)
 
     def user_left(self, user_id: str) -> list[Account]:
@@ -206,7 +200,7 @@ class ApplicationBook:
                 if told:  # Slack resends events; SLT hear about each departure once
                     continue
                 affected.append(account)
-                self._event(conn, account.application_ref, user_id, "staff account deactivated", None)
+                add_event(conn, account.application_ref, user_id, "staff account deactivated", None)
                 enqueue(conn, f"ACC-{account.id}:alert", REGISTER_ALERT, {"account": account.id, "user": user_id})
             return affected
 
@@ -265,6 +259,13 @@ class ApplicationBook:
             raise Refused(f"That account was already {account.status.value} by {{who}}.", account.closed_by)
         return account
 
+    def _by_key(self, conn: sqlite3.Connection, idempotency_key: str) -> Application | None:
+        """The application a form submission already made, if Slack sent it before."""
+        row = conn.execute(
+            "SELECT ref FROM application_versions WHERE idempotency_key = ?", (idempotency_key,)
+        ).fetchone()
+        return self._get(conn, row["ref"]) if row else None
+
     @staticmethod
     def _decided(application: Application) -> Refused:
         verb = _DECIDED.get(application.state, "decided on")
@@ -289,21 +290,11 @@ class ApplicationBook:
         )
 
     @staticmethod
-    def _event(conn: sqlite3.Connection, ref: str, actor: str, action: str, detail: str | None) -> None:
-        conn.execute(
-            "INSERT INTO case_events (case_ref, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-            (ref, now(), actor, action, detail),
-        )
-
-    @staticmethod
     def _get(conn: sqlite3.Connection, ref: str) -> Application:
         row = conn.execute("SELECT * FROM applications WHERE ref = ?", (ref,)).fetchone()
         form = conn.execute(
             "SELECT form FROM application_versions WHERE ref = ? AND version = ?", (ref, row["version"])
         ).fetchone()["form"]
-        events = conn.execute(
-            "SELECT at, actor, action, detail FROM case_events WHERE case_ref = ? ORDER BY id", (ref,)
-        ).fetchall()
         return Application(
             ref=row["ref"],
             school=row["school"],
@@ -320,7 +311,7 @@ class ApplicationBook:
             admin_channel=row["admin_channel"],
             admin_ts=row["admin_ts"],
             account_id=row["account_id"],
-            timeline=tuple(Event(e["at"], e["actor"], e["action"], e["detail"]) for e in events),
+            timeline=events(conn, ref),
         )
 
     @staticmethod

@@ -6,24 +6,20 @@ case's state in its UPDATE, so of two SLT clicking at once exactly one wins.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass
 
 from bot.cases.misuse import MAX_NOTE, OUTCOMES, Report, ReportForm, State
-from bot.cases.records import Actor, Event, Refused
+from bot.cases.records import Actor, Refused
 from bot.store.database import Database
 from bot.store.outbox import enqueue, enqueue_refresh
+from bot.store.timeline import add_event, events, now
 
 # Outbox kinds a chat adapter must know how to send.
 SLT_CARD = "report_card"  # post or update the case card in the SLT channel
 DSL_ALERT = "report_dsl_alert"
 REPORTER_NOTICE = "report_reporter_notice"  # payload: {"event": "received" | "acknowledged" | "closed"}
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _form(row: sqlite3.Row) -> ReportForm:
@@ -76,7 +72,7 @@ class ReportBook:
             )
             ref = f"MR-{cursor.lastrowid:04d}"
             conn.execute("UPDATE reports SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
-            self._event(conn, ref, reporter_id, "submitted", None)
+            add_event(conn, ref, reporter_id, "submitted", None)
             enqueue(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             report = self._get(conn, ref)
             if report.child_risk.alerts_dsl:
@@ -91,7 +87,7 @@ class ReportBook:
             if report.state is not State.OPEN:
                 raise self._already(report)
             self._mark_acknowledged(conn, report, actor)
-            self._event(conn, ref, actor.user_id, "acknowledged", None)
+            add_event(conn, ref, actor.user_id, "acknowledged", None)
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             return self._get(conn, ref)
 
@@ -105,9 +101,9 @@ class ReportBook:
                 raise Refused(f"{ref} is already assigned to you.")
             if report.state is State.OPEN:
                 self._mark_acknowledged(conn, report, actor)
-                self._event(conn, ref, actor.user_id, "acknowledged", None)
+                add_event(conn, ref, actor.user_id, "acknowledged", None)
             conn.execute("UPDATE reports SET assignee = ? WHERE ref = ?", (actor.user_id, ref))
-            self._event(conn, ref, actor.user_id, "assigned", actor.user_id)
+            add_event(conn, ref, actor.user_id, "assigned", actor.user_id)
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             return self._get(conn, ref)
 
@@ -118,7 +114,7 @@ class ReportBook:
             raise Refused(f"Please keep a note under {MAX_NOTE:,} characters.")
         with self.db.transaction() as conn:
             self._for_slt(conn, ref, actor)
-            self._event(conn, ref, actor.user_id, "note", text)
+            add_event(conn, ref, actor.user_id, "note", text)
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             return self._get(conn, ref)
 
@@ -136,8 +132,8 @@ class ReportBook:
                 (now(), actor.user_id, outcome, ref),
             )
             if note and note.strip():
-                self._event(conn, ref, actor.user_id, "note", note)
-            self._event(conn, ref, actor.user_id, "closed", OUTCOMES[outcome])
+                add_event(conn, ref, actor.user_id, "note", note)
+            add_event(conn, ref, actor.user_id, "closed", OUTCOMES[outcome])
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "closed"})
             return self._get(conn, ref)
@@ -192,18 +188,8 @@ class ReportBook:
             enqueue(conn, f"{report.ref}:reporter", REPORTER_NOTICE, {"ref": report.ref, "event": "acknowledged"})
 
     @staticmethod
-    def _event(conn: sqlite3.Connection, ref: str, actor: str, action: str, detail: str | None) -> None:
-        conn.execute(
-            "INSERT INTO case_events (case_ref, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)",
-            (ref, now(), actor, action, detail),
-        )
-
-    @staticmethod
     def _get(conn: sqlite3.Connection, ref: str) -> Report:
         row = conn.execute("SELECT * FROM reports WHERE ref = ?", (ref,)).fetchone()
-        events = conn.execute(
-            "SELECT at, actor, action, detail FROM case_events WHERE case_ref = ? ORDER BY id", (ref,)
-        ).fetchall()
         return Report(
             ref=row["ref"],
             school=row["school"],
@@ -220,5 +206,5 @@ class ReportBook:
             slt_channel=row["slt_channel"],
             slt_ts=row["slt_ts"],
             purged=row["purged_at"] is not None,
-            timeline=tuple(Event(e["at"], e["actor"], e["action"], e["detail"]) for e in events),
+            timeline=events(conn, ref),
         )
