@@ -23,6 +23,8 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         for name, value in self._options.items():
             self.cfg.set(name, value)
+        if "control_socket_disable" in self.cfg.settings:  # newer gunicorn: no control socket in ~/.gunicorn
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> SlackHttpApp:
         return self._wsgi
