@@ -80,9 +80,9 @@ def _button(text: str, action_id: str, value: str, style: str | None = None, con
 def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
     """The ephemeral reply to `/policy <question>`."""
     blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
-    answered = answer.answered and answer.best is not None
-    if answered and answer.best is not None:
-        blocks += clause_blocks(answer.school, answer.best.clause)
+    best = answer.best if answer.answered else None
+    if best is not None:
+        blocks += clause_blocks(answer.school, best.clause)
         related = [m.clause for m in answer.related]
         if related:
             blocks += [DividerBlock(), _related("Related clauses", related)]
@@ -92,8 +92,8 @@ def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
         if closest:
             blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", closest)]
         blocks.append(_context(f"Policy {policy_dates(answer.school)}"))
-    unsure = answered and answer.best is not None and answer.best.score < 0.6
-    return [*(b.to_dict() for b in blocks), _answer_actions(str(question_id), answered, unsure)]
+    actions = _answer_actions(str(question_id), answered=best is not None, unsure=best is not None and best.score < 0.6)
+    return [*(b.to_dict() for b in blocks), actions]
 
 
 def _answer_actions(value: str, answered: bool, unsure: bool) -> dict:
