@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from bot.cli.common import book, fail
+
+if TYPE_CHECKING:  # Slack libraries are imported only when serving
+    from slack_bolt import App
+
+    from bot.slack.services import Services
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -19,12 +25,23 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="with --http: server processes, one per CPU core for the most answers a second "
+        "(default 1; more than 1 needs Linux or macOS)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bot.settings import SettingsError, load_settings
 
+    if args.workers < 1:
+        return fail("--workers must be 1 or more")
+    if args.workers > 1 and not args.http:
+        return fail("--workers needs --http (Socket Mode runs one process)")
     try:
         settings = load_settings(http=args.http, known_schools=book().school_ids())
     except SettingsError as exc:
@@ -47,24 +64,33 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
     app = build_app(services)
-    services.identity.learn_in_background()
-    from bot.slack.delivery import Deliverer
-
-    # Pending notifications from before a restart go out now; new ones as they are stored.
-    Deliverer(services).start()
-    log = logging.getLogger("policybot")
     if args.http:
-        from bot.slack.http_server import make_server
-
-        server = make_server(app, args.host, args.port)
-        log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
-        try:
-            server.run()
-        finally:
-            server.close()
-        return 0
+        return _serve_http(app, services, args)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    log.info("connecting to Slack in Socket Mode")
+    services.start_background()
+    logging.getLogger("policybot").info("connecting to Slack in Socket Mode")
     SocketModeHandler(app, settings.slack_app_token).start()
+    return 0
+
+
+def _serve_http(app: App, services: Services, args: argparse.Namespace) -> int:
+    log = logging.getLogger("policybot")
+    if args.workers > 1:
+        try:
+            from bot.slack.http_workers import serve_workers
+        except ImportError as exc:  # gunicorn does not run on Windows
+            return fail(f"--workers needs gunicorn, which runs on Linux and macOS ({exc})")
+        log.info("serving HTTP with %d workers (Slack requests at /slack/events)", args.workers)
+        serve_workers(app, args.host, args.port, args.workers, in_each_worker=services.start_background)
+        return 0
+    from bot.slack.http_server import make_server
+
+    server = make_server(app, args.host, args.port)
+    services.start_background()
+    log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
+    try:
+        server.run()
+    finally:
+        server.close()
     return 0

@@ -98,6 +98,18 @@ class Services:
     def is_slt(self, user_id: str) -> bool:
         return self.members.is_member(self.settings.slt_channel, user_id)
 
+    def start_background(self) -> None:
+        """Start the threads that run beside the listeners. Call once in every process that answers
+        Slack: the one process in Socket Mode or `serve --http`, or each worker after it is forked
+        with `serve --http --workers N` (threads do not survive a fork). A job that must run once in
+        all, not once per worker, claims its work in the database atomically, so copies can't clash.
+        """
+        from bot.slack.delivery import Deliverer  # delivery builds on Services
+
+        self.identity.learn_in_background()
+        # Pending notifications from before a restart go out now; new ones as they are stored.
+        Deliverer(self).start()
+
     def slt_counts(self) -> dict[str, int]:
         """Counts shown to SLT on App Home; the reports and applications workflows add theirs here."""
         return {

@@ -1,9 +1,12 @@
-"""The SQLite file: one connection per thread, WAL and a busy timeout, tables created on open."""
+"""The SQLite file: one connection per thread (and per process), WAL and a busy timeout, tables
+created on open."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,11 +142,17 @@ CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic, status, id);
 
 
 class Database:
-    """Thread-safe access for the HTTP server's worker threads: each thread gets its own connection."""
+    """Thread-safe access for the HTTP server's worker threads: each thread gets its own connection.
+
+    Also safe across `fork` (`serve --http --workers N` forks workers from the process that opened
+    the database): a forked process opens connections of its own.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()
+        self._inherited: list[threading.local] = []
+        _OPEN.add(self)
         with self.connection() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
@@ -176,3 +185,21 @@ class Database:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def _forget_inherited_connections(self) -> None:
+        # SQLite forbids using a connection across fork. The parent's connections are kept referenced
+        # but unused: closing them here could release locks that SQLite thinks this process holds.
+        self._inherited.append(self._local)
+        self._local = threading.local()
+
+
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for db in list(_OPEN):
+        db._forget_inherited_connections()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_after_fork_in_child)

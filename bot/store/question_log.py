@@ -30,17 +30,12 @@ class QuestionLog:
         self.db = db
 
     def record(self, school: str, question: str, top_clause: str | None, answered: bool) -> int:
-        table = self.db.utils()["questions"]
-        table.insert(
-            {
-                "asked_at": _now(),
-                "school": school,
-                "question": question,
-                "top_clause": top_clause,
-                "answered": int(answered),
-            }
+        # Once per /policy answer: plain SQL, as sqlite-utils' insert re-reads the schema each time.
+        cursor = self.db.connection().execute(
+            "INSERT INTO questions (asked_at, school, question, top_clause, answered) VALUES (?, ?, ?, ?, ?)",
+            (_now(), school, question, top_clause, int(answered)),
         )
-        return int(table.last_pk)
+        return int(cursor.lastrowid or 0)
 
     def get(self, question_id: int) -> LoggedQuestion | None:
         row = self.db.connection().execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()

@@ -6,6 +6,9 @@ also clipped to its limit first, so even the longest clause renders.
 
 from __future__ import annotations
 
+import copy
+import functools
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -76,30 +79,42 @@ def _button(text: str, action_id: str, value: str, style: str | None = None, con
 
 def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
     """The ephemeral reply to `/policy <question>`."""
-    value = str(question_id)
     blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
-    buttons = []
-    if answer.answered and answer.best is not None:
-        blocks += clause_blocks(answer.school, answer.best.clause)
+    best = answer.best if answer.answered else None
+    if best is not None:
+        blocks += clause_blocks(answer.school, best.clause)
         related = [m.clause for m in answer.related]
         if related:
             blocks += [DividerBlock(), _related("Related clauses", related)]
-        buttons += [
-            _button("Helpful", HELPFUL, value),
-            _button("Not helpful", NOT_HELPFUL, value),
-            _button("Share in channel", SHARE, value),
-        ]
-        if answer.best.score < 0.6:
-            buttons.append(_ask_slt_button(value))
     else:
         blocks.append(_section(escape(not_covered(answer))))
         closest = [m.clause for m in answer.ranking.matches]
         if closest:
             blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", closest)]
         blocks.append(_context(f"Policy {policy_dates(answer.school)}"))
-        buttons += [_ask_slt_button(value, primary=True), _button("Not helpful", NOT_HELPFUL, value)]
-    blocks.append(ActionsBlock(block_id="answer_actions", elements=buttons))
-    return [b.to_dict() for b in blocks]
+    actions = _answer_actions(str(question_id), answered=best is not None, unsure=best is not None and best.score < 0.6)
+    return [*(b.to_dict() for b in blocks), actions]
+
+
+def _answer_actions(value: str, answered: bool, unsure: bool) -> dict:
+    """The buttons under an answer, each carrying the question id as its value."""
+    actions = copy.deepcopy(_drawn_answer_actions(answered, unsure))
+    for button in actions["elements"]:
+        button["value"] = value
+    return actions
+
+
+@functools.cache
+def _drawn_answer_actions(answered: bool, unsure: bool) -> dict:
+    """Drawn once per kind: the block models' checks cost more than the rest of the answer's blocks."""
+    if answered:
+        buttons = [_button("Helpful", HELPFUL, "0"), _button("Not helpful", NOT_HELPFUL, "0")]
+        buttons.append(_button("Share in channel", SHARE, "0"))
+        if unsure:
+            buttons.append(_ask_slt_button("0"))
+    else:
+        buttons = [_ask_slt_button("0", primary=True), _button("Not helpful", NOT_HELPFUL, "0")]
+    return ActionsBlock(block_id="answer_actions", elements=buttons).to_dict()
 
 
 def _ask_slt_button(value: str, primary: bool = False) -> ButtonElement:
