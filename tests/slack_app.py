@@ -170,7 +170,7 @@ def settings_for(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: 
 def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str) -> RunningBot:
     services = build_services(settings_for(slack, db, school, **extra))
     app = build_app(services)
-    server = make_server(app, "127.0.0.1", 0)
+    server = make_server(app, SIGNING_SECRET, "127.0.0.1", 0)
     threading.Thread(target=server.run, daemon=True).start()
     services.identity.learn_in_background(retry_seconds=0.2)
     # Short waits so tests see retries within seconds; the schedule is the same as in production.

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if args.http:
         from bot.slack.http_server import make_server
 
-        server = make_server(app, args.host, args.port)
+        server = make_server(app, settings.slack_signing_secret or "", args.host, args.port)
         log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
         try:
             server.run()
