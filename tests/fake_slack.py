@@ -31,7 +31,8 @@ class Call:
 
 @dataclass
 class Failure:
-    kind: str  # "500", "429", "timeout", or a Slack error code such as "channel_not_found"
+    # "500", "429", "timeout" (hangs, does nothing), "slow" (acts, then hangs), or a Slack error code
+    kind: str
     times: int
     retry_after: int = 1
 
@@ -160,6 +161,11 @@ class FakeSlack:
             if failure.kind == "timeout":
                 time.sleep(TIMEOUT_HANG_SECONDS)  # the client has given up by now; nothing was posted
                 return 504, {}, {"ok": False, "error": "timeout"}
+            if failure.kind == "slow":  # Slack acts, but answers after the client has given up
+                call.failed = None
+                result = self._ok(method, body)
+                time.sleep(TIMEOUT_HANG_SECONDS)
+                return 200, {}, result
             return 200, {}, {"ok": False, "error": failure.kind}
         if method == "apps.connections.open":
             call.failed = None

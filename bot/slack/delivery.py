@@ -76,7 +76,14 @@ def delivery_client(services: Services) -> WebClient:
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # seconds; urllib takes a float
         retry_handlers=[],
+        logger=_client_log,
     )
+
+
+# slack_sdk logs every failed request at error level; the deliverer logs each failure itself, with the
+# message it concerns and what happens next, so the client's own line would only repeat it.
+_client_log = logging.getLogger(f"{__name__}.client")
+_client_log.setLevel(logging.CRITICAL)
 
 
 class Deliverer:
