@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import ask, evaluate, kb, outbox, questions, reports, serve
+from bot.cli import ask, backup, evaluate, kb, outbox, questions, reports, retention, serve
 
 EXIT_USAGE = 2
 
@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     questions.register(commands)
     reports.register(commands)
     serve.register(commands)
+    backup.register(commands)
+    retention.register(commands)
     return parser
 
 

@@ -63,6 +63,9 @@ TIMED_OUT = "timed out"
 IN_DOUBT = frozenset({TIMED_OUT, INTERRUPTED})
 
 
+_CARD_GONE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed", "channel_not_found"})
+
+
 class PermanentError(Exception):
     pass
 
@@ -215,8 +218,16 @@ class Deliverer:
                 services.reports.record_card(report.ref, channel, earlier)
                 report = services.reports.get(report.ref) or report
         if report.slt_ts and report.slt_channel:
-            self.client.chat_update(channel=report.slt_channel, ts=report.slt_ts, text=text, blocks=blocks)
+            try:
+                self.client.chat_update(channel=report.slt_channel, ts=report.slt_ts, text=text, blocks=blocks)
+            except SlackApiError as exc:
+                # A purged case's card may be long gone (Slack's own retention): nothing left to redraw.
+                if not (report.purged and exc.response.get("error") in _CARD_GONE):
+                    raise
+                log.info("outbox: card for purged %s is no longer in Slack", report.ref)
             return
+        if report.purged:
+            return  # never post a card for a case whose content has been deleted
         posted = self.client.chat_postMessage(
             channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
         )
