@@ -127,13 +127,17 @@ class RunningBot:
         view_id: str = "VREPORT01",
     ) -> Reply:
         """Submit a modal the bot opened, with each input filled in as Slack reports it."""
+        return self.signed(self.view_submission_body(view, values, user, view_id), "application/x-www-form-urlencoded")
+
+    @staticmethod
+    def view_submission_body(view: dict[str, Any], values: dict[str, Any], user: str, view_id: str) -> bytes:
         payload = copy.deepcopy(fixture_json("view_submission.json"))
         payload["user"]["id"] = user
         submitted = copy.deepcopy(view)
         submitted.update(id=view_id, state={"values": _state_values(view, values)}, hash="1596530361.3wRYuk3R")
         submitted.setdefault("private_metadata", "")
         payload["view"] = submitted
-        return self.interactive(payload)
+        return urlencode({"payload": json.dumps(payload)}).encode()
 
     def interactive(self, payload: dict[str, Any]) -> Reply:
         body = urlencode({"payload": json.dumps(payload)}).encode()

@@ -113,3 +113,23 @@ def test_a_report_survives_slack_failing(bot: RunningBot, fault: Fault, caplog: 
     if fault.name != "connection refused":  # otherwise one line per attempt while Slack is down
         injected = 1 if fault.parked else 2
         assert len(problems) == injected
+
+
+def test_a_question_is_still_answered_when_its_log_cannot_be_written(
+    slack: FakeSlack, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.slack_app import start_bot
+
+    running = start_bot(slack, tmp_path / "broken.db")
+    try:
+        # A storage fault from outside the bot: every write to the question log fails.
+        running.services.db.connection().execute(
+            "CREATE TRIGGER full BEFORE INSERT ON questions BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+        )
+        reply = running.command("/policy", "can I accept a friend request from a parent?")
+        assert reply.status == 200 and "accept colleagues, parents" in json.dumps(reply.json()["blocks"])
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("bot.")] == [
+            "could not log a question (the disk is full); answered it anyway"
+        ]
+    finally:
+        running.stop()

@@ -19,7 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.blocks.report_form import report_modal
 from bot.slack.http_server import MAX_BODY_BYTES
-from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, card_for, report, shared_bot, table_counts
+from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, card_for, report, shared_bot, table_counts, wait_until
 from tests.slack_app import Reply, RunningBot, sign
 
 FORM = "application/x-www-form-urlencoded"
@@ -31,6 +31,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     with shared_bot(tmp_path_factory.mktemp("security")) as running:
         report(running, FRIEND_REQUEST, view_id="VSTORED01")  # MR-0001: a case the attacks aim at
         card_for(running, "MR-0001")
+        wait_until(lambda: not running.services.outbox.items("pending"))  # all its messages sent
         yield running
 
 
