@@ -46,7 +46,7 @@ def open_report_form(bot: RunningBot) -> tuple[bytes, str]:
 
 def report_submission(bot: RunningBot) -> tuple[bytes, str]:
     view = report_modal(bot.services.school, dt.date.today())
-    return _interactive_body(bot, lambda: bot.submit_view(view, FRIEND_REQUEST, view_id=f"VFORGED{time.time_ns()}"))
+    return bot.view_submission_body(view, FRIEND_REQUEST, TA, f"VFORGED{time.time_ns()}"), FORM
 
 
 def slt_acknowledges(bot: RunningBot) -> tuple[bytes, str]:

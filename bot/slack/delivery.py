@@ -61,9 +61,13 @@ TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_
 TIMED_OUT = "timed out"
 # After these, Slack may have posted the message although the bot never heard back.
 IN_DOUBT = frozenset({TIMED_OUT, INTERRUPTED})
-
-
+# When redrawing a purged case's card: the message is gone already, which is what purging wanted.
 _CARD_GONE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed", "channel_not_found"})
+
+# slack_sdk logs every failed request at error level; the deliverer logs each failure itself, with the
+# message it concerns and what happens next, so the client's own line would only repeat it.
+_client_log = logging.getLogger(f"{__name__}.client")
+_client_log.setLevel(logging.CRITICAL)
 
 
 class PermanentError(Exception):
@@ -81,12 +85,6 @@ def delivery_client(services: Services) -> WebClient:
         retry_handlers=[],
         logger=_client_log,
     )
-
-
-# slack_sdk logs every failed request at error level; the deliverer logs each failure itself, with the
-# message it concerns and what happens next, so the client's own line would only repeat it.
-_client_log = logging.getLogger(f"{__name__}.client")
-_client_log.setLevel(logging.CRITICAL)
 
 
 class Deliverer:
