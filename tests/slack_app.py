@@ -150,7 +150,17 @@ class RunningBot:
         return self.signed(json.dumps(envelope).encode(), "application/json")
 
     def stop(self) -> None:
-        self.server.close()
+        # Close the server from its own loop thread: closing its sockets from here while that thread is in
+        # select() made the loop fail with EBADF (an unhandled thread exception in a later test).
+        closed = threading.Event()
+
+        def close() -> None:
+            self.server.close()
+            closed.set()
+
+        self.server.trigger.pull_trigger(close)
+        closed.wait(5)
+        self.server.task_dispatcher.shutdown()
         self.services.identity.stop()
         if self.deliverer is not None:
             self.deliverer.stop()
