@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     school_email_domain: str | None = Field(None, alias="POLICYBOT_SCHOOL_EMAIL_DOMAIN")
     db: Path = Field(Path("policybot.db"), alias="POLICYBOT_DB")
     knowledge_dir: Path = Field(default_factory=default_knowledge_dir, alias="POLICYBOT_KNOWLEDGE_DIR")
+    # Seconds to wait for one Slack Web API call before treating it as failed (and retrying it).
+    slack_timeout: float = Field(10.0, gt=0, le=120, alias="POLICYBOT_SLACK_TIMEOUT")
 
     @field_validator("slack_bot_token")
     @classmethod

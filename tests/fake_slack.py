@@ -1,6 +1,8 @@
 """A fake Slack Web API on 127.0.0.1 for tests: records every call, checks the bearer token,
-answers like Slack does, and fails on demand (HTTP 500, 429 with Retry-After, Slack errors, or
-refusing connections altogether). It also receives posts to response_url addresses."""
+answers like Slack does, and fails on demand (HTTP 500, 429 with Retry-After, Slack errors, hanging
+past the client's timeout, or refusing connections altogether). It can hold a method's requests open
+until the test releases them, keeps each channel's history, and receives posts to response_url
+addresses."""
 
 from __future__ import annotations
 
@@ -19,13 +21,24 @@ class Call:
     method: str
     token: str | None
     body: dict[str, Any]
+    # Why Slack did not act on the call ("500", "timeout", "invalid_auth", ...); None once it did.
+    failed: str | None = "pending"
+
+    @property
+    def delivered(self) -> bool:
+        return self.failed is None
 
 
 @dataclass
 class Failure:
-    kind: str  # "500", "429", or a Slack error code such as "channel_not_found"
+    # "500", "429", "timeout" (hangs, does nothing), "slow" (acts, then hangs), or a Slack error code
+    kind: str
     times: int
     retry_after: int = 1
+
+
+# How long a "timeout" failure hangs: longer than the client timeout tests configure (1 s).
+TIMEOUT_HANG_SECONDS = 2.0
 
 
 @dataclass
@@ -43,6 +56,8 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+        self._holds: dict[str, _Hold] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}
         self.port = 0
 
     # -- control -------------------------------------------------------------------------------
@@ -72,9 +87,34 @@ class FakeSlack:
         with self._lock:
             self._failures[method] = Failure(kind, times, retry_after)
 
+    def hold(self, method: str) -> None:
+        """Keep every request to `method` open (unanswered) until `release`."""
+        with self._lock:
+            self._holds[method] = _Hold()
+
+    def wait_held(self, method: str, timeout: float = 10.0) -> Call:
+        """The first request caught by `hold`, once it has arrived."""
+        hold = self._holds[method]
+        if not hold.arrived.wait(timeout):
+            raise AssertionError(f"no {method} request arrived to hold")
+        assert hold.call is not None
+        return hold.call
+
+    def release(self, method: str, act: bool = True) -> None:
+        """Answer held requests: `act` as Slack would (the message is posted), or not (as if the request
+        never got through)."""
+        with self._lock:
+            hold = self._holds.pop(method)
+        hold.act = act
+        hold.released.set()
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
+
+    def delivered(self, method: str, channel: str | None = None) -> list[Call]:
+        """Calls Slack acted on (not refused, failed or timed out), optionally to one channel."""
+        return [c for c in self.calls_to(method) if c.delivered and channel in (None, c.body.get("channel"))]
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
         deadline = time.monotonic() + timeout
@@ -104,27 +144,65 @@ class FakeSlack:
             return failure
 
     def answer(self, method: str, token: str | None, body: dict[str, Any]) -> tuple[int, dict[str, str], dict]:
+        call = Call(method, token, body)
         with self._lock:
-            self.calls.append(Call(method, token, body))
+            self.calls.append(call)
+            hold = self._holds.get(method)
+        if hold is not None and not hold.wait(call):
+            call.failed = "held"
+            return 500, {}, {"ok": False, "error": "internal_error"}
         failure = self._take_failure(method)
         if failure is not None:
+            call.failed = failure.kind
             if failure.kind == "500":
                 return 500, {}, {"ok": False, "error": "internal_error"}
             if failure.kind == "429":
                 return 429, {"Retry-After": str(failure.retry_after)}, {"ok": False, "error": "ratelimited"}
+            if failure.kind == "timeout":
+                time.sleep(TIMEOUT_HANG_SECONDS)  # the client has given up by now; nothing was posted
+                return 504, {}, {"ok": False, "error": "timeout"}
+            if failure.kind == "slow":  # Slack acts, but answers after the client has given up
+                call.failed = None
+                result = self._ok(method, body)
+                time.sleep(TIMEOUT_HANG_SECONDS)
+                return 200, {}, result
             return 200, {}, {"ok": False, "error": failure.kind}
         if method == "apps.connections.open":
+            call.failed = None
             return 200, {}, {"ok": True, "url": self.socket_url}
         if token != self.token:
+            call.failed = "invalid_auth"
             return 200, {}, {"ok": False, "error": "invalid_auth"}
+        call.failed = None
         return 200, {}, self._ok(method, body)
 
     def _ok(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {"ok": True, "user_id": self.bot_user_id, "team_id": "T111", "bot_id": "BBOT"}
-        if method in ("chat.postMessage", "chat.update"):
-            ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
-            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"text": body.get("text")}}
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            message = {
+                "type": "message",
+                "ts": ts,
+                "user": self.bot_user_id,
+                "bot_id": "BBOT",
+                "text": body.get("text"),
+            }
+            with self._lock:
+                self.history.setdefault(body.get("channel", ""), []).append(message)
+            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+        if method == "chat.update":
+            return {
+                "ok": True,
+                "channel": body.get("channel"),
+                "ts": body.get("ts"),
+                "message": {"text": body.get("text")},
+            }
+        if method == "conversations.history":
+            oldest = float(body.get("oldest") or 0)
+            with self._lock:
+                found = [m for m in self.history.get(body.get("channel", ""), []) if float(m["ts"]) > oldest]
+            return {"ok": True, "messages": found[::-1], "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method in ("views.open", "views.publish", "views.update", "views.push"):
@@ -138,6 +216,22 @@ class FakeSlack:
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + body.get("users", "X")}}
         return {"ok": True}
+
+
+@dataclass
+class _Hold:
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+    call: Call | None = None
+    act: bool = True
+
+    def wait(self, call: Call) -> bool:
+        """Block until released; True if Slack should then act on the call."""
+        if self.call is None:
+            self.call = call
+        self.arrived.set()
+        self.released.wait(60)
+        return self.act
 
 
 def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
@@ -173,12 +267,15 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, status: int, headers: dict[str, str], payload: dict) -> None:
             data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:  # the client gave up (a timeout) or was killed while its request was held
+                pass
 
     return Handler

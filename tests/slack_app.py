@@ -135,13 +135,17 @@ class RunningBot:
         view_id: str = "VREPORT01",
     ) -> Reply:
         """Submit a modal the bot opened, with each input filled in as Slack reports it."""
+        return self.signed(self.view_submission_body(view, values, user, view_id), "application/x-www-form-urlencoded")
+
+    @staticmethod
+    def view_submission_body(view: dict[str, Any], values: dict[str, Any], user: str, view_id: str) -> bytes:
         payload = copy.deepcopy(fixture_json("view_submission.json"))
         payload["user"]["id"] = user
         submitted = copy.deepcopy(view)
         submitted.update(id=view_id, state={"values": _state_values(view, values)}, hash="1596530361.3wRYuk3R")
         submitted.setdefault("private_metadata", "")
         payload["view"] = submitted
-        return self.interactive(payload)
+        return urlencode({"payload": json.dumps(payload)}).encode()
 
     def interactive(self, payload: dict[str, Any]) -> Reply:
         body = urlencode({"payload": json.dumps(payload)}).encode()
@@ -154,7 +158,17 @@ class RunningBot:
         return self.signed(json.dumps(envelope).encode(), "application/json")
 
     def stop(self) -> None:
-        self.server.close()
+        # Close the server from its own loop thread: closing its sockets from here while that thread is in
+        # select() made the loop fail with EBADF (an unhandled thread exception in a later test).
+        closed = threading.Event()
+
+        def close() -> None:
+            self.server.close()
+            closed.set()
+
+        self.server.trigger.pull_trigger(close)
+        closed.wait(5)
+        self.server.task_dispatcher.shutdown()
         self.services.identity.stop()
         if self.deliverer is not None:
             self.deliverer.stop()
@@ -197,7 +211,7 @@ def settings_for(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: 
 def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str) -> RunningBot:
     services = build_services(settings_for(slack, db, school, **extra))
     app = build_app(services)
-    server = make_server(app, "127.0.0.1", 0)
+    server = make_server(app, SIGNING_SECRET, "127.0.0.1", 0)
     threading.Thread(target=server.run, daemon=True).start()
     services.identity.learn_in_background(retry_seconds=0.2)
     # Short waits so tests see retries within seconds; the schedule is the same as in production.

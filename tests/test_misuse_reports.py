@@ -13,46 +13,19 @@ import time
 import pytest
 
 from bot.cli.main import main
-from tests.fake_slack import Call, FakeSlack
+from tests.fake_slack import FakeSlack
+from tests.misuse_steps import (
+    DEPUTY,
+    FRIEND_REQUEST,
+    HEAD,
+    TA,
+    TEACHER,
+    card_for,
+    latest_card_update,
+    open_form,
+    report,
+)
 from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, posts_to, start_bot, wait_until
-
-TA = "UTA00001"
-HEAD = "UHEAD0001"  # in the SLT channel (see the slack fixture in conftest)
-DEPUTY = "UDEPUTY01"
-TEACHER = "UTEACH001"  # not SLT
-
-FRIEND_REQUEST = {
-    "category": "pupil_contact",
-    "what_happened": "An ex-pupil who left Year 6 in July sent me a friend request on Instagram last night.",
-    "where_seen": "Instagram",
-    "child_at_risk": "no",
-    "actions_taken": ["blocked", "screenshotted"],
-}
-
-
-def open_form(bot: RunningBot, user: str = TA) -> dict:
-    before = len(bot.slack.calls_to("views.open"))
-    reply = bot.command("/report-misuse", "", user=user)
-    assert reply.status == 200
-    call = bot.slack.wait_for("views.open", before + 1)[-1]
-    return call.body["view"]
-
-
-def report(bot: RunningBot, values: dict, user: str = TA, view_id: str = "VREPORT01") -> dict:
-    view = open_form(bot, user)
-    reply = bot.submit_view(view, values, user=user, view_id=view_id)
-    assert reply.status == 200
-    return reply.json()
-
-
-def card_for(bot: RunningBot, ref: str) -> Call:
-    return wait_until(lambda: next((c for c in posts_to(bot.slack, SLT_CHANNEL) if ref in c.body["text"]), None))
-
-
-def latest_card_update(bot: RunningBot, containing: str) -> Call:
-    return wait_until(
-        lambda: next((c for c in reversed(bot.slack.calls_to("chat.update")) if containing in json.dumps(c.body)), None)
-    )
 
 
 def test_a_ta_reports_an_ex_pupils_friend_request_and_slt_acknowledge_and_close_it(bot: RunningBot) -> None:

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import accounts, ask, evaluate, kb, outbox, questions, reports, serve
+from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, serve
 from bot.cli.common import CliError, fail
 
 EXIT_USAGE = 2
@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     questions.register(commands)
     reports.register(commands)
     serve.register(commands)
+    backup.register(commands)
+    retention.register(commands)
     return parser
 
 

@@ -76,17 +76,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _serve_http(app: App, services: Services, args: argparse.Namespace) -> int:
     log = logging.getLogger("policybot")
+    secret = services.settings.slack_signing_secret or ""
     if args.workers > 1:
         try:
             from bot.slack.http_workers import serve_workers
         except ImportError as exc:  # gunicorn does not run on Windows
             return fail(f"--workers needs gunicorn, which runs on Linux and macOS ({exc})")
         log.info("serving HTTP with %d workers (Slack requests at /slack/events)", args.workers)
-        serve_workers(app, args.host, args.port, args.workers, in_each_worker=services.start_background)
+        serve_workers(app, secret, args.host, args.port, args.workers, in_each_worker=services.start_background)
         return 0
     from bot.slack.http_server import make_server
 
-    server = make_server(app, args.host, args.port)
+    server = make_server(app, secret, args.host, args.port)
     services.start_background()
     log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
     try:

@@ -8,6 +8,7 @@ fold case and punctuation -> replace phrases -> correct typos -> map synonyms ->
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -19,11 +20,15 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 _stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is working on in itself: two threads stemming at once (the HTTP
+# server answers questions on 16) corrupt each other's words, giving wrong stems or an IndexError.
+_stemmer_lock = threading.Lock()
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    with _stemmer_lock:
+        return _stemmer.stemWord(word)
 
 
 def fold(text: str) -> str:

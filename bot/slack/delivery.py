@@ -4,6 +4,10 @@ to the admin instead of retrying them forever.
 
 Messages are rendered from the record's state when sent, so a card that was stuck behind an outage
 shows the case as it is now, not as it was.
+
+Only the process holding the `SenderLock` sends. When a send's outcome is unknown (a timeout, or
+the previous sender died mid-send), a channel message is looked for in the channel before it is
+posted again, so the SLT card and the DSL alert arrive once.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import urllib.error
 from collections.abc import Callable
 
 from slack_sdk import WebClient
@@ -26,10 +31,12 @@ from bot.slack.blocks.account_card import (
 )
 from bot.slack.blocks.report_card import card_blocks, card_text, dsl_alert_blocks, reporter_notice_text
 from bot.slack.blocks.report_form import next_steps_text
+from bot.slack.posted import find_posted
 from bot.slack.services import Services
 from bot.store.applications import ADMIN_CARD, APP_CARD, APPLICANT_NOTICE, REGISTER_ALERT
-from bot.store.outbox import OutboxItem, enqueue
+from bot.store.outbox import INTERRUPTED, OutboxItem, enqueue
 from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
+from bot.store.sender_lock import SenderLock
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +63,21 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+# Errors that mean the token is wrong: retried (a fixed token and a restart cure them), but said plainly.
+TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+TIMED_OUT = "timed out"
+# After these, Slack may have posted the message although the bot never heard back.
+IN_DOUBT = frozenset({TIMED_OUT, INTERRUPTED})
+# When redrawing a purged case's card: the message is gone already, which is what purging wanted.
+_CARD_GONE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed", "channel_not_found"})
+
+# slack_sdk logs every failed request at error level; the deliverer logs each failure itself, with the
+# message it concerns and what happens next, so the client's own line would only repeat it.
+_client_log = logging.getLogger(f"{__name__}.client")
+_client_log.setLevel(logging.CRITICAL)
+
+
 class PermanentError(Exception):
     pass
 
@@ -64,7 +86,13 @@ def delivery_client(services: Services) -> WebClient:
     """A client that does not retry by itself: the outbox retries, so one failure is one log line and
     a 429 never blocks the sender for its Retry-After."""
     settings = services.settings
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10, retry_handlers=[])
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=settings.slack_timeout,  # seconds; urllib takes a float
+        retry_handlers=[],
+        logger=_client_log,
+    )
 
 
 class Deliverer:
@@ -81,6 +109,7 @@ class Deliverer:
         self.max_backoff = max_backoff
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.lock = SenderLock(services.db.path)
         self._senders: dict[str, Callable[[OutboxItem], None]] = {
             SLT_CARD: self._slt_card,
             DSL_ALERT: self._dsl_alert,
@@ -103,12 +132,13 @@ class Deliverer:
         self.services.outbox_signal.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self.lock.release()
 
     def _loop(self) -> None:
         signal = self.services.outbox_signal
         while not self._stop.is_set():
             try:
-                if self.deliver_one():
+                if self._take_over() and self.deliver_one():
                     continue
                 due = self.services.outbox.next_due_in()
             except sqlite3.Error as exc:
@@ -116,6 +146,18 @@ class Deliverer:
                 due = None
             signal.wait(self.idle_seconds if due is None else min(self.idle_seconds, due))
             signal.clear()
+
+    def _take_over(self) -> bool:
+        """Whether this process is the sender: it holds the lock, or has just taken it."""
+        if self.lock.held:
+            return True
+        if not self.lock.acquire():
+            return False  # another bot process on this database sends; take over if it stops
+        if self.lock.exclusive:
+            resumed = self.services.outbox.release_interrupted()
+            if resumed:
+                log.warning("outbox: %d message(s) were being sent when the bot stopped; sending them now", resumed)
+        return True
 
     def deliver_one(self) -> bool:
         """Send the next due message, if any. True when there was one (sent or not)."""
@@ -134,12 +176,14 @@ class Deliverer:
                 outbox.retry_later(item.id, delay, "ratelimited")
             elif error in PERMANENT_ERRORS:
                 self._park(item, label, error)
+            elif error in TOKEN_ERRORS:
+                self._retry(item, label, error, hint="Slack rejected the bot token: check SLACK_BOT_TOKEN")
             else:
                 self._retry(item, label, error)
         except PermanentError as exc:
             self._park(item, label, str(exc))
         except OSError as exc:  # refused, reset, timed out: Slack is unreachable
-            self._retry(item, label, f"unreachable: {exc.__class__.__name__}")
+            self._retry(item, label, _unreachable(exc))
         except Exception as exc:  # a bug must not stop every other message; keep this one for later
             log.exception("outbox: unexpected error sending %s", label)
             self._retry(item, label, f"error: {exc.__class__.__name__}")
@@ -148,9 +192,16 @@ class Deliverer:
             log.info("outbox: sent %s", label)
         return True
 
-    def _retry(self, item: OutboxItem, label: str, error: str) -> None:
+    def _retry(self, item: OutboxItem, label: str, error: str, hint: str = "") -> None:
         delay = min(self.max_backoff, 2.0 ** max(0, item.attempts - 1))
-        log.warning("outbox: could not send %s (%s); attempt %d, retrying in %.0fs", label, error, item.attempts, delay)
+        log.warning(
+            "outbox: could not send %s (%s)%s; attempt %d, retrying in %.0fs",
+            label,
+            error,
+            f"; {hint}" if hint else "",
+            item.attempts,
+            delay,
+        )
         self.services.outbox.retry_later(item.id, delay, error)
 
     def _park(self, item: OutboxItem, label: str, error: str) -> None:
@@ -170,11 +221,25 @@ class Deliverer:
         guidance = guidance_for(services.book, report.school, report.category.id)
         blocks = card_blocks(school, report, guidance, services.settings.dsl_channel)
         text = card_text(report)
+        channel = services.settings.slt_channel or ""
+        if not report.slt_ts and item.last_error in IN_DOUBT:
+            earlier = self._posted_before(channel, text, report.submitted_at)
+            if earlier:
+                services.reports.record_card(report.ref, channel, earlier)
+                report = services.reports.get(report.ref) or report
         if report.slt_ts and report.slt_channel:
-            self.client.chat_update(channel=report.slt_channel, ts=report.slt_ts, text=text, blocks=blocks)
+            try:
+                self.client.chat_update(channel=report.slt_channel, ts=report.slt_ts, text=text, blocks=blocks)
+            except SlackApiError as exc:
+                # A purged case's card may be long gone (Slack's own retention): nothing left to redraw.
+                if not (report.purged and exc.response.get("error") in _CARD_GONE):
+                    raise
+                log.info("outbox: card for purged %s is no longer in Slack", report.ref)
             return
+        if report.purged:
+            return  # never post a card for a case whose content has been deleted
         posted = self.client.chat_postMessage(
-            channel=services.settings.slt_channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            channel=channel, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
         )
         services.reports.record_card(report.ref, posted["channel"], posted["ts"])
 
@@ -186,9 +251,12 @@ class Deliverer:
         report = services.reports.get(item.payload["ref"])
         if report is None:
             return
+        text = f"URGENT: possible safeguarding concern in misuse report {report.ref}"
+        if item.last_error in IN_DOUBT and self._posted_before(channel, text, report.submitted_at):
+            return
         self.client.chat_postMessage(
             channel=channel,
-            text=f"URGENT: possible safeguarding concern in misuse report {report.ref}",
+            text=text,
             blocks=dsl_alert_blocks(report, None),
             unfurl_links=False,
             unfurl_media=False,
@@ -279,6 +347,19 @@ class Deliverer:
             ),
             unfurl_links=False,
         )
+
+    def _posted_before(self, channel: str, text: str, since_iso: str) -> str | None:
+        return find_posted(self.client, channel, text, since_iso, self.services.identity.user_id)
+
+
+def _unreachable(exc: OSError) -> str:
+    """One phrase for the log: timed out (Slack may have acted), refused, or another network error."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError):
+        return TIMED_OUT
+    if isinstance(reason, ConnectionRefusedError):
+        return "unreachable: connection refused"
+    return f"unreachable: {reason.__class__.__name__}"
 
 
 def _retry_after(headers: dict) -> float:

@@ -3,12 +3,16 @@ readiness at GET /healthz, and oversized bodies refused before anything parses t
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Iterable
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
+
+from bot.slack.request_guard import check_request
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -27,8 +31,9 @@ def _plain(start_response: StartResponse, status: str, body: str) -> Iterable[by
 class SlackHttpApp:
     """The WSGI application served in HTTP mode."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, signing_secret: str) -> None:
         self._slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self._verifier = SignatureVerifier(signing_secret)
         self.ready = threading.Event()
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -48,12 +53,23 @@ class SlackHttpApp:
             return _plain(start_response, "400 Bad Request", "bad Content-Length\n")
         if length > MAX_BODY_BYTES:
             return _plain(start_response, "413 Content Too Large", "request body too large\n")
+        body = environ["wsgi.input"].read(length) if length else b""
+        refusal = check_request(
+            self._verifier,
+            environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+            environ.get("HTTP_X_SLACK_SIGNATURE"),
+            environ.get("CONTENT_TYPE", ""),
+            body,
+        )
+        if refusal is not None:
+            return _plain(start_response, refusal.status, refusal.reason + "\n")
+        environ["wsgi.input"] = io.BytesIO(body)  # Bolt reads the body again
         return self._slack(environ, start_response)
 
 
-def make_server(app: App, host: str, port: int, threads: int = 16):
+def make_server(app: App, signing_secret: str, host: str, port: int, threads: int = 16):
     """A waitress server (not yet serving); `.effective_port` is the bound port, `.run()` serves."""
-    wsgi = SlackHttpApp(app)
+    wsgi = SlackHttpApp(app, signing_secret)
     server = create_server(
         wsgi, host=host, port=port, threads=threads, ident="policybot", max_request_body_size=MAX_BODY_BYTES
     )

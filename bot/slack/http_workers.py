@@ -30,10 +30,12 @@ class _Gunicorn(BaseApplication):
         return self._wsgi
 
 
-def serve_workers(app: App, host: str, port: int, workers: int, in_each_worker: Callable[[], None]) -> None:
+def serve_workers(
+    app: App, signing_secret: str, host: str, port: int, workers: int, in_each_worker: Callable[[], None]
+) -> None:
     """Serve until stopped (SIGTERM/SIGINT). `in_each_worker` runs in each worker just after it is
     forked, before it serves: the place to start its background threads."""
-    wsgi = SlackHttpApp(app)
+    wsgi = SlackHttpApp(app, signing_secret)
     wsgi.ready.set()
     options = {
         "bind": f"{host}:{port}",

@@ -1,5 +1,9 @@
-"""Who is SLT (or DSL, or an administrator): the members of that channel, asked of Slack and
-cached briefly, so someone removed from the SLT channel loses SLT powers within a minute."""
+"""Who is SLT (or DSL, or an administrator): the members of that channel, asked of Slack.
+
+Displays (App Home) use a cache of at most a minute. Decisions (acknowledging, closing, approving)
+pass `fresh=True` and ask Slack every time, so someone removed from the SLT channel a moment ago
+cannot act: the cost is one `conversations.members` call per click, which SLT make a few times a day.
+"""
 
 from __future__ import annotations
 
@@ -24,11 +28,12 @@ class ChannelMembers:
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
 
-    def members(self, channel: str) -> frozenset[str]:
-        """Every member of the channel, following Slack's cursor pagination; the bot itself excluded."""
+    def members(self, channel: str, fresh: bool = False) -> frozenset[str]:
+        """Every member of the channel, following Slack's cursor pagination; the bot itself excluded.
+        `fresh` skips the cache (and refreshes it)."""
         with self._lock:
             cached = self._cache.get(channel)
-            if cached and time.monotonic() - cached[0] < self._ttl:
+            if not fresh and cached and time.monotonic() - cached[0] < self._ttl:
                 return cached[1]
         found: set[str] = set()
         cursor = None
@@ -44,12 +49,12 @@ class ChannelMembers:
             self._cache[channel] = (time.monotonic(), members)
         return members
 
-    def is_member(self, channel: str | None, user_id: str) -> bool:
+    def is_member(self, channel: str | None, user_id: str, fresh: bool = False) -> bool:
         """False when the channel is unset or Slack cannot be asked: refusing is the safe failure."""
         if not channel:
             return False
         try:
-            return user_id in self.members(channel)
+            return user_id in self.members(channel, fresh=fresh)
         except SlackApiError as exc:
             log.warning("could not list members of %s: %s", channel, exc.response.get("error"))
             return False

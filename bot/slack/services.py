@@ -32,7 +32,7 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=10,
+        timeout=settings.slack_timeout,  # type: ignore[arg-type]  # urllib takes a float
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=2),
@@ -95,8 +95,9 @@ class Services:
     def school(self) -> School:
         return self.book.school(self.school_id)
 
-    def is_slt(self, user_id: str) -> bool:
-        return self.members.is_member(self.settings.slt_channel, user_id)
+    def is_slt(self, user_id: str, fresh: bool = False) -> bool:
+        """`fresh=True` for anything that changes a record: membership is asked of Slack, not the cache."""
+        return self.members.is_member(self.settings.slt_channel, user_id, fresh=fresh)
 
     def start_background(self) -> None:
         """Start the threads that run beside the listeners. Call once in every process that answers

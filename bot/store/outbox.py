@@ -17,6 +17,8 @@ from typing import Any
 from bot.store.database import Database
 
 LEASE_SECONDS = 60.0
+# last_error of a message whose send was cut short: Slack may have taken it.
+INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,16 @@ class Outbox:
         self.db.connection().execute(
             "UPDATE outbox SET status = 'failed', claimed_until = 0, last_error = ? WHERE id = ?", (error, item_id)
         )
+
+    def release_interrupted(self) -> int:
+        """Make messages claimed by a sender that is gone due now, marked 'interrupted': Slack may or may
+        not have taken them. Only for a sender that holds the `SenderLock`."""
+        cursor = self.db.connection().execute(
+            "UPDATE outbox SET claimed_until = 0, next_attempt_at = 0, last_error = ? "
+            "WHERE status = 'pending' AND claimed_until > 0",
+            (INTERRUPTED,),
+        )
+        return cursor.rowcount
 
     def requeue_failed(self) -> int:
         """After the admin has fixed the cause: try every failed message again."""

@@ -82,7 +82,7 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
     done = ", ".join(ACTIONS_TAKEN.get(a, a) for a in form.actions_taken) or "Not said"
     fields = [
         MarkdownTextObject(text=f"*Category*\n{escape(report.category.label)}"),
-        MarkdownTextObject(text=f"*Reported by*\n{_mention(report.reporter_id)}"),
+        MarkdownTextObject(text=f"*Reported by*\n{'_deleted_' if report.purged else _mention(report.reporter_id)}"),
         MarkdownTextObject(text=f"*Submitted*\n{when(report.submitted_at)}"),
         MarkdownTextObject(text=f"*Could a child be at risk?*\n{risk_text}"),
         MarkdownTextObject(text=f"*Assigned to*\n{_mention(report.assignee)}"),
@@ -98,6 +98,8 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
         people = (people + " " if people else "") + escape(clip(form.others, 500))
     if people:
         details.append(f"*People involved:* {people}")
+    if report.purged:
+        details = ["_What was reported, and who was involved, was deleted under the school's retention period._"]
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"{'URGENT: ' if risk.alerts_dsl else ''}Misuse report {report.ref}", 150)),
         SectionBlock(text=MarkdownTextObject(text=_state_line(report))),

@@ -49,7 +49,9 @@ def register(app: App, services: Services) -> None:
     reports = services.reports
 
     def actor(user_id: str) -> Actor:
-        return Actor(user_id, services.is_slt(user_id))
+        # Every triage step changes a case (or opens the form that will), so SLT membership is asked of
+        # Slack each time: someone just removed from the SLT channel is refused at once.
+        return Actor(user_id, services.is_slt(user_id, fresh=True))
 
     # -- the form --------------------------------------------------------------------------------
     def open_form(body: dict, respond: Respond) -> None:

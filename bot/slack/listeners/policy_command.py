@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from slack_bolt import Ack, App
 
 from bot.questions import QuestionError
 from bot.slack.blocks.answer import answer_blocks, help_blocks
 from bot.slack.escape import escape
 from bot.slack.services import Services
+
+log = logging.getLogger(__name__)
 
 _HELP_WORDS = {"", "help", "?", "-h", "--help"}
 
@@ -26,6 +31,11 @@ def register(app: App, services: Services) -> None:
             ack(response_type="ephemeral", text=f"Sorry, I can't look that up: {escape(str(exc))}.")
             return
         best = answer.best.clause.id if answer.best else None
-        question_id = services.questions.record(services.school_id, answer.question, best, answer.answered)
+        try:
+            question_id = services.questions.record(services.school_id, answer.question, best, answer.answered)
+        except sqlite3.Error as exc:
+            # The answer matters more than the log: answer anyway (its buttons will say it has expired).
+            log.warning("could not log a question (%s); answered it anyway", exc)
+            question_id = 0
         summary = answer.best.clause.answer if answer.answered and answer.best else "The policy does not clearly say."
         ack(response_type="ephemeral", text=escape(summary), blocks=answer_blocks(answer, question_id))

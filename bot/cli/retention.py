@@ -1,0 +1,65 @@
+"""`policybot retention purge`: delete the content of closed misuse cases past the retention period."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+
+from bot.cli.common import DB_HELP, database_path, fail
+
+ENV_YEARS = "POLICYBOT_RETENTION_YEARS"
+log = logging.getLogger("policybot.retention")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "retention", help="data retention for misuse cases", description="Data retention for misuse cases."
+    )
+    sub = parser.add_subparsers(dest="retention_command", required=True, metavar="RETENTION_COMMAND")
+    purge = sub.add_parser(
+        "purge",
+        help="delete closed cases' content after the retention period",
+        description="Delete what was reported (text, reporter, people involved, SLT's notes and who handled it) "
+        f"from misuse cases closed more than ${ENV_YEARS} years ago (default 6). Each case keeps an anonymous "
+        "statistics row: category, child-risk flag, outcome and dates. Run it daily, e.g. from cron.",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="list what would be purged; change nothing")
+    purge.add_argument("--years", type=int, help=f"retention period in years (default: ${ENV_YEARS} or 6)")
+    purge.add_argument("--db", help=DB_HELP)
+    purge.set_defaults(run=run_purge)
+
+
+def _years(explicit: int | None) -> int | None:
+    from bot.store.retention import DEFAULT_YEARS
+
+    raw = explicit if explicit is not None else os.environ.get(ENV_YEARS) or DEFAULT_YEARS
+    try:
+        years = int(raw)
+    except ValueError:
+        return None
+    return years if 1 <= years <= 100 else None
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    from bot.store.database import Database
+    from bot.store.retention import expired, purge
+
+    years = _years(args.years)
+    if years is None:
+        return fail(f"the retention period must be a whole number of years from 1 to 100 (--years or {ENV_YEARS})")
+    path = database_path(args.db)
+    if not path.exists():
+        return fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
+    db = Database(path)
+    now = dt.datetime.now(dt.UTC)
+    cases = expired(db, years, now) if args.dry_run else purge(db, years, now)
+    verb = "Would purge" if args.dry_run else "Purged"
+    print(f"{verb} {len(cases)} closed case(s) closed more than {years} years ago.")
+    for case in cases:
+        print(f"  {case.ref}  closed {case.closed_at[:10]}  {case.category}  {case.outcome or '-'}")
+    if cases and not args.dry_run:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        log.info("purged %d case(s) past %d years: %s", len(cases), years, ", ".join(c.ref for c in cases))
+    return 0

@@ -1,0 +1,99 @@
+"""The IT technician backs up the bot's database while staff keep reporting, and can restore it."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.store.database import Database
+from bot.store.reports import ReportBook
+from tests.test_many_writers import report_form, submit_many
+
+
+def test_a_backup_taken_while_reports_pour_in_is_a_consistent_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    db = tmp_path / "policybot.db"
+    submit_many(str(db), "BEFORE", 20)
+    stop = threading.Event()
+
+    def keep_writing(n: int) -> None:
+        book, i = ReportBook(Database(db)), 0
+        while not stop.is_set():
+            i += 1
+            book.submit("dobcroft", "UTA", report_form(f"W{n}-{i}"), f"VW{n}-{i}")
+
+    writers = [threading.Thread(target=keep_writing, args=(n,)) for n in range(3)]
+    for writer in writers:
+        writer.start()
+    try:
+        copies = [tmp_path / f"backup-{n}.db" for n in range(3)]
+        for copy in copies:
+            assert main(["backup", str(copy), "--db", str(db)]) == 0
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()
+    assert "integrity check ok" in capsys.readouterr().out
+
+    final = {r.ref for r in ReportBook(Database(db)).all()}
+    for copy in copies:
+        assert not Path(f"{copy}-wal").exists()  # one self-contained file
+        conn = sqlite3.connect(copy)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        refs = [r[0] for r in conn.execute("SELECT ref FROM reports ORDER BY id")]
+        assert len(refs) >= 20 and set(refs) <= final
+        assert refs == [f"MR-{i:04d}" for i in range(1, len(refs) + 1)]  # a prefix: nothing skipped
+        # No half-written report: each has its timeline entry and all of its messages.
+        assert conn.execute("SELECT count(*) FROM case_events WHERE action = 'submitted'").fetchone()[0] == len(refs)
+        assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 3 * len(refs)
+        conn.close()
+
+
+def test_restoring_a_backup_brings_the_reports_back(tmp_path: Path) -> None:
+    db, copy = tmp_path / "policybot.db", tmp_path / "backup.db"
+    refs = submit_many(str(db), "R", 5)
+    assert main(["backup", str(copy), "--db", str(db)]) == 0
+    restored = tmp_path / "restored" / "policybot.db"
+    restored.parent.mkdir()
+    restored.write_bytes(copy.read_bytes())  # the restore in docs/reliability.md: copy the file into place
+    assert [r.ref for r in ReportBook(Database(restored)).all()] == refs
+
+
+def test_an_existing_backup_is_not_overwritten_without_force(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    db, copy = tmp_path / "policybot.db", tmp_path / "backup.db"
+    submit_many(str(db), "F", 2)
+    copy.write_text("last week's backup")
+    assert main(["backup", str(copy), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already exists; use --force" in err
+    assert copy.read_text() == "last week's backup"
+    assert main(["backup", str(copy), "--db", str(db), "--force"]) == 0
+    assert sqlite3.connect(copy).execute("SELECT count(*) FROM reports").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("missing-folder/backup.db", "does not exist"),
+        (".", "is a folder"),
+        ("policybot.db", "not be the live database"),
+    ],
+)
+def test_backup_problems_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, target: str, message: str) -> None:
+    db = tmp_path / "policybot.db"
+    submit_many(str(db), "E", 1)
+    assert main(["backup", str(tmp_path / target), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert not list(tmp_path.glob(".*.partial"))  # no partial file left behind
+
+
+def test_backup_of_a_missing_database_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "nope.db")]) == 2
+    assert "no database at" in capsys.readouterr().err
+    assert not (tmp_path / "nope.db").exists()
