@@ -118,8 +118,8 @@ class Services:
             "Account applications awaiting a decision": self.applications.pending_count(),
         }
 
-    def is_admin(self, user_id: str) -> bool:
-        return self.members.is_member(self.settings.admin_channel, user_id)
+    def is_admin(self, user_id: str, fresh: bool = False) -> bool:
+        return self.members.is_member(self.settings.admin_channel, user_id, fresh=fresh)
 
 
 def build_services(settings: Settings, client: WebClient | None = None) -> Services:

@@ -49,7 +49,8 @@ def register(app: App, services: Services) -> None:
     applications = services.applications
 
     def actor(user_id: str) -> Actor:
-        return Actor(user_id, services.is_slt(user_id), services.is_admin(user_id))
+        # Asked of Slack at the moment of acting: someone just removed from a channel has lost the role.
+        return Actor(user_id, services.is_slt(user_id, fresh=True), services.is_admin(user_id, fresh=True))
 
     def tell(body: dict, respond: Respond | None, text: str) -> None:
         """A private reply to whoever clicked: in place for messages, as a DM from the Home tab."""
@@ -168,7 +169,7 @@ def register(app: App, services: Services) -> None:
     def ask_created(body: dict, respond: Respond) -> None:
         ref = body["actions"][0]["value"]
         application = applications.get(ref)
-        if not services.is_admin(body["user"]["id"]):
+        if not services.is_admin(body["user"]["id"], fresh=True):
             tell(body, respond, "Only members of the administrator channel can mark an account as created.")
         elif application is None or application.state is not AppState.APPROVED:
             tell(body, respond, f"{ref} is not waiting to be created.")
