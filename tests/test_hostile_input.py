@@ -2,7 +2,7 @@
 
 Generated questions and report forms (any Unicode, right-to-left and zero-width marks, 3,000-character
 fields, `<!channel>`, `<@U123>`, `<https://evil|click>`, mrkdwn characters, SQL fragments) go through
-`/policy` and `/report-misuse` over real HTTP. Every reply is a 2xx without a traceback, reports are
+`/policy`, `/report-misuse` and `/request-account` over real HTTP. Every reply is a 2xx without a traceback, reports are
 stored exactly as typed, and no Slack message or reply carries markup that came from the user: every
 `<` the bot sends opens a mention or date it wrote itself.
 """
@@ -20,8 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.cases.accounts import MAX_SHORT
 from bot.cases.misuse import MAX_SHORT_TEXT, MAX_WHAT_HAPPENED
 from bot.questions import MAX_QUESTION_CHARS
+from bot.slack.blocks.account_form import application_modal
 from bot.slack.blocks.report_card import note_modal
 from bot.slack.blocks.report_form import report_modal
 from tests.fake_slack import Call
@@ -189,3 +191,40 @@ def test_a_field_over_the_limit_is_refused_and_nothing_stored(bot: RunningBot) -
     data = bot.submit_view(view, values, view_id="VTOOLONG1").json()
     assert data["response_action"] == "errors" and set(data["errors"]) == {"what_happened", "others"}
     assert len(bot.services.reports.all()) == before
+
+
+@SETTINGS
+@given(handle=hostile_text, reason=hostile_text, audience=hostile_text)
+def test_any_application_is_stored_as_typed_or_refused_next_to_its_field(
+    bot: RunningBot, handle: str, reason: str, audience: str
+) -> None:
+    handle, audience = handle[:MAX_SHORT], audience[:MAX_SHORT]
+    reason = "We want to share class news with families. It saves paper every week. " + reason
+    values = {
+        "platform": "blog",
+        "handle": handle,
+        "scope": "class",
+        "reason": reason,
+        "audience": audience,
+        "lead": TA,
+        "moderator": HEAD,
+        "email": "class@school.example.org",
+        "pupil_images": "no",
+        "confirmations": ["separate", "credentials", "monitored"],
+    }
+    calls = len(bot.slack.calls)
+    reply = bot.submit_view(application_modal(TA), values, user=TA, view_id=f"VAPPH{next(_view_ids):05d}")
+    assert reply.status == 200 and b"Traceback" not in reply.body
+    data = reply.json()
+    if data["response_action"] == "errors":
+        # Only what the rules refuse: a blank required field, or something that reads like a password.
+        assert set(data["errors"]) <= {"handle", "audience", "reason"}
+        for field, message in data["errors"].items():
+            blank = not values[field].strip()
+            assert blank or "password" in message, (field, message)
+        return
+    ref = re.search(r"AR-\d{4}", json.dumps(data)).group(0)
+    stored = bot.services.applications.get(ref).form
+    assert (stored.handle, stored.reason, stored.audience) == (handle, reason, audience)
+    settle(bot)
+    assert_no_user_markup(data, *slack_bodies(bot.slack.calls[calls:]))
