@@ -287,6 +287,28 @@ class Deliverer:
         )
         return posted["channel"], posted["ts"]
 
+    def _draw_card(
+        self,
+        item: OutboxItem,
+        posted: tuple[str | None, str | None],
+        channel: str,
+        text: str,
+        blocks: list[dict],
+        since: str,
+    ) -> tuple[str, str] | None:
+        """Update a card in place if it was posted, else post it: after an interrupted or timed-out
+        attempt, first look for the card in the channel so it is not posted twice. Returns where a
+        newly posted (or found) card is, for the record."""
+        if posted[0] and posted[1]:
+            self.client.chat_update(channel=posted[0], ts=posted[1], text=text, blocks=blocks)
+            return None
+        if item.last_error in IN_DOUBT:
+            earlier = self._posted_before(channel, text, since)
+            if earlier:
+                self.client.chat_update(channel=channel, ts=earlier, text=text, blocks=blocks)
+                return channel, earlier
+        return self._post(channel, text, blocks)
+
     def _application_card(self, item: OutboxItem) -> None:
         services = self.services
         application = services.applications.get(item.payload["ref"])
@@ -295,29 +317,27 @@ class Deliverer:
         existing = services.applications.active_on_platform(application.form.platform, excluding_ref=application.ref)
         blocks = application_card(application, existing, services.settings.school_email_domain)
         text = application_card_text(application)
-        if application.slt_channel and application.slt_ts:
-            self.client.chat_update(channel=application.slt_channel, ts=application.slt_ts, text=text, blocks=blocks)
-            return
-        channel, ts = self._post(services.settings.slt_channel, text, blocks)
-        services.applications.record_card(application.ref, "slt", channel, ts)
+        where = (application.slt_channel, application.slt_ts)
+        posted = self._draw_card(item, where, services.settings.slt_channel, text, blocks, application.submitted_at)
+        if posted:
+            services.applications.record_card(application.ref, "slt", *posted)
 
     def _admin_card(self, item: OutboxItem) -> None:
         services = self.services
         application = services.applications.get(item.payload["ref"])
         if application is None:
             return
-        account = services.applications.account(application.account_id) if application.account_id else None
-        blocks = admin_card(application, account)
-        text = f"Please create an official {application.platform_label} account ({application.ref})"
-        if application.admin_channel and application.admin_ts:
-            self.client.chat_update(
-                channel=application.admin_channel, ts=application.admin_ts, text=text, blocks=blocks
-            )
-            return
         if not services.settings.admin_channel:
             raise PermanentError("POLICYBOT_ADMIN_CHANNEL is not set")
-        channel, ts = self._post(services.settings.admin_channel, text, blocks)
-        services.applications.record_card(application.ref, "admin", channel, ts)
+        account = services.applications.account(application.account_id) if application.account_id else None
+        text = f"Please create an official {application.platform_label} account ({application.ref})"
+        where = (application.admin_channel, application.admin_ts)
+        since = application.decided_at or application.submitted_at
+        posted = self._draw_card(
+            item, where, services.settings.admin_channel, text, admin_card(application, account), since
+        )
+        if posted:
+            services.applications.record_card(application.ref, "admin", *posted)
 
     def _applicant_notice(self, item: OutboxItem) -> None:
         services = self.services
