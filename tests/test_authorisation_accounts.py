@@ -67,14 +67,27 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
         yield running
 
 
-def _opened(bot: RunningBot, before: int) -> dict:
-    return bot.slack.wait_for("views.open", before + 1)[before].body["view"]
+def _opened(bot: RunningBot, before: int, callback_id: str) -> dict:
+    """The form opened after the first `before` forms. Matched by kind, since a form from the previous
+    cell's click (opened in the background) may still arrive."""
+    return wait_until(
+        lambda: next(
+            (
+                c.body["view"]
+                for c in bot.slack.calls_to("views.open")[before:]
+                if c.body["view"]["callback_id"] == callback_id
+            ),
+            None,
+        )
+    )
 
 
 def submitted_application(bot: RunningBot) -> str:
     before = len(bot.slack.calls_to("views.open"))
     bot.command("/request-account", "", user=TA)
-    reply = bot.submit_view(_opened(bot, before), APPLICATION, user=TA, view_id=f"VAPP{next(_ids):04d}").json()
+    reply = bot.submit_view(
+        _opened(bot, before, "request_account"), APPLICATION, user=TA, view_id=f"VAPP{next(_ids):04d}"
+    ).json()
     ref = json.dumps(reply).split("application ")[1].split("*")[0]
     wait_until(lambda: [c for c in posts_to(bot.slack, SLT_CHANNEL) if ref in c.body["text"]])
     return ref
