@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stats import percentile  # benchmarks/stats.py, beside this script
+from stats import QUESTIONS, cpu_seconds, percentile  # benchmarks/stats.py, beside this script
 
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir
@@ -41,13 +41,6 @@ from tests.slack_app import SLT_CHANNEL, RunningBot, sign
 
 FORM = "application/x-www-form-urlencoded"
 SLACK_ACK_LIMIT_MS = 3000
-QUESTIONS = [
-    "can I accept a friend request from a parent?",
-    "can i post pics of my class on my own insta",
-    "an ex pupil messaged me on snapchat what do I do",
-    "is it ok to moan about work in a whatsapp group",
-    "do I have to reply to comments on the school facebook at weekends",
-]
 REPORT = {
     "category": "parent_post",
     "what_happened": "A parent posted a photo of the Year 4 class trip on a public Facebook page.",
@@ -127,11 +120,6 @@ async def one_question(port: int, bot: RunningBot, n: int, round_: Round) -> Non
         round_.answered += 1
     else:
         round_.failures.append("not an answer")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run(server: ServerProcess, name: str, reports: int, questions: int, form: dict, tag: str) -> Round:

@@ -27,19 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stats import percentile  # benchmarks/stats.py, beside this script
+from stats import CLOCK, QUESTIONS, percentile  # benchmarks/stats.py, beside this script
 
 from tests.fake_slack import FakeSlack  # the test suite's fake Slack Web API
 from tests.slack_app import SIGNING_SECRET, RunningBot, sign
-
-QUESTIONS = [
-    "can I accept a friend request from a parent?",
-    "can i post pics of my class on my own insta",
-    "an ex pupil messaged me on snapchat what do I do",
-    "is it ok to moan about work in a whatsapp group",
-    "do I have to reply to comments on the school facebook at weekends",
-]
-CLOCK = os.sysconf("SC_CLK_TCK")
 
 
 def signed_request(port: int, body: bytes) -> bytes:

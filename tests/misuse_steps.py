@@ -18,6 +18,8 @@ TA = "UTA00001"
 HEAD = "UHEAD0001"  # in the SLT channel (see the slack fixture in conftest)
 DEPUTY = "UDEPUTY01"
 TEACHER = "UTEACH001"  # not SLT
+DSL_ONLY = "UDSL00001"  # the safeguarding lead: in the DSL channel only
+ADMIN_ONLY = "UADMIN001"  # the administrator: in the admin channel only
 
 SLT_MEMBERS = {SLT_CHANNEL: [HEAD, DEPUTY, "UBOT", "USLT00003"]}
 

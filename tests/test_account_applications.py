@@ -11,13 +11,10 @@ import pytest
 
 from bot.cli.main import main
 from tests.fake_slack import Call, FakeSlack
+from tests.misuse_steps import ADMIN_ONLY, DEPUTY, HEAD, TA, TEACHER
 from tests.slack_app import ADMIN_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, posts_to, start_bot, wait_until
 
-TA = "UTA00001"
-TEACHER = "UTEACH001"  # not SLT
-HEAD = "UHEAD0001"
-DEPUTY = "UDEPUTY01"  # SLT, and applies for an account in one test
-ADMIN = "UADMIN001"  # the administrator: a member of the admin channel only
+ADMIN = ADMIN_ONLY
 
 CLASS_BLOG = {
     "platform": "blog",

@@ -14,19 +14,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.slack.blocks.report_card import close_modal, note_modal
-from tests.misuse_steps import (
-    FRIEND_REQUEST,
-    HEAD,
-    TA,
-    TEACHER,
-    card_for,
-    report,
-    shared_bot,
-)
+from tests.misuse_steps import ADMIN_ONLY, DSL_ONLY, FRIEND_REQUEST, HEAD, TA, TEACHER, card_for, report, shared_bot
 from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, wait_until
 
-DSL_ONLY = "UDSL00001"
-ADMIN_ONLY = "UADMIN001"
 ACTIONS = ("acknowledge", "assign", "note", "close")
 # One former SLT member per action, each in the SLT channel until their own test removes them.
 JUST_REMOVED = {action: f"UFORMER0{i}" for i, action in enumerate(ACTIONS, 1)}

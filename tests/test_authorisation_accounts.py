@@ -15,12 +15,9 @@ from collections.abc import Iterator
 import pytest
 
 from bot.slack.blocks.account_card import close_account_modal, create_modal, lead_modal, reason_modal
-from tests.misuse_steps import HEAD, TA, TEACHER, shared_bot
+from tests.misuse_steps import ADMIN_ONLY, DEPUTY, DSL_ONLY, HEAD, TA, TEACHER, shared_bot
 from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, posts_to, wait_until
 
-DSL_ONLY = "UDSL00001"
-ADMIN_ONLY = "UADMIN001"
-DEPUTY = "UDEPUTY01"
 ACTIONS = ("approve", "reject", "request changes", "mark created", "change lead", "close account")
 JUST_REMOVED = {action: f"UFORMER{i:02d}" for i, action in enumerate(ACTIONS, 1)}
 MEMBERS = {

@@ -23,3 +23,8 @@ def quote(text: str, limit: int) -> str:
     """Escaped text as an mrkdwn block quote, within `limit` characters."""
     quoted = "\n".join("> " + line for line in escape(text).splitlines() or [""])
     return clip(quoted, limit)
+
+
+def mention(user_id: str | None) -> str:
+    """A user id as a Slack mention (ids come from Slack itself, never from typed text)."""
+    return f"<@{user_id}>" if user_id else "nobody"

@@ -13,9 +13,9 @@ import sqlite3
 
 from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
 from bot.cases.records import Actor, Refused
-from bot.store.database import Database
+from bot.store.database import Database, now
 from bot.store.outbox import enqueue, enqueue_refresh
-from bot.store.timeline import add_event, events, now
+from bot.store.timeline import add_event, events
 
 # Outbox kinds a chat adapter must know how to send.
 APP_CARD = "application_card"  # post or update the application card in the SLT channel

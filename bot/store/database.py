@@ -3,6 +3,7 @@ created on open."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -139,6 +140,11 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic, status, id);
 """
+
+
+def now() -> str:
+    """The time stored with every record: UTC, to the second, ISO 8601 (sorts as text)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Database:

@@ -7,14 +7,13 @@ process dies while sending, the message becomes due again when the lease runs ou
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.database import Database
+from bot.store.database import Database, now
 
 LEASE_SECONDS = 60.0
 # last_error of a message whose send was cut short: Slack may have taken it.
@@ -48,7 +47,7 @@ def enqueue(conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, 
     """Add a message inside the caller's transaction, so it exists exactly when the record does."""
     conn.execute(
         "INSERT INTO outbox (topic, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-        (topic, kind, json.dumps(payload or {}), dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        (topic, kind, json.dumps(payload or {}), now()),
     )
 
 
@@ -93,7 +92,7 @@ class Outbox:
     def sent(self, item_id: int) -> None:
         self.db.connection().execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_until = 0, last_error = NULL WHERE id = ?",
-            (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), item_id),
+            (now(), item_id),
         )
 
     def retry_later(self, item_id: int, delay_seconds: float, error: str) -> None:

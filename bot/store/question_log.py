@@ -5,14 +5,9 @@ No user id is kept unless the asker chooses to send the question to SLT.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from bot.store.database import Database
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+from bot.store.database import Database, now
 
 
 @dataclass(frozen=True)
@@ -33,7 +28,7 @@ class QuestionLog:
         # Once per /policy answer: plain SQL, as sqlite-utils' insert re-reads the schema each time.
         cursor = self.db.connection().execute(
             "INSERT INTO questions (asked_at, school, question, top_clause, answered) VALUES (?, ?, ?, ?, ?)",
-            (_now(), school, question, top_clause, int(answered)),
+            (now(), school, question, top_clause, int(answered)),
         )
         return int(cursor.lastrowid or 0)
 
@@ -55,7 +50,7 @@ class QuestionLog:
         """Mark the question as sent to SLT; False if it already was (a double click)."""
         cursor = self.db.connection().execute(
             "UPDATE questions SET escalated_at = ?, user_id = ? WHERE id = ? AND escalated_at IS NULL",
-            (_now(), user_id, question_id),
+            (now(), user_id, question_id),
         )
         return cursor.rowcount == 1
 

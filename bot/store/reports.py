@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from bot.cases.misuse import MAX_NOTE, OUTCOMES, Report, ReportForm, State
 from bot.cases.records import Actor, Refused
-from bot.store.database import Database
+from bot.store.database import Database, now
 from bot.store.outbox import enqueue, enqueue_refresh
-from bot.store.timeline import add_event, events, now
+from bot.store.timeline import add_event, events
 
 # Outbox kinds a chat adapter must know how to send.
 SLT_CARD = "report_card"  # post or update the case card in the SLT channel

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 
 from bot.cases.records import Event
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+from bot.store.database import now
 
 
 def add_event(conn: sqlite3.Connection, ref: str, actor: str, action: str, detail: str | None = None) -> None:

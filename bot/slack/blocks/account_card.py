@@ -33,7 +33,7 @@ from bot.cases.accounts import (
 from bot.cases.records import Event
 from bot.slack.blocks.account_form import IMAGES_REMINDER
 from bot.slack.blocks.report_card import when
-from bot.slack.escape import clip, escape, quote
+from bot.slack.escape import clip, escape, mention, quote
 
 APPROVE = "application_approve"
 REJECT = "application_reject"
@@ -50,16 +50,12 @@ CLOSE_CALLBACK = "register_close_modal"
 VALUE = "value"
 
 
-def _m(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "nobody"
-
-
 def _state_line(application: Application) -> str:
     state = application.state
     if state is AppState.SUBMITTED:
         extra = f" (version {application.version})" if application.version > 1 else ""
         return f":hourglass: *Awaiting a decision*{extra}"
-    who = f"by {_m(application.decided_by)} {when(application.decided_at)}"
+    who = f"by {mention(application.decided_by)} {when(application.decided_at)}"
     if state is AppState.APPROVED:
         return f":white_check_mark: *Approved* {who}; the administrator has been asked to create it"
     if state is AppState.LIVE:
@@ -72,7 +68,7 @@ def _state_line(application: Application) -> str:
 
 def _event_line(event: Event) -> str:
     detail = f": {escape(clip(event.detail, 300))}" if event.detail else ""
-    return f"{when(event.at)} {_m(event.actor)} {escape(event.action)}{detail}"
+    return f"{when(event.at)} {mention(event.actor)} {escape(event.action)}{detail}"
 
 
 def application_card(application: Application, existing: list[Account], email_domain: str | None) -> list[dict]:
@@ -82,15 +78,15 @@ def application_card(application: Application, existing: list[Account], email_do
         MarkdownTextObject(text=f"*Name or handle*\n{escape(clip(form.handle or '', 200))}"),
         MarkdownTextObject(text=f"*For*\n{escape(SCOPES.get(form.scope or '', ''))}"),
         MarkdownTextObject(text=f"*Audience*\n{escape(clip(form.audience or '', 200))}"),
-        MarkdownTextObject(text=f"*Lead*\n{_m(form.lead)}"),
-        MarkdownTextObject(text=f"*Second moderator*\n{_m(form.moderator)}"),
+        MarkdownTextObject(text=f"*Lead*\n{mention(form.lead)}"),
+        MarkdownTextObject(text=f"*Second moderator*\n{mention(form.moderator)}"),
         MarkdownTextObject(text=f"*School email*\n{escape(clip(form.email or '', 200))}"),
         MarkdownTextObject(text=f"*Pupil images*\n{'Yes' if form.pupil_images == 'yes' else 'No'}"),
     ]
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Account application {application.ref}", 150)),
         SectionBlock(text=MarkdownTextObject(text=clip(_state_line(application), 3000))),
-        SectionBlock(text=MarkdownTextObject(text=f"*Applicant:* {_m(application.applicant_id)}"), fields=fields),
+        SectionBlock(text=MarkdownTextObject(text=f"*Applicant:* {mention(application.applicant_id)}"), fields=fields),
         SectionBlock(text=MarkdownTextObject(text=f"*Reason*\n{quote(form.reason or '', 2800)}")),
     ]
     notes = []
@@ -131,9 +127,9 @@ def admin_card(application: Application, account: Account | None) -> list[dict]:
     form = application.form
     text = (
         f"*Please create an official {escape(application.platform_label)} account* ({application.ref}), approved by "
-        f"{_m(application.decided_by)}.\n*Name or handle asked for:* {escape(clip(form.handle or '', 200))}\n"
-        f"*Register it with:* {escape(clip(form.email or '', 200))}\n*Lead:* {_m(form.lead)} · "
-        f"*Second moderator:* {_m(form.moderator)}\nKeep the login details with the administrator, "
+        f"{mention(application.decided_by)}.\n*Name or handle asked for:* {escape(clip(form.handle or '', 200))}\n"
+        f"*Register it with:* {escape(clip(form.email or '', 200))}\n*Lead:* {mention(form.lead)} · "
+        f"*Second moderator:* {mention(form.moderator)}\nKeep the login details with the administrator, "
         "never in Slack; add the lead and moderator as the platform allows."
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))]
@@ -148,9 +144,8 @@ def admin_card(application: Application, account: Account | None) -> list[dict]:
         )
     else:
         link = f" {escape(account.url)}" if account.url else ""
-        done = (
-            f":rocket: Created by {_m(account.created_by)} {when(account.created_at)}: *{escape(account.handle)}*{link}"
-        )
+        created = f"{mention(account.created_by)} {when(account.created_at)}"
+        done = f":rocket: Created by {created}: *{escape(account.handle)}*{link}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(done, 3000))))
     return [b.to_dict() for b in blocks]
 
@@ -161,20 +156,20 @@ def applicant_notice(application: Application, event: str, account: Account | No
     platform = escape(application.platform_label)
     if event == "approved":
         return (
-            f"Good news: SLT ({_m(application.decided_by)}) approved your application *{ref}* for a {platform} "
+            f"Good news: SLT ({mention(application.decided_by)}) approved your application *{ref}* for a {platform} "
             "account. The administrator will create it and I'll tell you when it is live. Please don't create "
             "it yourself.",
             None,
         )
     if event == "rejected":
         return (
-            f"SLT ({_m(application.decided_by)}) rejected your application *{ref}* for a {platform} account. "
+            f"SLT ({mention(application.decided_by)}) rejected your application *{ref}* for a {platform} account. "
             f"Their reason:\n{quote(application.decision_reason or '', 2000)}",
             None,
         )
     if event == "changes":
         text = (
-            f"SLT ({_m(application.decided_by)}) asked for changes to your application *{ref}* for a {platform} "
+            f"SLT ({mention(application.decided_by)}) asked for changes to your application *{ref}* for a {platform} "
             f"account:\n{quote(application.decision_reason or '', 2000)}\nPress *Edit and resubmit* to change "
             "the form; it opens with your answers filled in."
         )
@@ -200,7 +195,7 @@ def register_alert_text(account: Account, user_id: str) -> str:
     role = "lead" if account.lead_id == user_id else "second moderator"
     return (
         f":warning: The {role} of the official {escape(account.platform_label)} account *{escape(account.handle)}* "
-        f"({account.application_ref}), {_m(user_id)}, has left Slack. The account needs a new {role} or closing: "
+        f"({account.application_ref}), {mention(user_id)}, has left Slack. The account needs a new {role} or closing: "
         "use the register on policybot's Home tab."
     )
 
@@ -278,7 +273,8 @@ def lead_modal(account: Account) -> dict:
         [
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=f"{escape(account.platform_label)} *{escape(account.handle)}*, led by {_m(account.lead_id)}"
+                    text=f"{escape(account.platform_label)} *{escape(account.handle)}*, "
+                    f"led by {mention(account.lead_id)}"
                 )
             ),
             InputBlock(block_id="lead", label="New lead", element=UserSelectElement(action_id=VALUE)),
@@ -331,8 +327,8 @@ def register_blocks(accounts: list[Account]) -> list[dict]:
                 text=MarkdownTextObject(
                     text=clip(
                         f"*{escape(account.platform_label)}* {escape(account.handle)}{link}\n"
-                        f"{escape(account.scope_label)} · lead {_m(account.lead_id)} · moderator "
-                        f"{_m(account.moderator_id)} · {account.application_ref}",
+                        f"{escape(account.scope_label)} · lead {mention(account.lead_id)} · moderator "
+                        f"{mention(account.moderator_id)} · {account.application_ref}",
                         3000,
                     )
                 )

@@ -25,7 +25,7 @@ from bot.cases.misuse import ACTIONS_TAKEN, MAX_NOTE, OUTCOMES, Report, State
 from bot.cases.records import Event
 from bot.knowledge.models import School
 from bot.render.wording import citation
-from bot.slack.escape import clip, escape, quote
+from bot.slack.escape import clip, escape, mention, quote
 
 ACKNOWLEDGE = "report_acknowledge"
 ASSIGN = "report_assign"
@@ -46,16 +46,12 @@ def when(iso: str | None) -> str:
     return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{iso}>"
 
 
-def _mention(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "nobody"
-
-
 def _state_line(report: Report) -> str:
     if report.state is State.CLOSED:
         outcome = escape(report.outcome_label or "")
-        return f":white_check_mark: *Closed* by {_mention(report.closed_by)} {when(report.closed_at)}: {outcome}"
+        return f":white_check_mark: *Closed* by {mention(report.closed_by)} {when(report.closed_at)}: {outcome}"
     if report.state is State.ACKNOWLEDGED:
-        return f":eyes: *Acknowledged* by {_mention(report.acknowledged_by)} {when(report.acknowledged_at)}"
+        return f":eyes: *Acknowledged* by {mention(report.acknowledged_by)} {when(report.acknowledged_at)}"
     return ":new: *Open*, not yet acknowledged"
 
 
@@ -67,8 +63,8 @@ def _event_line(event: Event) -> str:
         "closed": f"closed it: {escape(event.detail or '')}",
     }
     if event.action == "note":
-        return f"{when(event.at)} {_mention(event.actor)} added a note:\n{quote(event.detail or '', 600)}"
-    return f"{when(event.at)} {_mention(event.actor)} {words.get(event.action, escape(event.action))}"
+        return f"{when(event.at)} {mention(event.actor)} added a note:\n{quote(event.detail or '', 600)}"
+    return f"{when(event.at)} {mention(event.actor)} {words.get(event.action, escape(event.action))}"
 
 
 def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel: str | None) -> list[dict]:
@@ -82,10 +78,10 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
     done = ", ".join(ACTIONS_TAKEN.get(a, a) for a in form.actions_taken) or "Not said"
     fields = [
         MarkdownTextObject(text=f"*Category*\n{escape(report.category.label)}"),
-        MarkdownTextObject(text=f"*Reported by*\n{'_deleted_' if report.purged else _mention(report.reporter_id)}"),
+        MarkdownTextObject(text=f"*Reported by*\n{'_deleted_' if report.purged else mention(report.reporter_id)}"),
         MarkdownTextObject(text=f"*Submitted*\n{when(report.submitted_at)}"),
         MarkdownTextObject(text=f"*Could a child be at risk?*\n{risk_text}"),
-        MarkdownTextObject(text=f"*Assigned to*\n{_mention(report.assignee)}"),
+        MarkdownTextObject(text=f"*Assigned to*\n{mention(report.assignee)}"),
         MarkdownTextObject(text=f"*Reporter has*\n{escape(done)}"),
     ]
     details = [f"*What happened*\n{quote(form.what_happened or '', 2400)}"]
@@ -93,7 +89,7 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
         details.append(f"*Where:* {escape(clip(form.where_seen, 500))}")
     if form.happened_on:
         details.append(f"*When:* {escape(form.happened_on)}")
-    people = " ".join(_mention(u) for u in form.colleagues)
+    people = " ".join(mention(u) for u in form.colleagues)
     if form.others:
         people = (people + " " if people else "") + escape(clip(form.others, 500))
     if people:
@@ -144,7 +140,7 @@ def dsl_alert_blocks(report: Report, slt_link: str | None) -> list[dict]:
     text = (
         f":rotating_light: *URGENT: possible child safeguarding concern in misuse report {report.ref}*\n"
         f"The reporter answered *{escape(report.child_risk.label)}* to 'could a child be at risk?'.\n"
-        f"*Category:* {escape(report.category.label)}\n*Reported by:* {_mention(report.reporter_id)} "
+        f"*Category:* {escape(report.category.label)}\n*Reported by:* {mention(report.reporter_id)} "
         f"{when(report.submitted_at)}\n*What happened*\n{quote(form.what_happened or '', 2000)}"
     )
     footer = (

@@ -7,7 +7,6 @@ import logging
 import sqlite3
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk.errors import SlackApiError
 
 from bot.cases.accounts import AccountStatus, AppState, check_application, looks_like_password
 from bot.cases.records import Actor, Refused
@@ -32,6 +31,7 @@ from bot.slack.blocks.account_card import (
 from bot.slack.blocks.account_form import CALLBACK, application_modal, confirmation_view, form_from_view
 from bot.slack.blocks.forms import submitted_values, text_or_none
 from bot.slack.listeners.app_home import publish_home
+from bot.slack.listeners.clicks import ack_now, open_form, tell_clicker
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -53,27 +53,16 @@ def register(app: App, services: Services) -> None:
         return Actor(user_id, services.is_slt(user_id, fresh=True), services.is_admin(user_id, fresh=True))
 
     def tell(body: dict, respond: Respond | None, text: str) -> None:
-        """A private reply to whoever clicked: in place for messages, as a DM from the Home tab."""
-        try:
-            if body.get("response_url") and respond is not None:
-                respond(response_type="ephemeral", replace_original=False, text=text)
-            else:
-                services.client.chat_postMessage(channel=body["user"]["id"], text=text)
-        except Exception as exc:  # Slack may be unreachable; the refusal itself changed nothing
-            log.warning("could not reply to a click: %s", exc.__class__.__name__)
+        tell_clicker(services.client, body, respond, text)
 
     def open_view(body: dict, respond: Respond | None, view: dict) -> None:
-        try:
-            services.client.views_open(trigger_id=body["trigger_id"], view=view)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open a form: %s", exc.__class__.__name__)
-            tell(body, respond, "Slack didn't open the form just now; please try again in a minute.")
+        open_form(services.client, body, respond, view)
 
     # -- applying --------------------------------------------------------------------------------
-    def open_form(body: dict, respond: Respond) -> None:
+    def show_application_form(body: dict, respond: Respond) -> None:
         open_view(body, respond, application_modal(body["user_id"]))
 
-    app.command("/request-account")(ack=_ack, lazy=[open_form])
+    app.command("/request-account")(ack=ack_now, lazy=[show_application_form])
 
     @app.view(CALLBACK)
     def submit(ack: Ack, body: dict, view: dict) -> None:
@@ -110,7 +99,7 @@ def register(app: App, services: Services) -> None:
         else:
             open_view(body, respond, application_modal(application.applicant_id, previous=application))
 
-    app.action(EDIT)(ack=_ack, lazy=[edit])
+    app.action(EDIT)(ack=ack_now, lazy=[edit])
 
     # -- SLT decide ------------------------------------------------------------------------------
     def approve(body: dict, respond: Respond) -> None:
@@ -142,9 +131,9 @@ def register(app: App, services: Services) -> None:
 
         return handler
 
-    app.action(APPROVE)(ack=_ack, lazy=[approve])
-    app.action(REJECT)(ack=_ack, lazy=[ask_reason(changes=False)])
-    app.action(REQUEST_CHANGES)(ack=_ack, lazy=[ask_reason(changes=True)])
+    app.action(APPROVE)(ack=ack_now, lazy=[approve])
+    app.action(REJECT)(ack=ack_now, lazy=[ask_reason(changes=False)])
+    app.action(REQUEST_CHANGES)(ack=ack_now, lazy=[ask_reason(changes=True)])
 
     def decision_with_reason(step):
         def handler(ack: Ack, body: dict, view: dict) -> None:
@@ -176,7 +165,7 @@ def register(app: App, services: Services) -> None:
         else:
             open_view(body, respond, create_modal(ref, application.form.handle))
 
-    app.action(CREATE)(ack=_ack, lazy=[ask_created])
+    app.action(CREATE)(ack=ack_now, lazy=[ask_created])
 
     @app.view(CREATE_CALLBACK)
     def created(ack: Ack, body: dict, view: dict) -> None:
@@ -215,8 +204,8 @@ def register(app: App, services: Services) -> None:
 
         return handler
 
-    app.action(CHANGE_LEAD)(ack=_ack, lazy=[register_modal(lead_modal)])
-    app.action(CLOSE_ACCOUNT)(ack=_ack, lazy=[register_modal(close_account_modal)])
+    app.action(CHANGE_LEAD)(ack=ack_now, lazy=[register_modal(lead_modal)])
+    app.action(CLOSE_ACCOUNT)(ack=ack_now, lazy=[register_modal(close_account_modal)])
 
     def register_change(field: str, step):
         def handler(ack: Ack, body: dict, view: dict) -> None:
@@ -259,7 +248,3 @@ def register(app: App, services: Services) -> None:
                 services.wake_outbox()
 
     app.event("user_change")(ack=lambda ack: ack(), lazy=[user_change])
-
-
-def _ack(ack: Ack) -> None:
-    ack()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks.answer import ASK_SLT, HELPFUL, NOT_HELPFUL, SHARE, shared_blocks, slt_question_blocks
+from bot.slack.listeners.clicks import ack_now
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -105,11 +106,7 @@ def register(app: App, services: Services) -> None:
         )
 
     # Acknowledge at once; the work (and any Slack calls) runs after the HTTP response has gone.
-    app.action(HELPFUL)(ack=_ack, lazy=[feedback(True)])
-    app.action(NOT_HELPFUL)(ack=_ack, lazy=[feedback(False)])
-    app.action(SHARE)(ack=_ack, lazy=[share])
-    app.action(ASK_SLT)(ack=_ack, lazy=[ask_slt])
-
-
-def _ack(ack: Ack) -> None:
-    ack()
+    app.action(HELPFUL)(ack=ack_now, lazy=[feedback(True)])
+    app.action(NOT_HELPFUL)(ack=ack_now, lazy=[feedback(False)])
+    app.action(SHARE)(ack=ack_now, lazy=[share])
+    app.action(ASK_SLT)(ack=ack_now, lazy=[ask_slt])

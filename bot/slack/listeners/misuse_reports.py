@@ -11,7 +11,6 @@ import logging
 import sqlite3
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk.errors import SlackApiError
 
 from bot.cases.guidance import guidance_for
 from bot.cases.misuse import check_form
@@ -28,21 +27,11 @@ from bot.slack.blocks.report_card import (
     note_modal,
 )
 from bot.slack.blocks.report_form import CALLBACK, confirmation_view, form_from_view, report_modal
+from bot.slack.escape import mention
+from bot.slack.listeners.clicks import ack_now, open_form, tell_clicker
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
-
-
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
-def _tell(respond: Respond, text: str) -> None:
-    """An ephemeral reply to whoever clicked; failing to send it must not fail the click."""
-    try:
-        respond(response_type="ephemeral", replace_original=False, text=text)
-    except Exception as exc:  # the response_url is Slack's too, and may be unreachable
-        log.warning("could not reply to a click: %s", exc.__class__.__name__)
 
 
 def register(app: App, services: Services) -> None:
@@ -54,20 +43,11 @@ def register(app: App, services: Services) -> None:
         return Actor(user_id, services.is_slt(user_id, fresh=True))
 
     # -- the form --------------------------------------------------------------------------------
-    def open_form(body: dict, respond: Respond) -> None:
-        try:
-            services.client.views_open(
-                trigger_id=body["trigger_id"], view=report_modal(services.school, dt.date.today())
-            )
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not open the report form: %s", exc.__class__.__name__)
-            _tell(
-                respond,
-                "Sorry, Slack didn't open the report form just now. Please try `/report-misuse` again in a minute, "
-                f"or speak to {services.school.report_to} directly.",
-            )
+    def show_report_form(body: dict, respond: Respond) -> None:
+        sorry = f"please try `/report-misuse` again in a minute, or speak to {services.school.report_to} directly."
+        open_form(services.client, body, respond, report_modal(services.school, dt.date.today()), sorry)
 
-    app.command("/report-misuse")(ack=_ack, lazy=[open_form])
+    app.command("/report-misuse")(ack=ack_now, lazy=[show_report_form])
 
     @app.view(CALLBACK)
     def submit(ack: Ack, body: dict, view: dict) -> None:
@@ -99,7 +79,7 @@ def register(app: App, services: Services) -> None:
             try:
                 step(ref, actor(body["user"]["id"]))
             except Refused as refused:
-                _tell(respond, refused.text(_mention))
+                tell_clicker(services.client, body, respond, refused.text(mention))
                 return
             services.wake_outbox()
 
@@ -111,26 +91,29 @@ def register(app: App, services: Services) -> None:
             who = actor(body["user"]["id"])
             report = reports.get(ref)
             if not who.is_slt:
-                _tell(respond, "Only members of the SLT channel can act on misuse reports.")
+                tell_clicker(
+                    services.client, body, respond, "Only members of the SLT channel can act on misuse reports."
+                )
                 return
             if report is None:
-                _tell(respond, f"There is no report {ref}.")
+                tell_clicker(services.client, body, respond, f"There is no report {ref}.")
                 return
             if closing and report.closed_by:
-                _tell(respond, f"{ref} was already closed by {_mention(report.closed_by)} ({report.outcome_label}).")
+                tell_clicker(
+                    services.client,
+                    body,
+                    respond,
+                    f"{ref} was already closed by {mention(report.closed_by)} ({report.outcome_label}).",
+                )
                 return
-            try:
-                services.client.views_open(trigger_id=body["trigger_id"], view=make_view(ref))
-            except (SlackApiError, OSError) as exc:
-                log.warning("could not open a triage form: %s", exc.__class__.__name__)
-                _tell(respond, "Slack didn't open the form just now; please click again.")
+            open_form(services.client, body, respond, make_view(ref), "please click again.")
 
         return handler
 
-    app.action(ACKNOWLEDGE)(ack=_ack, lazy=[change(reports.acknowledge)])
-    app.action(ASSIGN)(ack=_ack, lazy=[change(reports.assign_to)])
-    app.action(ADD_NOTE)(ack=_ack, lazy=[open_triage_modal(note_modal, closing=False)])
-    app.action(CLOSE)(ack=_ack, lazy=[open_triage_modal(close_modal, closing=True)])
+    app.action(ACKNOWLEDGE)(ack=ack_now, lazy=[change(reports.acknowledge)])
+    app.action(ASSIGN)(ack=ack_now, lazy=[change(reports.assign_to)])
+    app.action(ADD_NOTE)(ack=ack_now, lazy=[open_triage_modal(note_modal, closing=False)])
+    app.action(CLOSE)(ack=ack_now, lazy=[open_triage_modal(close_modal, closing=True)])
 
     @app.view(NOTE_CALLBACK)
     def add_note(ack: Ack, body: dict, view: dict) -> None:
@@ -158,7 +141,3 @@ def register(app: App, services: Services) -> None:
             return
         services.wake_outbox()
         ack()
-
-
-def _ack(ack: Ack) -> None:
-    ack()
