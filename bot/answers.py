@@ -13,6 +13,7 @@ from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, sch
 from bot.knowledge.models import Clause, School
 from bot.matching.index import ClauseIndex, Match, Ranking
 from bot.questions import clean_question
+from bot.verdicts import label
 
 
 class UnknownSchoolError(LookupError):
@@ -28,6 +29,7 @@ class Answer:
     school: School
     question: str
     ranking: Ranking
+    verdict_label: str = ""  # the best clause's stance, qualified by its exceptions (bot/verdicts.py)
 
     @property
     def answered(self) -> bool:
@@ -73,4 +75,7 @@ class PolicyBook:
         """Rank the school's clauses for the question. Raises QuestionError or UnknownSchoolError."""
         index = self.index(school_id)
         cleaned = clean_question(question)
-        return Answer(index.school, cleaned, index.rank(cleaned, top=max(top, 1)))
+        ranking = index.rank(cleaned, top=max(top, 1))
+        best = ranking.best
+        verdict_label = "" if best is None else label(best.clause, ranking.terms, index.normaliser.terms)
+        return Answer(index.school, cleaned, ranking, verdict_label)

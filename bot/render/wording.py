@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
+from bot.verdicts import label as verdict_label
 
 
 def policy_dates(school: School) -> str:
@@ -35,8 +36,9 @@ def citation(school: School, clause: Clause) -> str:
     return f"{school.name}, {school.policy_title}, section {clause.section} ({clause.heading})"
 
 
-def verdict(clause: Clause) -> str:
-    return f"{clause.stance.label}: {clause.answer}"
+def verdict(clause: Clause, label: str = "") -> str:
+    """The one-line verdict; `label` is the answer's own (bot/verdicts.py), else the clause's stance."""
+    return f"{label or verdict_label(clause)}: {clause.answer}"
 
 
 def not_covered(answer: Answer) -> str:

@@ -25,6 +25,7 @@ from bot.answers import Answer
 from bot.knowledge.models import Clause, School
 from bot.render.wording import citation, not_covered, policy_dates, review_warning
 from bot.slack.escape import clip, escape, quote
+from bot.verdicts import label as verdict_label
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000  # per context element (Slack allows 3000; leave room for formatting)
@@ -51,10 +52,14 @@ def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(text, CONTEXT_LIMIT))])
 
 
-def clause_blocks(school: School, clause: Clause) -> list[Block]:
-    """The verdict, the quoted clause and where to find it: shared by answers and shared answers."""
+def clause_blocks(school: School, clause: Clause, label: str = "") -> list[Block]:
+    """The verdict, the quoted clause and where to find it: shared by answers and shared answers.
+
+    `label` is the answer's verdict for the asker's question; a shared answer, which never shows the
+    question, uses the clause's own.
+    """
     blocks: list[Block] = [
-        _section(f"*{clause.stance.label}:* {escape(clause.answer)}"),
+        _section(f"*{escape(label or verdict_label(clause))}:* {escape(clause.answer)}"),
         _section(quote(clause.text, SECTION_LIMIT)),
         _context(escape(f"{citation(school, clause)} · Policy {policy_dates(school)}")),
     ]
@@ -82,7 +87,7 @@ def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
     blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
     best = answer.best if answer.answered else None
     if best is not None:
-        blocks += clause_blocks(answer.school, best.clause)
+        blocks += clause_blocks(answer.school, best.clause, answer.verdict_label)
         related = [m.clause for m in answer.related]
         if related:
             blocks += [DividerBlock(), _related("Related clauses", related)]

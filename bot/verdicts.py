@@ -1,0 +1,60 @@
+"""The verdict's label: the clause's stance, qualified when the clause itself makes an exception.
+
+"Not allowed" over a clause that says "... unless the child is a family member" misleads the member of
+staff whose question is about their nephew. A clause with an exception ("unless", "except",
+"other than", "without permission") is labelled "Not allowed, with exceptions"; when the question
+names what the exception is about, the label says the exception may apply to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from bot.knowledge.models import Clause, Stance
+
+_EXCEPTION = re.compile(
+    r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
+    r"without\s+(?:the\s+)?(?:prior\s+|express\s+|explicit\s+|written\s+)?"
+    r"(?:permission|consent|approval|authori[sz]ation|agreement))\b[^.;:]*",
+    re.IGNORECASE,
+)
+_PERMISSION = re.compile(r"^without\b", re.IGNORECASE)
+
+NOT_ALLOWED_WITH_EXCEPTIONS = "Not allowed, with exceptions"
+NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
+EXCEPTION_MAY_APPLY = "It depends: the policy makes an exception that may apply to you"
+
+
+def _split(clause: Clause) -> tuple[str, str] | None:
+    """(the rule, its exception), from the answer line if it states one there, else from the policy text."""
+    for source in (clause.answer, clause.text):
+        found = _EXCEPTION.search(source)
+        if found:
+            return source[: found.start()] + source[found.end() :], found.group(0).strip(" ,")
+    return None
+
+
+def exception_in(clause: Clause) -> str | None:
+    split = _split(clause)
+    return split[1] if split else None
+
+
+def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None) -> str:
+    """The words before the colon of the verdict line."""
+    if clause.stance is not Stance.NOT_ALLOWED:
+        return clause.stance.label
+    split = _split(clause)
+    if split is None:
+        return clause.stance.label
+    rule, exception = split
+    if _PERMISSION.match(exception):
+        return NOT_ALLOWED_WITHOUT_PERMISSION
+    if terms is not None:
+        # What only the exception speaks of ("a family member") against the question ("my nephew");
+        # words the rule itself uses ("any other school") say nothing about the exception.
+        only_exception = set(terms(exception)) - set(terms(rule))
+        if only_exception & set(question_terms):
+            return EXCEPTION_MAY_APPLY
+    return NOT_ALLOWED_WITH_EXCEPTIONS
+
