@@ -6,12 +6,14 @@ about one school never parses the other schools' files.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import Clause, School
 from bot.matching.index import ClauseIndex, Match, Ranking
+from bot.matching.vectors import clause_vectors
 from bot.questions import clean_question
 from bot.verdicts import label
 
@@ -47,8 +49,10 @@ class Answer:
 class PolicyBook:
     """Every school in a knowledge directory, indexed lazily."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, meaning: bool | None = None) -> None:
+        """`meaning`: rank by sentence meaning as well as words (default on; POLICYBOT_MEANING=off)."""
         self.directory = directory
+        self.meaning = meaning if meaning is not None else os.environ.get("POLICYBOT_MEANING", "on") != "off"
         self._indexes: dict[str, ClauseIndex] = {}
 
     def school_ids(self) -> list[str]:
@@ -62,7 +66,8 @@ class PolicyBook:
             kb = load_file(path)
             if kb.school.id != school_id:
                 raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
-            self._indexes[school_id] = ClauseIndex.for_school(kb, load_vocabulary(self.directory))
+            vectors = clause_vectors(kb, self.directory) if self.meaning else None
+            self._indexes[school_id] = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors)
         return self._indexes[school_id]
 
     def school(self, school_id: str) -> School:

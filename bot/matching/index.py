@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
+from bot.matching.focus import split_focus
 from bot.matching.normalise import Normaliser
+from bot.matching.semantic import encoder
+from bot.matching.vectors import ClauseVectors
 
 # Field weights for BM25F: staff-worded fields count for more than legal wording.
 _FIELD_WEIGHTS = {"examples": 1.0, "answer": 1.5, "heading": 1.2, "topics": 1.0, "text": 0.8}
@@ -31,6 +35,8 @@ _B = 0.5
 _COMMON_SHARE = 0.5
 # Candidates re-ranked with rapidfuzz; keeps queries fast on a knowledge base of thousands of clauses.
 _CANDIDATES = 60
+# Clauses close in meaning but sharing no rare word with the question are re-ranked too.
+_MEANING_CANDIDATES = 20
 _TYPO_CUTOFF = 88
 _TYPO_MIN_LEN = 5
 
@@ -42,12 +48,19 @@ class Tuning:
     w_terms: float = 0.45
     w_likeness: float = 0.5
     w_coverage: float = 0.1
+    w_meaning: float = 1.0  # sentence-embedding cosine of the clause's closest sentence (semantic.py)
     cosine_share: float = 0.6  # of likeness; the rest is rapidfuzz word-order likeness
-    answer_threshold: float = 0.45
-    sure_threshold: float = 0.60
-    margin: float = 0.03
-    min_coverage: float = 0.45
     example_coverage: float = 0.7  # how much a word found only in an example question explains
+    context_weight: float = 1.0  # of a word only in the context around a long message's question
+    # The answer decision: a logistic model over the ranking's features (benchmarks/calibrate.py fits it
+    # on the tuning questions); the bot answers when the confidence reaches the threshold.
+    decision: tuple[tuple[str, float], ...] = (
+        ("bias", -6.0), ("score", 6.0), ("margin", 8.0), ("coverage", 4.0), ("likeness", 0.0),
+        ("unknown", -2.0), ("agree", 0.5), ("length", 0.0), ("examples", 0.0), ("meaning", 0.0),
+        ("meaning_top", 0.0),
+    )  # fmt: skip
+    confidence_threshold: float = 0.5
+    sure_confidence: float = 0.75  # above this the bot offers no "Ask SLT"
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,8 @@ class Ranking:
     terms: tuple[str, ...]
     matches: tuple[Match, ...]
     answered: bool
+    confidence: float = 0.0  # how likely the best clause answers the question (0..1), see _confidence
+    features: dict[str, float] = field(default_factory=dict)
 
     @property
     def best(self) -> Match | None:
@@ -83,8 +98,15 @@ class _Doc:
 class ClauseIndex:
     """An index over one school's clauses."""
 
-    def __init__(self, kb: KnowledgeFile, normaliser: Normaliser, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeFile,
+        normaliser: Normaliser,
+        tuning: Tuning | None = None,
+        vectors: ClauseVectors | None = None,
+    ) -> None:
         self.tuning = tuning or Tuning()
+        self._vectors = vectors
         self.school = kb.school
         self.normaliser = normaliser
         self._docs: list[_Doc] = [self._doc(clause) for clause in kb.clauses]
@@ -120,9 +142,9 @@ class ClauseIndex:
             "text": terms(clause.text),
         }
         weighted: Counter[str] = Counter()
-        for field, field_terms in fields.items():
+        for field_name, field_terms in fields.items():
             for term in field_terms:
-                weighted[term] += _FIELD_WEIGHTS[field]
+                weighted[term] += _FIELD_WEIGHTS[field_name]
         likeness_sources = [*clause.examples, clause.answer, clause.heading]
         example_strings = tuple(" ".join(terms(s)) for s in likeness_sources)
         return _Doc(
@@ -136,10 +158,16 @@ class ClauseIndex:
         )
 
     @classmethod
-    def for_school(cls, kb: KnowledgeFile, vocabulary: Vocabulary, tuning: Tuning | None = None) -> ClauseIndex:
+    def for_school(
+        cls,
+        kb: KnowledgeFile,
+        vocabulary: Vocabulary,
+        tuning: Tuning | None = None,
+        vectors: ClauseVectors | None = None,
+    ) -> ClauseIndex:
         """The index as every front end builds it: the shared vocabulary plus the school's own name."""
         names = [kb.school.name, kb.school.id.replace("-", " ")]
-        return cls(kb, Normaliser(vocabulary, names), tuning)
+        return cls(kb, Normaliser(vocabulary, names), tuning, vectors)
 
     @property
     def clauses(self) -> list[Clause]:
@@ -194,11 +222,20 @@ class ClauseIndex:
             best_extra = max(best_extra, extra)
         return (core + self.tuning.example_coverage * best_extra) / total_idf
 
+    def _weighted_terms(self, question: str) -> dict[str, float]:
+        """Each term of the question with its weight: 1 in the question's own sentences, less in context."""
+        focus, context = split_focus(question)
+        weights: dict[str, float] = {}
+        for term in self.normaliser.terms(context, correct=self.correct):
+            weights[term] = self.tuning.context_weight
+        for term in self.normaliser.terms(focus, correct=self.correct):
+            weights[term] = 1.0
+        return weights
+
     def rank(self, question: str, top: int = 3) -> Ranking:
-        terms = tuple(dict.fromkeys(self.normaliser.terms(question, correct=self.correct)))
-        if not terms:
-            return Ranking(question, terms, (), False)
-        idf = {t: self._idf.get(t, self._unknown_idf) for t in terms}
+        weights = self._weighted_terms(question)
+        terms = tuple(weights)
+        idf = {t: self._idf.get(t, self._unknown_idf) * w for t, w in weights.items()}
         total_idf = sum(idf.values())
 
         bm25: dict[int, float] = defaultdict(float)
@@ -215,27 +252,55 @@ class ClauseIndex:
                 tf = doc.weighted_tf[term]
                 norm = tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * doc.length / self._avg_len))
                 bm25[i] += weight * norm
-        if not bm25:
+        meaning = self._meaning(question)
+        if not bm25 and meaning is None:
             return Ranking(question, terms, (), False)
 
-        # Re-rank the strongest candidates only; rare-word hits first, then common-word-only ones.
+        # Re-rank the strongest candidates only: by words, and (with meaning vectors) by meaning.
         candidates = sorted(bm25, key=bm25.__getitem__, reverse=True)[:_CANDIDATES]
+        if meaning is not None:
+            by_meaning = np.argsort(-meaning)[:_MEANING_CANDIDATES].tolist()
+            candidates += [i for i in by_meaning if i not in bm25]
         query_string = " ".join(terms)
-        best_bm25 = max(bm25[i] for i in candidates)
-        scored: list[Match] = []
+        best_bm25 = max((bm25[i] for i in candidates if i in bm25), default=1.0)
+        t = self.tuning
+        scale = t.w_terms + t.w_likeness + t.w_coverage + (t.w_meaning if meaning is not None else 0.0)
+        signals: list[tuple[float, float, float, float, int]] = []
         for i in candidates:
             doc = self._docs[i]
-            coverage = self._coverage(terms, idf, total_idf, doc)
-            likeness = self._likeness(terms, idf, total_idf, query_string, i)
-            term_score = bm25[i] / best_bm25
-            t = self.tuning
+            coverage = self._coverage(terms, idf, total_idf, doc) if terms else 0.0
+            likeness = self._likeness(terms, idf, total_idf, query_string, i) if terms else 0.0
+            term_score = bm25.get(i, 0.0) / best_bm25
             score = t.w_terms * term_score + t.w_likeness * likeness + t.w_coverage * coverage
-            scored.append(Match(doc.clause, round(score, 4), round(coverage, 4)))
-        scored.sort(key=lambda m: m.score, reverse=True)
-        best = scored[0]
-        runner_up = scored[1].score if len(scored) > 1 else 0.0
-        t = self.tuning
-        answered = best.coverage >= t.min_coverage and (
-            best.score >= t.sure_threshold or (best.score >= t.answer_threshold and best.score - runner_up >= t.margin)
-        )
-        return Ranking(question, terms, tuple(scored[:top]), answered)
+            similarity = float(meaning[i]) if meaning is not None else 0.0
+            score += t.w_meaning * max(similarity, 0.0)
+            signals.append((score / scale, coverage, likeness, similarity, i))
+        signals.sort(reverse=True)
+        scored = [Match(self._docs[i].clause, round(sc, 4), round(cov, 4)) for sc, cov, *_, i in signals]
+        best_score, best_coverage, best_likeness, best_similarity, best_i = signals[0]
+        runner_up = signals[1][0] if len(signals) > 1 else 0.0
+        unknown = sum(idf[term] for term in terms if term not in self._idf) / total_idf if terms else 1.0
+        features = {
+            "score": best_score,
+            "margin": best_score - runner_up,
+            "coverage": best_coverage,
+            "likeness": best_likeness,
+            "unknown": unknown,
+            "agree": float(bool(candidates) and bool(bm25) and best_i == candidates[0]),
+            "length": math.log1p(len(terms)),
+            "examples": float(bool(self._docs[best_i].clause.examples)),
+            "meaning": best_similarity,
+            "meaning_top": float(meaning is not None and best_i == int(np.argmax(meaning))),
+        }
+        confidence = _confidence(features, t.decision)
+        return Ranking(question, terms, tuple(scored[:top]), confidence >= t.confidence_threshold, confidence, features)
+
+    def _meaning(self, question: str) -> np.ndarray | None:
+        """Each clause's closest sentence's cosine to the question, or None without meaning vectors."""
+        if self._vectors is None:
+            return None
+        return self._vectors.best_per_clause(encoder().encode([question])[0])
+
+def _confidence(features: dict[str, float], decision: tuple[tuple[str, float], ...]) -> float:
+    z = sum(weight * (1.0 if name == "bias" else features[name]) for name, weight in decision)
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))

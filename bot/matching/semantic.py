@@ -1,0 +1,129 @@
+"""Sentence meaning as vectors: all-MiniLM-L6-v2, run with numpy from weights shipped in the package.
+
+Words alone cannot tell that "a boy I taught five years ago messaged me" is about ex-pupils, or that
+"how often should someone check the school page" is answered by "accounts must be monitored
+regularly". A small sentence-embedding model can, and fused with the word ranking it lifts unseen
+questions (docs/matching.md has the figures).
+
+Why numpy and not PyTorch: the package index's copy of these weights needs PyTorch, 4 GB with its
+CUDA libraries, for what is six small matrix layers. `tools/pack_minilm.py` stores the weights as
+int8 with a scale per row (21 MB); this module turns them back into float32 when first used, so a CLI
+call that never needs meaning never pays for it. The tokenizer is Hugging Face's `tokenizers`.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+_MODEL_DIR = "model"
+_WEIGHTS = "minilm-l6-int8.npz"
+_TOKENIZER = "tokenizer.json"
+_LAYERS = 6
+_HEADS = 12
+_HIDDEN = 384
+MAX_TOKENS = 128  # a 500-character question is well under this; long clauses are cut
+_BATCH = 32
+
+
+class Encoder:
+    """Text -> unit-length 384-dimensional vectors (cosine similarity is then a dot product)."""
+
+    def __init__(self) -> None:
+        from tokenizers import Tokenizer
+
+        folder = resources.files("bot.matching") / _MODEL_DIR
+        with resources.as_file(folder / _WEIGHTS) as path, np.load(path) as packed:
+            self._w = _unpack(packed)
+        self._tokenizer = Tokenizer.from_str((folder / _TOKENIZER).read_text(encoding="utf-8"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+        self._lock = threading.Lock()  # the Rust tokenizer's settings live in the object; keep calls apart
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One row per text, in order."""
+        out = np.zeros((len(texts), _HIDDEN), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batch similar lengths together
+        for start in range(0, len(order), _BATCH):
+            chosen = order[start : start + _BATCH]
+            with self._lock:
+                encodings = self._tokenizer.encode_batch([texts[i] for i in chosen])
+            out[chosen] = self._forward([e.ids for e in encodings])
+        return out
+
+    def _forward(self, batch: list[list[int]]) -> np.ndarray:
+        w = self._w
+        n = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), n), dtype=np.int64)
+        mask = np.zeros((len(batch), n), dtype=np.float32)
+        for row, tokens in enumerate(batch):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1.0
+        x = _embed_tokens(w, ids) + w["embeddings.position_embeddings.weight"][:n] + w["token_type"]
+        x = _layer_norm(x, w, "embeddings.LayerNorm")
+        bias = (1.0 - mask)[:, None, None, :] * -1e9  # padding is never attended to
+        size = _HIDDEN // _HEADS
+        for layer in range(_LAYERS):
+            p = f"encoder.layer.{layer}."
+
+            def heads(t: np.ndarray) -> np.ndarray:
+                return t.reshape(len(batch), n, _HEADS, size).transpose(0, 2, 1, 3)
+
+            q = heads(_linear(x, w, p + "attention.self.query"))
+            k = heads(_linear(x, w, p + "attention.self.key"))
+            v = heads(_linear(x, w, p + "attention.self.value"))
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + bias
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), n, _HIDDEN)
+            x = _layer_norm(x + _linear(context, w, p + "attention.output.dense"), w, p + "attention.output.LayerNorm")
+            h = _linear(x, w, p + "intermediate.dense")
+            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))  # GELU, tanh form
+            x = _layer_norm(x + _linear(h, w, p + "output.dense"), w, p + "output.LayerNorm")
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)  # mean over real tokens
+        return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+def _unpack(packed: Any) -> dict[str, np.ndarray]:
+    w: dict[str, np.ndarray] = {}
+    for name in packed.files:
+        if name.endswith(".scale"):
+            continue
+        if name.endswith(".q"):
+            base = name[:-2]
+            if base == "embeddings.word_embeddings.weight":
+                # 30,522 rows, of which a question uses a handful: keep int8, scale rows when looked up
+                w["word.q"], w["word.scale"] = packed[name], packed[base + ".scale"]
+            elif base.startswith("embeddings."):
+                w[base] = (packed[name] * packed[base + ".scale"]).astype(np.float32)
+            else:
+                # stored (out, in); kept as (in, out), contiguous, for x @ W without a strided copy
+                w[base] = np.ascontiguousarray((packed[name] * packed[base + ".scale"]).T.astype(np.float32))
+        else:
+            w[name] = packed[name]
+    w["token_type"] = w.pop("embeddings.token_type_embeddings.weight")[0]
+    return w
+
+
+def _embed_tokens(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
+    return w["word.q"][ids].astype(np.float32) * w["word.scale"][ids]
+
+
+def _linear(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:
+    return x @ w[name + ".weight"] + w[name + ".bias"]
+
+
+def _layer_norm(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + 1e-12) * w[name + ".weight"] + w[name + ".bias"]
+
+
+@cache
+def encoder() -> Encoder:
+    """The one encoder of this process, loaded on first use (about 0.3 s)."""
+    return Encoder()

@@ -1,0 +1,90 @@
+"""Meaning vectors of a school's clauses, kept beside its knowledge file so a start-up computes none.
+
+Each clause is represented by the vectors of its text, its answer line and each example question; the
+best of them speaks for the clause. Encoding a school's thousand sentences takes tens of seconds, so
+they are cached in `<knowledge folder>/vectors/<school>.npz`, keyed by a hash of each sentence: an
+edited clause re-encodes only what changed. The bundled knowledge base ships its cache; `kb import`
+writes one for a new school; a folder that cannot be written to is encoded in memory at start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.knowledge.models import Clause, KnowledgeFile
+from bot.matching.semantic import encoder
+
+log = logging.getLogger(__name__)
+
+CACHE_FOLDER = "vectors"
+
+
+@dataclass(frozen=True)
+class ClauseVectors:
+    """All sentence vectors of one school, grouped by clause: rows `starts[i]:starts[i+1]` are clause i's."""
+
+    matrix: np.ndarray  # (sentences, 384) float32, unit length
+    starts: np.ndarray  # (clauses,) int, the first row of each clause
+
+    def best_per_clause(self, query: np.ndarray) -> np.ndarray:
+        """The cosine of each clause's closest sentence to the query vector."""
+        return np.maximum.reduceat(self.matrix @ query, self.starts)
+
+
+def sentences(clause: Clause) -> list[str]:
+    return [clause.text, clause.answer, *clause.examples]
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def cache_path(directory: Path, school_id: str) -> Path:
+    return directory / CACHE_FOLDER / f"{school_id}.npz"
+
+
+def _read_cache(path: Path) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path) as data:
+            return dict(zip(data["keys"].tolist(), data["vectors"].astype(np.float32), strict=True))
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def _write_cache(path: Path, known: dict[str, np.ndarray]) -> None:
+    """Best effort, written whole then renamed, so a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+        os.fchmod(fd, 0o644)  # not confidential, and the service account may differ from whoever built it
+        with os.fdopen(fd, "wb") as out:
+            keys = sorted(known)
+            np.savez(out, keys=np.array(keys), vectors=np.stack([known[k] for k in keys]).astype(np.float16))
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("meaning vectors not cached at %s (%s); they are computed at each start", path, exc.strerror)
+
+
+def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
+    """The school's vectors, from the cache where it has them, encoding (and caching) the rest."""
+    path = cache_path(directory, kb.school.id) if directory is not None else None
+    known = _read_cache(path) if path is not None else {}
+    wanted = [s for clause in kb.clauses for s in sentences(clause)]
+    missing = list(dict.fromkeys(s for s in wanted if _key(s) not in known))
+    if missing:
+        for text, vector in zip(missing, encoder().encode(missing), strict=True):
+            known[_key(text)] = vector
+        if path is not None:
+            current = {_key(s) for s in wanted}
+            _write_cache(path, {k: v for k, v in known.items() if k in current})
+    matrix = np.stack([known[_key(s)] for s in wanted]).astype(np.float32)
+    counts = [len(sentences(clause)) for clause in kb.clauses]
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    return ClauseVectors(matrix, starts)
