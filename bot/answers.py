@@ -59,6 +59,7 @@ class PolicyBook:
         return [p.stem for p in school_files(self.directory)]
 
     def index(self, school_id: str) -> ClauseIndex:
+        school_id = school_id.strip().lower()  # ids are lower case; "Dobcroft" means dobcroft
         if school_id not in self._indexes:
             path = self.directory / f"{school_id}.yaml"
             if path not in school_files(self.directory):

@@ -25,7 +25,7 @@ def clean_question(raw: str) -> str:
         raise QuestionError("the question is empty; try something like: can I friend a parent on Facebook?")
     if len(question) > MAX_QUESTION_CHARS:
         raise QuestionError(
-            f"the question is {len(question):,} characters long; please ask in under {MAX_QUESTION_CHARS} "
+            f"the question is {len(question):,} characters long; please ask in at most {MAX_QUESTION_CHARS} "
             "characters, one question at a time"
         )
     return question

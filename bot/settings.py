@@ -1,18 +1,20 @@
 """Configuration from the environment and an optional `.env` file (pydantic-settings).
 
-Every problem is reported at start-up as one line naming the variable, so the IT person who
-installs the bot can fix them all in one go.
+Every command reads the same settings the same way (`local_settings()`; `serve` adds Slack's), so a
+cron job run from the folder holding `.env` uses the same database as the bot. Every problem is
+reported as one line naming the variable, so the IT person can fix them all in one go.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.knowledge.loader import default_knowledge_dir
+from bot.knowledge.loader import bundled_knowledge_dir
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
@@ -23,20 +25,47 @@ class SettingsError(Exception):
         super().__init__("\n".join(problems))
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+class LocalSettings(BaseSettings):
+    """What every command reads: the school, the database, the knowledge base, retention."""
+
+    # An empty variable (`POLICYBOT_SCHOOL=`) counts as unset, as it would in a shell script.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True, env_ignore_empty=True)
+
+    school: str | None = Field(None, alias="POLICYBOT_SCHOOL")
+    db: Path = Field(Path("policybot.db"), alias="POLICYBOT_DB")
+    knowledge_dir: Path = Field(default_factory=bundled_knowledge_dir, alias="POLICYBOT_KNOWLEDGE_DIR")
+    # How long closed misuse cases keep their content (`policybot retention purge`).
+    retention_years: int = Field(6, alias="POLICYBOT_RETENTION_YEARS")
+
+    @field_validator("school")
+    @classmethod
+    def _school(cls, value: str | None) -> str | None:
+        # School ids are lower case; `Dobcroft` in .env means dobcroft.
+        return (value.strip().lower() or None) if value is not None else None
+
+    @field_validator("retention_years", mode="before")
+    @classmethod
+    def _years(cls, value: object) -> int:
+        try:
+            years = int(str(value).strip())
+        except ValueError:
+            years = 0
+        if not 1 <= years <= 100:
+            raise ValueError("must be a whole number of years from 1 to 100")
+        return years
+
+
+class Settings(LocalSettings):
+    """Everything `policybot serve` needs: the local settings and Slack's."""
 
     slack_bot_token: str | None = Field(None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: str | None = Field(None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: str | None = Field(None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
-    school: str | None = Field(None, alias="POLICYBOT_SCHOOL")
     slt_channel: str | None = Field(None, alias="POLICYBOT_SLT_CHANNEL")
     dsl_channel: str | None = Field(None, alias="POLICYBOT_DSL_CHANNEL")
     admin_channel: str | None = Field(None, alias="POLICYBOT_ADMIN_CHANNEL")
     school_email_domain: str | None = Field(None, alias="POLICYBOT_SCHOOL_EMAIL_DOMAIN")
-    db: Path = Field(Path("policybot.db"), alias="POLICYBOT_DB")
-    knowledge_dir: Path = Field(default_factory=default_knowledge_dir, alias="POLICYBOT_KNOWLEDGE_DIR")
     # Seconds to wait for one Slack Web API call before treating it as failed (and retrying it).
     slack_timeout: float = Field(10.0, gt=0, le=120, alias="POLICYBOT_SLACK_TIMEOUT")
 
@@ -79,19 +108,30 @@ class Settings(BaseSettings):
         return value
 
 
+_S = TypeVar("_S", bound=LocalSettings)
 _ENV_NAMES = {name: field.alias for name, field in Settings.model_fields.items()}
 
 
-def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Settings:
-    """Settings for `policybot serve`, or SettingsError listing every problem, one line each."""
+def _read(kind: type[_S]) -> _S:
     try:
-        settings = Settings()
+        return kind()
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "settings"
             problems.append(f"{_ENV_NAMES.get(name, name)}: {err['msg'].removeprefix('Value error, ')}")
         raise SettingsError(problems) from exc
+
+
+def local_settings() -> LocalSettings:
+    """The settings every command shares (environment, then `.env` in the current folder), or
+    SettingsError. Slack's settings are not read, so a typo there cannot stop `ask` or a cron job."""
+    return _read(LocalSettings)
+
+
+def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Settings:
+    """Settings for `policybot serve`, or SettingsError listing every problem, one line each."""
+    settings = _read(Settings)
     problems = []
     if not settings.slack_bot_token:
         problems.append("SLACK_BOT_TOKEN: not set (the xoxb- token from the app's OAuth & Permissions page)")

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.cli import POLICYBOT
 from tests.fake_slack import FakeSlack
 from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SIGNING_SECRET, SLT_CHANNEL, RunningBot
 
@@ -55,7 +56,7 @@ def start_server(slack: FakeSlack, db: Path, log_path: Path, timeout: float = 30
     }
     log = log_path.open("wb")
     process = subprocess.Popen(
-        ["policybot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
+        [*POLICYBOT, "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
         env={**clean, **settings},
         stdout=log,
         stderr=log,

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from bot.cli.main import main
+from tests.cli import POLICYBOT
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -99,7 +100,7 @@ def test_batch_answers_every_line_in_order_and_reports_bad_ones(
 )
 def test_bad_input_is_one_line_and_exit_2(argv: list[str], says: str) -> None:
     env = {**os.environ, "POLICYBOT_SCHOOL": ""}
-    proc = subprocess.run(["policybot", *argv], capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run([*POLICYBOT, *argv], capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 2
     assert says in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 
+from tests.cli import POLICYBOT
+
 
 def _serve(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "POLICYBOT_"))}
     return subprocess.run(
-        ["policybot", "serve", *args],
+        [*POLICYBOT, "serve", *args],
         env={**clean, **env},
         capture_output=True,
         text=True,

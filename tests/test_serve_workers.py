@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import POLICYBOT
 from tests.fake_slack import FakeSlack
 from tests.slack_app import SIGNING_SECRET, SLT_CHANNEL, RunningBot
 
@@ -68,7 +69,7 @@ def _wait_until_ready(bot: RunningBot, server: subprocess.Popen) -> None:
 def test_two_workers_answer_and_share_one_question_log(slack: FakeSlack, tmp_path: Path) -> None:
     port, db = _free_port(), tmp_path / "policybot.db"
     server = subprocess.Popen(
-        ["policybot", "serve", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        [*POLICYBOT, "serve", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
         env=_env(slack, db),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -120,7 +121,7 @@ def test_workers_need_http_and_at_least_one() -> None:
         (["--http", "--workers", "0"], "--workers must be 1 or more"),
     ):
         proc = subprocess.run(
-            ["policybot", "serve", *args], env=env, capture_output=True, text=True, timeout=30, check=False
+            [*POLICYBOT, "serve", *args], env=env, capture_output=True, text=True, timeout=30, check=False
         )
         assert proc.returncode == 2
         assert message in proc.stderr

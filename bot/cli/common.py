@@ -1,13 +1,16 @@
-"""Shared bits of the command line: errors in one line, the knowledge directory, the default school."""
+"""Shared bits of the command line: errors in one line, and the settings every command shares."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answers import PolicyBook
-from bot.knowledge.loader import default_knowledge_dir
+from bot.settings import LocalSettings, SettingsError, local_settings
+
+if TYPE_CHECKING:
+    from bot.store.database import Database
 
 EXIT_ERROR = 2
 
@@ -21,30 +24,43 @@ def fail(message: str) -> int:
     return EXIT_ERROR
 
 
+def settings() -> LocalSettings:
+    """The environment and `.env`, read the same way by every command (and by `serve`)."""
+    try:
+        return local_settings()
+    except SettingsError as exc:
+        raise CliError("; ".join(exc.problems)) from exc
+
+
 def book() -> PolicyBook:
-    return PolicyBook(default_knowledge_dir())
+    return PolicyBook(settings().knowledge_dir)
 
 
 def knowledge_dir(value: str | None) -> Path:
-    return Path(value) if value else default_knowledge_dir()
+    return Path(value) if value else settings().knowledge_dir
 
 
 def default_school(explicit: str | None) -> str | None:
-    return explicit or os.environ.get("POLICYBOT_SCHOOL") or None
+    if explicit and explicit.strip():
+        return explicit.strip().lower()  # as POLICYBOT_SCHOOL: "Dobcroft" means dobcroft
+    return settings().school
 
 
 def database_path(explicit: str | None) -> Path:
-    return Path(explicit or os.environ.get("POLICYBOT_DB") or "policybot.db")
+    return Path(explicit) if explicit else settings().db
 
 
 DB_HELP = "database file (default: $POLICYBOT_DB or policybot.db)"
 
 
-def open_database(explicit: str | None):
+def open_database(explicit: str | None) -> Database:
     """The existing database (a typo in --db must not create an empty one), or CliError."""
-    from bot.store.database import Database
+    from bot.store.database import Database, DatabaseOpenError
 
     path = database_path(explicit)
     if not path.exists():
         raise CliError(f"no database at {path} (set POLICYBOT_DB or pass --db)")
-    return Database(path)
+    try:
+        return Database(path)
+    except DatabaseOpenError as exc:
+        raise CliError(str(exc)) from exc

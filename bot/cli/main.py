@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
-from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, serve
+from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, schools, serve
 from bot.cli.common import CliError, fail
 
 EXIT_USAGE = 2
@@ -17,7 +18,15 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one clear line, not a usage dump
-        self.exit(EXIT_USAGE, f"policybot: {message} (see 'policybot {self.prog.split()[-1]} --help')\n")
+        # `prog` is the command as typed so far: "policybot", "policybot kb import", ...
+        self.exit(EXIT_USAGE, f"policybot: {message} (see '{self.prog} --help')\n")
+
+
+def _version() -> str:
+    try:
+        return version("policybot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="policybot",
         description="Answers staff questions from their school's social-media policy.",
     )
+    parser.add_argument("--version", action="version", version=f"policybot {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     accounts.register(commands)
     ask.register(commands)
@@ -33,15 +43,26 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.register(commands)
     questions.register(commands)
     reports.register(commands)
+    schools.register(commands)
     serve.register(commands)
     backup.register(commands)
     retention.register(commands)
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the command given (`kb import`), so an error names that command's help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and getattr(args, action.dest, None) in action.choices:
+            return _command_parser(action.choices[getattr(args, action.dest)], args)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.run(args)
     except CliError as exc:

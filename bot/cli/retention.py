@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 
-from bot.cli.common import DB_HELP, database_path, fail
+from bot.cli.common import DB_HELP, fail, open_database, settings
 
 ENV_YEARS = "POLICYBOT_RETENTION_YEARS"
 log = logging.getLogger("policybot.retention")
@@ -31,28 +30,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     purge.set_defaults(run=run_purge)
 
 
-def _years(explicit: int | None) -> int | None:
-    from bot.store.retention import DEFAULT_YEARS
-
-    raw = explicit if explicit is not None else os.environ.get(ENV_YEARS) or DEFAULT_YEARS
-    try:
-        years = int(raw)
-    except ValueError:
-        return None
-    return years if 1 <= years <= 100 else None
-
-
 def run_purge(args: argparse.Namespace) -> int:
-    from bot.store.database import Database
     from bot.store.retention import expired, purge
 
-    years = _years(args.years)
-    if years is None:
-        return fail(f"the retention period must be a whole number of years from 1 to 100 (--years or {ENV_YEARS})")
-    path = database_path(args.db)
-    if not path.exists():
-        return fail(f"no database at {path} (set POLICYBOT_DB or pass --db)")
-    db = Database(path)
+    years = args.years if args.years is not None else settings().retention_years
+    if not 1 <= years <= 100:
+        return fail("--years: must be a whole number of years from 1 to 100")
+    db = open_database(args.db)
     now = dt.datetime.now(dt.UTC)
     cases = expired(db, years, now) if args.dry_run else purge(db, years, now)
     verb = "Would purge" if args.dry_run else "Purged"

@@ -15,6 +15,16 @@ if TYPE_CHECKING:  # Slack libraries are imported only when serving
     from bot.slack.services import Services
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a number from 1 to 65535 (0: any free port)")
+    return port
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "serve",
@@ -24,7 +34,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
-    parser.add_argument("--port", type=int, default=3000, help="port to listen on with --http (default 3000)")
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=3000,
+        help="port to listen on with --http, 1-65535 (default 3000; 0: any free port)",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -66,11 +81,25 @@ def run(args: argparse.Namespace) -> int:
     app = build_app(services)
     if args.http:
         return _serve_http(app, services, args)
+    return _serve_socket_mode(app, services)
+
+
+def _serve_socket_mode(app: App, services: Services) -> int:
+    import threading
+
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.socket_mode import SocketModeTokenError, connect, socket_mode_web_client
 
     services.start_background()
     logging.getLogger("policybot").info("connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    handler = SocketModeHandler(app, services.settings.slack_app_token, web_client=socket_mode_web_client(services))
+    try:
+        connect(handler)
+    except SocketModeTokenError as exc:
+        return fail(str(exc))
+    logging.getLogger("policybot").info("connected to Slack in Socket Mode; serving")
+    threading.Event().wait()  # slack_sdk's threads serve and reconnect; this one waits for SIGTERM
     return 0
 
 
@@ -82,12 +111,18 @@ def _serve_http(app: App, services: Services, args: argparse.Namespace) -> int:
             from bot.slack.http_workers import serve_workers
         except ImportError as exc:  # gunicorn does not run on Windows
             return fail(f"--workers needs gunicorn, which runs on Linux and macOS ({exc})")
+        problem = _cannot_listen(args.host, args.port)
+        if problem:
+            return fail(problem)
         log.info("serving HTTP with %d workers (Slack requests at /slack/events)", args.workers)
         serve_workers(app, secret, args.host, args.port, args.workers, in_each_worker=services.start_background)
         return 0
     from bot.slack.http_server import make_server
 
-    server = make_server(app, secret, args.host, args.port)
+    try:
+        server = make_server(app, secret, args.host, args.port)
+    except OSError as exc:  # in use, a privileged port, an unknown host
+        return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     services.start_background()
     log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
     try:
@@ -95,3 +130,16 @@ def _serve_http(app: App, services: Services, args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why gunicorn could not bind, asked before it starts: it would retry for 5 s and exit with a
+    log line that does not name the port."""
+    import socket
+
+    try:
+        with socket.create_server((host, port), reuse_port=False) as probe:
+            probe.close()
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None

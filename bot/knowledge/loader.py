@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -13,14 +14,22 @@ from pydantic import ValidationError
 from bot.knowledge.models import KnowledgeFile, Vocabulary
 
 VOCABULARY_FILE = "vocabulary.yaml"
+# `knowledge/` in the repository, installed as this package (setup.py maps it), so a plain
+# `pip install .` carries the knowledge base and an editable install reads the checkout's copy.
+BUNDLED_PACKAGE = "bot.bundled_knowledge"
+
+
+def bundled_knowledge_dir() -> Path:
+    """The knowledge base shipped with the package. pip always unpacks packages, so this is a folder."""
+    return Path(str(resources.files(BUNDLED_PACKAGE)))
 
 
 def default_knowledge_dir() -> Path:
-    """`POLICYBOT_KNOWLEDGE_DIR`, else the knowledge base bundled beside the package."""
+    """`POLICYBOT_KNOWLEDGE_DIR`, else the bundled knowledge base."""
     configured = os.environ.get("POLICYBOT_KNOWLEDGE_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "knowledge"
+    return bundled_knowledge_dir()
 
 
 class KnowledgeError(Exception):

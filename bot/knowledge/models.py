@@ -39,6 +39,14 @@ _STANCE_LABELS = {
 }
 
 
+class PolicyStatus(StrEnum):
+    """Whether the school's governors approved the policy, as the policy text itself shows."""
+
+    APPROVED = "approved"
+    DRAFT = "draft"  # the policy is marked draft and not approved
+    UNAPPROVED = "unapproved"  # not marked draft, but the approval date (or signature) is left blank
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,6 +72,11 @@ class School(_Strict):
     reviewed: dt.date | None = None
     review_due: dt.date | None = None
     dates_note: str | None = Field(None, description="The dates exactly as the policy states them.")
+    status: PolicyStatus = Field(
+        PolicyStatus.APPROVED,
+        description="approved; draft (the policy is marked draft); unapproved (its approval date is left blank). "
+        "When not approved, `adopted` is the date the policy bears, and staff are told it is not approved.",
+    )
     report_to: NonEmpty = Field(description="Who the policy says misuse is reported to.")
     reporting_clause: str | None = Field(
         None,

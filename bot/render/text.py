@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.answers import Answer
-from bot.render.wording import citation, not_covered, policy_dates, review_warning, verdict
+from bot.render.wording import citation, not_covered, policy_dates, review_warning, section_and_heading, verdict
 
 _WIDTH = 100
 
@@ -35,5 +35,5 @@ def render_answer(answer: Answer) -> str:
         lines.append("")
         lines.append("Related clauses:" if answer.answered else "Closest clauses (may not answer your question):")
         for match in related:
-            lines.append(f"  - {match.clause.section} {match.clause.heading}: {match.clause.answer}")
+            lines.append(f"  - {section_and_heading(match.clause)}: {match.clause.answer}")
     return "\n".join(lines)

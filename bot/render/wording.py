@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.answers import Answer
-from bot.knowledge.models import Clause, School
+from bot.knowledge.models import Clause, PolicyStatus, School
 from bot.verdicts import label as verdict_label
 
 
 def policy_dates(school: School) -> str:
-    """e.g. 'reviewed Nov 2021, review due Dec 2023' — what staff need to judge how current it is."""
+    """e.g. 'reviewed Nov 2021, review due Dec 2023' — what staff need to judge how current it is.
+
+    A policy is only called adopted when it says it was approved; a draft or an unsigned policy is
+    called what it is, since staff may be relying on rules the governors never agreed."""
     parts = []
-    if school.adopted:
+    if school.status is PolicyStatus.DRAFT:
+        parts.append(f"draft dated {school.adopted:%b %Y}" if school.adopted else "draft")
+        parts.append("not yet approved")
+    elif school.status is PolicyStatus.UNAPPROVED:
+        parts.append(f"dated {school.adopted:%b %Y}" if school.adopted else "undated")
+        parts.append("approval date left blank in the policy")
+    elif school.adopted:
         parts.append(f"adopted {school.adopted:%b %Y}")
     if school.reviewed:
         parts.append(f"reviewed {school.reviewed:%b %Y}")
@@ -32,8 +41,22 @@ def review_warning(school: School, today: dt.date | None = None) -> str | None:
     )
 
 
+def _heading_is_in_section(clause: Clause) -> bool:
+    # Policies without numbers use the heading path as the section ("Use of images", "Appendix - The
+    # Don'ts"), which already ends with the heading; saying it twice reads as a glitch.
+    return clause.section.casefold().endswith(clause.heading.casefold())
+
+
+def section_and_heading(clause: Clause) -> str:
+    """e.g. '6.7 Personal use of social media', or 'Use of images' once, not 'Use of images Use of images'."""
+    return clause.section if _heading_is_in_section(clause) else f"{clause.section} {clause.heading}"
+
+
 def citation(school: School, clause: Clause) -> str:
-    return f"{school.name}, {school.policy_title}, section {clause.section} ({clause.heading})"
+    where = f"section {clause.section}"
+    if not _heading_is_in_section(clause):
+        where += f" ({clause.heading})"
+    return f"{school.name}, {school.policy_title}, {where}"
 
 
 def verdict(clause: Clause, label: str = "") -> str:

@@ -18,10 +18,23 @@ from bot.slack.listeners import (
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
+BOLT_LOGGER = "policybot.bolt"
+
+
+class _IntendedSetup(logging.Filter):
+    """Drops Bolt's start-up warnings about the token being unused or ignored. We pass both a client
+    (with the token) and `authorize` on purpose (see below); the warnings read as if the token were bad."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not ("`token` will be unused" in message or ("`token`" in message and "will be ignored" in message))
 
 
 def build_app(services: Services) -> App:
     token = services.settings.slack_bot_token
+    bolt_log = logging.getLogger(BOLT_LOGGER)
+    if not any(isinstance(f, _IntendedSetup) for f in bolt_log.filters):
+        bolt_log.addFilter(_IntendedSetup())
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         # A single-workspace install: the token is known. Bolt's default would call auth.test on the
@@ -39,7 +52,7 @@ def build_app(services: Services) -> App:
         # is registered as lazy listeners, which run after the response. Without this, Bolt polls for
         # the acknowledgement every 10 ms.
         process_before_response=True,
-        logger=logging.getLogger("policybot.bolt"),
+        logger=bolt_log,
     )
     policy_command.register(app, services)
     answer_actions.register(app, services)

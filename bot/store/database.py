@@ -142,6 +142,20 @@ CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic, status, id);
 """
 
 
+class DatabaseOpenError(Exception):
+    """The database file cannot be opened; the message names the file and says why in plain words."""
+
+
+def _why_not(path: Path, exc: sqlite3.Error) -> str:
+    if path.is_dir():
+        return f"{path} is a folder; give the path of a database file inside it, e.g. {path / 'policybot.db'}"
+    if not path.parent.is_dir():
+        return f"cannot create the database {path}: the folder {path.parent} does not exist"
+    if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+        return f"{path} is not a policybot database (it is some other kind of file)"
+    return f"cannot open the database {path}: {exc}"
+
+
 def now() -> str:
     """The time stored with every record: UTC, to the second, ISO 8601 (sorts as text)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -159,9 +173,12 @@ class Database:
         self._local = threading.local()
         self._inherited: list[threading.local] = []
         _OPEN.add(self)
-        with self.connection() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA)
+        try:
+            with self.connection() as conn:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise DatabaseOpenError(_why_not(Path(path), exc)) from exc
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

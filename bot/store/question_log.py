@@ -77,7 +77,9 @@ class QuestionLog:
         """Unanswered and 'not helpful' questions, most frequent first (for `questions report`)."""
         sql = """
             SELECT lower(question) AS question, count(*) AS times,
-                   sum(answered = 0) AS unanswered, sum(feedback = 'not_helpful') AS not_helpful,
+                   sum(answered = 0) AS unanswered,
+                   -- feedback is NULL when nobody clicked (the usual case); `IS` counts that as 0, not NULL
+                   sum(feedback IS 'not_helpful') AS not_helpful,
                    sum(escalated_at IS NOT NULL) AS escalated, max(asked_at) AS last_asked,
                    max(school) AS school
             FROM questions

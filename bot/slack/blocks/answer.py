@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, policy_dates, review_warning
+from bot.render.wording import citation, not_covered, policy_dates, review_warning, section_and_heading
 from bot.slack.escape import clip, escape, quote
 from bot.verdicts import label as verdict_label
 
@@ -72,7 +72,8 @@ def clause_blocks(school: School, clause: Clause, label: str = "") -> list[Block
 def _related(title: str, clauses: list[Clause]) -> SectionBlock:
     lines = [f"*{title}*"]
     for clause in clauses:
-        lines.append(f"• *{escape(clause.section)}* {escape(clause.heading)}: {escape(clause.answer)}")
+        heading = "" if section_and_heading(clause) == clause.section else f" {escape(clause.heading)}"
+        lines.append(f"• *{escape(clause.section)}*{heading}: {escape(clause.answer)}")
     return _section("\n".join(lines))
 
 

@@ -1,0 +1,224 @@
+"""Running the commands as an IT technician and SLT would: the same settings for every command,
+help that names real commands, one-line errors for bad ports and database paths, and the small
+things a user notices."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.store.database import Database
+from bot.store.question_log import QuestionLog
+from tests.cli import POLICYBOT, clean_env
+from tests.slack_app import SIGNING_SECRET, SLT_CHANNEL
+
+# Settings that pass `serve`'s checks without any network: Slack's address is a closed local port.
+SERVE_ENV = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_APP_TOKEN": "xapp-1",
+    "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    "SLACK_API_URL": "http://127.0.0.1:9/api/",
+    "POLICYBOT_SCHOOL": "dobcroft",
+    "POLICYBOT_SLT_CHANNEL": SLT_CHANNEL,
+}
+
+
+def _cli(cwd: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*POLICYBOT, *argv], env=clean_env(**env), cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str], says: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert says in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# -- every command reads the same settings, .env included -------------------------------------------
+
+
+@pytest.fixture
+def school_folder(tmp_path: Path) -> Path:
+    """The folder the bot runs in: a `.env` naming the school and a database elsewhere."""
+    db = tmp_path / "data" / "policybot.db"
+    db.parent.mkdir()
+    log = QuestionLog(Database(db))
+    log.record("howitt", "Can I film the nativity?", None, answered=False)
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    (folder / ".env").write_text(f"POLICYBOT_SCHOOL=Howitt\nPOLICYBOT_DB={db}\nPOLICYBOT_RETENTION_YEARS=7\n")
+    return folder
+
+
+def test_ask_reads_the_school_from_dot_env(school_folder: Path) -> None:
+    proc = _cli(school_folder, "ask", "--json", "can I friend a parent?")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["school"] == "howitt"
+
+
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["questions", "report"], "can i film the nativity?"),
+        (["reports", "list"], "No reports."),
+        (["accounts", "list"], "The register is empty."),
+        (["outbox", "list"], "0 waiting, 0 refused by Slack"),
+        (["retention", "purge", "--dry-run"], "more than 7 years ago"),
+    ],
+)
+def test_every_command_uses_the_database_in_dot_env(school_folder: Path, argv: list[str], says: str) -> None:
+    proc = _cli(school_folder, *argv)
+    assert proc.returncode == 0, proc.stderr
+    assert says in proc.stdout
+    assert not (school_folder / "policybot.db").exists()  # no stray database in the current folder
+
+
+def test_backup_uses_the_database_in_dot_env(school_folder: Path) -> None:
+    proc = _cli(school_folder, "backup", "copy.db")
+    assert proc.returncode == 0, proc.stderr
+    assert "1 question(s)" in proc.stdout
+
+
+def test_the_environment_wins_over_dot_env(school_folder: Path) -> None:
+    proc = _cli(school_folder, "ask", "--json", "can I friend a parent?", POLICYBOT_SCHOOL="dobcroft")
+    assert json.loads(proc.stdout)["school"] == "dobcroft"
+
+
+def test_a_bad_setting_in_dot_env_is_one_line(school_folder: Path) -> None:
+    (school_folder / ".env").write_text("POLICYBOT_RETENTION_YEARS=six\n")
+    _one_line_error(_cli(school_folder, "retention", "purge"), "POLICYBOT_RETENTION_YEARS: must be a whole number")
+
+
+# -- questions report -------------------------------------------------------------------------------
+
+
+def test_questions_report_lists_questions_nobody_gave_feedback_on(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "q.db"
+    log = QuestionLog(Database(db))
+    for _ in range(2):
+        log.record("dobcroft", "Can I film the nativity?", None, answered=False)
+    assert main(["questions", "report", "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split() == ["2", "2", "0", "0", "can", "i", "film", "the", "nativity?"]
+    assert main(["questions", "report", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["not_helpful"] == 0
+
+
+# -- ports --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_an_impossible_port_is_refused(tmp_path: Path, port: str) -> None:
+    _one_line_error(_cli(tmp_path, "serve", "--http", "--port", port, **SERVE_ENV), "is not a port")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_port_in_use_is_named(tmp_path: Path, workers: str) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        proc = _cli(
+            tmp_path, "serve", "--http", "--host", "127.0.0.1", "--port", port, "--workers", workers,
+            POLICYBOT_DB=str(tmp_path / "p.db"), **SERVE_ENV,
+        )  # fmt: skip
+    assert proc.returncode == 2
+    assert f"policybot: cannot listen on 127.0.0.1:{port}: Address already in use" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# -- help hints -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, hint",
+    [
+        ([], "see 'policybot --help'"),
+        (["kb", "import"], "see 'policybot kb import --help'"),
+        (["reports", "show"], "see 'policybot reports show --help'"),
+        (["retention", "purge", "--nonsense"], "see 'policybot retention purge --help'"),
+        (["ask", "--top", "x"], "see 'policybot ask --help'"),
+    ],
+)
+def test_usage_errors_point_at_the_command_s_own_help(argv: list[str], hint: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert hint in capsys.readouterr().err
+
+
+# -- database paths -----------------------------------------------------------------------------------
+
+
+def test_serve_names_a_database_folder_that_does_not_exist(tmp_path: Path) -> None:
+    proc = _cli(tmp_path, "serve", "--http", "--port", "0", POLICYBOT_DB="/nonexistent/dir/p.db", **SERVE_ENV)
+    _one_line_error(proc, "the folder /nonexistent/dir does not exist")
+    assert "/nonexistent/dir/p.db" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "db, says",
+    [("/etc/passwd", "/etc/passwd is not a policybot database"), ("/tmp", "/tmp is a folder")],
+)
+@pytest.mark.parametrize("argv", [["reports", "list"], ["accounts", "list"], ["retention", "purge", "--dry-run"]])
+def test_a_database_path_that_is_not_a_database(tmp_path: Path, argv: list[str], db: str, says: str) -> None:
+    _one_line_error(_cli(tmp_path, *argv, "--db", db), says)
+
+
+# -- start-up log -----------------------------------------------------------------------------------
+
+
+def test_start_up_does_not_warn_about_the_token(slack, tmp_path: Path) -> None:
+    from tests.server_process import start_server
+
+    server = start_server(slack, tmp_path / "p.db", tmp_path / "serve.log")
+    try:
+        log = server.log()
+    finally:
+        server.stop()
+    assert "serving HTTP" in log
+    assert "token" not in log.lower()
+
+
+# -- small things -----------------------------------------------------------------------------------
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == "policybot 0.1.0"
+
+
+def test_schools_lists_every_school_id(capsys) -> None:
+    assert main(["schools"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "dobcroft", "hiltingbury", "howitt", "link-school", "rudyard-kipling",
+    ]  # fmt: skip
+    assert "Dobcroft Junior School" in out
+
+
+def test_a_school_id_in_capitals_is_the_same_school(capsys, monkeypatch) -> None:
+    monkeypatch.delenv("POLICYBOT_SCHOOL", raising=False)
+    assert main(["ask", "--school", "Dobcroft", "--json", "can I friend a parent?"]) == 0
+    assert json.loads(capsys.readouterr().out)["school"] == "dobcroft"
+
+
+def test_a_heading_that_is_the_section_is_said_once(capsys) -> None:
+    assert main(["ask", "--school", "hiltingbury", "can I post photos of the children on my facebook?"]) == 0
+    out = capsys.readouterr().out
+    assert "Use of images:" in out
+    assert "Use of images Use of images" not in out
+    assert "(Use of images)" not in out
+
+
+def test_the_length_limit_is_worded_as_it_works(capsys) -> None:
+    assert main(["ask", "--school", "dobcroft", "can I friend a parent " + "x" * 478]) == 0  # 500 characters
+    assert main(["ask", "--school", "dobcroft", "can I friend a parent " + "x" * 479]) == 2
+    assert "at most 500 characters" in capsys.readouterr().err
