@@ -9,5 +9,8 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["bot", "bot.*"]), "bot.bundled_knowledge"],
     package_dir={"bot.bundled_knowledge": "knowledge"},
-    package_data={"bot.bundled_knowledge": ["*.yaml", "*.md", "sources/*.txt"]},
+    package_data={
+        "bot.bundled_knowledge": ["*.yaml", "*.md", "sources/*.txt", "vectors/*.npz"],
+        "bot.matching": ["model/*.npz", "model/*.json", "model/LICENSE"],
+    },
 )

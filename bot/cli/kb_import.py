@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.knowledge.importing.diff import diff_policies, render_diff
 from bot.knowledge.importing.draft import Draft, DraftError, make_draft, write_draft
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
 from bot.knowledge.loader import KnowledgeError, load_file
+from bot.matching.vectors import cache_path, clause_vectors, sentences
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -92,7 +94,21 @@ def run_import(args: argparse.Namespace) -> int:
     except (DraftError, ExtractError) as exc:
         return fail(str(exc))
     _summary(draft, out, backup)
+    _meaning_vectors(out)
     return 0
+
+
+def _meaning_vectors(out: Path) -> None:
+    """Encode the draft's sentences now, so the first question after an import is answered at once."""
+    if os.environ.get("POLICYBOT_MEANING", "on") == "off" or out.suffix != ".yaml":
+        return
+    try:
+        kb = load_file(out)
+    except KnowledgeError:
+        return  # `kb check` says what is wrong
+    total = sum(len(sentences(c)) for c in kb.clauses)
+    print(f"  encoding {total} sentences for matching by meaning (cached in {cache_path(out.parent, kb.school.id)})")
+    clause_vectors(kb, out.parent)
 
 
 def _summary(draft: Draft, out: Path, backup: Path | None) -> None:

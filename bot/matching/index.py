@@ -78,6 +78,7 @@ class Ranking:
     answered: bool
     confidence: float = 0.0  # how likely the best clause answers the question (0..1), see _confidence
     features: dict[str, float] = field(default_factory=dict)
+    sure: bool = False  # answered with confidence to spare: no "Ask SLT" offered
 
     @property
     def best(self) -> Match | None:
@@ -293,7 +294,9 @@ class ClauseIndex:
             "meaning_top": float(meaning is not None and best_i == int(np.argmax(meaning))),
         }
         confidence = _confidence(features, t.decision)
-        return Ranking(question, terms, tuple(scored[:top]), confidence >= t.confidence_threshold, confidence, features)
+        answered = confidence >= t.confidence_threshold
+        sure = confidence >= t.sure_confidence
+        return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure)
 
     def _meaning(self, question: str) -> np.ndarray | None:
         """Each clause's closest sentence's cosine to the question, or None without meaning vectors."""

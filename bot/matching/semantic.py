@@ -13,6 +13,7 @@ call that never needs meaning never pays for it. The tokenizer is Hugging Face's
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import cache
 from importlib import resources
@@ -76,7 +77,7 @@ class Encoder:
             q = heads(_linear(x, w, p + "attention.self.query"))
             k = heads(_linear(x, w, p + "attention.self.key"))
             v = heads(_linear(x, w, p + "attention.self.value"))
-            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(size) + bias
+            scores = q @ k.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(size)) + bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), n, _HIDDEN)

@@ -98,7 +98,8 @@ def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
         if closest:
             blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", closest)]
         blocks.append(_context(f"Policy {policy_dates(answer.school)}"))
-    actions = _answer_actions(str(question_id), answered=best is not None, unsure=best is not None and best.score < 0.6)
+    unsure = best is not None and not answer.ranking.sure
+    actions = _answer_actions(str(question_id), answered=best is not None, unsure=unsure)
     return [*(b.to_dict() for b in blocks), actions]
 
 
