@@ -156,12 +156,14 @@ class Database:
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
+        _make_private(self.path)
         self._local = threading.local()
         self._inherited: list[threading.local] = []
         _OPEN.add(self)
         with self.connection() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+        _make_private(self.path)  # the -wal and -shm files now exist too
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -197,6 +199,27 @@ class Database:
         # but unused: closing them here could release locks that SQLite thinks this process holds.
         self._inherited.append(self._local)
         self._local = threading.local()
+
+
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def _make_private(path: str) -> None:
+    """The database holds misuse reports: readable by the bot's own user only (0600), as the backups and
+    the sender lock are. SQLite gives the -wal and -shm files the database file's mode, so creating the
+    database 0600 covers them; a database made by an older version is tightened here."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError:
+        return  # a missing folder or no permission: SQLite's own error says so when it opens
+    for suffix in _COMPANIONS:
+        try:
+            if os.stat(path + suffix).st_mode & 0o077:
+                os.chmod(path + suffix, 0o600)
+        except OSError:
+            pass  # absent, or another user's file (e.g. root reading the bot's database): leave it
 
 
 _OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
