@@ -12,7 +12,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
-from bot.slack.request_guard import check_request
+from bot.slack.request_guard import check_request, media_type
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -64,6 +64,9 @@ class SlackHttpApp:
         if refusal is not None:
             return _plain(start_response, refusal.status, refusal.reason + "\n")
         environ["wsgi.input"] = io.BytesIO(body)  # Bolt reads the body again
+        # Bolt compares the media type case-sensitively; `Application/JSON` is the same type.
+        content_type = environ.get("CONTENT_TYPE", "")
+        environ["CONTENT_TYPE"] = media_type(content_type) + content_type[len(content_type.split(";")[0]) :]
         return self._slack(environ, start_response)
 
 
