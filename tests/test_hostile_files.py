@@ -17,9 +17,11 @@ from bot.knowledge.loader import load_file
 from tests.conftest import REPO, SHARED
 
 # Nine levels of nine aliases: 9**9 (387 million) strings once anything walks the data.
-BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
-) + "school: *i\nclauses: *i\n"
+BILLION_LAUGHS = (
+    "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+    + "school: *i\nclauses: *i\n"
+)
 
 
 def _limit_memory() -> None:
@@ -29,7 +31,11 @@ def _limit_memory() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["kb", "check"], ["ask", "--school", "evil", "can I friend a parent?"], ["ask", "--school", "dobcroft", "hi there"]],
+    [
+        ["kb", "check"],
+        ["ask", "--school", "evil", "can I friend a parent?"],
+        ["ask", "--school", "dobcroft", "hi there"],
+    ],
 )
 def test_a_billion_laughs_knowledge_file_fails_fast_with_a_clear_line(tmp_path: Path, command: list[str]) -> None:
     knowledge = tmp_path / "knowledge"
