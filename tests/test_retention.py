@@ -165,7 +165,7 @@ def test_the_question_log_keeps_no_user_id_unless_the_asker_escalates(bot: Runni
     escalate = next(e["value"] for b in blocks for e in b.get("elements", []) if e.get("action_id") == "answer_ask_slt")
     bot.click("answer_ask_slt", escalate, user="UASKER001")
     bot.slack.wait_for("chat.postMessage")
-    wait_until(lambda: bot.services.questions.get(int(escalate)).user_id)
+    wait_until(lambda: bot.services.questions.get(int(escalate.split(".")[0])).user_id)
 
     rows = bot.services.db.connection().execute("SELECT id, user_id FROM questions ORDER BY id").fetchall()
     assert [r["user_id"] for r in rows] == [None, None, None, "UASKER001"]

@@ -31,10 +31,12 @@ from bot.slack.blocks.account_card import (
 )
 from bot.slack.blocks.report_card import card_blocks, card_text, dsl_alert_blocks, reporter_notice_text
 from bot.slack.blocks.report_form import next_steps_text
+from bot.slack.escape import clip, mention
 from bot.slack.posted import find_posted
 from bot.slack.services import Services
 from bot.store.applications import ADMIN_CARD, APP_CARD, APPLICANT_NOTICE, REGISTER_ALERT
 from bot.store.outbox import INTERRUPTED, OutboxItem, enqueue
+from bot.store.question_log import SLT_REPLY
 from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
 from bot.store.sender_lock import SenderLock
 
@@ -65,6 +67,9 @@ PERMANENT_ERRORS = frozenset(
 
 # Errors that mean the token is wrong: retried (a fixed token and a restart cure them), but said plainly.
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+# Slack's limit for a message's text.
+MAX_MESSAGE_CHARS = 40_000
 
 TIMED_OUT = "timed out"
 # After these, Slack may have posted the message although the bot never heard back.
@@ -119,6 +124,7 @@ class Deliverer:
             ADMIN_CARD: self._admin_card,
             APPLICANT_NOTICE: self._applicant_notice,
             REGISTER_ALERT: self._register_alert,
+            SLT_REPLY: self._slt_reply,
         }
 
     # -- running ---------------------------------------------------------------------------------
@@ -354,6 +360,16 @@ class Deliverer:
         if account is None:
             return
         self._post(services.settings.slt_channel, register_alert_text(account, item.payload["user"]))
+
+    def _slt_reply(self, item: OutboxItem) -> None:
+        found = self.services.questions.slt_reply(int(item.payload["reply"]))
+        if found is None or not found[0].user_id:
+            return
+        question, replier, text = found
+        quoted = "\n".join("> " + line for line in text.splitlines()) or ">"
+        message = f"{mention(replier)} from SLT replied to your policy question:\n{quoted}"
+        # Slack refuses a message over 40,000 characters (msg_too_long): pass on what fits.
+        self._post(question.user_id, clip(message, MAX_MESSAGE_CHARS))
 
     def _admin_alert(self, item: OutboxItem) -> None:
         settings = self.services.settings

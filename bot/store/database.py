@@ -137,6 +137,38 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT,
     sent_at TEXT
 );
+-- Requests already carried out, by a key the request itself carries (a form's view id, a click's
+-- trigger): a replayed or retried request finds its key here and changes nothing.
+CREATE TABLE IF NOT EXISTS handled (
+    key TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+);
+
+-- Random keys made once per database (shared by every worker process), e.g. to sign button values.
+CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+
+-- SLT's replies in an escalated question's thread, stored before the asker is told (through the outbox).
+CREATE TABLE IF NOT EXISTS slt_replies (
+    id INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    replier TEXT NOT NULL,
+    text TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (channel, ts)
+);
+
+-- Where a message the bot posted is, for messages a later change must find (e.g. the DSL alert, which
+-- the retention purge redraws without the report's content).
+CREATE TABLE IF NOT EXISTS slack_messages (
+    topic TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic, status, id);
 """
