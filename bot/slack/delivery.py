@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.guidance import guidance_for
+from bot.cases.misuse import Report
 from bot.slack.blocks.account_card import (
     admin_card,
     applicant_notice,
@@ -29,7 +30,15 @@ from bot.slack.blocks.account_card import (
     application_card_text,
     register_alert_text,
 )
-from bot.slack.blocks.report_card import card_blocks, card_text, dsl_alert_blocks, reporter_notice_text
+from bot.slack.blocks.report_card import (
+    card_blocks,
+    card_text,
+    dsl_alert_blocks,
+    dsl_alert_text,
+    purged_dsl_alert_blocks,
+    purged_dsl_alert_text,
+    reporter_notice_text,
+)
 from bot.slack.blocks.report_form import next_steps_text
 from bot.slack.escape import clip, mention
 from bot.slack.posted import find_posted
@@ -257,16 +266,46 @@ class Deliverer:
         report = services.reports.get(item.payload["ref"])
         if report is None:
             return
-        text = f"URGENT: possible safeguarding concern in misuse report {report.ref}"
-        if item.last_error in IN_DOUBT and self._posted_before(channel, text, report.submitted_at):
+        text = dsl_alert_text(report)
+        if report.purged:
+            self._redraw_purged_dsl_alert(report, channel, text)
             return
-        self.client.chat_postMessage(
+        if item.last_error in IN_DOUBT:
+            earlier = self._posted_before(channel, text, report.submitted_at)
+            if earlier:
+                services.reports.record_message(f"{report.ref}:dsl", channel, earlier)
+                return
+        posted = self.client.chat_postMessage(
             channel=channel,
             text=text,
             blocks=dsl_alert_blocks(report, None),
             unfurl_links=False,
             unfurl_media=False,
         )
+        # Recorded so the retention purge can take the report's words out of the DSL channel later.
+        services.reports.record_message(f"{report.ref}:dsl", posted["channel"], posted["ts"])
+
+    def _redraw_purged_dsl_alert(self, report: Report, channel: str, text: str) -> None:
+        """The alert quoted what happened and named the reporter: redraw it without them. An alert sent
+        before alerts were recorded is looked for in the channel by its text."""
+        where = self.services.reports.message(f"{report.ref}:dsl")
+        if where is None:
+            ts = self._posted_before(channel, text, report.submitted_at)
+            where = (channel, ts) if ts else None
+        if where is None:
+            log.info("outbox: no DSL alert for purged %s found in Slack", report.ref)
+            return
+        try:
+            self.client.chat_update(
+                channel=where[0],
+                ts=where[1],
+                text=purged_dsl_alert_text(report),
+                blocks=purged_dsl_alert_blocks(report),
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in _CARD_GONE:
+                raise
+            log.info("outbox: DSL alert for purged %s is no longer in Slack", report.ref)
 
     def _reporter_notice(self, item: OutboxItem) -> None:
         services = self.services

@@ -196,7 +196,9 @@ def register(app: App, services: Services) -> None:
             who = actor(body["user"]["id"])
             value = str(body["actions"][0].get("value") or "")
             # The register's buttons carry the account's number; anything else is a forged or stale click.
-            account = applications.account(int(value)) if value.isascii() and value.isdigit() and len(value) < 12 else None
+            account = (
+                applications.account(int(value)) if value.isascii() and value.isdigit() and len(value) < 12 else None
+            )
             if not (who.is_slt or who.is_admin):
                 tell(body, None, "Only SLT and the administrator can change the register of accounts.")
             elif account is None or account.status is not AccountStatus.ACTIVE:
