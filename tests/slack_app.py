@@ -105,7 +105,11 @@ class RunningBot:
         payload["channel"]["id"] = channel
         payload["container"]["channel_id"] = channel
         payload["response_url"] = self.slack.response_url("action")
-        payload["actions"][0].update(action_id=action_id, value=value, block_id="answer_actions")
+        # Each real click has its own trigger and time; a replay repeats them (see test_replays.py).
+        payload["trigger_id"] = f"trigger-{time.monotonic_ns()}"
+        payload["actions"][0].update(
+            action_id=action_id, value=value, block_id="answer_actions", action_ts=f"{time.time():.6f}"
+        )
         return self.interactive(payload)
 
     def click_card(self, action_id: str, value: str, user: str, channel: str = SLT_CHANNEL, ts: str = "") -> Reply:

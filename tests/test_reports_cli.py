@@ -56,7 +56,7 @@ def test_export_for_governors_has_no_free_text_unless_asked(tmp_path, capsys) ->
     assert rows[0]["outcome"] == "Advice given" and rows[0]["hours_to_acknowledge"] != ""
     assert rows[1]["child_at_risk"] == "Yes" and rows[1]["closed_at"] == ""
     assert "friend request" not in target.read_text() and "UTA00001" not in target.read_text()
-    assert main(["reports", "export", "--csv", str(target), "--include-details", "--db", str(db)]) == 0
+    assert main(["reports", "export", "--csv", str(target), "--include-details", "--force", "--db", str(db)]) == 0
     detailed = list(csv.DictReader(target.open()))
     assert detailed[1]["what_happened"] == "A parent posted my name and a complaint, <!channel>."  # as typed
 

@@ -165,9 +165,34 @@ def test_the_question_log_keeps_no_user_id_unless_the_asker_escalates(bot: Runni
     escalate = next(e["value"] for b in blocks for e in b.get("elements", []) if e.get("action_id") == "answer_ask_slt")
     bot.click("answer_ask_slt", escalate, user="UASKER001")
     bot.slack.wait_for("chat.postMessage")
-    wait_until(lambda: bot.services.questions.get(int(escalate)).user_id)
+    wait_until(lambda: bot.services.questions.get(int(escalate.split(".")[0])).user_id)
 
     rows = bot.services.db.connection().execute("SELECT id, user_id FROM questions ORDER BY id").fetchall()
     assert [r["user_id"] for r in rows] == [None, None, None, "UASKER001"]
     on_disk = b"".join(p.read_bytes() for p in Path(bot.services.db.path).parent.glob("policybot.db*"))
     assert TA.encode() not in on_disk  # not in any table, nor in the write-ahead log
+
+
+def _dsl_alert_now(bot: RunningBot) -> dict:
+    """The DSL channel's alert as Slack holds it now (its post, then any later update)."""
+    posted = next(c for c in bot.slack.calls_to("chat.postMessage") if c.body.get("channel") == "GDSL0001")
+    updates = [c for c in bot.slack.calls_to("chat.update") if c.body.get("channel") == "GDSL0001"]
+    return (updates[-1] if updates else posted).body
+
+
+@pytest.mark.parametrize("recorded", [True, False])
+def test_a_purged_case_s_dsl_alert_is_redrawn_without_its_content(bot: RunningBot, recorded: bool) -> None:
+    report(bot, dict(FRIEND_REQUEST, what_happened=f"{SECRET} (alert).", child_at_risk="yes"))
+    wait_until(lambda: not bot.services.outbox.items("pending"))
+    alert = _dsl_alert_now(bot)
+    assert SECRET in json.dumps(alert) and f"<@{TA}>" in json.dumps(alert)
+    if not recorded:  # an alert sent by an earlier version, which did not record where it was
+        bot.services.db.connection().execute("DELETE FROM slack_messages")
+    bot.services.reports.close("MR-0001", SLT, "advice_given")
+    bot.services.db.connection().execute("UPDATE reports SET closed_at = ?", (_days_ago(7 * 366),))
+    assert main(["retention", "purge", "--db", str(bot.services.db.path)]) == 0
+    bot.services.wake_outbox()
+    redrawn = wait_until(lambda: "retention period" in json.dumps(_dsl_alert_now(bot)) and _dsl_alert_now(bot))
+    assert SECRET not in json.dumps(redrawn) and f"<@{TA}>" not in json.dumps(redrawn)
+    wait_until(lambda: not bot.services.outbox.items("pending"))
+    assert len([c for c in bot.slack.calls_to("chat.postMessage") if c.body.get("channel") == "GDSL0001"]) == 1

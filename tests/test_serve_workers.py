@@ -101,11 +101,13 @@ def test_two_workers_answer_and_share_one_question_log(slack: FakeSlack, tmp_pat
         assert len(ids) == len(set(ids)) == 20
 
         # A click on Helpful is handled after the acknowledgement, in whichever worker takes it.
-        question_id = str(ids[0])
-        assert bot.click("answer_helpful", question_id).status == 200
+        buttons = [e for b in replies[0].json()["blocks"] for e in b.get("elements", []) if "value" in e]
+        value = next(e["value"] for e in buttons if e["action_id"] == "answer_helpful")
+        question_id = value.split(".")[0]
+        assert bot.click("answer_helpful", value).status == 200
         assert slack.wait_for_responses(1)[0]["text"] == "Thanks, glad it helped."
         with sqlite3.connect(db) as conn:
-            [feedback] = conn.execute("SELECT feedback FROM questions WHERE id = ?", (ids[0],)).fetchone()
+            [feedback] = conn.execute("SELECT feedback FROM questions WHERE id = ?", (int(question_id),)).fetchone()
         assert feedback == "helpful"
     finally:
         server.send_signal(signal.SIGTERM)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from tests.slack_app import SLT_CHANNEL, RunningBot
@@ -29,7 +30,7 @@ def test_a_ta_asks_about_friending_a_parent_and_only_she_sees_the_answer(bot: Ru
     assert "Dobcroft Junior School" in text and "section" in text
     assert "review due Dec 2023" in text and ":warning:" in text  # the policy is past its review date
     assert "accept colleagues, parents or other school users" in text
-    assert _button_value(data["blocks"], "answer_helpful").isdigit()
+    assert re.fullmatch(r"[0-9]+\.[0-9a-f]{32}", _button_value(data["blocks"], "answer_helpful"))
     assert bot.slack.calls_to("chat.postMessage") == []  # nothing posted anywhere public
 
 
@@ -61,7 +62,7 @@ def test_feedback_is_recorded(bot: RunningBot) -> None:
     bot.slack.wait_for_responses(1)
     row = (
         bot.services.db.connection()
-        .execute("SELECT feedback, user_id FROM questions WHERE id = ?", (int(question_id),))
+        .execute("SELECT feedback, user_id FROM questions WHERE id = ?", (int(question_id.split(".")[0]),))
         .fetchone()
     )
     assert row["feedback"] == "not_helpful"

@@ -93,23 +93,35 @@ _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)")
 
 
 def looks_like_password(text: str) -> bool:
-    """A value that reads like a password: 'password: ...', or a word mixing lower and upper case,
-    digits and symbols the way only passwords do. Emails, links and @handles are not passwords."""
+    """A value that reads like a password: 'password: ...', or a word that mixes lower and upper case,
+    digits and symbols the way passwords do and handles do not. Handles join words with `_ - .`
+    (`@Dobcroft_Y5`, `Year-5-Class-Blog`, `St.Mary2024`); a password uses other symbols (`Summer2024!`)
+    or digits inside a word (`Pa55_w0rd`). Links and email addresses are not passwords."""
     if _PASSWORD_WORDS.search(text):
         return True
-    for raw in text.split():
-        word = raw.strip(".,;:()[]\"'")
-        if len(word) < 8 or word.lower().startswith(("http", "www.")) or _EMAIL.match(word):
-            continue
-        kinds = (
-            any(c.islower() for c in word),
-            any(c.isupper() for c in word),
-            any(c.isdigit() for c in word),
-            any(not c.isalnum() for c in word[1:]),
-        )
-        if all(kinds):
-            return True
-    return False
+    return any(_password_word(raw.strip(".,;:()[]\"'")) for raw in text.split())
+
+
+_LINK = re.compile(r"^(https?://|www\.)|^[a-z0-9-]+(\.[a-z0-9-]+)+(/|$)", re.IGNORECASE)
+_HANDLE_JOINERS = re.compile(r"[_.\-]+")
+_DIGITS_INSIDE_A_WORD = re.compile(r"[A-Za-z][0-9]+[A-Za-z]")
+
+
+def _password_word(word: str) -> bool:
+    if len(word) < 8 or _LINK.match(word) or _EMAIL.match(word):
+        return False
+    body = word[1:] if word[0] in "@#" else word  # a handle's or hashtag's own sign
+    kinds = (
+        any(c.islower() for c in body),
+        any(c.isupper() for c in body),
+        any(c.isdigit() for c in body),
+        any(not c.isalnum() for c in body),
+    )
+    if not all(kinds):
+        return False
+    parts = _HANDLE_JOINERS.split(body)
+    other_symbols = any(not c.isalnum() for part in parts for c in part)
+    return other_symbols or any(_DIGITS_INSIDE_A_WORD.search(part) for part in parts)
 
 
 def _sentences(text: str) -> int:

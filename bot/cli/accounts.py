@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-from pathlib import Path
 
-from bot.cli.common import DB_HELP, fail, open_database
+from bot.cli.common import DB_HELP, database_path, fail, open_database
+from bot.cli.safe_output import export_target, spreadsheet_row, terminal_text
 
 COLUMNS = [
     "platform", "handle", "url", "scope", "lead", "moderator", "approved_by", "approved_at", "created_by",
@@ -25,6 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(run=run_list)
     export = sub.add_parser("export", help="the register as CSV", description="The whole register as a CSV file.")
     export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.add_argument("--db", help=DB_HELP)
     export.set_defaults(run=run_export)
 
@@ -59,18 +60,20 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     print(f"{'platform':<12} {'handle':<24} {'status':<11} {'lead':<11} {'moderator':<11} {'created':<10} application")
     for r in rows:
+        # The handle is what an applicant typed: control characters are shown, not sent to the terminal.
+        r = [terminal_text(value) for value in r]
         print(f"{r[0]:<12} {r[1][:24]:<24} {r[10]:<11} {r[4]:<11} {r[5]:<11} {r[9][:10]:<10} {r[12]}")
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
+    target = export_target(args.csv, database_path(args.db), args.force)
     rows = _rows(args)
-    target = Path(args.csv)
     try:
         with target.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            writer.writerows(rows)
+            writer.writerows(spreadsheet_row(r) for r in rows)
     except OSError as exc:
         return fail(f"cannot write {target}: {exc.strerror}")
     print(f"Wrote {len(rows)} account(s) to {target}.")

@@ -7,9 +7,9 @@ import csv
 import datetime as dt
 import statistics
 from collections import Counter
-from pathlib import Path
 
-from bot.cli.common import DB_HELP, fail, open_database
+from bot.cli.common import DB_HELP, database_path, fail, open_database
+from bot.cli.safe_output import export_target, spreadsheet_row, terminal_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,6 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV")
     export.add_argument("--include-details", action="store_true", help="also what happened, where, and who reported")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.add_argument("--db", help=DB_HELP)
     export.set_defaults(run=run_export)
 
@@ -61,7 +62,8 @@ def run_list(args: argparse.Namespace) -> int:
     for r in reports:
         what = r.category.label + (f" -> {r.outcome_label}" if r.outcome else "")
         submitted = r.submitted_at[:16].replace("T", " ")
-        print(f"{r.ref:<8} {submitted:<16} {r.state:<12} {r.child_risk.label:<10} {r.assignee or '-':<11} {what}")
+        assignee = terminal_text(r.assignee or "-")
+        print(f"{r.ref:<8} {submitted:<16} {r.state:<12} {r.child_risk.label:<10} {assignee:<11} {terminal_text(what)}")
     return 0
 
 
@@ -91,8 +93,9 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     for event in report.timeline:
         detail = f": {event.detail}" if event.detail else ""
-        lines.append(f"  {event.at}  {event.actor}  {event.action}{detail}")
-    print("\n".join(lines))
+        lines.extend(f"  {event.at}  {event.actor}  {event.action}{detail}".splitlines())
+    # Staff typed these words in Slack: an escape sequence in them must not drive the terminal.
+    print("\n".join(terminal_text(line) for line in lines))
     return 0
 
 
@@ -114,7 +117,7 @@ def run_export(args: argparse.Namespace) -> int:
     ]
     if args.include_details:
         columns += ["reporter", "what_happened", "where", "others"]
-    target = Path(args.csv)
+    target = export_target(args.csv, database_path(args.db), args.force)
     try:
         handle = target.open("w", newline="", encoding="utf-8")
     except OSError as exc:
@@ -143,7 +146,7 @@ def run_export(args: argparse.Namespace) -> int:
             ]
             if args.include_details:
                 row += [r.reporter_id, r.form.what_happened or "", r.form.where_seen or "", r.form.others or ""]
-            writer.writerow(row)
+            writer.writerow(spreadsheet_row(row))
     print(f"Wrote {len(reports)} report(s) to {target}.")
     for title, counts in (
         ("By category", Counter(r.category.label for r in reports)),

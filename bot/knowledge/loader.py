@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -36,6 +37,36 @@ class KnowledgeError(Exception):
     """The knowledge base cannot be loaded; the message says where and why."""
 
 
+class _KnowledgeLoader(yaml.SafeLoader):
+    """YAML without aliases. Knowledge files never need `*name` references, and they are what makes a
+    "billion laughs" file: a few lines of nested aliases that expand to billions of strings once
+    anything walks the data (validating it, or printing it in an error message)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "uses a YAML alias (*name); knowledge files must spell every value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str) -> Any:
+    """Safe YAML (plain data only) without aliases; raises yaml.YAMLError."""
+    return yaml.load(text, Loader=_KnowledgeLoader)  # a SafeLoader: plain data only
+
+
+def _compose(text: str) -> yaml.Node | None:
+    return yaml.compose(text, Loader=_KnowledgeLoader)
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    """One short line: where and what, never the file's content."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    return f"{where}{getattr(exc, 'problem', None) or exc.__class__.__name__}"
+
+
 @dataclass(frozen=True)
 class Located:
     """A raw YAML mapping with the line it starts on (1-based)."""
@@ -55,10 +86,10 @@ def read_raw(path: Path) -> RawFile:
     """Parse one school file without validating it, so every clause can be checked on its own."""
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = _compose(text)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
+        raise KnowledgeError(f"{path}: not valid YAML: {_problem(exc)}") from exc
     if not isinstance(data, dict) or node is None:
         raise KnowledgeError(f"{path}: expected a mapping with 'school' and 'clauses'")
     lines = {key.value: value for key, value in node.value}
@@ -75,9 +106,12 @@ def read_raw(path: Path) -> RawFile:
 
 def load_file(path: Path) -> KnowledgeFile:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML: {_problem(exc)}") from exc
+    try:
         return KnowledgeFile.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except ValidationError as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
 
 
@@ -91,6 +125,8 @@ def load_vocabulary(directory: Path) -> Vocabulary:
     if not path.exists():
         return Vocabulary()
     try:
-        return Vocabulary.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except (yaml.YAMLError, ValidationError) as exc:
+        return Vocabulary.model_validate(parse_yaml(path.read_text(encoding="utf-8")) or {})
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path}: not valid YAML: {_problem(exc)}") from exc
+    except ValidationError as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc

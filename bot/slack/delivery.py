@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.guidance import guidance_for
+from bot.cases.misuse import Report
 from bot.slack.blocks.account_card import (
     admin_card,
     applicant_notice,
@@ -29,12 +30,22 @@ from bot.slack.blocks.account_card import (
     application_card_text,
     register_alert_text,
 )
-from bot.slack.blocks.report_card import card_blocks, card_text, dsl_alert_blocks, reporter_notice_text
+from bot.slack.blocks.report_card import (
+    card_blocks,
+    card_text,
+    dsl_alert_blocks,
+    dsl_alert_text,
+    purged_dsl_alert_blocks,
+    purged_dsl_alert_text,
+    reporter_notice_text,
+)
 from bot.slack.blocks.report_form import next_steps_text
+from bot.slack.escape import clip, mention
 from bot.slack.posted import find_posted
 from bot.slack.services import Services
 from bot.store.applications import ADMIN_CARD, APP_CARD, APPLICANT_NOTICE, REGISTER_ALERT
 from bot.store.outbox import INTERRUPTED, OutboxItem, enqueue
+from bot.store.question_log import SLT_REPLY
 from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
 from bot.store.sender_lock import SenderLock
 
@@ -65,6 +76,9 @@ PERMANENT_ERRORS = frozenset(
 
 # Errors that mean the token is wrong: retried (a fixed token and a restart cure them), but said plainly.
 TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive"})
+
+# Slack's limit for a message's text.
+MAX_MESSAGE_CHARS = 40_000
 
 TIMED_OUT = "timed out"
 # After these, Slack may have posted the message although the bot never heard back.
@@ -119,6 +133,7 @@ class Deliverer:
             ADMIN_CARD: self._admin_card,
             APPLICANT_NOTICE: self._applicant_notice,
             REGISTER_ALERT: self._register_alert,
+            SLT_REPLY: self._slt_reply,
         }
 
     # -- running ---------------------------------------------------------------------------------
@@ -251,16 +266,46 @@ class Deliverer:
         report = services.reports.get(item.payload["ref"])
         if report is None:
             return
-        text = f"URGENT: possible safeguarding concern in misuse report {report.ref}"
-        if item.last_error in IN_DOUBT and self._posted_before(channel, text, report.submitted_at):
+        text = dsl_alert_text(report)
+        if report.purged:
+            self._redraw_purged_dsl_alert(report, channel, text)
             return
-        self.client.chat_postMessage(
+        if item.last_error in IN_DOUBT:
+            earlier = self._posted_before(channel, text, report.submitted_at)
+            if earlier:
+                services.reports.record_message(f"{report.ref}:dsl", channel, earlier)
+                return
+        posted = self.client.chat_postMessage(
             channel=channel,
             text=text,
             blocks=dsl_alert_blocks(report, None),
             unfurl_links=False,
             unfurl_media=False,
         )
+        # Recorded so the retention purge can take the report's words out of the DSL channel later.
+        services.reports.record_message(f"{report.ref}:dsl", posted["channel"], posted["ts"])
+
+    def _redraw_purged_dsl_alert(self, report: Report, channel: str, text: str) -> None:
+        """The alert quoted what happened and named the reporter: redraw it without them. An alert sent
+        before alerts were recorded is looked for in the channel by its text."""
+        where = self.services.reports.message(f"{report.ref}:dsl")
+        if where is None:
+            ts = self._posted_before(channel, text, report.submitted_at)
+            where = (channel, ts) if ts else None
+        if where is None:
+            log.info("outbox: no DSL alert for purged %s found in Slack", report.ref)
+            return
+        try:
+            self.client.chat_update(
+                channel=where[0],
+                ts=where[1],
+                text=purged_dsl_alert_text(report),
+                blocks=purged_dsl_alert_blocks(report),
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") not in _CARD_GONE:
+                raise
+            log.info("outbox: DSL alert for purged %s is no longer in Slack", report.ref)
 
     def _reporter_notice(self, item: OutboxItem) -> None:
         services = self.services
@@ -354,6 +399,16 @@ class Deliverer:
         if account is None:
             return
         self._post(services.settings.slt_channel, register_alert_text(account, item.payload["user"]))
+
+    def _slt_reply(self, item: OutboxItem) -> None:
+        found = self.services.questions.slt_reply(int(item.payload["reply"]))
+        if found is None or not found[0].user_id:
+            return
+        question, replier, text = found
+        quoted = "\n".join("> " + line for line in text.splitlines()) or ">"
+        message = f"{mention(replier)} from SLT replied to your policy question:\n{quoted}"
+        # Slack refuses a message over 40,000 characters (msg_too_long): pass on what fits.
+        self._post(question.user_id, clip(message, MAX_MESSAGE_CHARS))
 
     def _admin_alert(self, item: OutboxItem) -> None:
         settings = self.services.settings

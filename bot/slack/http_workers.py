@@ -11,7 +11,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 
-from bot.slack.http_server import SlackHttpApp
+from bot.slack.http_server import REQUEST_SECONDS, SlackHttpApp
 
 
 class _Gunicorn(BaseApplication):
@@ -47,5 +47,8 @@ def serve_workers(
         "preload_app": True,
         "post_fork": lambda _arbiter, _worker: in_each_worker(),
         "proc_name": "policybot",
+        # A sync worker reads one request at a time, so a client trickling its body holds the worker:
+        # gunicorn replaces a worker busy this long. Slack's requests are answered within 3 s.
+        "timeout": REQUEST_SECONDS,
     }
     _Gunicorn(wsgi, options).run()

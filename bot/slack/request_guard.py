@@ -20,6 +20,8 @@ from slack_sdk.signature import SignatureVerifier
 
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+# Slack's ids: a capital letter, then capitals and digits (U012AB3CD, W0123, C0STAFF01).
+SLACK_ID = re.compile(r"^[A-Z][A-Z0-9]{2,30}$")
 
 
 @dataclass(frozen=True)
@@ -49,20 +51,38 @@ def check_request(
 
 
 def _parses_like_slack(text: str, content_type: str) -> bool:
-    """What Bolt's `parse_body` will accept without raising: a JSON object, a form whose `payload` is a
-    JSON object, or a plain form (slash commands)."""
+    """What Bolt's `parse_body` will accept without raising, and with the fields every listener relies
+    on: a JSON object (Events API), a form whose `payload` is a JSON object naming the user who acted
+    (buttons, forms), or a plain form (slash commands) naming the user who typed it."""
     if not text:
         return True
-    if content_type.split(";")[0].strip().lower() == "application/json" or text.startswith("{"):
-        return _json_object(text)
-    if "payload" in text:
-        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        return payload is None or _json_object(payload)
+    if media_type(content_type) == "application/json" or text.lstrip().startswith("{"):
+        return _json_object(text) is not None
+    fields = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in fields:
+        payload = _json_object(fields["payload"])
+        return payload is not None and _names_user(payload.get("user"))
+    if "command" in fields:
+        return _is_id(fields.get("user_id"))
     return True
 
 
-def _json_object(text: str) -> bool:
+def media_type(content_type: str) -> str:
+    """`application/json` from `Application/JSON; charset=utf-8`: media types are case-insensitive."""
+    return content_type.split(";")[0].strip().lower()
+
+
+def _names_user(user: object) -> bool:
+    return isinstance(user, dict) and _is_id(user.get("id"))
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and bool(SLACK_ID.match(value))
+
+
+def _json_object(text: str) -> dict | None:
     try:
-        return isinstance(json.loads(text), dict)
+        value = json.loads(text)
     except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
-        return False
+        return None
+    return value if isinstance(value, dict) else None

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.slack.roles import ChannelMembers
 from bot.store.applications import ApplicationBook
 from bot.store.database import Database
+from bot.store.handled import secret
 from bot.store.outbox import Outbox
 from bot.store.question_log import QuestionLog
 from bot.store.reports import ReportBook
@@ -82,6 +83,8 @@ class Services:
     outbox: Outbox
     # Set after something is added to the outbox, so the deliverer sends it now rather than on its next poll.
     outbox_signal: threading.Event = field(default_factory=threading.Event)
+    # Signs the buttons under an answer to the person asking (question_buttons.py).
+    button_key: bytes = b""
 
     def wake_outbox(self) -> None:
         self.outbox_signal.set()
@@ -139,4 +142,5 @@ def build_services(settings: Settings, client: WebClient | None = None) -> Servi
         reports=ReportBook(db),
         applications=ApplicationBook(db),
         outbox=Outbox(db),
+        button_key=secret(db, "answer_buttons"),
     )

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import sqlite3
 
-from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
+from bot.cases.accounts import MAX_SHORT, MAX_TEXT, Account, AccountStatus, Application, ApplicationForm, AppState
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
 from bot.store.outbox import enqueue, enqueue_refresh
@@ -39,6 +39,16 @@ def _form(text: str) -> ApplicationForm:
     values = json.loads(text)
     values["confirmations"] = tuple(values.get("confirmations") or ())
     return ApplicationForm(**values)
+
+
+# Slack's forms limit what can be typed, but a signed request can carry anything: the limits are
+# checked again here, where the text is stored.
+MAX_URL = 500
+
+
+def _within(text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise Refused(f"Please keep this under {limit:,} characters.")
 
 
 class ApplicationBook:
@@ -94,11 +104,13 @@ class ApplicationBook:
     def reject(self, ref: str, actor: Actor, reason: str) -> Application:
         if not reason.strip():
             raise Refused("Please give the reason: the applicant is told it.")
+        _within(reason, MAX_TEXT)
         return self._decide(ref, actor, AppState.REJECTED, reason)
 
     def request_changes(self, ref: str, actor: Actor, what: str) -> Application:
         if not what.strip():
             raise Refused("Please say what should change.")
+        _within(what, MAX_TEXT)
         return self._decide(ref, actor, AppState.CHANGES_REQUESTED, what)
 
     def _decide(self, ref: str, actor: Actor, state: AppState, reason: str | None) -> Application:
@@ -130,6 +142,8 @@ class ApplicationBook:
     def mark_created(self, ref: str, actor: Actor, handle: str, url: str | None) -> Application:
         if not handle.strip():
             raise Refused("Please give the account's handle or name as created.")
+        _within(handle, MAX_SHORT)
+        _within(url or "", MAX_URL)
         with self.db.transaction() as conn:
             application = self._existing(conn, ref)
             if not actor.is_admin:
@@ -173,6 +187,7 @@ class ApplicationBook:
     def close_account(self, account_id: int, actor: Actor, status: AccountStatus, note: str | None) -> Account:
         if status is AccountStatus.ACTIVE:
             raise Refused("Choose closed or handed over.")
+        _within(note or "", MAX_TEXT)
         with self.db.transaction() as conn:
             account = self._account_for_change(conn, account_id, actor)
             conn.execute(

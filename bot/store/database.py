@@ -137,6 +137,38 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT,
     sent_at TEXT
 );
+-- Requests already carried out, by a key the request itself carries (a form's view id, a click's
+-- trigger): a replayed or retried request finds its key here and changes nothing.
+CREATE TABLE IF NOT EXISTS handled (
+    key TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+);
+
+-- Random keys made once per database (shared by every worker process), e.g. to sign button values.
+CREATE TABLE IF NOT EXISTS secrets (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+
+-- SLT's replies in an escalated question's thread, stored before the asker is told (through the outbox).
+CREATE TABLE IF NOT EXISTS slt_replies (
+    id INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    replier TEXT NOT NULL,
+    text TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (channel, ts)
+);
+
+-- Where a message the bot posted is, for messages a later change must find (e.g. the DSL alert, which
+-- the retention purge redraws without the report's content).
+CREATE TABLE IF NOT EXISTS slack_messages (
+    topic TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX IF NOT EXISTS outbox_topic ON outbox (topic, status, id);
 """
@@ -170,6 +202,7 @@ class Database:
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
+        _make_private(self.path)
         self._local = threading.local()
         self._inherited: list[threading.local] = []
         _OPEN.add(self)
@@ -179,6 +212,7 @@ class Database:
                 conn.executescript(_SCHEMA)
         except sqlite3.Error as exc:
             raise DatabaseOpenError(_why_not(Path(path), exc)) from exc
+        _make_private(self.path)  # the -wal and -shm files now exist too
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -214,6 +248,27 @@ class Database:
         # but unused: closing them here could release locks that SQLite thinks this process holds.
         self._inherited.append(self._local)
         self._local = threading.local()
+
+
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def _make_private(path: str) -> None:
+    """The database holds misuse reports: readable by the bot's own user only (0600), as the backups and
+    the sender lock are. SQLite gives the -wal and -shm files the database file's mode, so creating the
+    database 0600 covers them; a database made by an older version is tightened here."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError:
+        return  # a missing folder or no permission: SQLite's own error says so when it opens
+    for suffix in _COMPANIONS:
+        try:
+            if os.stat(path + suffix).st_mode & 0o077:
+                os.chmod(path + suffix, 0o600)
+        except OSError:
+            pass  # absent, or another user's file (e.g. root reading the bot's database): leave it
 
 
 _OPEN: weakref.WeakSet[Database] = weakref.WeakSet()

@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store.database import Database, now
+from bot.store.outbox import enqueue
+
+# Outbox kind: an SLT reply in a question's thread, passed on to the asker as a direct message.
+SLT_REPLY = "slt_reply"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,30 @@ class QuestionLog:
             .fetchone()
         )
         return self.get(row["id"]) if row else None
+
+    def store_slt_reply(self, question_id: int, channel: str, ts: str, replier: str, text: str) -> bool:
+        """Keep SLT's reply and queue it for the asker, once per Slack message (Slack retries events, and a
+        signed request can be replayed); False if this message was stored before."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO slt_replies (question_id, channel, ts, replier, text, received_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (question_id, channel, ts, replier, text, now()),
+            )
+            if cursor.rowcount != 1:
+                return False
+            enqueue(conn, f"question:{question_id}", SLT_REPLY, {"reply": cursor.lastrowid})
+            return True
+
+    def slt_reply(self, reply_id: int) -> tuple[LoggedQuestion, str, str] | None:
+        """(the question, who replied, what they said) for a stored reply."""
+        row = (
+            self.db.connection()
+            .execute("SELECT question_id, replier, text FROM slt_replies WHERE id = ?", (reply_id,))
+            .fetchone()
+        )
+        question = self.get(row["question_id"]) if row else None
+        return (question, row["replier"], row["text"]) if question else None
 
     def needing_attention(self, school: str | None = None) -> list[dict]:
         """Unanswered and 'not helpful' questions, most frequent first (for `questions report`)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.cases.misuse import MAX_NOTE, OUTCOMES, Report, ReportForm, State
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
+from bot.store.handled import first_time
 from bot.store.outbox import enqueue, enqueue_refresh
 from bot.store.timeline import add_event, events
 
@@ -107,13 +108,16 @@ class ReportBook:
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             return self._get(conn, ref)
 
-    def add_note(self, ref: str, actor: Actor, text: str) -> Report:
+    def add_note(self, ref: str, actor: Actor, text: str, idempotency_key: str | None = None) -> Report:
+        """`idempotency_key` (the note form's view id): the same form submitted again adds no second note."""
         if not text.strip():
             raise Refused("The note is empty.")
         if len(text) > MAX_NOTE:
             raise Refused(f"Please keep a note under {MAX_NOTE:,} characters.")
         with self.db.transaction() as conn:
             self._for_slt(conn, ref, actor)
+            if idempotency_key is not None and not first_time(conn, f"note:{idempotency_key}"):
+                return self._get(conn, ref)
             add_event(conn, ref, actor.user_id, "note", text)
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             return self._get(conn, ref)
@@ -121,6 +125,8 @@ class ReportBook:
     def close(self, ref: str, actor: Actor, outcome: str, note: str | None = None) -> Report:
         if outcome not in OUTCOMES:
             raise Refused("Please choose an outcome.")
+        if note and len(note) > MAX_NOTE:
+            raise Refused(f"Please keep a note under {MAX_NOTE:,} characters.")
         with self.db.transaction() as conn:
             report = self._for_slt(conn, ref, actor)
             if report.state is State.CLOSED:
@@ -141,6 +147,18 @@ class ReportBook:
     def record_card(self, ref: str, channel: str, ts: str) -> None:
         """Where the SLT card was posted, so later changes update it in place."""
         self.db.connection().execute("UPDATE reports SET slt_channel = ?, slt_ts = ? WHERE ref = ?", (channel, ts, ref))
+
+    def record_message(self, topic: str, channel: str, ts: str) -> None:
+        """Where another message about a case was posted (e.g. `MR-0007:dsl`), for a later redraw."""
+        self.db.connection().execute(
+            "INSERT OR REPLACE INTO slack_messages (topic, channel, ts) VALUES (?, ?, ?)", (topic, channel, ts)
+        )
+
+    def message(self, topic: str) -> tuple[str, str] | None:
+        row = (
+            self.db.connection().execute("SELECT channel, ts FROM slack_messages WHERE topic = ?", (topic,)).fetchone()
+        )
+        return (row["channel"], row["ts"]) if row else None
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, ref: str) -> Report | None:

@@ -3,8 +3,8 @@
 A case closed more than `years` ago keeps only what governors' statistics need: its reference,
 category, child-risk flag, outcome, state and dates. What happened, where, who reported it, who was
 involved, who handled it and SLT's notes are deleted; the timeline keeps what was done and when, not
-by whom. The purge is itself recorded on the case's timeline, and the SLT card in Slack is redrawn
-without the content.
+by whom. The purge is itself recorded on the case's timeline, and the SLT card and the DSL alert in
+Slack are redrawn without the content.
 
 SQLite's secure_delete overwrites the deleted text in the file, and a WAL checkpoint moves it out of
 the write-ahead log, so the words are gone from the disk, not merely unlinked.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.store.database import Database
 from bot.store.outbox import enqueue_refresh
-from bot.store.reports import SLT_CARD
+from bot.store.reports import DSL_ALERT, SLT_CARD
 
 DEFAULT_YEARS = 6  # the common UK schools' retention for staff-related records, from the case's closure
 PURGED_BY = "policybot"
@@ -83,6 +83,10 @@ def purge(db: Database, years: int, now: dt.datetime) -> list[Expired]:
                 (case.ref, stamp, PURGED_BY, f"content deleted after {years} years"),
             )
             enqueue_refresh(tx, f"{case.ref}:slt", SLT_CARD, {"ref": case.ref})
+            # The DSL alert quoted what happened and named the reporter: redraw it too.
+            alerted = tx.execute("SELECT 1 FROM outbox WHERE topic = ? AND kind = ?", (f"{case.ref}:dsl", DSL_ALERT))
+            if alerted.fetchone():
+                enqueue_refresh(tx, f"{case.ref}:dsl", DSL_ALERT, {"ref": case.ref})
     # Move the old pages out of the write-ahead log; TRUNCATE empties the -wal file.
     busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     if busy:

@@ -150,8 +150,10 @@ def _borrow(clauses: list[dict[str, Any]], knowledge_dir: Path, school_id: str) 
 
 
 def render(draft: Draft, policy: Path) -> str:
+    # A line break in the file name would end the comment and leave the rest of the name as YAML.
+    name = "".join(c if c.isprintable() else " " for c in policy.name)
     header = (
-        f"# DRAFT made by `policybot kb import` from {policy.name} on {dt.date.today():%d %b %Y}.\n"
+        f"# DRAFT made by `policybot kb import` from {name} on {dt.date.today():%d %b %Y}.\n"
         "# Before staff rely on it: check the school details and dates; read every clause's answer, stance\n"
         "# and topics; add two or three example questions in staff words to each clause; run\n"
         "# `policybot kb check`; then delete the line `draft: true`. See docs/load-your-policy.md.\n"

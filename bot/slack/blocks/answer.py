@@ -83,8 +83,8 @@ def _button(text: str, action_id: str, value: str, style: str | None = None, con
     )
 
 
-def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
-    """The ephemeral reply to `/policy <question>`."""
+def answer_blocks(answer: Answer, button_value: str) -> list[dict]:
+    """The ephemeral reply to `/policy <question>`; `button_value` names the question (question_buttons.py)."""
     blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
     best = answer.best if answer.answered else None
     if best is not None:
@@ -99,7 +99,7 @@ def answer_blocks(answer: Answer, question_id: int) -> list[dict]:
             blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", closest)]
         blocks.append(_context(f"Policy {policy_dates(answer.school)}"))
     unsure = best is not None and not answer.ranking.sure
-    actions = _answer_actions(str(question_id), answered=best is not None, unsure=unsure)
+    actions = _answer_actions(button_value, answered=best is not None, unsure=unsure)
     return [*(b.to_dict() for b in blocks), actions]
 
 

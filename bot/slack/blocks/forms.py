@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slack.escape import is_user_id
+
 
 def submitted_values(view: dict[str, Any]) -> dict[str, Any]:
     """{block_id: value}: text for text inputs, the option value for selects and radios, a list for
@@ -36,3 +38,23 @@ def text_or_none(value: Any) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return value
+
+
+def user_field_errors(view: dict[str, Any]) -> dict[str, str]:
+    """Errors for person pickers holding something other than Slack user ids. Slack's own pickers
+    cannot send such a value; a forged request can (`UDEPUTY01> <!channel`), and it must not be stored
+    and later drawn as markup on a card."""
+    errors: dict[str, str] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        for element in (actions or {}).values():
+            kind = element.get("type")
+            if kind == "users_select":
+                chosen = [element.get("selected_user")] if element.get("selected_user") is not None else []
+            elif kind == "multi_users_select":
+                chosen = element.get("selected_users") or []
+                chosen = chosen if isinstance(chosen, list) else [chosen]
+            else:
+                continue
+            if not all(is_user_id(user) for user in chosen):
+                errors[block_id] = "Please choose people from the list."
+    return errors

@@ -135,6 +135,22 @@ def card_text(report: Report) -> str:
     return f"{urgent}Misuse report {report.ref}: {report.category.label}"
 
 
+def dsl_alert_text(report: Report) -> str:
+    return f"URGENT: possible safeguarding concern in misuse report {report.ref}"
+
+
+def purged_dsl_alert_text(report: Report) -> str:
+    return f"Misuse report {report.ref}: deleted under the school's retention period"
+
+
+def purged_dsl_alert_blocks(report: Report) -> list[dict]:
+    text = (
+        f"*{purged_dsl_alert_text(report)}.*\nThis alert said what happened and who reported it; that has been "
+        f"deleted. Kept for statistics: {escape(report.category.label)}, closed {when(report.closed_at or '')}."
+    )
+    return [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
+
+
 def dsl_alert_blocks(report: Report, slt_link: str | None) -> list[dict]:
     form = report.form
     text = (

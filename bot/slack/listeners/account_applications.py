@@ -29,7 +29,7 @@ from bot.slack.blocks.account_card import (
     reason_modal,
 )
 from bot.slack.blocks.account_form import CALLBACK, application_modal, confirmation_view, form_from_view
-from bot.slack.blocks.forms import submitted_values, text_or_none
+from bot.slack.blocks.forms import submitted_values, text_or_none, user_field_errors
 from bot.slack.listeners.app_home import publish_home
 from bot.slack.listeners.clicks import ack_now, open_form, tell_clicker
 from bot.slack.services import Services
@@ -67,7 +67,7 @@ def register(app: App, services: Services) -> None:
     @app.view(CALLBACK)
     def submit(ack: Ack, body: dict, view: dict) -> None:
         form = form_from_view(view)
-        errors = check_application(form, services.settings.school_email_domain)
+        errors = user_field_errors(view) or check_application(form, services.settings.school_email_domain)
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -194,7 +194,11 @@ def register(app: App, services: Services) -> None:
     def register_modal(make):
         def handler(body: dict, respond: Respond) -> None:
             who = actor(body["user"]["id"])
-            account = applications.account(int(body["actions"][0]["value"]))
+            value = str(body["actions"][0].get("value") or "")
+            # The register's buttons carry the account's number; anything else is a forged or stale click.
+            account = (
+                applications.account(int(value)) if value.isascii() and value.isdigit() and len(value) < 12 else None
+            )
             if not (who.is_slt or who.is_admin):
                 tell(body, None, "Only SLT and the administrator can change the register of accounts.")
             elif account is None or account.status is not AccountStatus.ACTIVE:
@@ -211,6 +215,10 @@ def register(app: App, services: Services) -> None:
         def handler(ack: Ack, body: dict, view: dict) -> None:
             values = submitted_values(view)
             user = body["user"]["id"]
+            bad_people = user_field_errors(view)
+            if bad_people:
+                ack(response_action="errors", errors=bad_people)
+                return
             try:
                 step(int(view["private_metadata"]), actor(user), values)
             except Refused as refused:

@@ -9,20 +9,23 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks.answer import ASK_SLT, HELPFUL, NOT_HELPFUL, SHARE, shared_blocks, slt_question_blocks
 from bot.slack.listeners.clicks import ack_now
+from bot.slack.question_buttons import question_for
 from bot.slack.services import Services
+from bot.store.handled import first_time, forget
 
 log = logging.getLogger(__name__)
 
 
-def _question_id(body: dict) -> int | None:
-    try:
-        return int(body["actions"][0]["value"])
-    except (KeyError, IndexError, ValueError):
-        return None
-
-
 def register(app: App, services: Services) -> None:
     questions = services.questions
+
+    def _question_id(body: dict) -> int | None:
+        """The question under the clicked answer, only if the answer was drawn for the clicker."""
+        try:
+            value = body["actions"][0]["value"]
+        except (KeyError, IndexError, TypeError):
+            return None
+        return question_for(services.button_key, value, body["user"]["id"])
 
     def feedback(helpful: bool):
         def handler(body: dict, respond: Respond) -> None:
@@ -52,6 +55,12 @@ def register(app: App, services: Services) -> None:
             respond(response_type="ephemeral", replace_original=False, text="Sorry, I can't share that answer.")
             return
         school = services.book.school(logged.school)
+        # A replayed click (the same signed request again) must not post the answer again.
+        click = body.get("trigger_id") or (body.get("actions") or [{}])[0].get("action_ts")
+        key = f"share:{question_id}:{channel}:{click}"
+        with services.db.transaction() as conn:
+            if not first_time(conn, key):
+                return
         try:
             services.client.chat_postMessage(
                 channel=channel,
@@ -62,6 +71,8 @@ def register(app: App, services: Services) -> None:
         except SlackApiError as exc:
             error = exc.response.get("error")
             log.info("share failed in %s: %s", channel, error)
+            with services.db.transaction() as conn:
+                forget(conn, key)
             hint = (
                 "Invite me to the channel first (`/invite @policybot`)."
                 if error in ("not_in_channel", "channel_not_found")

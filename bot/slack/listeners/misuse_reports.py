@@ -15,7 +15,7 @@ from slack_bolt import Ack, App, Respond
 from bot.cases.guidance import guidance_for
 from bot.cases.misuse import check_form
 from bot.cases.records import Actor, Refused
-from bot.slack.blocks.forms import submitted_values, text_or_none
+from bot.slack.blocks.forms import submitted_values, text_or_none, user_field_errors
 from bot.slack.blocks.report_card import (
     ACKNOWLEDGE,
     ADD_NOTE,
@@ -52,7 +52,7 @@ def register(app: App, services: Services) -> None:
     @app.view(CALLBACK)
     def submit(ack: Ack, body: dict, view: dict) -> None:
         form = form_from_view(view)
-        errors = check_form(form, dt.date.today())
+        errors = user_field_errors(view) or check_form(form, dt.date.today())
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -119,7 +119,7 @@ def register(app: App, services: Services) -> None:
     def add_note(ack: Ack, body: dict, view: dict) -> None:
         note = text_or_none(submitted_values(view).get("note")) or ""
         try:
-            reports.add_note(view["private_metadata"], actor(body["user"]["id"]), note)
+            reports.add_note(view["private_metadata"], actor(body["user"]["id"]), note, idempotency_key=view["id"])
         except Refused as refused:
             ack(response_action="errors", errors={"note": refused.text(lambda u: "a colleague")})
             return

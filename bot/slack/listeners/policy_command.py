@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from bot.questions import QuestionError
 from bot.slack.blocks.answer import answer_blocks, help_blocks
 from bot.slack.escape import escape
+from bot.slack.question_buttons import button_value
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,4 +39,5 @@ def register(app: App, services: Services) -> None:
             log.warning("could not log a question (%s); answered it anyway", exc)
             question_id = 0
         summary = answer.best.clause.answer if answer.answered and answer.best else "The policy does not clearly say."
-        ack(response_type="ephemeral", text=escape(summary), blocks=answer_blocks(answer, question_id))
+        buttons = button_value(services.button_key, question_id, command.get("user_id") or "")
+        ack(response_type="ephemeral", text=escape(summary), blocks=answer_blocks(answer, buttons))

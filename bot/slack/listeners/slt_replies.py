@@ -1,12 +1,16 @@
-"""SLT replies in the thread under an escalated question; the asker gets the reply as a DM."""
+"""SLT replies in the thread under an escalated question; the asker gets the reply as a DM.
+
+The reply is stored first and sent through the outbox, so a Slack failure delays it instead of losing
+it, and a retried or replayed event (the same message) is passed on once.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
+from bot.slack.escape import is_user_id
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
@@ -24,18 +28,14 @@ def register(app: App, services: Services) -> None:
         ):
             return
         asked = services.questions.by_slt_thread(event["channel"], thread_ts)
-        if asked is None or asked.user_id is None:
+        replier = event.get("user")
+        if asked is None or asked.user_id is None or not is_user_id(replier):
             return
         text = event.get("text") or ""
-        quoted = "\n".join("> " + line for line in text.splitlines()) or ">"
-        try:
-            services.client.chat_postMessage(
-                channel=asked.user_id,
-                text=f"<@{event.get('user')}> from SLT replied to your policy question:\n{quoted}",
-                unfurl_links=False,
-            )
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not pass SLT reply on for question %s: %s", asked.id, exc)
+        if services.questions.store_slt_reply(asked.id, event["channel"], str(event.get("ts")), replier, str(text)):
+            services.wake_outbox()
+        else:
+            log.info("SLT reply %s for question %s was passed on before; not again", event.get("ts"), asked.id)
 
-    # Events are acknowledged at once; the Slack calls run after the HTTP response has gone.
+    # Events are acknowledged at once; the work runs after the HTTP response has gone.
     app.event("message")(ack=lambda ack: ack(), lazy=[thread_reply])

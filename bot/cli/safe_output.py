@@ -1,0 +1,59 @@
+"""What the command line writes out of the database: CSV files a spreadsheet opens, and text a terminal
+shows. Both hold words staff typed in Slack, so neither may be read as instructions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from bot.cli.common import CliError
+
+# A spreadsheet (Excel, LibreOffice, Google Sheets) runs a cell that starts with one of these as a
+# formula: `=HYPERLINK(...)` becomes a live link, `=cmd|...` once ran programs (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+# Characters that change how text reads rather than being text: control characters (ESC starts a
+# terminal's escape sequences, e.g. clearing the screen or setting the window title) and the
+# bidirectional overrides that reorder what is shown.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def spreadsheet_cell(value: str) -> str:
+    """`value` as a cell a spreadsheet shows as text: a leading apostrophe before a would-be formula
+    (the apostrophe is how spreadsheets themselves mark text). Our own numbers, e.g. -0.5, stay numbers."""
+    if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(values: list[str]) -> list[str]:
+    return [spreadsheet_cell(v) for v in values]
+
+
+def terminal_text(text: str) -> str:
+    """`text` with control characters shown as escapes (`\\x1b`, `\\u202e`) instead of acted on."""
+    return "".join(_escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    if char in _BIDI_CONTROLS or unicodedata.category(char) == "Cc":
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char
+
+
+def export_target(csv_path: str, database: Path, force: bool) -> Path:
+    """Where an export may be written: never over the live database or its -wal/-shm companions (that
+    destroys every record), and not over an existing file unless `--force`; otherwise CliError."""
+    target = Path(csv_path)
+    live = database.resolve()
+    protected = {live, *(live.with_name(live.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+    if target.resolve() in protected:
+        raise CliError(f"{target} is the bot's database; choose another file for the export")
+    if target.is_dir():
+        raise CliError(f"{target} is a folder; give a file name, e.g. {target / 'export.csv'}")
+    if target.exists() and not force:
+        raise CliError(f"{target} already exists; use --force to replace it")
+    return target
