@@ -23,7 +23,7 @@ _PERMISSION = re.compile(r"^without\b", re.IGNORECASE)
 
 NOT_ALLOWED_WITH_EXCEPTIONS = "Not allowed, with exceptions"
 NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
-EXCEPTION_MAY_APPLY = "It depends: the policy makes an exception that may apply to you"
+EXCEPTION_MAY_APPLY = "It depends on the exception, which may apply to you"
 
 
 def _split(clause: Clause) -> tuple[str, str] | None:

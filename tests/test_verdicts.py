@@ -1,0 +1,79 @@
+"""The verdict line agrees with the clause: an exception in the clause is never flattened to "Not allowed"."""
+
+from __future__ import annotations
+
+import subprocess
+
+from bot.answers import PolicyBook
+from bot.knowledge.models import Clause, Stance
+from bot.verdicts import (
+    EXCEPTION_MAY_APPLY,
+    NOT_ALLOWED_WITH_EXCEPTIONS,
+    NOT_ALLOWED_WITHOUT_PERMISSION,
+    label,
+)
+from tests.cli import POLICYBOT, clean_env
+
+
+def _clause(text: str, answer: str, stance: Stance = Stance.NOT_ALLOWED) -> Clause:
+    return Clause(id="c-1", section="1", heading="Contact", text=text, answer=answer, stance=stance)
+
+
+def _words(text: str) -> list[str]:
+    return text.lower().replace(",", " ").replace(".", " ").split()
+
+
+def test_a_plain_prohibition_is_not_allowed() -> None:
+    clause = _clause("Staff must not share passwords.", "No - never share passwords.")
+    assert label(clause) == "Not allowed"
+
+
+def test_an_exception_in_the_clause_is_said() -> None:
+    clause = _clause(
+        "Staff must not have contact with any child unless the child is a family member.",
+        "No - no contact with children unless they are family.",
+    )
+    assert label(clause, _words("can I message a pupil from another school"), _words) == NOT_ALLOWED_WITH_EXCEPTIONS
+
+
+def test_a_question_about_the_exception_hears_that_it_may_apply() -> None:
+    clause = _clause(
+        "Staff must not have contact with any child unless the child is a family member.",
+        "No - no contact with children unless they are family.",
+    )
+    assert label(clause, _words("my niece is in year 4, is she family"), _words) == EXCEPTION_MAY_APPLY
+
+
+def test_permission_is_named() -> None:
+    clause = _clause(
+        "Staff must not use the school logo without the prior permission of the headteacher.",
+        "No - not without the headteacher's permission.",
+    )
+    assert label(clause) == NOT_ALLOWED_WITHOUT_PERMISSION
+
+
+def test_other_stances_keep_their_label() -> None:
+    clause = _clause("Staff may use social media unless it interferes with work.", "Yes, with care.", Stance.ALLOWED)
+    assert label(clause) == "Allowed"
+
+
+def test_a_nephew_at_the_school_is_not_told_a_flat_no(book: PolicyBook) -> None:
+    """The report that started this: "my nephew is in year 4 here, can I still be friends with him" got
+    "Not allowed" from a clause that says "unless the child is a family member"."""
+    answer = book.ask("rudyard-kipling", "can I have contact with a child on social media if they are my nephew?")
+    assert answer.best is not None and "family" in answer.best.clause.text
+    assert answer.verdict_label in (EXCEPTION_MAY_APPLY, "Allowed, with care", "Allowed")
+
+
+def test_the_terminal_answer_shows_the_exception() -> None:
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "rudyard-kipling", "can I chat with a pupil from another school on xbox?"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(("Not allowed, with exceptions:", "It depends")), first
+    assert not first.startswith("Not allowed:")
