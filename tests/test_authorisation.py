@@ -52,6 +52,7 @@ def new_case(bot: RunningBot) -> str:
     ref = next(r.ref for r in reversed(bot.services.reports.all()))
     assert ref in json.dumps(confirmation)
     card_for(bot, ref)
+    wait_until(lambda: not bot.services.outbox.items("pending"))  # the reporter's copy sent too
     return ref
 
 

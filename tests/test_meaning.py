@@ -1,0 +1,116 @@
+"""Matching by meaning: the shipped sentence model, and the per-school cache of clause vectors."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from bot.answers import PolicyBook
+from bot.knowledge.loader import default_knowledge_dir
+from bot.matching.semantic import encoder
+from bot.matching.vectors import cache_path
+from tests.cli import POLICYBOT, clean_env
+
+
+def test_a_paraphrase_is_closer_than_an_unrelated_sentence() -> None:
+    question, paraphrase, unrelated = encoder().encode(
+        [
+            "a boy I taught years ago messaged me on instagram",
+            "contact with former pupils through social networking sites",
+            "the staff car park is closed at weekends",
+        ]
+    )
+    assert question @ paraphrase > question @ unrelated + 0.2
+    assert np.allclose(np.linalg.norm([question, paraphrase, unrelated], axis=1), 1.0, atol=1e-4)
+
+
+def test_every_text_gets_its_own_vector_in_order() -> None:
+    texts = ["can I friend a parent?", "x", "a much longer sentence about posting photographs of pupils online " * 3]
+    together = encoder().encode(texts)
+    alone = np.vstack([encoder().encode([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def _school_folder(tmp_path: Path, school: str = "hiltingbury", with_cache: bool = True) -> Path:
+    folder = tmp_path / "knowledge"
+    (folder / "sources").mkdir(parents=True)
+    bundled = default_knowledge_dir()
+    shutil.copy(bundled / "vocabulary.yaml", folder)
+    shutil.copy(bundled / f"{school}.yaml", folder)
+    shutil.copy(bundled / "sources" / f"{school}.txt", folder / "sources")
+    if with_cache:  # the bundled cache, so a test encodes only what it changes (a school takes tens of seconds)
+        cache_path(folder, school).parent.mkdir()
+        shutil.copy(cache_path(bundled, school), cache_path(folder, school))
+    return folder
+
+
+def _cached_keys(folder: Path, school: str) -> set[str]:
+    with np.load(cache_path(folder, school)) as data:
+        return set(data["keys"].tolist())
+
+
+def test_the_first_question_caches_the_vectors_and_an_edit_re_encodes_only_what_changed(tmp_path: Path) -> None:
+    folder = _school_folder(tmp_path)
+    assert PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?").answered
+    before = _cached_keys(folder, "hiltingbury")
+
+    path = folder / "hiltingbury.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clauses"][0]["examples"] = ["a brand new example question about nothing in particular"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+    after = _cached_keys(folder, "hiltingbury")
+
+    assert len(after - before) == 1  # the new example
+    assert before - after  # the replaced examples are dropped from the cache
+    assert stat.S_IMODE(cache_path(folder, "hiltingbury").stat().st_mode) == 0o644
+
+
+def test_a_folder_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
+    folder = _school_folder(tmp_path)
+    folder.chmod(0o555)
+    try:
+        answer = PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+    finally:
+        folder.chmod(0o755)
+    assert answer.best is not None and "logo" in answer.best.clause.text.lower()
+
+
+def test_meaning_can_be_switched_off(tmp_path: Path) -> None:
+    folder = _school_folder(tmp_path, with_cache=False)
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "hiltingbury", "--json", "can I use the school logo on my instagram?"],
+        capture_output=True,
+        text=True,
+        env=clean_env(POLICYBOT_KNOWLEDGE_DIR=str(folder), POLICYBOT_MEANING="off"),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"answered": true' in result.stdout
+    assert not cache_path(folder, "hiltingbury").exists()  # nothing was encoded
+
+
+def test_the_bundled_knowledge_base_ships_its_vectors(book: PolicyBook) -> None:
+    for school in book.school_ids():
+        assert cache_path(default_knowledge_dir(), school).exists(), school
+
+
+@pytest.mark.parametrize(
+    "school, question, expected",
+    [
+        # No word of the question is in the clause: only meaning connects them.
+        ("hiltingbury", "who keeps an eye on replies under the school's posts, and how often?", "monitored"),
+        ("dobcroft", "a lad I taught years ago wants to connect with me online", "pupil"),
+    ],
+)
+def test_questions_without_the_policy_s_words_find_the_clause(
+    book: PolicyBook, school: str, question: str, expected: str
+) -> None:
+    top = [m.clause.text.lower() for m in book.ask(school, question).ranking.matches]
+    assert any(expected in text for text in top), top
