@@ -67,7 +67,7 @@ def imported_folder(root: Path, school: str, donors: list[str]) -> Path:
     shutil.copy(curated / "vocabulary.yaml", folder)
     for donor in donors:
         shutil.copy(curated / f"{donor}.yaml", folder)
-    draft = make_draft(policy_path(school), school, knowledge_dir=folder)
+    draft = make_draft(policy_path(school), school)
     write_draft(draft, policy_path(school), folder / f"{school}.yaml", force=False)
     load_vocabulary.cache_clear()
     return folder

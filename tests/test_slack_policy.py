@@ -48,6 +48,13 @@ def test_long_or_odd_input_gets_a_friendly_message(bot: RunningBot) -> None:
         assert reply.json()["text"].startswith("Sorry, I can't look that up")
 
 
+def test_a_question_containing_the_word_payload_is_answered(bot: RunningBot) -> None:
+    """Bolt mistakes any form body containing "payload" for a button click; the gate rewrites it."""
+    reply = bot.command("/policy", "can the payload of my post name a pupil? 100% sure & = +")
+    assert reply.status == 200
+    assert "can the payload of my post name a pupil? 100% sure &amp; = +" in json.dumps(reply.json())
+
+
 def test_question_text_is_escaped_so_it_cannot_ping_or_link(bot: RunningBot) -> None:
     data = bot.command("/policy", "<!channel> can I post <https://evil.example|click> about <@U123>?").json()
     text = _all_text(data["blocks"])

@@ -89,7 +89,7 @@ def run_import(args: argparse.Namespace) -> int:
         previous_path = Path(args.previous) if args.previous else (out if out.exists() else None)
         previous = _load_previous(previous_path) if previous_path else None
         with _progress(f"Reading {policy.name}") as progress:
-            draft = make_draft(policy, args.school, args.name, previous, progress, knowledge_dir=out.parent)
+            draft = make_draft(policy, args.school, args.name, previous, progress)
         backup = write_draft(draft, policy, out, args.force)
     except (DraftError, ExtractError) as exc:
         return fail(str(exc))

@@ -128,3 +128,7 @@ class Vocabulary(_Strict):
     synonyms: dict[str, list[str]] = Field(default_factory=dict)
     phrases: dict[str, list[str]] = Field(default_factory=dict)
     stopwords: list[str] = Field(default_factory=list)
+    incidental: list[str] = Field(
+        default_factory=list,
+        description="Policy words a question names in passing (which app) more than asks about; they weigh less.",
+    )

@@ -48,9 +48,10 @@ class Tuning:
     w_terms: float = 0.45
     w_likeness: float = 0.5
     w_coverage: float = 0.1
-    w_meaning: float = 1.0  # sentence-embedding cosine of the clause's closest sentence (semantic.py)
+    w_meaning: float = 1.5  # sentence-embedding cosine of the clause's closest sentence (semantic.py)
     cosine_share: float = 0.6  # of likeness; the rest is rapidfuzz word-order likeness
     example_coverage: float = 0.7  # how much a word found only in an example question explains
+    incidental_weight: float = 0.5  # of a word the vocabulary calls incidental (a platform's name)
     context_weight: float = 1.0  # of a word only in the context around a long message's question
     # The answer decision: a logistic model over the ranking's features (benchmarks/calibrate.py fits it
     # on the tuning questions); the bot answers when the confidence reaches the threshold.
@@ -231,6 +232,8 @@ class ClauseIndex:
             weights[term] = self.tuning.context_weight
         for term in self.normaliser.terms(focus, correct=self.correct):
             weights[term] = 1.0
+        for term in weights.keys() & self.normaliser.incidental:
+            weights[term] *= self.tuning.incidental_weight
         return weights
 
     def rank(self, question: str, top: int = 3) -> Ranking:

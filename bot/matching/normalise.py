@@ -58,6 +58,8 @@ class Normaliser:
             for variant in variants:
                 self._synonyms[fold(variant)] = fold(canonical)
         self._stopwords = frozenset(fold(w) for w in vocabulary.stopwords)
+        # Stemmed like every term, so the index can look them up among a question's terms.
+        self.incidental = frozenset(stem(fold(w)) for w in vocabulary.incidental)
         # Every word the vocabulary itself knows is spelled right by definition.
         self.known_words: set[str] = set(self._synonyms) | {fold(c) for c in vocabulary.synonyms}
         self.known_words |= {w for p in phrase_map for w in p.split()}

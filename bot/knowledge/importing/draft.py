@@ -18,13 +18,11 @@ import yaml
 from pydantic import ValidationError
 
 from bot.knowledge.importing.blocks import read_blocks
-from bot.knowledge.importing.borrow import borrow_examples
 from bot.knowledge.importing.details import Details, read_details
 from bot.knowledge.importing.extract import Progress, extract
 from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topics
 from bot.knowledge.importing.merge import MergeReport, merge
 from bot.knowledge.importing.split import DraftClause, split
-from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import KnowledgeFile
 
 SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -87,9 +85,7 @@ def make_draft(
     name: str | None = None,
     previous: dict[str, Any] | None = None,
     progress: Progress | None = None,
-    knowledge_dir: Path | None = None,
 ) -> Draft:
-    """`knowledge_dir`: the folder the draft will join; its reviewed files lend example questions."""
     if not SCHOOL_ID.match(school_id):
         raise DraftError(
             f"school id {school_id!r} must be lower-case letters, digits and hyphens, e.g. 'st-marys-primary'"
@@ -126,27 +122,11 @@ def make_draft(
         draft.merged = merge(previous, data)
         if name:
             school["name"] = name
-    if knowledge_dir is not None:
-        lent = _borrow(data["clauses"], knowledge_dir, school_id)
-        if lent:
-            draft.notes.append(f"{lent} clause(s) given example questions from similar clauses of other schools")
     try:
         KnowledgeFile.model_validate(data)
     except ValidationError as exc:  # a bug here, not the user's: say so plainly
         raise DraftError(f"the draft does not meet the knowledge-base format: {exc.errors()[0]['msg']}") from exc
     return draft
-
-
-def _borrow(clauses: list[dict[str, Any]], knowledge_dir: Path, school_id: str) -> int:
-    donors = []
-    for path in school_files(knowledge_dir):
-        if path.stem == school_id:
-            continue
-        try:
-            donors.append(load_file(path))
-        except KnowledgeError:
-            continue  # a broken neighbour lends nothing; `kb check` reports it
-    return borrow_examples(clauses, donors, load_vocabulary(knowledge_dir))
 
 
 def render(draft: Draft, policy: Path) -> str:
