@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from quality import CURATED, DATA, DECOY, imported_folder, policy_path, read_set
+from quality import CURATED, DATA, DECOY, imported_folder, keep_vectors, policy_path, read_set
 
 from bot.answers import PolicyBook
 from bot.evaluation import evaluate
@@ -45,8 +45,11 @@ def collect(split: str) -> list[Row]:
             add("curated", curated, school)
             folder = imported_folder(Path(tmp) / "loo", school, [s for s in CURATED if s != school])
             add("loo", PolicyBook(folder), school)
+            keep_vectors(folder, school)
         if policy_path(DECOY).exists():
-            add("decoy", PolicyBook(imported_folder(Path(tmp) / "decoy", DECOY, CURATED)), DECOY)
+            folder = imported_folder(Path(tmp) / "decoy", DECOY, CURATED)
+            add("decoy", PolicyBook(folder), DECOY)
+            keep_vectors(folder, DECOY)
     return rows
 
 

@@ -29,10 +29,12 @@ from bot.answers import PolicyBook
 from bot.evaluation import Case, Outcome, Report, evaluate
 from bot.knowledge.importing.draft import make_draft, write_draft
 from bot.knowledge.loader import default_knowledge_dir, load_vocabulary
+from bot.matching.vectors import cache_path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DATA = REPO / "benchmarks" / "data"
+VECTOR_CACHE = REPO / "benchmarks" / ".cache" / "vectors"  # drafts' sentence vectors between runs
 CURATED = ["dobcroft", "hiltingbury", "howitt", "link-school", "rudyard-kipling"]
 DECOY = "decoy-primary"
 STYLES = ["plain", "slang", "typo", "long", "indirect", "role"]
@@ -70,7 +72,18 @@ def imported_folder(root: Path, school: str, donors: list[str]) -> Path:
     draft = make_draft(policy_path(school), school)
     write_draft(draft, policy_path(school), folder / f"{school}.yaml", force=False)
     load_vocabulary.cache_clear()
+    # Sentence vectors are keyed by each sentence's hash, so an earlier run's are safe to start from.
+    kept = VECTOR_CACHE / f"{school}.npz"
+    if kept.exists():
+        cache_path(folder, school).parent.mkdir(exist_ok=True)
+        shutil.copy(kept, cache_path(folder, school))
     return folder
+
+
+def keep_vectors(folder: Path, school: str) -> None:
+    if cache_path(folder, school).exists():
+        VECTOR_CACHE.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cache_path(folder, school), VECTOR_CACHE / f"{school}.npz")
 
 
 def run(book: PolicyBook, cases: list[tuple[Case, str]]) -> list[tuple[Outcome, str]]:
@@ -125,11 +138,13 @@ def main() -> int:
             for school in CURATED:
                 folder = imported_folder(Path(tmp) / "loo", school, [s for s in CURATED if s != school])
                 rows += run(PolicyBook(folder), questions[school])
+                keep_vectors(folder, school)
             table("imported and unedited, leave one school out", rows)
             show_misses(rows, args.misses)
         if "decoy" in modes and policy_path(DECOY).exists() and questions.get(DECOY):
             folder = imported_folder(Path(tmp) / "decoy", DECOY, CURATED)
             rows = run(PolicyBook(folder), questions[DECOY])
+            keep_vectors(folder, DECOY)
             table("another template (decoy-primary), imported and unedited", rows)
             show_misses(rows, args.misses)
     return 0
