@@ -1,11 +1,14 @@
 """Question-matching speed: per-query latency on the five schools and on a 10,000-clause school,
-and start-up time of `policybot ask`. Prints a Markdown table for docs/performance.md.
+with and without matching by meaning, and start-up time of `policybot ask`. Prints Markdown tables
+for docs/performance.md.
 
     python benchmarks/matching.py
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import random
 import statistics
 import subprocess
@@ -14,12 +17,15 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
+import numpy as np
 from stats import percentile  # benchmarks/stats.py, beside this script
 
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir, load_vocabulary
-from bot.knowledge.models import KnowledgeFile
+from bot.knowledge.models import Clause, KnowledgeFile
 from bot.matching.index import ClauseIndex
+from bot.matching.semantic import encoder
+from bot.matching.vectors import ClauseVectors, clause_vectors
 
 QUESTIONS = [
     "can I friend a parent on facebook?",
@@ -49,21 +55,32 @@ def time_queries(index: ClauseIndex, rounds: int) -> list[float]:
     return timings
 
 
-def synthetic(book: PolicyBook, size: int) -> KnowledgeFile:
-    """A school of `size` clauses made by re-using real clauses under new ids, words shuffled a little."""
+def synthetic(book: PolicyBook, size: int) -> tuple[KnowledgeFile, ClauseVectors]:
+    """A school of `size` clauses made by re-using real clauses under new ids, words shuffled a little.
+
+    Each gets its real clause's sentence vectors: the same work per query as vectors of its own,
+    without encoding 80,000 sentences first.
+    """
     rng = random.Random(7)
-    real = [c for school in book.school_ids() for c in book.index(school).clauses]
-    clauses = []
+    real: list[tuple[Clause, np.ndarray]] = []
+    for school in book.school_ids():
+        index = book.index(school)
+        vectors = clause_vectors(KnowledgeFile(school=index.school, clauses=index.clauses), book.directory)
+        ends = [*vectors.starts[1:], len(vectors.matrix)]
+        real += [(c, vectors.matrix[a:b]) for c, a, b in zip(index.clauses, vectors.starts, ends, strict=True)]
+    clauses, blocks = [], []
     for i in range(size):
-        base = real[i % len(real)]
+        base, block = real[i % len(real)]
         words = base.text.split()
         rng.shuffle(words)
         clauses.append(base.model_copy(update={"id": f"synthetic-{i}", "text": " ".join(words)}))
+        blocks.append(block)
     school = book.index("dobcroft").school.model_copy(update={"id": "synthetic"})
-    return KnowledgeFile(school=school, clauses=clauses)
+    starts = np.cumsum([0] + [len(b) for b in blocks[:-1]]).astype(np.intp)
+    return KnowledgeFile(school=school, clauses=clauses), ClauseVectors(np.vstack(blocks), starts)
 
 
-def startup_ms(runs: int = 7) -> float:
+def startup_ms(meaning: str, runs: int = 7) -> float:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -71,6 +88,7 @@ def startup_ms(runs: int = 7) -> float:
             [sys.executable, "-m", "bot.cli.main", "ask", "--school", "howitt", "can I friend a parent?"],
             check=True,
             capture_output=True,
+            env={**os.environ, "POLICYBOT_MEANING": meaning},
         )
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
@@ -92,15 +110,20 @@ def measure(name: str, build: Callable[[], ClauseIndex], rounds: int) -> None:
 
 
 def main() -> None:
-    book = PolicyBook(default_knowledge_dir())
-    print("| knowledge base | clauses | build (ms) | p50 (ms) | p99 (ms) | memory (MiB) |")
-    print("|---|---|---|---|---|---|")
-    for school in book.school_ids():
-        measure(school, lambda school=school: book.index(school), rounds=40)
-    kb = synthetic(book, 10_000)
+    encoder().encode(["load the model once, as a running bot has it"])
     vocabulary = load_vocabulary(default_knowledge_dir())
-    measure("synthetic", lambda: ClauseIndex.for_school(kb, vocabulary), rounds=5)
-    print(f"\n`policybot ask` start-up to answer (median of 7 runs): {startup_ms():.0f} ms")
+    kb, vectors = synthetic(PolicyBook(default_knowledge_dir()), 10_000)
+    for meaning in (False, True):
+        book = PolicyBook(default_knowledge_dir(), meaning=meaning)
+        print(f"\nMatching by meaning {'on (the default)' if meaning else 'off (POLICYBOT_MEANING=off)'}\n")
+        print("| knowledge base | clauses | build (ms) | p50 (ms) | p99 (ms) | memory (MiB) |")
+        print("|---|---|---|---|---|---|")
+        for school in book.school_ids():
+            measure(school, functools.partial(book.index, school), rounds=20)
+        chosen = vectors if meaning else None
+        measure("synthetic", functools.partial(ClauseIndex.for_school, kb, vocabulary, vectors=chosen), rounds=3)
+    for switch in ("off", "on"):
+        print(f"\n`policybot ask` start-up to answer, meaning {switch} (median of 7 runs): {startup_ms(switch):.0f} ms")
 
 
 if __name__ == "__main__":

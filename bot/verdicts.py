@@ -57,4 +57,3 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
         if only_exception & set(question_terms):
             return EXCEPTION_MAY_APPLY
     return NOT_ALLOWED_WITH_EXCEPTIONS
-

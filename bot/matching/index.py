@@ -22,7 +22,6 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
-from bot.matching.focus import split_focus
 from bot.matching.normalise import Normaliser
 from bot.matching.semantic import encoder
 from bot.matching.vectors import ClauseVectors
@@ -52,7 +51,6 @@ class Tuning:
     cosine_share: float = 0.6  # of likeness; the rest is rapidfuzz word-order likeness
     example_coverage: float = 0.7  # how much a word found only in an example question explains
     incidental_weight: float = 0.5  # of a word the vocabulary calls incidental (a platform's name)
-    context_weight: float = 1.0  # of a word only in the context around a long message's question
     # The answer decision: a logistic model over the ranking's features (benchmarks/calibrate.py fits it
     # on the tuning questions); the bot answers when the confidence reaches the threshold.
     decision: tuple[tuple[str, float], ...] = (
@@ -227,15 +225,10 @@ class ClauseIndex:
         return (core + self.tuning.example_coverage * best_extra) / total_idf
 
     def _weighted_terms(self, question: str) -> dict[str, float]:
-        """Each term of the question with its weight: 1 in the question's own sentences, less in context."""
-        focus, context = split_focus(question)
-        weights: dict[str, float] = {}
-        for term in self.normaliser.terms(context, correct=self.correct):
-            weights[term] = self.tuning.context_weight
-        for term in self.normaliser.terms(focus, correct=self.correct):
-            weights[term] = 1.0
+        """Each term of the question with its weight: 1, or less for a word named in passing (an app)."""
+        weights = dict.fromkeys(self.normaliser.terms(question, correct=self.correct), 1.0)
         for term in weights.keys() & self.normaliser.incidental:
-            weights[term] *= self.tuning.incidental_weight
+            weights[term] = self.tuning.incidental_weight
         return weights
 
     def rank(self, question: str, top: int = 3) -> Ranking:
@@ -310,6 +303,7 @@ class ClauseIndex:
         if self._vectors is None:
             return None
         return self._vectors.best_per_clause(encoder().encode([question])[0])
+
 
 def _confidence(features: dict[str, float], decision: tuple[tuple[str, float], ...]) -> float:
     z = sum(weight * (1.0 if name == "bias" else features[name]) for name, weight in decision)
