@@ -178,6 +178,16 @@ class RunningBot:
             self.deliverer.stop()
 
 
+
+# Dobcroft's policy answers "can I accept a friend request from a parent?" in two places: 6.7 (think
+# before accepting colleagues, parents or other school users) and the DO NOT list (never build or pursue
+# relationships with children, parents, families). Either is a right answer.
+FRIEND_A_PARENT = ("accept colleagues, parents or other school users", "pursue relationships with children, parents")
+
+
+def answers_friending_a_parent(text: str) -> bool:
+    return any(passage in text for passage in FRIEND_A_PARENT)
+
 def wait_until(condition: Any, timeout: float = 10.0) -> Any:
     """Poll until `condition()` is truthy (work after the acknowledgement runs in the background)."""
     deadline = time.monotonic() + timeout

@@ -26,7 +26,7 @@ from tests.misuse_steps import (
     TA,
     shared_bot,
 )
-from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, wait_until
+from tests.slack_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL, RunningBot, answers_friending_a_parent, wait_until
 
 CHILD_AT_RISK = dict(FRIEND_REQUEST, child_at_risk="yes")
 
@@ -131,7 +131,7 @@ def test_a_question_is_still_answered_when_its_log_cannot_be_written(
             "CREATE TRIGGER full BEFORE INSERT ON questions BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
         )
         reply = running.command("/policy", "can I accept a friend request from a parent?")
-        assert reply.status == 200 and "accept colleagues, parents" in json.dumps(reply.json()["blocks"])
+        assert reply.status == 200 and answers_friending_a_parent(json.dumps(reply.json()["blocks"]))
         assert [r.getMessage() for r in caplog.records if r.name.startswith("bot.")] == [
             "could not log a question (the disk is full); answered it anyway"
         ]

@@ -12,7 +12,7 @@ from websockets.sync.server import serve
 
 from bot.slack.app import build_app
 from bot.slack.services import build_services
-from tests.slack_app import fixture_json, settings_for
+from tests.slack_app import answers_friending_a_parent, fixture_json, settings_for
 
 
 def test_policy_over_socket_mode(slack, tmp_path) -> None:
@@ -42,6 +42,6 @@ def test_policy_over_socket_mode(slack, tmp_path) -> None:
             server.shutdown()
     assert ack["envelope_id"] == envelope["envelope_id"]
     assert ack["payload"]["response_type"] == "ephemeral"
-    assert "accept colleagues, parents or other school users" in json.dumps(ack["payload"]["blocks"])
+    assert answers_friending_a_parent(json.dumps(ack["payload"]["blocks"]))
     [opened] = slack.calls_to("apps.connections.open")
     assert opened.token == "xapp-test"
