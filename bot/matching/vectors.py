@@ -39,7 +39,7 @@ class ClauseVectors:
 
 
 def sentences(clause: Clause) -> list[str]:
-    return [clause.text, clause.answer, *clause.examples]
+    return [f"{clause.heading}: {clause.text}", clause.answer, *clause.examples]
 
 
 def _key(text: str) -> str:
