@@ -8,7 +8,8 @@ import sqlite3
 
 from slack_bolt import Ack, App, Respond
 
-from bot.cases.accounts import AccountStatus, AppState, check_application, looks_like_password
+from bot.cases import account_rules as rules
+from bot.cases.accounts import AccountStatus, check_application
 from bot.cases.records import Actor, Refused
 from bot.slack.blocks.account_card import (
     APPROVE,
@@ -30,16 +31,12 @@ from bot.slack.blocks.account_card import (
 )
 from bot.slack.blocks.account_form import CALLBACK, application_modal, confirmation_view, form_from_view
 from bot.slack.blocks.forms import submitted_values, text_or_none, user_field_errors
+from bot.slack.escape import mention
 from bot.slack.listeners.app_home import publish_home
 from bot.slack.listeners.clicks import ack_now, open_form, tell_clicker
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)
-
-_PASSWORD_REFUSAL = (
-    "This looks like a password. Never put passwords in Slack: the administrator keeps the login details."
-)
-
 
 def _colleague(_: str) -> str:
     return "a colleague"
@@ -92,10 +89,9 @@ def register(app: App, services: Services) -> None:
     def edit(body: dict, respond: Respond) -> None:
         ref = body["actions"][0]["value"]
         application = applications.get(ref)
-        if application is None or application.applicant_id != body["user"]["id"]:
-            tell(body, respond, "Only the person who applied can change the application.")
-        elif application.state is not AppState.CHANGES_REQUESTED:
-            tell(body, respond, f"{ref} is no longer waiting for changes ({application.state.label.lower()}).")
+        refused = rules.may_resubmit(ref, application, body["user"]["id"])
+        if refused or application is None:
+            tell(body, respond, refused.text(mention) if refused else "")
         else:
             open_view(body, respond, application_modal(application.applicant_id, previous=application))
 
@@ -106,7 +102,7 @@ def register(app: App, services: Services) -> None:
         try:
             applications.approve(body["actions"][0]["value"], actor(body["user"]["id"]))
         except Refused as refused:
-            tell(body, respond, refused.text(lambda u: f"<@{u}>"))
+            tell(body, respond, refused.text(mention))
             return
         services.wake_outbox()
 
@@ -114,18 +110,9 @@ def register(app: App, services: Services) -> None:
         def handler(body: dict, respond: Respond) -> None:
             ref = body["actions"][0]["value"]
             who = actor(body["user"]["id"])
-            application = applications.get(ref)
-            problem = None
-            if application is None:
-                problem = f"There is no application {ref}."
-            elif not who.is_slt:
-                problem = "Only members of the SLT channel can decide on account applications."
-            elif application.applicant_id == who.user_id:
-                problem = "You can't decide on your own application: another member of SLT has to."
-            elif application.state is not AppState.SUBMITTED:
-                problem = f"{ref} was already decided by <@{application.decided_by}>."
-            if problem:
-                tell(body, respond, problem)
+            refused = rules.may_decide(ref, applications.get(ref), who)
+            if refused:
+                tell(body, respond, refused.text(mention))
             else:
                 open_view(body, respond, reason_modal(ref, changes))
 
@@ -138,9 +125,6 @@ def register(app: App, services: Services) -> None:
     def decision_with_reason(step):
         def handler(ack: Ack, body: dict, view: dict) -> None:
             reason = text_or_none(submitted_values(view).get("reason")) or ""
-            if looks_like_password(reason):
-                ack(response_action="errors", errors={"reason": _PASSWORD_REFUSAL})
-                return
             try:
                 step(view["private_metadata"], actor(body["user"]["id"]), reason)
             except Refused as refused:
@@ -158,10 +142,12 @@ def register(app: App, services: Services) -> None:
     def ask_created(body: dict, respond: Respond) -> None:
         ref = body["actions"][0]["value"]
         application = applications.get(ref)
-        if not services.is_admin(body["user"]["id"], fresh=True):
-            tell(body, respond, "Only members of the administrator channel can mark an account as created.")
-        elif application is None or application.state is not AppState.APPROVED:
-            tell(body, respond, f"{ref} is not waiting to be created.")
+        user = body["user"]["id"]
+        # Only the administrator role matters here: Slack is asked about that channel alone.
+        who = Actor(user, is_slt=False, is_admin=services.is_admin(user, fresh=True))
+        refused = rules.may_mark_created(ref, application, who, applications.created_by(ref))
+        if refused or application is None:
+            tell(body, respond, refused.text(mention) if refused else "")
         else:
             open_view(body, respond, create_modal(ref, application.form.handle))
 
@@ -172,18 +158,15 @@ def register(app: App, services: Services) -> None:
         values = submitted_values(view)
         handle = text_or_none(values.get("handle")) or ""
         url = text_or_none(values.get("url"))
-        errors = {
-            name: _PASSWORD_REFUSAL
-            for name, value in (("handle", handle), ("url", url))
-            if value and looks_like_password(value)
-        }
-        if "stored" not in (values.get("credentials") or []):
-            errors["credentials"] = "Please confirm the login details are stored with the administrator."
-        if errors:
-            ack(response_action="errors", errors=errors)
+        stored = "stored" in (values.get("credentials") or [])
+        problems = rules.created_problems(handle, url, stored)
+        if problems:
+            ack(response_action="errors", errors={p.field or "handle": p.message for p in reversed(problems)})
             return
         try:
-            applications.mark_created(view["private_metadata"], actor(body["user"]["id"]), handle, url)
+            applications.mark_created(
+                view["private_metadata"], actor(body["user"]["id"]), handle, url, credentials_stored=stored
+            )
         except Refused as refused:
             ack(response_action="errors", errors={"handle": refused.text(_colleague)})
             return
@@ -199,10 +182,9 @@ def register(app: App, services: Services) -> None:
             account = (
                 applications.account(int(value)) if value.isascii() and value.isdigit() and len(value) < 12 else None
             )
-            if not (who.is_slt or who.is_admin):
-                tell(body, None, "Only SLT and the administrator can change the register of accounts.")
-            elif account is None or account.status is not AccountStatus.ACTIVE:
-                tell(body, None, "That account is no longer active in the register.")
+            refused = rules.may_change_register(account, who)
+            if refused or account is None:
+                tell(body, None, refused.text(mention) if refused else "")
             else:
                 open_view(body, None, make(account))
 
