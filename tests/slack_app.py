@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from bot.delivery.runner import OutboxRunner
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.delivery import Deliverer
 from bot.slack.http_server import make_server
 from bot.slack.services import build_services
+from bot.slack.transport import SlackTransport
 from tests.conftest import FIXTURES
 from tests.fake_slack import Call, FakeSlack
 
@@ -219,7 +220,9 @@ def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str
     threading.Thread(target=server.run, daemon=True).start()
     services.identity.learn_in_background(retry_seconds=0.2)
     # Short waits so tests see retries within seconds; the schedule is the same as in production.
-    deliverer = Deliverer(services, idle_seconds=0.1, max_backoff=1.0).start()
+    deliverer = OutboxRunner(
+        services.db, SlackTransport(services), services.outbox_signal, idle_seconds=0.1, max_backoff=1.0
+    ).start()
     return RunningBot(slack, f"http://127.0.0.1:{server.effective_port}", services, server, deliverer)
 
 

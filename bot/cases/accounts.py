@@ -190,10 +190,6 @@ class Application:
     decided_by: str | None = None
     decided_at: str | None = None
     decision_reason: str | None = None
-    slt_channel: str | None = None
-    slt_ts: str | None = None
-    admin_channel: str | None = None
-    admin_ts: str | None = None
     account_id: int | None = None
     timeline: tuple[Event, ...] = field(default=())
 

@@ -108,11 +108,12 @@ class Services:
         with `serve --http --workers N` (threads do not survive a fork). A job that must run once in
         all, not once per worker, claims its work in the database atomically, so copies can't clash.
         """
-        from bot.slack.delivery import Deliverer  # delivery builds on Services
+        from bot.delivery.runner import OutboxRunner
+        from bot.slack.transport import SlackTransport  # the transport builds on Services
 
         self.identity.learn_in_background()
         # Pending notifications from before a restart go out now; new ones as they are stored.
-        Deliverer(self).start()
+        OutboxRunner(self.db, SlackTransport(self), self.outbox_signal).start()
 
     def slt_counts(self) -> dict[str, int]:
         """Counts shown to SLT on App Home; the reports and applications workflows add theirs here."""

@@ -232,12 +232,6 @@ class ApplicationBook:
         """Who marked the application's account as created, if anyone has."""
         return self._created_by(self.db.connection(), ref)
 
-    def record_card(self, ref: str, where: str, channel: str, ts: str) -> None:
-        column = {"slt": ("slt_channel", "slt_ts"), "admin": ("admin_channel", "admin_ts")}[where]
-        self.db.connection().execute(
-            f"UPDATE applications SET {column[0]} = ?, {column[1]} = ? WHERE ref = ?", (channel, ts, ref)
-        )
-
     # -- internals -------------------------------------------------------------------------------
     def _account_for_change(self, conn: sqlite3.Connection, account_id: int, actor: Actor) -> Account:
         exists = conn.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone()
@@ -288,10 +282,6 @@ class ApplicationBook:
             decided_by=row["decided_by"],
             decided_at=row["decided_at"],
             decision_reason=row["decision_reason"],
-            slt_channel=row["slt_channel"],
-            slt_ts=row["slt_ts"],
-            admin_channel=row["admin_channel"],
-            admin_ts=row["admin_ts"],
             account_id=row["account_id"],
             timeline=events(conn, ref),
         )

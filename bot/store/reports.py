@@ -140,22 +140,6 @@ class ReportBook:
             enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "closed"})
             return self._get(conn, ref)
 
-    def record_card(self, ref: str, channel: str, ts: str) -> None:
-        """Where the SLT card was posted, so later changes update it in place."""
-        self.db.connection().execute("UPDATE reports SET slt_channel = ?, slt_ts = ? WHERE ref = ?", (channel, ts, ref))
-
-    def record_message(self, topic: str, channel: str, ts: str) -> None:
-        """Where another message about a case was posted (e.g. `MR-0007:dsl`), for a later redraw."""
-        self.db.connection().execute(
-            "INSERT OR REPLACE INTO slack_messages (topic, channel, ts) VALUES (?, ?, ?)", (topic, channel, ts)
-        )
-
-    def message(self, topic: str) -> tuple[str, str] | None:
-        row = (
-            self.db.connection().execute("SELECT channel, ts FROM slack_messages WHERE topic = ?", (topic,)).fetchone()
-        )
-        return (row["channel"], row["ts"]) if row else None
-
     # -- reading ---------------------------------------------------------------------------------
     def get(self, ref: str) -> Report | None:
         conn = self.db.connection()
@@ -211,8 +195,6 @@ class ReportBook:
             closed_at=row["closed_at"],
             closed_by=row["closed_by"],
             outcome=row["outcome"],
-            slt_channel=row["slt_channel"],
-            slt_ts=row["slt_ts"],
             purged=row["purged_at"] is not None,
             timeline=events(conn, ref),
         )
