@@ -179,6 +179,13 @@ class RunningBot:
             self.deliverer.stop()
 
 
+def drained(bot: RunningBot, timeout: float = 20.0) -> None:
+    """Wait until the outbox has nothing left to send: every message the bot will send about what has
+    happened so far has been sent (or parked). Before asserting that something arrived exactly once."""
+    assert bot.services is not None
+    wait_until(lambda: not bot.services.outbox.items("pending"), timeout=timeout)
+
+
 def wait_until(condition: Any, timeout: float = 10.0) -> Any:
     """Poll until `condition()` is truthy (work after the acknowledgement runs in the background)."""
     deadline = time.monotonic() + timeout
