@@ -106,7 +106,7 @@ def delivery_client(services: Services) -> WebClient:
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=settings.slack_timeout,  # seconds; urllib takes a float
+        timeout=settings.slack_timeout,  # type: ignore[arg-type]  # seconds; urllib takes a float
         retry_handlers=[],
         logger=_client_log,
     )
