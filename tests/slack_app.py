@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from bot.delivery.runner import OutboxRunner
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.slack.delivery import Deliverer
 from bot.slack.http_server import make_server
 from bot.slack.services import build_services
+from bot.slack.transport import SlackTransport
 from tests.conftest import FIXTURES
 from tests.fake_slack import Call, FakeSlack
 
@@ -188,6 +189,14 @@ FRIEND_A_PARENT = ("accept colleagues, parents or other school users", "pursue r
 def answers_friending_a_parent(text: str) -> bool:
     return any(passage in text for passage in FRIEND_A_PARENT)
 
+
+def drained(bot: RunningBot, timeout: float = 20.0) -> None:
+    """Wait until the outbox has nothing left to send: every message the bot will send about what has
+    happened so far has been sent (or parked). Before asserting that something arrived exactly once."""
+    assert bot.services is not None
+    wait_until(lambda: not bot.services.outbox.items("pending"), timeout=timeout)
+
+
 def wait_until(condition: Any, timeout: float = 10.0) -> Any:
     """Poll until `condition()` is truthy (work after the acknowledgement runs in the background)."""
     deadline = time.monotonic() + timeout
@@ -229,7 +238,9 @@ def start_bot(slack: FakeSlack, db: Path, school: str = "dobcroft", **extra: str
     threading.Thread(target=server.run, daemon=True).start()
     services.identity.learn_in_background(retry_seconds=0.2)
     # Short waits so tests see retries within seconds; the schedule is the same as in production.
-    deliverer = Deliverer(services, idle_seconds=0.1, max_backoff=1.0).start()
+    deliverer = OutboxRunner(
+        services.db, SlackTransport(services), services.outbox_signal, idle_seconds=0.1, max_backoff=1.0
+    ).start()
     return RunningBot(slack, f"http://127.0.0.1:{server.effective_port}", services, server, deliverer)
 
 

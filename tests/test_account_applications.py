@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 
 import pytest
 
 from bot.cli.main import main
 from tests.fake_slack import Call, FakeSlack
 from tests.misuse_steps import ADMIN_ONLY, DEPUTY, HEAD, TA, TEACHER
-from tests.slack_app import ADMIN_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, posts_to, start_bot, wait_until
+from tests.slack_app import ADMIN_CHANNEL, SLT_CHANNEL, RunningBot, dms_to, drained, posts_to, start_bot, wait_until
 
 ADMIN = ADMIN_ONLY
 
@@ -137,7 +136,7 @@ def test_someone_outside_slt_cannot_decide(bot: RunningBot) -> None:
         bot.click_card(action, "AR-0001", user=TEACHER)
     refusals = bot.slack.wait_for_responses(3)
     assert all("Only members of the SLT channel" in r["text"] for r in refusals)
-    time.sleep(0.3)
+    drained(bot)
     assert bot.slack.calls_to("chat.update") == [] and len(bot.slack.calls_to("views.open")) == 1
     assert bot.services.applications.get("AR-0001").state == "submitted"
 
@@ -235,7 +234,7 @@ def test_slt_are_alerted_once_when_a_lead_leaves(bot: RunningBot) -> None:
     for _ in range(2):  # Slack may deliver the event twice
         bot.event({"type": "user_change", "user": {"id": TA, "deleted": True}, "event_ts": "1.3"})
     alert = wait_until(lambda: [c for c in posts_to(bot.slack, SLT_CHANNEL) if "has left Slack" in c.body["text"]])
-    time.sleep(0.5)
+    drained(bot)
     alerts = [c for c in posts_to(bot.slack, SLT_CHANNEL) if "has left Slack" in c.body["text"]]
     assert len(alerts) == 1 and "The lead" in alert[0].body["text"] and "Year 5 blog" in alert[0].body["text"]
 

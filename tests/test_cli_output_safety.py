@@ -33,12 +33,15 @@ def _database(tmp_path, handle: str = FORMULA, what_happened: str = "A parent po
     reports.add_note("MR-0001", HEAD, f"Rang the parent. {CLEAR_SCREEN}{WINDOW_TITLE}")
     applications = ApplicationBook(db)
     form = ApplicationForm(
-        "blog", handle, "class", "A blog for parents. It replaces the newsletter.", "Parents of Year 5",
+        "blog", "Year 5 blog", "class", "A blog for parents. It replaces the newsletter.", "Parents of Year 5",
         "UTA00001", "UTEACH001", "year5@dobcroft.sheffield.sch.uk", "no", ("separate", "credentials", "monitored"),
     )  # fmt: skip
     applications.submit("dobcroft", "UTA00001", form, "VAPPLY1")
     applications.approve("AR-0001", HEAD)
-    applications.mark_created("AR-0001", ADMIN, handle, "https://blog.example/year5")
+    applications.mark_created("AR-0001", ADMIN, "Year 5 blog", "https://blog.example/year5", credentials_stored=True)
+    # Some hostile handles read like passwords, which the core now refuses; a database written before
+    # the check holds them anyway, and the export must neutralise what is stored.
+    db.connection().execute("UPDATE accounts SET handle = ?", (handle,))
     return str(tmp_path / "policybot.db")
 
 

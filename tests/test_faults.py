@@ -76,7 +76,7 @@ def all_sent(outbox: Outbox) -> bool:
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.name)
 def test_a_report_survives_slack_failing(bot: RunningBot, fault: Fault, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="bot.slack.delivery")
+    caplog.set_level(logging.INFO, logger="bot.delivery.runner")
     outbox = bot.services.outbox
     fault.start(bot.slack)
     view = report_modal(bot.services.school, dt.date.today())

@@ -9,7 +9,7 @@ import json
 import time
 
 from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, card_for, report
-from tests.slack_app import SLT_CHANNEL, RunningBot, dms_to, fixture_json, posts_to, sign, wait_until
+from tests.slack_app import SLT_CHANNEL, RunningBot, dms_to, drained, fixture_json, posts_to, sign, wait_until
 
 UNCOVERED = "where do I hand in my expenses form?"
 
@@ -63,7 +63,7 @@ def test_an_events_api_retry_of_an_slt_reply_reaches_the_asker_once(bot: Running
     assert _deliver_event(bot, envelope, retry=1) == 200
     assert _deliver_event(bot, envelope, retry=2) == 200
     _settled(bot)
-    time.sleep(0.3)  # a second DM, if there were one, would be sent by now
+    drained(bot)  # a second DM, if there were one, would be sent by now
     [dm] = dms_to(bot.slack, TA)
     assert "Expenses go to the office by Friday." in dm and f"<@{HEAD}>" in dm
 

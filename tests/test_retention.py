@@ -187,7 +187,7 @@ def test_a_purged_case_s_dsl_alert_is_redrawn_without_its_content(bot: RunningBo
     alert = _dsl_alert_now(bot)
     assert SECRET in json.dumps(alert) and f"<@{TA}>" in json.dumps(alert)
     if not recorded:  # an alert sent by an earlier version, which did not record where it was
-        bot.services.db.connection().execute("DELETE FROM slack_messages")
+        bot.services.db.connection().execute("DELETE FROM places WHERE topic LIKE '%:dsl'")
     bot.services.reports.close("MR-0001", SLT, "advice_given")
     bot.services.db.connection().execute("UPDATE reports SET closed_at = ?", (_days_ago(7 * 366),))
     assert main(["retention", "purge", "--db", str(bot.services.db.path)]) == 0

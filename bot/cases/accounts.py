@@ -39,6 +39,11 @@ CONFIRMATIONS: dict[str, str] = {
     "monitored": "Comments will be monitored and answered within 24 hours (next working day at weekends)",
 }
 
+PASSWORD_REFUSAL = (
+    "This looks like a password. Never put passwords in a chat message: the administrator creates the account "
+    "and keeps its login details safe."
+)
+
 MIN_REASON_SENTENCES = 2
 MAX_TEXT = 3000
 MAX_SHORT = 200
@@ -169,10 +174,7 @@ def check_application(form: ApplicationForm, email_domain: str | None) -> dict[s
         errors["confirmations"] = "Please confirm all three: the policy requires each of them."
     for name, value in form.text_fields().items():
         if value and looks_like_password(value):
-            errors[name] = (
-                "This looks like a password. Never put passwords in Slack: the administrator creates the account "
-                "and keeps its login details safe."
-            )
+            errors[name] = PASSWORD_REFUSAL
     return errors
 
 
@@ -188,10 +190,6 @@ class Application:
     decided_by: str | None = None
     decided_at: str | None = None
     decision_reason: str | None = None
-    slt_channel: str | None = None
-    slt_ts: str | None = None
-    admin_channel: str | None = None
-    admin_ts: str | None = None
     account_id: int | None = None
     timeline: tuple[Event, ...] = field(default=())
 

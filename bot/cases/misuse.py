@@ -180,8 +180,6 @@ class Report:
     closed_at: str | None = None
     closed_by: str | None = None
     outcome: str | None = None
-    slt_channel: str | None = None
-    slt_ts: str | None = None
     purged: bool = False
     timeline: tuple[Event, ...] = field(default=())
 

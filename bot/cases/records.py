@@ -27,12 +27,14 @@ class Refused(Exception):
     """An action that is not allowed, or no longer possible; the message is for the person who tried.
 
     `{who}` in the message stands for `who` (a user id), for the adapter to write its own way.
+    `field`, when set, names the form field the refusal is about, so a form can show it there.
     """
 
-    def __init__(self, message: str, who: str | None = None) -> None:
+    def __init__(self, message: str, who: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.who = who
+        self.field = field
 
     def text(self, mention: Callable[[str], str]) -> str:
         return self.message.replace("{who}", mention(self.who) if self.who else "someone")

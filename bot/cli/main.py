@@ -9,6 +9,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
 
 from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, schools, serve
 from bot.cli.common import CliError, fail
@@ -17,7 +18,7 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clear line, not a usage dump
+    def error(self, message: str) -> NoReturn:  # one clear line, not a usage dump
         # `prog` is the command as typed so far: "policybot", "policybot kb import", ...
         self.exit(EXIT_USAGE, f"policybot: {message} (see '{self.prog} --help')\n")
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
-import statistics
-from collections import Counter
 
 from bot.cli.common import DB_HELP, database_path, fail, open_database
 from bot.cli.safe_output import export_target, spreadsheet_row, terminal_text
@@ -44,12 +41,6 @@ def _book(args: argparse.Namespace):
     from bot.store.reports import ReportBook
 
     return ReportBook(open_database(args.db))
-
-
-def _hours(start: str | None, end: str | None) -> float | None:
-    if not start or not end:
-        return None
-    return (dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start)).total_seconds() / 3600
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -100,6 +91,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from bot.cases.figures import days_to_close, figures, hours_to_acknowledge
+
     book = _book(args)
     reports = book.all()
     columns = [
@@ -122,15 +115,11 @@ def run_export(args: argparse.Namespace) -> int:
         handle = target.open("w", newline="", encoding="utf-8")
     except OSError as exc:
         return fail(f"cannot write {target}: {exc.strerror}")
-    ack_hours = []
     with handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
         for r in reports:
-            to_ack = _hours(r.submitted_at, r.acknowledged_at)
-            to_close = _hours(r.submitted_at, r.closed_at)
-            if to_ack is not None:
-                ack_hours.append(to_ack)
+            to_ack, to_close = hours_to_acknowledge(r), days_to_close(r)
             row = [
                 r.ref,
                 r.school,
@@ -140,7 +129,7 @@ def run_export(args: argparse.Namespace) -> int:
                 r.acknowledged_at or "",
                 "" if to_ack is None else f"{to_ack:.1f}",
                 r.closed_at or "",
-                "" if to_close is None else f"{to_close / 24:.1f}",
+                "" if to_close is None else f"{to_close:.1f}",
                 r.outcome_label or "",
                 r.state,
             ]
@@ -148,13 +137,12 @@ def run_export(args: argparse.Namespace) -> int:
                 row += [r.reporter_id, r.form.what_happened or "", r.form.where_seen or "", r.form.others or ""]
             writer.writerow(spreadsheet_row(row))
     print(f"Wrote {len(reports)} report(s) to {target}.")
-    for title, counts in (
-        ("By category", Counter(r.category.label for r in reports)),
-        ("By outcome", Counter(r.outcome_label or "(still open)" for r in reports)),
-    ):
+    summary = figures(reports)
+    for title, counts in (("By category", summary.by_category), ("By outcome", summary.by_outcome)):
         print(f"{title}:")
-        for label, count in counts.most_common():
+        for label, count in counts:
             print(f"  {count:>4}  {label}")
-    if ack_hours:
-        print(f"Hours to acknowledge: median {statistics.median(ack_hours):.1f}, longest {max(ack_hours):.1f}")
+    if summary.median_hours_to_acknowledge is not None and summary.longest_hours_to_acknowledge is not None:
+        median, longest = summary.median_hours_to_acknowledge, summary.longest_hours_to_acknowledge
+        print(f"Hours to acknowledge: median {median:.1f}, longest {longest:.1f}")
     return 0

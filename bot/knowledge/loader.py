@@ -48,7 +48,7 @@ class _KnowledgeLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "uses a YAML alias (*name); knowledge files must spell every value out", event.start_mark
             )
-        return super().compose_node(parent, index)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]  # typeshed says int; PyYAML passes any key
 
 
 def parse_yaml(text: str) -> Any:

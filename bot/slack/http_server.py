@@ -80,7 +80,7 @@ class SlackHttpApp:
         # Bolt compares the media type case-sensitively; `Application/JSON` is the same type.
         content_type = environ.get("CONTENT_TYPE", "")
         environ["CONTENT_TYPE"] = media_type(content_type) + content_type[len(content_type.split(";")[0]) :]
-        return self._slack(environ, start_response)
+        return self._slack(environ, start_response)  # type: ignore[arg-type]  # the WSGI server's start_response
 
 
 class _DeadlineChannel(HTTPChannel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -30,7 +31,8 @@ def find_posted(client: WebClient, channel: str, text: str, since_iso: str, bot_
     try:
         while True:
             page = client.conversations_history(channel=channel, oldest=str(oldest), limit=200, cursor=cursor)
-            for message in page.get("messages", []):
+            messages: list[dict[str, Any]] = page.get("messages", [])
+            for message in messages:
                 ours = message.get("bot_id") or (bot_user_id and message.get("user") == bot_user_id)
                 if ours and message.get("text") == text:
                     return message["ts"]

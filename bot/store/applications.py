@@ -11,7 +11,8 @@ import dataclasses
 import json
 import sqlite3
 
-from bot.cases.accounts import MAX_SHORT, MAX_TEXT, Account, AccountStatus, Application, ApplicationForm, AppState
+from bot.cases import account_rules as rules
+from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
 from bot.store.outbox import enqueue, enqueue_refresh
@@ -22,13 +23,6 @@ APP_CARD = "application_card"  # post or update the application card in the SLT 
 ADMIN_CARD = "application_admin_card"  # post or update the "create the account" card for the administrator
 APPLICANT_NOTICE = "application_applicant_notice"  # payload event: received|approved|rejected|changes|live
 REGISTER_ALERT = "register_alert"  # payload: account id and the departed user
-
-_DECIDED = {
-    AppState.APPROVED: "approved",
-    AppState.REJECTED: "rejected",
-    AppState.CHANGES_REQUESTED: "asked for changes to",
-    AppState.LIVE: "approved",
-}
 
 
 def _form_json(form: ApplicationForm) -> str:
@@ -41,14 +35,9 @@ def _form(text: str) -> ApplicationForm:
     return ApplicationForm(**values)
 
 
-# Slack's forms limit what can be typed, but a signed request can carry anything: the limits are
-# checked again here, where the text is stored.
-MAX_URL = 500
-
-
-def _within(text: str, limit: int) -> None:
-    if len(text) > limit:
-        raise Refused(f"Please keep this under {limit:,} characters.")
+def _raise(refused: Refused | None) -> None:
+    if refused is not None:
+        raise refused
 
 
 class ApplicationBook:
@@ -58,6 +47,7 @@ class ApplicationBook:
     # -- applying --------------------------------------------------------------------------------
     def submit(self, school: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
         """A new application; the same key again (a retry, a double click) returns the first one."""
+        _raise(rules.check_form_passwords(form))
         with self.db.transaction() as conn:
             known = self._by_key(conn, idempotency_key)
             if known:
@@ -76,15 +66,14 @@ class ApplicationBook:
 
     def resubmit(self, ref: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
         """The applicant's changed form after SLT asked for changes: a new version, decided afresh."""
+        _raise(rules.check_form_passwords(form))
         with self.db.transaction() as conn:
             known = self._by_key(conn, idempotency_key)
             if known:
                 return known
-            application = self._existing(conn, ref)
-            if application.applicant_id != applicant_id:
-                raise Refused("Only the person who applied can change the application.")
-            if application.state is not AppState.CHANGES_REQUESTED:
-                raise Refused(f"{ref} is no longer waiting for changes ({application.state.label.lower()}).")
+            application = self._find(conn, ref)
+            _raise(rules.may_resubmit(ref, application, applicant_id))
+            assert application is not None
             version = application.version + 1
             conn.execute(
                 "UPDATE applications SET state = 'submitted', version = ?, decided_by = NULL, decided_at = NULL, "
@@ -102,33 +91,24 @@ class ApplicationBook:
         return self._decide(ref, actor, AppState.APPROVED, None)
 
     def reject(self, ref: str, actor: Actor, reason: str) -> Application:
-        if not reason.strip():
-            raise Refused("Please give the reason: the applicant is told it.")
-        _within(reason, MAX_TEXT)
+        _raise(rules.check_reason(reason, changes=False))
         return self._decide(ref, actor, AppState.REJECTED, reason)
 
     def request_changes(self, ref: str, actor: Actor, what: str) -> Application:
-        if not what.strip():
-            raise Refused("Please say what should change.")
-        _within(what, MAX_TEXT)
+        _raise(rules.check_reason(what, changes=True))
         return self._decide(ref, actor, AppState.CHANGES_REQUESTED, what)
 
     def _decide(self, ref: str, actor: Actor, state: AppState, reason: str | None) -> Application:
         with self.db.transaction() as conn:
-            application = self._existing(conn, ref)
-            if not actor.is_slt:
-                raise Refused("Only members of the SLT channel can decide on account applications.")
-            if application.applicant_id == actor.user_id:
-                raise Refused("You can't decide on your own application: another member of SLT has to.")
-            if application.state is not AppState.SUBMITTED:
-                raise self._decided(application)
+            application = self._find(conn, ref)
+            _raise(rules.may_decide(ref, application, actor))
             cursor = conn.execute(
                 "UPDATE applications SET state = ?, decided_by = ?, decided_at = ?, decision_reason = ? "
                 "WHERE ref = ? AND state = 'submitted'",
                 (state.value, actor.user_id, now(), reason, ref),
             )
             if cursor.rowcount != 1:  # cannot happen inside BEGIN IMMEDIATE; kept as the rule's statement
-                raise self._decided(self._get(conn, ref))
+                raise rules.already_decided(self._get(conn, ref))
             action = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "requested changes")
             add_event(conn, ref, actor.user_id, action, reason)
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
@@ -139,19 +119,15 @@ class ApplicationBook:
             return self._get(conn, ref)
 
     # -- the administrator creates it ------------------------------------------------------------
-    def mark_created(self, ref: str, actor: Actor, handle: str, url: str | None) -> Application:
-        if not handle.strip():
-            raise Refused("Please give the account's handle or name as created.")
-        _within(handle, MAX_SHORT)
-        _within(url or "", MAX_URL)
+    def mark_created(
+        self, ref: str, actor: Actor, handle: str, url: str | None, *, credentials_stored: bool
+    ) -> Application:
+        """`credentials_stored`: the administrator confirmed the login details are kept with them."""
+        _raise(rules.check_created(handle, url, credentials_stored))
         with self.db.transaction() as conn:
-            application = self._existing(conn, ref)
-            if not actor.is_admin:
-                raise Refused("Only members of the administrator channel can mark an account as created.")
-            if application.state is AppState.LIVE:
-                raise Refused(f"{ref} was already marked as created by {{who}}.", self._created_by(conn, ref))
-            if application.state is not AppState.APPROVED:
-                raise Refused(f"{ref} is not approved ({application.state.label.lower()}).")
+            application = self._find(conn, ref)
+            _raise(rules.may_mark_created(ref, application, actor, self._created_by(conn, ref)))
+            assert application is not None
             form = application.form
             cursor = conn.execute(
                 """INSERT INTO accounts (application_ref, school, platform, handle, url, scope, lead_id, moderator_id,
@@ -176,18 +152,13 @@ class ApplicationBook:
     def change_lead(self, account_id: int, actor: Actor, new_lead: str) -> Account:
         with self.db.transaction() as conn:
             account = self._account_for_change(conn, account_id, actor)
-            if new_lead == account.lead_id:
-                raise Refused("That person already leads the account.")
-            if new_lead == account.moderator_id:
-                raise Refused("The lead and the second moderator must be different people.")
+            _raise(rules.check_new_lead(account, new_lead))
             conn.execute("UPDATE accounts SET lead_id = ? WHERE id = ?", (new_lead, account_id))
             add_event(conn, account.application_ref, actor.user_id, "lead changed", f"{account.lead_id} -> {new_lead}")
             return self._account(conn, account_id)
 
     def close_account(self, account_id: int, actor: Actor, status: AccountStatus, note: str | None) -> Account:
-        if status is AccountStatus.ACTIVE:
-            raise Refused("Choose closed or handed over.")
-        _within(note or "", MAX_TEXT)
+        _raise(rules.check_closing(status, note))
         with self.db.transaction() as conn:
             account = self._account_for_change(conn, account_id, actor)
             conn.execute(
@@ -257,21 +228,16 @@ class ApplicationBook:
             a for a in self.accounts(active_only=True) if a.platform == platform and a.application_ref != excluding_ref
         ]
 
-    def record_card(self, ref: str, where: str, channel: str, ts: str) -> None:
-        column = {"slt": ("slt_channel", "slt_ts"), "admin": ("admin_channel", "admin_ts")}[where]
-        self.db.connection().execute(
-            f"UPDATE applications SET {column[0]} = ?, {column[1]} = ? WHERE ref = ?", (channel, ts, ref)
-        )
+    def created_by(self, ref: str) -> str | None:
+        """Who marked the application's account as created, if anyone has."""
+        return self._created_by(self.db.connection(), ref)
 
     # -- internals -------------------------------------------------------------------------------
     def _account_for_change(self, conn: sqlite3.Connection, account_id: int, actor: Actor) -> Account:
-        if not (actor.is_slt or actor.is_admin):
-            raise Refused("Only SLT and the administrator can change the register of accounts.")
-        if conn.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone() is None:
-            raise Refused("That account is not in the register.")
-        account = self._account(conn, account_id)
-        if account.status is not AccountStatus.ACTIVE:
-            raise Refused(f"That account was already {account.status.value} by {{who}}.", account.closed_by)
+        exists = conn.execute("SELECT 1 FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        account = self._account(conn, account_id) if exists else None
+        _raise(rules.may_change_register(account, actor))
+        assert account is not None
         return account
 
     def _by_key(self, conn: sqlite3.Connection, idempotency_key: str) -> Application | None:
@@ -281,14 +247,9 @@ class ApplicationBook:
         ).fetchone()
         return self._get(conn, row["ref"]) if row else None
 
-    @staticmethod
-    def _decided(application: Application) -> Refused:
-        verb = _DECIDED.get(application.state, "decided on")
-        return Refused(f"{application.ref} was already {verb} by {{who}}.", application.decided_by)
-
-    def _existing(self, conn: sqlite3.Connection, ref: str) -> Application:
+    def _find(self, conn: sqlite3.Connection, ref: str) -> Application | None:
         if conn.execute("SELECT 1 FROM applications WHERE ref = ?", (ref,)).fetchone() is None:
-            raise Refused(f"There is no application {ref}.")
+            return None
         return self._get(conn, ref)
 
     @staticmethod
@@ -321,10 +282,6 @@ class ApplicationBook:
             decided_by=row["decided_by"],
             decided_at=row["decided_at"],
             decision_reason=row["decision_reason"],
-            slt_channel=row["slt_channel"],
-            slt_ts=row["slt_ts"],
-            admin_channel=row["admin_channel"],
-            admin_ts=row["admin_ts"],
             account_id=row["account_id"],
             timeline=events(conn, ref),
         )

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.cases.misuse import MAX_NOTE, OUTCOMES, Report, ReportForm, State
+from bot.cases import misuse_rules as rules
+from bot.cases.misuse import OUTCOMES, Report, ReportForm, State
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
 from bot.store.handled import first_time
@@ -21,6 +23,14 @@ from bot.store.timeline import add_event, events
 SLT_CARD = "report_card"  # post or update the case card in the SLT channel
 DSL_ALERT = "report_dsl_alert"
 REPORTER_NOTICE = "report_reporter_notice"  # payload: {"event": "received" | "acknowledged" | "closed"}
+
+
+Rule = Callable[[str, Report | None, Actor], Refused | None]
+
+
+def _raise(refused: Refused | None) -> None:
+    if refused is not None:
+        raise refused
 
 
 def _form(row: sqlite3.Row) -> ReportForm:
@@ -84,9 +94,7 @@ class ReportBook:
     # -- triage (SLT only) -----------------------------------------------------------------------
     def acknowledge(self, ref: str, actor: Actor) -> Report:
         with self.db.transaction() as conn:
-            report = self._for_slt(conn, ref, actor)
-            if report.state is not State.OPEN:
-                raise self._already(report)
+            report = self._checked(conn, ref, actor, rules.may_acknowledge)
             self._mark_acknowledged(conn, report, actor)
             add_event(conn, ref, actor.user_id, "acknowledged", None)
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
@@ -95,11 +103,7 @@ class ReportBook:
     def assign_to(self, ref: str, actor: Actor) -> Report:
         """Assign the case to the actor. Taking a case on also acknowledges it."""
         with self.db.transaction() as conn:
-            report = self._for_slt(conn, ref, actor)
-            if report.state is State.CLOSED:
-                raise self._already(report)
-            if report.assignee == actor.user_id:
-                raise Refused(f"{ref} is already assigned to you.")
+            report = self._checked(conn, ref, actor, rules.may_assign)
             if report.state is State.OPEN:
                 self._mark_acknowledged(conn, report, actor)
                 add_event(conn, ref, actor.user_id, "acknowledged", None)
@@ -110,12 +114,9 @@ class ReportBook:
 
     def add_note(self, ref: str, actor: Actor, text: str, idempotency_key: str | None = None) -> Report:
         """`idempotency_key` (the note form's view id): the same form submitted again adds no second note."""
-        if not text.strip():
-            raise Refused("The note is empty.")
-        if len(text) > MAX_NOTE:
-            raise Refused(f"Please keep a note under {MAX_NOTE:,} characters.")
+        _raise(rules.check_note(text))
         with self.db.transaction() as conn:
-            self._for_slt(conn, ref, actor)
+            self._checked(conn, ref, actor, rules.may_add_note)
             if idempotency_key is not None and not first_time(conn, f"note:{idempotency_key}"):
                 return self._get(conn, ref)
             add_event(conn, ref, actor.user_id, "note", text)
@@ -123,14 +124,9 @@ class ReportBook:
             return self._get(conn, ref)
 
     def close(self, ref: str, actor: Actor, outcome: str, note: str | None = None) -> Report:
-        if outcome not in OUTCOMES:
-            raise Refused("Please choose an outcome.")
-        if note and len(note) > MAX_NOTE:
-            raise Refused(f"Please keep a note under {MAX_NOTE:,} characters.")
+        _raise(rules.check_closing(outcome, note))
         with self.db.transaction() as conn:
-            report = self._for_slt(conn, ref, actor)
-            if report.state is State.CLOSED:
-                raise self._already(report)
+            report = self._checked(conn, ref, actor, rules.may_close)
             if report.state is State.OPEN:
                 self._mark_acknowledged(conn, report, actor)
             conn.execute(
@@ -143,22 +139,6 @@ class ReportBook:
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
             enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "closed"})
             return self._get(conn, ref)
-
-    def record_card(self, ref: str, channel: str, ts: str) -> None:
-        """Where the SLT card was posted, so later changes update it in place."""
-        self.db.connection().execute("UPDATE reports SET slt_channel = ?, slt_ts = ? WHERE ref = ?", (channel, ts, ref))
-
-    def record_message(self, topic: str, channel: str, ts: str) -> None:
-        """Where another message about a case was posted (e.g. `MR-0007:dsl`), for a later redraw."""
-        self.db.connection().execute(
-            "INSERT OR REPLACE INTO slack_messages (topic, channel, ts) VALUES (?, ?, ?)", (topic, channel, ts)
-        )
-
-    def message(self, topic: str) -> tuple[str, str] | None:
-        row = (
-            self.db.connection().execute("SELECT channel, ts FROM slack_messages WHERE topic = ?", (topic,)).fetchone()
-        )
-        return (row["channel"], row["ts"]) if row else None
 
     # -- reading ---------------------------------------------------------------------------------
     def get(self, ref: str) -> Report | None:
@@ -182,19 +162,13 @@ class ReportBook:
         return self.db.connection().execute("SELECT count(*) FROM reports WHERE state != 'closed'").fetchone()[0]
 
     # -- internals -------------------------------------------------------------------------------
-    def _for_slt(self, conn: sqlite3.Connection, ref: str, actor: Actor) -> Report:
-        if not actor.is_slt:
-            raise Refused("Only members of the SLT channel can act on misuse reports.")
+    def _checked(self, conn: sqlite3.Connection, ref: str, actor: Actor, rule: Rule) -> Report:
+        """The report, read inside the caller's transaction, once `rule` allows the step."""
         row = conn.execute("SELECT ref FROM reports WHERE ref = ?", (ref,)).fetchone()
-        if row is None:
-            raise Refused(f"There is no report {ref}.")
-        return self._get(conn, ref)
-
-    @staticmethod
-    def _already(report: Report) -> Refused:
-        if report.state is State.CLOSED:
-            return Refused(f"{report.ref} was already closed by {{who}} ({report.outcome_label}).", report.closed_by)
-        return Refused(f"{report.ref} was already acknowledged by {{who}}.", report.acknowledged_by)
+        report = self._get(conn, ref) if row else None
+        _raise(rule(ref, report, actor))
+        assert report is not None  # every rule refuses a missing report
+        return report
 
     def _mark_acknowledged(self, conn: sqlite3.Connection, report: Report, actor: Actor) -> None:
         cursor = conn.execute(
@@ -221,8 +195,6 @@ class ReportBook:
             closed_at=row["closed_at"],
             closed_by=row["closed_by"],
             outcome=row["outcome"],
-            slt_channel=row["slt_channel"],
-            slt_ts=row["slt_ts"],
             purged=row["purged_at"] is not None,
             timeline=events(conn, ref),
         )

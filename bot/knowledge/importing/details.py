@@ -134,9 +134,9 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
     if adopted_date is None and reviewed is None:
         # "Acceptable Use of Social Media Policy January 2018": a cover date is when it was adopted.
         for line in lines[:_HEAD_LINES]:
-            found = _DATE.search(line)
-            if found and _date(found):
-                adopted_date = _date(found)
+            cover = _DATE.search(line)
+            if cover and _date(cover):
+                adopted_date = _date(cover)
                 noted.append(" ".join(line.split()))
                 break
     if due is None and every and (reviewed or adopted_date):

@@ -95,7 +95,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
         for line in kept:
             text = line["text"].strip()
             bullet = _BULLET.match(text)
-            gap = line["top"] - previous["top"] if previous else None
+            gap: float | None = line["top"] - previous["top"] if previous else None
             # A line starting left of the one before is a new paragraph after a (wrapped) bullet item.
             outdented = previous is not None and line["x0"] < previous["x0"] - _INDENT_TOLERANCE
             new_paragraph = previous is None or gap is None or gap > pitch * _PARAGRAPH_GAP or outdented

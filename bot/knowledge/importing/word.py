@@ -57,8 +57,8 @@ class _Numbering:
             abstract[node.get(f"{_W}abstractNumId")] = levels
         for num in root.findall(f"{_W}num"):
             ref = num.find(f"{_W}abstractNumId")
-            levels = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
-            for ilvl, spec in (levels or {}).items():
+            numbered = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
+            for ilvl, spec in (numbered or {}).items():
                 self.formats[(num.get(f"{_W}numId"), ilvl)] = spec
 
     def label(self, num_id: str, ilvl: int) -> tuple[str, bool]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
@@ -29,9 +31,9 @@ def _report_line(report: Report, for_slt: bool) -> str:
 def home_view(
     school: School,
     slt_counts: dict[str, int] | None,
-    my_reports: list[Report] = (),
-    slt_open_reports: list[Report] = (),
-    my_applications: list[Application] = (),
+    my_reports: Sequence[Report] = (),
+    slt_open_reports: Sequence[Report] = (),
+    my_applications: Sequence[Application] = (),
     register: list[Account] | None = None,
 ) -> dict:
     examples = "\n".join(f"• `/policy {q}`" for q in EXAMPLE_QUESTIONS)

@@ -51,7 +51,7 @@ def register(app: App, services: Services) -> None:
         logged = questions.get(question_id) if question_id is not None else None
         clause = services.book.clause(logged.school, logged.top_clause) if logged and logged.top_clause else None
         channel = (body.get("channel") or {}).get("id")
-        if clause is None or channel is None:
+        if clause is None or channel is None or logged is None:
             respond(response_type="ephemeral", replace_original=False, text="Sorry, I can't share that answer.")
             return
         school = services.book.school(logged.school)
@@ -95,7 +95,7 @@ def register(app: App, services: Services) -> None:
         answer = services.book.ask(logged.school, logged.question)
         try:
             posted = services.client.chat_postMessage(
-                channel=services.settings.slt_channel,
+                channel=services.settings.slt_channel or "",  # required at start-up; "" is refused by Slack
                 text="A policy question for SLT",
                 blocks=slt_question_blocks(logged.question, user_id, answer),
                 unfurl_links=False,

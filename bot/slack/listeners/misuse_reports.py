@@ -12,6 +12,7 @@ import sqlite3
 
 from slack_bolt import Ack, App, Respond
 
+from bot.cases import misuse_rules as rules
 from bot.cases.guidance import guidance_for
 from bot.cases.misuse import check_form
 from bot.cases.records import Actor, Refused
@@ -85,26 +86,13 @@ def register(app: App, services: Services) -> None:
 
         return handler
 
-    def open_triage_modal(make_view, closing: bool):
+    def open_triage_modal(make_view, rule):
         def handler(body: dict, respond: Respond) -> None:
             ref = body["actions"][0]["value"]
             who = actor(body["user"]["id"])
-            report = reports.get(ref)
-            if not who.is_slt:
-                tell_clicker(
-                    services.client, body, respond, "Only members of the SLT channel can act on misuse reports."
-                )
-                return
-            if report is None:
-                tell_clicker(services.client, body, respond, f"There is no report {ref}.")
-                return
-            if closing and report.closed_by:
-                tell_clicker(
-                    services.client,
-                    body,
-                    respond,
-                    f"{ref} was already closed by {mention(report.closed_by)} ({report.outcome_label}).",
-                )
+            refused = rule(ref, reports.get(ref), who)
+            if refused:
+                tell_clicker(services.client, body, respond, refused.text(mention))
                 return
             open_form(services.client, body, respond, make_view(ref), "please click again.")
 
@@ -112,8 +100,8 @@ def register(app: App, services: Services) -> None:
 
     app.action(ACKNOWLEDGE)(ack=ack_now, lazy=[change(reports.acknowledge)])
     app.action(ASSIGN)(ack=ack_now, lazy=[change(reports.assign_to)])
-    app.action(ADD_NOTE)(ack=ack_now, lazy=[open_triage_modal(note_modal, closing=False)])
-    app.action(CLOSE)(ack=ack_now, lazy=[open_triage_modal(close_modal, closing=True)])
+    app.action(ADD_NOTE)(ack=ack_now, lazy=[open_triage_modal(note_modal, rules.may_add_note)])
+    app.action(CLOSE)(ack=ack_now, lazy=[open_triage_modal(close_modal, rules.may_close)])
 
     @app.view(NOTE_CALLBACK)
     def add_note(ack: Ack, body: dict, view: dict) -> None:

@@ -32,7 +32,9 @@ def register(app: App, services: Services) -> None:
         if asked is None or asked.user_id is None or not is_user_id(replier):
             return
         text = event.get("text") or ""
-        if services.questions.store_slt_reply(asked.id, event["channel"], str(event.get("ts")), replier, str(text)):
+        if services.questions.store_slt_reply(
+            asked.id, event["channel"], str(event.get("ts")), str(replier), str(text)
+        ):
             services.wake_outbox()
         else:
             log.info("SLT reply %s for question %s was passed on before; not again", event.get("ts"), asked.id)

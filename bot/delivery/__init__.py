@@ -1,0 +1,1 @@
+"""Delivery: the outbox runner and the transport protocol each chat platform implements."""

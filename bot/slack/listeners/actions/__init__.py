@@ -1,0 +1,1 @@
+"""Listeners of one kind, one small module each, each with register(app, services)."""
