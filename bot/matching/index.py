@@ -143,7 +143,7 @@ class ClauseIndex:
             "topics": [t for topic in clause.topics for t in terms(topic.replace("-", " "))],
             "text": terms(clause.text),
         }
-        weighted: Counter[str] = Counter()
+        weighted: defaultdict[str, float] = defaultdict(float)
         for field_name, field_terms in fields.items():
             for term in field_terms:
                 weighted[term] += _FIELD_WEIGHTS[field_name]
