@@ -15,6 +15,7 @@ Three signals are blended into a 0..1 score per clause:
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -109,6 +110,10 @@ class ClauseIndex:
     ) -> None:
         self.tuning = tuning or Tuning()
         self._vectors = vectors
+        names = sorted({kb.school.name, kb.school.id.replace("-", " ")}, key=len, reverse=True)
+        self._school_name = re.compile(
+            r"\b(?:the\s+)?(?:" + "|".join(re.escape(n) for n in names if n.strip()) + r")\b", re.IGNORECASE
+        )
         self.school = kb.school
         self.normaliser = normaliser
         self._docs: list[_Doc] = [self._doc(clause) for clause in kb.clauses]
@@ -302,7 +307,9 @@ class ClauseIndex:
         """Each clause's closest sentence's cosine to the question, or None without meaning vectors."""
         if self._vectors is None:
             return None
-        return self._vectors.best_per_clause(encoder().encode([question])[0])
+        # "Can I write about the Link School?" is not about links: the name says only "this school".
+        plain = self._school_name.sub("the school", question)
+        return self._vectors.best_per_clause(encoder().encode([plain])[0])
 
 
 def _confidence(features: dict[str, float], decision: tuple[tuple[str, float], ...]) -> float:
