@@ -7,7 +7,7 @@ questions (docs/matching.md has the figures).
 
 Why numpy and not PyTorch: the package index's copy of these weights needs PyTorch, 4 GB with its
 CUDA libraries, for what is six small matrix layers. `tools/pack_minilm.py` stores the weights as
-int8 with a scale per row (21 MB); this module turns them back into float32 when first used, so a CLI
+int8 with a scale per row (23 MB); this module turns them back into float32 when first used, so a CLI
 call that never needs meaning never pays for it. The tokenizer is Hugging Face's `tokenizers`.
 """
 
