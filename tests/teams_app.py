@@ -101,10 +101,12 @@ class RunningTeamsBot:
         activity["channelData"]["teamsChannelId"] = channel
         return activity
 
-    def card_action(self, verb: str, data: dict[str, Any], user: str = ASKER) -> dict[str, Any]:
+    def card_action(
+        self, verb: str, data: dict[str, Any], user: str = ASKER, name: str = "Fake Parent One"
+    ) -> dict[str, Any]:
         activity = copy.deepcopy(teams_fixture("invoke_adaptive_card_action.json"))
         activity["serviceUrl"] = self.fake.service_url
-        activity["from"] = {**activity["from"], "id": user}
+        activity["from"] = {**activity["from"], "id": user, "name": name}
         activity["value"]["action"].update(verb=verb, data=data)
         return activity
 
