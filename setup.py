@@ -12,5 +12,6 @@ setup(
     package_data={
         "bot.bundled_knowledge": ["*.yaml", "*.md", "sources/*.txt", "vectors/*.npz"],
         "bot.matching": ["model/*.npz", "model/*.json", "model/LICENSE"],
+        "bot.teams": ["icons/*.png"],
     },
 )

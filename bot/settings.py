@@ -17,6 +17,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.knowledge.loader import bundled_knowledge_dir
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+# A Teams channel's conversation id: 19:<id>@thread.tacv2 (or the older @thread.skype).
+_TEAMS_CHANNEL_ID = re.compile(r"^19:[A-Za-z0-9_\-.]+@thread\.(tacv2|skype)$")
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+BOT_FRAMEWORK_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 
 
 class SettingsError(Exception):
@@ -68,6 +72,48 @@ class Settings(LocalSettings):
     school_email_domain: str | None = Field(None, alias="POLICYBOT_SCHOOL_EMAIL_DOMAIN")
     # Seconds to wait for one Slack Web API call before treating it as failed (and retrying it).
     slack_timeout: float = Field(10.0, gt=0, le=120, alias="POLICYBOT_SLACK_TIMEOUT")
+
+    # Microsoft Teams (bot/teams): the Entra app registration of the Azure Bot, and the channels.
+    teams_app_id: str | None = Field(None, alias="TEAMS_APP_ID")
+    teams_app_password: str | None = Field(None, alias="TEAMS_APP_PASSWORD")
+    teams_tenant_id: str | None = Field(None, alias="TEAMS_TENANT_ID")
+    teams_slt_channel: str | None = Field(None, alias="POLICYBOT_TEAMS_SLT_CHANNEL")
+    teams_dsl_channel: str | None = Field(None, alias="POLICYBOT_TEAMS_DSL_CHANNEL")
+    teams_admin_channel: str | None = Field(None, alias="POLICYBOT_TEAMS_ADMIN_CHANNEL")
+    teams_openid_metadata_url: str = Field(BOT_FRAMEWORK_OPENID_URL, alias="TEAMS_OPENID_METADATA_URL")
+    # Default: Microsoft's token endpoint for the tenant (`teams_token_endpoint`).
+    teams_token_url: str | None = Field(None, alias="TEAMS_TOKEN_URL")
+    # Seconds to wait for one Bot Connector call before treating it as failed (and retrying it).
+    teams_timeout: float = Field(10.0, gt=0, le=120, alias="POLICYBOT_TEAMS_TIMEOUT")
+
+    @field_validator("teams_app_id", "teams_tenant_id")
+    @classmethod
+    def _guid(cls, value: str | None) -> str | None:
+        if value is not None and not _GUID.match(value.strip()):
+            raise ValueError("must be a GUID such as 00000000-0000-0000-0000-000000000000 (Entra app overview)")
+        return value.strip() if value is not None else None
+
+    @field_validator("teams_slt_channel", "teams_dsl_channel", "teams_admin_channel")
+    @classmethod
+    def _teams_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _TEAMS_CHANNEL_ID.match(value.strip()):
+            raise ValueError(
+                "must be a Teams channel id such as 19:abc123@thread.tacv2 (see docs/teams.md: finding channel ids)"
+            )
+        return value.strip() if value is not None else None
+
+    @field_validator("teams_openid_metadata_url", "teams_token_url")
+    @classmethod
+    def _teams_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @property
+    def teams_token_endpoint(self) -> str:
+        if self.teams_token_url:
+            return self.teams_token_url
+        return f"https://login.microsoftonline.com/{self.teams_tenant_id}/oauth2/v2.0/token"
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -127,6 +173,27 @@ def local_settings() -> LocalSettings:
     """The settings every command shares (environment, then `.env` in the current folder), or
     SettingsError. Slack's settings are not read, so a typo there cannot stop `ask` or a cron job."""
     return _read(LocalSettings)
+
+
+def load_teams_settings(*, known_schools: list[str] | None = None) -> Settings:
+    """Settings for `policybot serve --teams`, or SettingsError listing every problem, one line each."""
+    settings = _read(Settings)
+    problems = []
+    if not settings.teams_app_id:
+        problems.append("TEAMS_APP_ID: not set (the Microsoft App ID of the Azure Bot, a GUID)")
+    if not settings.teams_app_password:
+        problems.append("TEAMS_APP_PASSWORD: not set (a client secret of the bot's Entra app registration)")
+    if not settings.teams_tenant_id and not settings.teams_token_url:
+        problems.append("TEAMS_TENANT_ID: not set (the school's Microsoft 365 tenant id, a GUID)")
+    if not settings.teams_slt_channel:
+        problems.append("POLICYBOT_TEAMS_SLT_CHANNEL: not set (the id of the private SLT channel, 19:...@thread.tacv2)")
+    if not settings.school:
+        problems.append("POLICYBOT_SCHOOL: not set (the school id, e.g. dobcroft)")
+    elif known_schools is not None and settings.school not in known_schools:
+        problems.append(f"POLICYBOT_SCHOOL: unknown school {settings.school!r}; known: {', '.join(known_schools)}")
+    if problems:
+        raise SettingsError(problems)
+    return settings
 
 
 def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Settings:

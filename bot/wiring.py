@@ -29,7 +29,7 @@ class Core:
     outbox: Outbox
     # Set after something is added to the outbox, so the runner sends it now rather than on its next poll.
     outbox_signal: threading.Event = field(default_factory=threading.Event)
-    # Signs the buttons under an answer to the person asking (bot/slack/question_buttons.py).
+    # Signs the buttons under an answer to the person asking (bot/question_buttons.py).
     button_key: bytes = b""
 
     def wake_outbox(self) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.answers import Answer, PolicyBook
 from bot.matching.index import Match, Ranking
+from bot.question_buttons import button_value
 from bot.slack.blocks.answer import answer_blocks, help_blocks, shared_blocks, slt_question_blocks
 from bot.slack.blocks.home import home_view
-from bot.slack.question_buttons import button_value
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000

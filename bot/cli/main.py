@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import NoReturn
 
-from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, schools, serve
+from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, schools, serve, teams
 from bot.cli.common import CliError, fail
 
 EXIT_USAGE = 2
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.register(commands)
     schools.register(commands)
     serve.register(commands)
+    teams.register(commands)
     backup.register(commands)
     retention.register(commands)
     return parser

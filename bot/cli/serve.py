@@ -33,12 +33,18 @@ def register(commands: argparse._SubParsersAction) -> None:
         "which serves Slack requests at /slack/events and readiness at /healthz.",
     )
     parser.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    parser.add_argument(
+        "--teams",
+        action="store_true",
+        help="run the Microsoft Teams bot instead: activities at /api/messages, readiness at /healthz "
+        "(default port 3978; see docs/teams.md)",
+    )
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
     parser.add_argument(
         "--port",
         type=_port,
-        default=3000,
-        help="port to listen on with --http, 1-65535 (default 3000; 0: any free port)",
+        default=None,
+        help="port to listen on with --http or --teams, 1-65535 (default 3000, Teams 3978; 0: any free port)",
     )
     parser.add_argument(
         "--workers",
@@ -53,6 +59,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.settings import SettingsError, load_settings
 
+    if args.teams:
+        if args.http or args.workers != 1:
+            return fail("--teams serves HTTP in one process; leave out --http and --workers")
+        return _serve_teams(args)
+    if args.port is None:
+        args.port = 3000
     if args.workers < 1:
         return fail("--workers must be 1 or more")
     if args.workers > 1 and not args.http:
@@ -125,6 +137,42 @@ def _serve_http(app: App, services: Services, args: argparse.Namespace) -> int:
         return fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
     services.start_background()
     log.info("serving HTTP on %s:%s (Slack requests at /slack/events)", args.host, server.effective_port)
+    try:
+        server.run()
+    finally:
+        server.close()
+    return 0
+
+
+def _serve_teams(args: argparse.Namespace) -> int:
+    from bot.settings import SettingsError, load_teams_settings
+
+    try:
+        settings = load_teams_settings(known_schools=book().school_ids())
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"policybot: {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL at info
+
+    from bot.teams.http_server import make_server
+    from bot.teams.services import build_services
+
+    try:
+        services = build_services(settings)
+    except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
+        return fail(f"cannot start: {exc}")
+    port = 3978 if args.port is None else args.port
+    try:
+        server = make_server(services, args.host, port)
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}")
+    services.start_background()
+    logging.getLogger("policybot").info(
+        "serving Teams on %s:%s (activities at /api/messages)", args.host, server.effective_port
+    )
     try:
         server.run()
     finally:

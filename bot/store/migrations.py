@@ -223,7 +223,26 @@ def _v2_places_kept_by_delivery(conn: sqlite3.Connection) -> None:
                 conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_first_schema, _v2_places_kept_by_delivery)
+def _v3_conversation_references(conn: sqlite3.Connection) -> None:
+    """Where a platform can reach a conversation again (Teams: the opaque serviceUrl, and each user's
+    1:1 chat), so a proactive message after a restart knows where to go."""
+    conn.execute(
+        """CREATE TABLE conversation_refs (
+            platform TEXT NOT NULL,
+            key TEXT NOT NULL,            -- 'user:<id>', 'channel:<id>', 'service'
+            conversation TEXT NOT NULL,
+            service_url TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, key)
+        )"""
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_first_schema,
+    _v2_places_kept_by_delivery,
+    _v3_conversation_references,
+)
 
 
 def migrate(conn: sqlite3.Connection) -> int:

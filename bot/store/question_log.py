@@ -12,6 +12,8 @@ from bot.store.outbox import enqueue
 
 # Outbox kind: an SLT reply in a question's thread, passed on to the asker as a direct message.
 SLT_REPLY = "slt_reply"
+# Outbox kind: a question the asker chose to send to SLT, posted in the SLT channel (Teams).
+SLT_QUESTION = "slt_question"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,19 @@ class QuestionLog:
             (now(), user_id, question_id),
         )
         return cursor.rowcount == 1
+
+    def escalate_through_outbox(self, question_id: int, user_id: str, asker_name: str) -> bool:
+        """Mark the question as sent to SLT and queue its post in the SLT channel, in one transaction;
+        False if it already was (a double click), and nothing is queued twice."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE questions SET escalated_at = ?, user_id = ? WHERE id = ? AND escalated_at IS NULL",
+                (now(), user_id, question_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            enqueue(conn, f"question:{question_id}", SLT_QUESTION, {"question": question_id, "name": asker_name})
+            return True
 
     def cancel_escalation(self, question_id: int) -> None:
         """Undo `escalate` when SLT could not be told, so the asker can try again."""

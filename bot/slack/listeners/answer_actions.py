@@ -7,9 +7,9 @@ import logging
 from slack_bolt import App, Respond
 from slack_sdk.errors import SlackApiError
 
+from bot.question_buttons import question_for
 from bot.slack.blocks.answer import ASK_SLT, HELPFUL, NOT_HELPFUL, SHARE, shared_blocks, slt_question_blocks
 from bot.slack.listeners.clicks import ack_now
-from bot.slack.question_buttons import question_for
 from bot.slack.services import Services
 from bot.store.handled import first_time, forget
 

@@ -7,10 +7,10 @@ import sqlite3
 
 from slack_bolt import Ack, App
 
+from bot.question_buttons import button_value
 from bot.questions import QuestionError
 from bot.slack.blocks.answer import answer_blocks, help_blocks
 from bot.slack.escape import escape
-from bot.slack.question_buttons import button_value
 from bot.slack.services import Services
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The value of the buttons under an answer: the question's id, tied to the person it was answered for.
+"""The value of the buttons under an answer (Slack and Teams): the question's id, tied to the asker.
 
 The question log keeps no user id (staff ask anonymously), so the tie is carried by the button: an HMAC
 of the id and the asker's user id, with a key kept in the database. Slack shows the answer only to the

@@ -1,0 +1,96 @@
+"""Who may post to /api/messages: the Bot Connector, proved by its signed JWT.
+
+Checked on every request, before anything is parsed further or stored: the signature (against the
+keys named by `jwks_uri` in the OpenID configuration at TEAMS_OPENID_METADATA_URL), the issuer (the
+configuration's `issuer`), the audience (our app id), the expiry and not-before (5 minutes' clock
+tolerance, as Microsoft's SDKs allow) and the `serviceurl` claim against the activity's `serviceUrl`.
+
+Why PyJWT here and not microsoft-teams-apps' validator: that one derives the keys URL from the
+metadata URL by rewriting `/openidconfiguration` to `/keys` instead of reading `jwks_uri`, and comes
+with its own async server, so it cannot be pointed at a local stand-in by a metadata URL alone.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+import jwt
+
+# Clock tolerance for exp/nbf, as botbuilder allows.
+LEEWAY_SECONDS = 300
+# The Bot Framework rotates keys; the configuration is re-read at least daily (its documented advice).
+METADATA_SECONDS = 24 * 3600
+ALGORITHMS = ["RS256", "RS384", "RS512"]
+
+
+class Unauthorized(Exception):
+    """The request's token is missing or does not prove it came from the Bot Connector (401)."""
+
+
+class KeysUnavailable(Exception):
+    """The OpenID configuration or keys could not be read: nothing can be checked (503, Teams retries)."""
+
+
+@dataclass
+class _Metadata:
+    issuer: str
+    jwks: jwt.PyJWKClient
+    read_at: float
+
+
+class TokenValidator:
+    def __init__(self, app_id: str, metadata_url: str, timeout: float = 10.0) -> None:
+        self.app_id = app_id
+        self.metadata_url = metadata_url
+        self.timeout = timeout
+        self._metadata: _Metadata | None = None
+        self._lock = threading.Lock()
+
+    def _current(self) -> _Metadata:
+        with self._lock:
+            if self._metadata is None or time.monotonic() - self._metadata.read_at > METADATA_SECONDS:
+                try:
+                    response = httpx.get(self.metadata_url, timeout=self.timeout)
+                    response.raise_for_status()
+                    document = response.json()
+                    issuer, jwks_uri = str(document["issuer"]), str(document["jwks_uri"])
+                except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+                    where = self.metadata_url
+                    raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
+                keys = jwt.PyJWKClient(jwks_uri, timeout=int(self.timeout))
+                self._metadata = _Metadata(issuer, keys, time.monotonic())
+            return self._metadata
+
+    def check(self, authorization: str | None, service_url: object) -> dict:
+        """The token's claims, or Unauthorized saying why (for the log, never shown to the caller)."""
+        if not authorization or not authorization.startswith("Bearer "):
+            raise Unauthorized("no bearer token")
+        token = authorization.removeprefix("Bearer ").strip()
+        metadata = self._current()
+        try:
+            key = metadata.jwks.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise KeysUnavailable(f"cannot read the signing keys: {exc}") from exc
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as exc:
+            raise Unauthorized(f"unknown signing key: {exc}") from exc
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=ALGORITHMS,
+                audience=[self.app_id, f"api://{self.app_id}", f"api://botid-{self.app_id}"],
+                issuer=metadata.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from exc
+        claimed = claims.get("serviceurl")
+        if not isinstance(claimed, str) or not isinstance(service_url, str):
+            raise Unauthorized("no serviceurl claim or no serviceUrl in the activity")
+        if claimed.rstrip("/") != service_url.rstrip("/"):
+            raise Unauthorized("the token's serviceurl is not the activity's serviceUrl")
+        return claims

@@ -1,0 +1,103 @@
+"""`policybot serve --teams`: activities at POST /api/messages behind waitress, readiness at GET /healthz.
+
+Every activity's bearer token is checked (bot/teams/auth.py) before anything is stored or sent; a
+request without a valid one gets 401. Invokes are answered in the HTTP response itself."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+
+from waitress.server import create_server
+
+from bot.teams.activities import TeamsActivities
+from bot.teams.auth import KeysUnavailable, Unauthorized
+from bot.teams.services import TeamsServices
+
+log = logging.getLogger(__name__)
+
+MESSAGES_PATH = "/api/messages"
+HEALTH_PATH = "/healthz"
+# Teams activities are a few kilobytes; a dialog submission tens.
+MAX_BODY_BYTES = 256 * 1024
+
+StartResponse = Callable[..., object]
+
+
+def _reply(start_response: StartResponse, status: str, body: object = None) -> Iterable[bytes]:
+    if body is None:
+        start_response(status, [("Content-Length", "0")])
+        return [b""]
+    data = (body if isinstance(body, str) else json.dumps(body)).encode()
+    kind = "text/plain; charset=utf-8" if isinstance(body, str) else "application/json; charset=utf-8"
+    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+_STATUS = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 500: "500 Internal Server Error"}
+
+
+class TeamsHttpApp:
+    def __init__(self, services: TeamsServices) -> None:
+        self.services = services
+        self.activities = TeamsActivities(services)
+        self.ready = threading.Event()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            if self.ready.is_set():
+                return _reply(start_response, "200 OK", "ok\n")
+            return _reply(start_response, "503 Service Unavailable", "starting\n")
+        if path != MESSAGES_PATH:
+            return _reply(start_response, "404 Not Found", "not found\n")
+        if method != "POST":
+            return _reply(start_response, "405 Method Not Allowed", "POST only\n")
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        if not authorization:
+            return _reply(start_response, "401 Unauthorized", "a Bot Framework token is required\n")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _reply(start_response, "400 Bad Request", "bad Content-Length\n")
+        if length > MAX_BODY_BYTES:
+            return _reply(start_response, "413 Content Too Large", "request body too large\n")
+        try:
+            activity = json.loads(environ["wsgi.input"].read(length) or b"null")
+        except ValueError:
+            activity = None
+        if not isinstance(activity, dict):
+            return _reply(start_response, "400 Bad Request", "the body must be a JSON activity\n")
+        try:
+            self.services.validator.check(authorization, activity.get("serviceUrl"))
+        except Unauthorized as exc:
+            log.warning("refused an activity: %s", exc)
+            return _reply(start_response, "401 Unauthorized", "invalid Bot Framework token\n")
+        except KeysUnavailable as exc:
+            log.error("cannot check tokens: %s", exc)
+            return _reply(start_response, "503 Service Unavailable", "cannot check tokens just now\n")
+        try:
+            status, body = self.activities.handle(activity)
+        except Exception:
+            log.exception("error handling a %s activity", activity.get("type"))
+            return _reply(start_response, "500 Internal Server Error", "error\n")
+        return _reply(start_response, _STATUS.get(status, f"{status} Status"), body)
+
+
+def make_server(services: TeamsServices, host: str, port: int, threads: int = 16):
+    """A waitress server (not yet serving); `.effective_port` is the bound port, `.run()` serves."""
+    wsgi = TeamsHttpApp(services)
+    server = create_server(
+        wsgi,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="policybot",
+        max_request_body_size=MAX_BODY_BYTES,
+        channel_timeout=10,
+    )
+    wsgi.ready.set()
+    return server

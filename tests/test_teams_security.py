@@ -1,0 +1,85 @@
+"""Only the Bot Connector may talk to the Teams bot: every activity's bearer token is checked
+(signature against the keys in the OpenID configuration, issuer, audience = our app id, expiry, and
+the serviceurl claim against the activity), and a request without a valid one gets 401 with nothing
+stored and nothing sent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fake_bot_framework import FakeBotFramework, new_key
+from tests.teams_app import start_teams_bot, wait_until
+
+
+@pytest.fixture
+def fake():
+    fake = FakeBotFramework().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def bot(fake, tmp_path):
+    bot = start_teams_bot(fake, tmp_path / "policybot.db")
+    yield bot
+    bot.stop()
+
+
+def _nothing_happened(bot) -> None:
+    assert bot.services.db.connection().execute("SELECT count(*) FROM questions").fetchone()[0] == 0
+    assert bot.services.refs.get("service") is None
+    assert bot.fake.sent() == []
+
+
+def test_a_valid_token_gets_an_answer(bot, fake) -> None:
+    reply = bot.send(bot.personal_message("can I accept a friend request from a parent?"))
+    assert reply.status == 200
+    assert len(fake.sent()) == 1
+
+
+@pytest.mark.parametrize(
+    "why",
+    ["no token", "not a jwt", "forged", "expired", "wrong audience", "wrong issuer", "wrong serviceurl"],
+)
+def test_an_activity_without_a_valid_token_gets_401_and_changes_nothing(bot, fake, why) -> None:
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    tokens = {
+        "no token": None,
+        "not a jwt": "not-a-token",
+        # signed by a key of our own, under the kid the real key has: the signature does not verify
+        "forged": fake.activity_token(activity["serviceUrl"], key=new_key()),
+        "expired": fake.activity_token(activity["serviceUrl"], expires_in=-3600),
+        "wrong audience": fake.activity_token(activity["serviceUrl"], audience="11111111-1111-1111-1111-111111111111"),
+        "wrong issuer": fake.activity_token(activity["serviceUrl"], issuer="https://evil.example"),
+        "wrong serviceurl": fake.activity_token("https://evil.example/teams/"),
+    }
+    reply = bot.post(activity, tokens[why])
+    assert reply.status == 401
+    _nothing_happened(bot)
+
+
+def test_a_token_for_one_service_cannot_carry_an_activity_pointing_elsewhere(bot, fake) -> None:
+    """The serviceurl claim is what stops a captured token from steering replies to another host."""
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    token = fake.activity_token(activity["serviceUrl"])
+    activity["serviceUrl"] = "https://evil.example/teams/"
+    assert bot.post(activity, token).status == 401
+    _nothing_happened(bot)
+
+
+def test_unknown_signing_key_id_is_refused(bot, fake) -> None:
+    activity = bot.personal_message("hello")
+    assert bot.post(activity, fake.activity_token(activity["serviceUrl"], kid="someone-else")).status == 401
+    _nothing_happened(bot)
+
+
+def test_healthz_answers_once_ready_and_other_paths_do_not_exist(bot) -> None:
+    assert bot.get("/healthz").status == 200
+    assert bot.get("/api/messages").status == 405
+    assert bot.get("/slack/events").status == 404
+
+
+def test_a_body_that_is_not_an_activity_is_refused_in_words(bot, fake) -> None:
+    reply = bot.post(b"{not json", fake.activity_token(fake.service_url))
+    assert reply.status == 400 and b"JSON activity" in reply.body
+    wait_until(lambda: True)
