@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import Clause, School
 from bot.matching.index import ClauseIndex, Match, Ranking
+from bot.matching.semantic import encoder
 from bot.matching.vectors import clause_vectors
 from bot.questions import clean_question
 from bot.verdicts import label
@@ -68,6 +69,8 @@ class PolicyBook:
             if kb.school.id != school_id:
                 raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
             vectors = clause_vectors(kb, self.directory) if self.meaning else None
+            if vectors is not None:
+                encoder()  # the model too, so a server's first question waits for nothing
             self._indexes[school_id] = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors)
         return self._indexes[school_id]
 
