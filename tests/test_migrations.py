@@ -12,7 +12,10 @@ from bot.store.database import Database
 from bot.store.migrations import MIGRATIONS
 from bot.store.outbox import Outbox
 from bot.store.places import Place, Places
+from bot.store.question_log import QuestionLog
 from bot.store.reports import ReportBook
+from tests.fake_slack import FakeSlack
+from tests.slack_app import dms_to, drained, start_bot, wait_until
 
 # The schema exactly as the last version without migrations created it (bot/store/database.py at b330f6d).
 SCHEMA_BEFORE_MIGRATIONS = """
@@ -236,3 +239,61 @@ def test_a_new_database_gets_every_migration(tmp_path: Path) -> None:
     db = Database(tmp_path / "new.db")
     assert db.connection().execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert db.connection().execute("SELECT count(*) FROM places").fetchone()[0] == 0
+
+
+# An escalated question as version 3 kept it: where it was posted for SLT was a column of the question log.
+SLT_POST = "1700000000.000500"
+
+
+def _database_at_version_3_with_an_escalated_question(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    for number, migration in enumerate(MIGRATIONS[:3], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.execute(
+        "INSERT INTO questions (id, asked_at, school, question, answered, escalated_at, user_id, slt_channel, slt_ts) "
+        "VALUES (7, '2025-01-06T09:00:00+00:00', 'dobcroft', 'where do I hand in my expenses form?', 0, "
+        "'2025-01-06T09:01:00+00:00', 'UTA00001', 'GSLT0001', ?)",
+        (SLT_POST,),
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_an_escalated_question_from_version_3_is_found_by_its_slt_thread(tmp_path: Path) -> None:
+    path = tmp_path / "policybot.db"
+    _database_at_version_3_with_an_escalated_question(path)
+    db = Database(path)
+    assert db.connection().execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert Places(db).get("question:7:slt", "slack") == Place("GSLT0001", SLT_POST)
+    asked = QuestionLog(db).by_slt_thread("GSLT0001", SLT_POST)
+    assert asked is not None and (asked.id, asked.user_id) == (7, "UTA00001")
+    assert QuestionLog(db).by_slt_thread("GSLT0001", "1700000000.000999") is None
+    if sqlite3.sqlite_version_info >= (3, 35, 0):
+        columns = {r["name"] for r in db.connection().execute("PRAGMA table_info(questions)")}
+        assert not {"slt_channel", "slt_ts"} & columns
+
+
+def test_slt_replying_after_the_upgrade_still_reaches_the_asker(slack: FakeSlack, tmp_path: Path) -> None:
+    path = tmp_path / "policybot.db"
+    _database_at_version_3_with_an_escalated_question(path)
+    bot = start_bot(slack, path)
+    try:
+        reply = bot.event(
+            {
+                "type": "message",
+                "channel": "GSLT0001",
+                "user": "UHEAD0001",
+                "text": "Expenses go to the office in the blue tray.",
+                "ts": "1700000100.000001",
+                "thread_ts": SLT_POST,
+                "channel_type": "group",
+            }
+        )
+        assert reply.status == 200
+        [dm] = wait_until(lambda: dms_to(slack, "UTA00001"))
+        assert "Expenses go to the office in the blue tray." in dm
+        drained(bot)
+        assert dms_to(slack, "UTA00001") == [dm]
+    finally:
+        bot.stop()

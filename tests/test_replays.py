@@ -18,13 +18,17 @@ def _button(blocks: list[dict], action_id: str) -> str:
     return next(e["value"] for b in blocks for e in b.get("elements", []) if e.get("action_id") == action_id)
 
 
+# Where the escalated question was posted for SLT: delivery's `places`, like every other message.
+ESCALATED_THREAD = "SELECT message_id FROM places WHERE topic LIKE 'question:%:slt'"
+
+
 def _escalated(bot: RunningBot, asker: str = TA) -> str:
     """Ask a question the policy does not cover, send it to SLT; the SLT thread's ts."""
     blocks = bot.command("/policy", UNCOVERED, user=asker).json()["blocks"]
     bot.click("answer_ask_slt", _button(blocks, "answer_ask_slt"), user=asker)
     return wait_until(
-        lambda: bot.services.db.connection().execute("SELECT slt_ts FROM questions WHERE slt_ts IS NOT NULL").fetchone()
-    )["slt_ts"]
+        lambda: bot.services.db.connection().execute(ESCALATED_THREAD).fetchone()
+    )["message_id"]
 
 
 def _thread_reply_envelope(thread_ts: str, text: str, ts: str = "1700000100.000001") -> dict:

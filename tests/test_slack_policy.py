@@ -103,7 +103,11 @@ def test_an_uncovered_question_goes_to_slt_and_their_thread_reply_reaches_the_as
     assert posted.body["channel"] == SLT_CHANNEL
     assert "expenses form" in json.dumps(posted.body["blocks"]) and "<@UTA00001>" in json.dumps(posted.body)
     bot.slack.wait_for_responses(1)
-    slt_ts = bot.services.db.connection().execute("SELECT slt_ts FROM questions").fetchone()["slt_ts"]
+    thread = bot.services.db.connection().execute(
+        "SELECT conversation, message_id FROM places WHERE topic = 'question:1:slt'"
+    ).fetchone()
+    assert thread["conversation"] == SLT_CHANNEL
+    slt_ts = thread["message_id"]
     assert slt_ts
 
     reply = bot.event(

@@ -95,7 +95,8 @@ def test_an_uncovered_question_offers_ask_slt_and_the_slt_reply_reaches_the_aske
     [posted] = wait_until(lambda: fake.sent(SLT_CHANNEL))
     slt_text = card_text(card_of(posted.body))
     assert "canteen" in slt_text and "Fake Parent One" in slt_text
-    root = wait_until(lambda: bot.services.db.connection().execute("SELECT slt_ts FROM questions").fetchone()[0])
+    thread = "SELECT message_id FROM places WHERE topic LIKE 'question:%:slt' AND platform = 'teams'"
+    root = wait_until(lambda: bot.services.db.connection().execute(thread).fetchone())[0]
 
     bot.send(bot.thread_reply(SLT_CHANNEL, root, "<p>It opens at 8am; ask the office.</p>"))
     dm = wait_until(

@@ -238,10 +238,34 @@ def _v3_conversation_references(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_question_threads_in_places(conn: sqlite3.Connection) -> None:
+    """Where an escalated question was posted for SLT (the thread SLT reply in) moves from the question
+    log into `places`, topic `question:<id>:slt`, like every other message's position. SLT's replies
+    find their question by that place, so `places` gains an index on the message."""
+    conn.execute("CREATE INDEX places_message ON places (conversation, message_id)")
+    rows = conn.execute(
+        "SELECT id, slt_channel, slt_ts FROM questions WHERE slt_channel IS NOT NULL AND slt_ts IS NOT NULL"
+    ).fetchall()
+    conn.executemany(
+        "INSERT OR REPLACE INTO places (topic, platform, conversation, message_id) VALUES (?, ?, ?, ?)",
+        # Teams channel ids start "19:"; a Slack channel id never holds a colon.
+        [
+            (f"question:{row[0]}:slt", "teams" if str(row[1]).startswith("19:") else "slack", row[1], row[2])
+            for row in rows
+        ],
+    )
+    conn.execute("DROP INDEX IF EXISTS questions_thread")
+    if sqlite3.sqlite_version_info >= (3, 35, 0):
+        # Older SQLite cannot drop a column; there the old columns stay, unread and unwritten.
+        for column in ("slt_channel", "slt_ts"):
+            conn.execute(f"ALTER TABLE questions DROP COLUMN {column}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_first_schema,
     _v2_places_kept_by_delivery,
     _v3_conversation_references,
+    _v4_question_threads_in_places,
 )
 
 

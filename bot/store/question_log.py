@@ -9,11 +9,17 @@ from dataclasses import dataclass
 
 from bot.store.database import Database, now
 from bot.store.outbox import enqueue
+from bot.store.places import Place, Places
 
 # Outbox kind: an SLT reply in a question's thread, passed on to the asker as a direct message.
 SLT_REPLY = "slt_reply"
 # Outbox kind: a question the asker chose to send to SLT, posted in the SLT channel (Teams).
 SLT_QUESTION = "slt_question"
+
+
+def slt_thread_topic(question_id: int) -> str:
+    """The `places` topic of where an escalated question was posted for SLT."""
+    return f"question:{question_id}:slt"
 
 
 @dataclass(frozen=True)
@@ -79,18 +85,26 @@ class QuestionLog:
             "UPDATE questions SET escalated_at = NULL, user_id = NULL WHERE id = ?", (question_id,)
         )
 
-    def record_slt_post(self, question_id: int, channel: str, ts: str) -> None:
-        self.db.connection().execute(
-            "UPDATE questions SET slt_channel = ?, slt_ts = ? WHERE id = ?", (channel, ts, question_id)
-        )
+    def record_slt_post(self, question_id: int, channel: str, ts: str, platform: str | None = None) -> None:
+        """Keep where the question was posted for SLT (in delivery's `places`), so their replies in its
+        thread find it. Without a platform, a Teams channel id ("19:...") is told from a Slack one."""
+        platform = platform or ("teams" if channel.startswith("19:") else "slack")
+        Places(self.db).record(slt_thread_topic(question_id), platform, Place(channel, ts))
 
     def by_slt_thread(self, channel: str, ts: str) -> LoggedQuestion | None:
-        row = (
+        """The escalated question whose SLT post is this message, on whichever platform."""
+        for row in (
             self.db.connection()
-            .execute("SELECT id FROM questions WHERE slt_channel = ? AND slt_ts = ?", (channel, ts))
-            .fetchone()
-        )
-        return self.get(row["id"]) if row else None
+            .execute(
+                "SELECT topic FROM places WHERE conversation = ? AND message_id = ? AND topic LIKE 'question:%:slt'",
+                (channel, ts),
+            )
+            .fetchall()
+        ):
+            number = row["topic"].split(":")[1]
+            if number.isdigit():
+                return self.get(int(number))
+        return None
 
     def store_slt_reply(self, question_id: int, channel: str, ts: str, replier: str, text: str) -> bool:
         """Keep SLT's reply and queue it for the asker, once per Slack message (Slack retries events, and a

@@ -109,7 +109,7 @@ def register(app: App, services: Services) -> None:
                 text="I couldn't reach the SLT channel just now. Please try *Ask SLT* again in a minute.",
             )
             return
-        questions.record_slt_post(logged.id, posted["channel"], posted["ts"])
+        questions.record_slt_post(logged.id, posted["channel"], posted["ts"], "slack")
         respond(
             response_type="ephemeral",
             replace_original=False,
