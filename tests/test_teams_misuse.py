@@ -202,3 +202,29 @@ def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, 
     assert bot.services.outbox.items("pending") == []
     assert len(fake.calls) == before
 
+
+
+def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> None:
+    added = teams_fixture("conversation_update_members_added.json")
+    added["serviceUrl"] = fake.service_url
+    added["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT, "tenantId": "t"}
+    added["channelData"] = {"tenant": {"id": "t"}}
+    added["from"] = {"id": ASKER, "name": "Fake Parent One"}
+    assert bot.send(added).status == 200
+    [welcome] = wait_until(lambda: fake.sent(REPORTER_CHAT))
+    card = card_of(welcome.body)
+    assert [a["title"] for a in card["actions"]] == ["Report misuse"]
+
+
+def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), GOOD)
+    wait_until(lambda: fake.sent(SLT_CHANNEL))
+    assert _click(bot, "report_assign", {"ref": "MR-0001"}, SLT_MEMBER) == "MR-0001 is assigned to you."
+    assert _click(bot, "report_note", {"ref": "MR-0001", "note": ""}, SLT_MEMBER) == "The note is empty."
+    said = _click(bot, "report_note", {"ref": "MR-0001", "note": "Spoke to the pupil's tutor."}, SLT_MEMBER)
+    assert said == "Note added to MR-0001."
+    wait_until(lambda: "Spoke to the pupil" in card_text(card_of(fake.sent(SLT_CHANNEL)[-1].body)), timeout=20)
+    report = bot.services.reports.get("MR-0001")
+    assert report.assignee == SLT_MEMBER and report.state == "acknowledged"
+    assert [e.action for e in report.timeline] == ["submitted", "acknowledged", "assigned", "note"]
+    assert not any("Spoke to the pupil" in t for t in _chat_texts(fake))  # notes are for SLT only

@@ -74,7 +74,19 @@ class TeamsActivities:
             return self.reports.submit(activity)
         if kind == "invoke":
             return _message("Sorry, I don't know that button.")
-        return OK  # conversationUpdate, installationUpdate, typing...: nothing to do beyond remembering
+        if kind == "conversationUpdate" and self._bot_added_to_personal_chat(activity):
+            self._send(activity["serviceUrl"], activity["conversation"]["id"], card_activity(
+                help_card(self.services.school, _EXAMPLES), "How to ask"
+            ))
+            return OK
+        return OK  # installationUpdate, typing...: nothing to do beyond remembering
+
+    def _bot_added_to_personal_chat(self, activity: dict[str, Any]) -> bool:
+        """The app installed for one person: welcome them with the help card (how to ask, Report misuse)."""
+        if (activity.get("conversation") or {}).get("conversationType") != "personal":
+            return False
+        bot = f"28:{self.services.app_id}"
+        return any(isinstance(m, dict) and m.get("id") == bot for m in activity.get("membersAdded") or [])
 
     def _remember_where(self, activity: dict[str, Any]) -> None:
         """Keep the serviceUrl (opaque, per tenant) and each user's 1:1 chat, for proactive messages."""
