@@ -28,6 +28,9 @@ from bot.teams.cards import (
     text_activity,
 )
 from bot.teams.connector import ConnectorError
+from bot.teams.misuse_reports import TeamsMisuseReports
+from bot.teams.report_cards import VERBS as REPORT_VERBS
+from bot.teams.report_cards import report_prompt_card
 from bot.teams.services import TeamsServices
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ _EXAMPLES = (
     "can I post photos of my class on my own Instagram?",
     "an ex-pupil messaged me on Snapchat, what do I do?",
 )
+_REPORT_WORDS = {"report misuse", "report-misuse", "/report-misuse", "report"}
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Said in the channel when a question there is answered privately; never repeats the question.
 ANSWERED_PRIVATELY = "I've answered you in our 1:1 chat, so the answer and anything you ask next stay between us."
@@ -54,6 +58,7 @@ def _message(value: str) -> Response:
 class TeamsActivities:
     def __init__(self, services: TeamsServices) -> None:
         self.services = services
+        self.reports = TeamsMisuseReports(services)
 
     # -- routing ---------------------------------------------------------------------------------
     def handle(self, activity: dict[str, Any]) -> Response:
@@ -63,7 +68,25 @@ class TeamsActivities:
             return self._message(activity)
         if kind == "invoke" and activity.get("name") == "adaptiveCard/action":
             return self._card_action(activity)
-        return OK  # conversationUpdate, installationUpdate, typing...: nothing to do beyond remembering
+        if kind == "invoke" and activity.get("name") == "task/fetch" and self.reports.is_dialog(activity):
+            return self.reports.fetch(activity)
+        if kind == "invoke" and activity.get("name") == "task/submit" and self.reports.is_dialog(activity):
+            return self.reports.submit(activity)
+        if kind == "invoke":
+            return _message("Sorry, I don't know that button.")
+        if kind == "conversationUpdate" and self._bot_added_to_personal_chat(activity):
+            self._send(activity["serviceUrl"], activity["conversation"]["id"], card_activity(
+                help_card(self.services.school, _EXAMPLES), "How to ask"
+            ))
+            return OK
+        return OK  # installationUpdate, typing...: nothing to do beyond remembering
+
+    def _bot_added_to_personal_chat(self, activity: dict[str, Any]) -> bool:
+        """The app installed for one person: welcome them with the help card (how to ask, Report misuse)."""
+        if (activity.get("conversation") or {}).get("conversationType") != "personal":
+            return False
+        bot = f"28:{self.services.app_id}"
+        return any(isinstance(m, dict) and m.get("id") == bot for m in activity.get("membersAdded") or [])
 
     def _remember_where(self, activity: dict[str, Any]) -> None:
         """Keep the serviceUrl (opaque, per tenant) and each user's 1:1 chat, for proactive messages."""
@@ -78,6 +101,9 @@ class TeamsActivities:
             if isinstance(channel, str):
                 refs.remember(f"channel:{channel}", ConversationRef(channel, service_url))
             user = (activity.get("from") or {}).get("id")
+            name = (activity.get("from") or {}).get("name")
+            if isinstance(user, str) and isinstance(name, str) and not user.startswith("28:"):
+                self.services.remember_name(user, name)
             if conversation.get("conversationType") == "personal" and isinstance(user, str):
                 refs.remember(f"user:{user}", ConversationRef(conversation["id"], service_url))
         except sqlite3.Error as exc:
@@ -131,6 +157,9 @@ class TeamsActivities:
     def _answer(self, activity: dict[str, Any], text: str, service_url: str, conversation: str) -> None:
         services = self.services
         user = str((activity.get("from") or {}).get("id", ""))
+        if text.strip().lower() in _REPORT_WORDS:
+            self._send(service_url, conversation, card_activity(report_prompt_card(), "Report misuse"))
+            return
         if text.strip().lower() in _HELP_WORDS:
             self._send(service_url, conversation, card_activity(help_card(services.school, _EXAMPLES), "How to ask"))
             return
@@ -187,6 +216,8 @@ class TeamsActivities:
         services = self.services
         action = (activity.get("value") or {}).get("action") or {}
         verb, data = action.get("verb"), action.get("data") or {}
+        if verb in REPORT_VERBS and isinstance(data, dict):
+            return self.reports.act(activity, str(verb), data)
         user = str((activity.get("from") or {}).get("id", ""))
         question_id = question_for(services.button_key, data.get("q") if isinstance(data, dict) else None, user)
         logged = services.questions.get(question_id) if question_id is not None else None

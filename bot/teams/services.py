@@ -36,6 +36,15 @@ class TeamsServices(Core):
         latest = self.refs.get("service")
         return ConversationRef(channel_id, latest.service_url) if latest else None
 
+    def remember_name(self, user_id: str, name: str) -> None:
+        """A person's display name as Teams last sent it, for cards drawn later (the report card)."""
+        if user_id and name:
+            self.refs.remember(f"name:{user_id}", ConversationRef(name[:200], ""))
+
+    def name_of(self, user_id: str) -> str:
+        known = self.refs.get(f"name:{user_id}") if user_id else None
+        return known.conversation if known else "a member of staff"
+
     def personal_chat(self, user_id: str) -> ConversationRef | None:
         """The user's 1:1 chat with the bot, opened through the connector if none is known."""
         known = self.refs.get(f"user:{user_id}")

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import logging
 
+from bot.cases.guidance import guidance_for
 from bot.delivery.transport import ADMIN_ALERT, Done, InDoubt, Message, Outcome, Permanent, Retry, RetryAfter
 from bot.store.places import Place
 from bot.store.question_log import SLT_QUESTION, SLT_REPLY
+from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
 from bot.teams.cards import card_activity, slt_question_card, text_activity
 from bot.teams.connector import ConnectorError
+from bot.teams.report_cards import card_summary, dsl_alert_card, reporter_notice, slt_card
 from bot.teams.services import PLATFORM, TeamsServices
 
 log = logging.getLogger(__name__)
@@ -50,6 +53,12 @@ class TeamsTransport:
             return self._slt_reply(item.payload)
         if item.kind == ADMIN_ALERT:
             return self._admin_alert(item.payload)
+        if item.kind == SLT_CARD:
+            return self._report_card(message)
+        if item.kind == DSL_ALERT:
+            return self._dsl_alert(item.payload)
+        if item.kind == REPORTER_NOTICE:
+            return self._reporter_notice(item.payload)
         return Permanent(f"{item.kind} is not sent in Teams yet")
 
     def _post_to_channel(self, channel: str, activity: dict) -> Outcome:
@@ -94,3 +103,50 @@ class TeamsTransport:
             "It is kept; see `policybot outbox`."
         )
         return self._post_to_channel(channel, text_activity(text))
+
+    # -- misuse reports --------------------------------------------------------------------------
+    def _report_card(self, message: Message) -> Outcome:
+        """Post the case card, or update it in place where it landed: drawn from the case as it is now,
+        so a card held up by an outage arrives showing the current state."""
+        services = self.services
+        report = services.reports.get(message.item.payload["ref"])
+        if report is None:
+            return Done()
+        guidance = guidance_for(services.book, report.school, report.category.id)
+        card = slt_card(services.book.school(report.school), report, guidance, services.name_of)
+        activity = card_activity(card, card_summary(report))
+        place = message.place
+        if place is not None:
+            ref = self.services.channel_ref(place.conversation)
+            if ref is None:
+                return Retry("no serviceUrl known yet")
+            services.connector.update(ref.service_url, ref.conversation, place.message_id, activity)
+            return Done(place)
+        if report.purged:
+            return Done()  # never post a card for a case whose content has been deleted
+        return self._post_to_channel(services.settings.teams_slt_channel or "", activity)
+
+    def _dsl_alert(self, payload: dict) -> Outcome:
+        services = self.services
+        channel = services.settings.teams_dsl_channel
+        if not channel:
+            return Permanent("POLICYBOT_TEAMS_DSL_CHANNEL is not set")
+        report = services.reports.get(payload["ref"])
+        if report is None or report.purged:
+            return Done()
+        card = dsl_alert_card(report, services.name_of)
+        return self._post_to_channel(channel, card_activity(card, f"URGENT: misuse report {report.ref}"))
+
+    def _reporter_notice(self, payload: dict) -> Outcome:
+        services = self.services
+        report = services.reports.get(payload["ref"])
+        if report is None:
+            return Done()
+        event = str(payload.get("event") or "received")
+        guidance = guidance_for(services.book, report.school, report.category.id) if event == "received" else None
+        chat = services.personal_chat(report.reporter_id)
+        if chat is None:
+            return Retry("no serviceUrl known yet")
+        text = reporter_notice(services.book.school(report.school), report, event, guidance)
+        services.connector.send(chat.service_url, chat.conversation, text_activity(text))
+        return Done()

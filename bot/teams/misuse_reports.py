@@ -1,0 +1,110 @@
+"""Misuse reports in Teams: the "report misuse" command and button (task/fetch opens the dialog), the
+dialog sent (task/submit: checked by the core, stored with its MR- reference, then announced through
+the outbox), and SLT's Acknowledge / Assign to me / Add note / Close (`Action.Execute` invokes).
+
+Every rule is the core's: `check_form` for the dialog, the store (bot/store/reports.py) runs
+bot/cases/misuse_rules.py in the transaction that makes each change, with the actor's roles read
+fresh from Teams (bot/teams/roles.py). A refusal is shown to the person who clicked, in the core's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from typing import Any
+
+from bot.cases.misuse import check_form
+from bot.cases.records import Refused
+from bot.teams.cards import CARD_CONTENT_TYPE
+from bot.teams.report_cards import (
+    ACKNOWLEDGE,
+    ADD_NOTE,
+    ASSIGN,
+    CLOSE,
+    REPORT_DIALOG,
+    form_from_submit,
+    report_dialog,
+)
+from bot.teams.roles import TeamsRoles
+from bot.teams.services import TeamsServices
+
+log = logging.getLogger(__name__)
+
+Response = tuple[int, dict[str, Any] | None]
+DIALOG_TITLE = "Report misuse"
+
+
+def _dialog(card: dict[str, Any]) -> Response:
+    value = {"title": DIALOG_TITLE, "height": "large", "width": "medium",
+             "card": {"contentType": CARD_CONTENT_TYPE, "content": card}}
+    return 200, {"task": {"type": "continue", "value": value}}
+
+
+def _dialog_message(text: str) -> Response:
+    return 200, {"task": {"type": "message", "value": text}}
+
+
+def _message(value: str) -> Response:
+    return 200, {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": value}
+
+
+class TeamsMisuseReports:
+    def __init__(self, services: TeamsServices) -> None:
+        self.services = services
+        self.roles = TeamsRoles(services)
+
+    def is_dialog(self, activity: dict[str, Any]) -> bool:
+        data = (activity.get("value") or {}).get("data") or {}
+        return isinstance(data, dict) and data.get("dialog") == REPORT_DIALOG
+
+    def fetch(self, activity: dict[str, Any]) -> Response:
+        """task/fetch: a new, empty form with its own idempotency key."""
+        return _dialog(report_dialog(uuid.uuid4().hex))
+
+    def submit(self, activity: dict[str, Any]) -> Response:
+        """task/submit: problems go back into the dialog next to their fields; a good form is stored
+        (with the SLT card, DSL alert and receipt in the same transaction) before the reporter is told."""
+        services = self.services
+        data = (activity.get("value") or {}).get("data") or {}
+        key = str(data.get("key") or "")
+        user = str((activity.get("from") or {}).get("id") or "")
+        if not key or not user:
+            return _dialog_message("Sorry, that form has expired. Please use Report misuse again.")
+        form = form_from_submit(data)
+        errors = check_form(form, dt.date.today())
+        if errors:
+            return _dialog(report_dialog(key, data, errors))
+        submitted = services.reports.submit(services.school_id, user, form, f"teams:{key}")
+        services.wake_outbox()
+        ref = submitted.report.ref
+        log.info("misuse report %s submitted in Teams", ref)
+        return _dialog_message(f"Your report {ref} has been received and sent to SLT in confidence. "
+                               "I've sent you a copy in our 1:1 chat.")
+
+    def act(self, activity: dict[str, Any], verb: str, data: dict[str, Any]) -> Response:
+        """An SLT card button. The actor's roles are asked of Teams now; the store applies the rule."""
+        services = self.services
+        user = str((activity.get("from") or {}).get("id") or "")
+        ref = str(data.get("ref") or "")
+        actor = self.roles.slt_actor(user)
+        reports = services.reports
+        try:
+            if verb == ACKNOWLEDGE:
+                reports.acknowledge(ref, actor)
+                said = f"You acknowledged {ref}; the reporter has been told."
+            elif verb == ASSIGN:
+                reports.assign_to(ref, actor)
+                said = f"{ref} is assigned to you."
+            elif verb == ADD_NOTE:
+                reports.add_note(ref, actor, str(data.get("note") or ""), f"teams:{activity.get('id')}")
+                said = f"Note added to {ref}."
+            else:
+                assert verb == CLOSE
+                note = str(data.get("note") or "") or None
+                reports.close(ref, actor, str(data.get("outcome") or ""), note)
+                said = f"{ref} is closed; the reporter has been told."
+        except Refused as refused:
+            return _message(refused.text(services.name_of))
+        services.wake_outbox()
+        return _message(said)

@@ -1,0 +1,230 @@
+"""Misuse reports in Teams, end to end over real HTTP against the fake Bot Framework: "report misuse"
+opens the dialog (task/fetch), the dialog sent (task/submit) is checked and stored with its MR-
+reference, the SLT card arrives in the SLT channel once, SLT act on it with Action.Execute (the card
+updated in place through the connector), the DSL is alerted and the reporter told in their 1:1 chat."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from bot.cases.misuse_rules import NOT_SLT
+from tests.fake_bot_framework import FakeBotFramework, member
+from tests.teams_app import (
+    ASKER,
+    DSL_CHANNEL,
+    SLT_CHANNEL,
+    SLT_MEMBER,
+    card_of,
+    card_text,
+    start_teams_bot,
+    teams_fixture,
+    wait_until,
+)
+
+REPORTER_CHAT = f"a:1personal{ASKER[-6:]}"
+GOOD = {
+    "category": "pupil_contact",
+    "what_happened": "A Year 9 pupil sent me a friend request on Instagram last night.",
+    "where_seen": "Instagram",
+    "happened_on": "2026-01-14",
+    "child_at_risk": "no",
+    "actions_taken": "blocked,screenshotted",
+}
+
+
+@pytest.fixture
+def fake():
+    fake = FakeBotFramework().start()
+    fake.members[SLT_CHANNEL] = [
+        member("29:1someoneElse", "Someone Else", "00000000-0000-0000-0000-000000000201"),
+        member("29:1andAnother", "And Another", "00000000-0000-0000-0000-000000000202"),
+        member(SLT_MEMBER, "Fake Staff Two", "00000000-0000-0000-0000-000000000102"),
+    ]
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def bot(fake, tmp_path):
+    bot = start_teams_bot(fake, tmp_path / "policybot.db")
+    yield bot
+    bot.stop()
+
+
+def _invoke(bot, name: str, data: dict[str, Any], user: str = ASKER) -> dict[str, Any]:
+    activity = copy.deepcopy(teams_fixture(f"invoke_{name.replace('/', '_')}.json"))
+    activity["serviceUrl"] = bot.fake.service_url
+    activity["from"] = {**activity["from"], "id": user, "name": "Fake Parent One"}
+    activity["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT,
+                                "tenantId": activity["conversation"]["tenantId"]}
+    activity["value"]["data"] = data
+    return activity
+
+
+def _open_dialog(bot) -> dict[str, Any]:
+    """As a TA would: write "report misuse", press the card's button, get the dialog."""
+    bot.send(bot.personal_message("report misuse"))
+    [prompt] = wait_until(lambda: bot.fake.sent(REPORTER_CHAT))
+    button = next(a for b in card_of(prompt.body)["body"] if b.get("type") == "ActionSet" for a in b["actions"])
+    assert button["title"] == "Report misuse" and button["data"]["msteams"]["type"] == "task/fetch"
+    reply = bot.send(_invoke(bot, "task/fetch", button["data"]))
+    assert reply.status == 200
+    task = reply.json()["task"]
+    assert task["type"] == "continue"
+    return task["value"]["card"]["content"]
+
+
+def _submit(bot, dialog: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    data = {**dialog["actions"][0]["data"], **fields}
+    reply = bot.send(_invoke(bot, "task/submit", data))
+    assert reply.status == 200
+    return reply.json()["task"]
+
+
+def _click(bot, verb: str, data: dict[str, Any], user: str, name: str = "Fake Staff Two") -> str:
+    reply = bot.send(bot.card_action(verb, data, user=user, name=name))
+    assert reply.status == 200
+    return reply.json()["value"]
+
+
+def _drained(bot) -> None:
+    wait_until(lambda: not bot.services.outbox.items("pending"), timeout=20)
+
+
+def _chat_texts(fake) -> list[str]:
+    return [c.body.get("text", "") for c in fake.sent(REPORTER_CHAT)]
+
+
+def test_a_ta_reports_slt_acknowledge_and_close_and_the_reporter_is_told(bot, fake) -> None:
+    dialog = _open_dialog(bot)
+    ids = [b.get("id") for b in dialog["body"]]
+    assert ids[:1] == ["category"] and {"what_happened", "child_at_risk", "colleagues", "actions_taken"} <= set(ids)
+    done = _submit(bot, dialog, GOOD)
+    assert done["type"] == "message" and "MR-0001" in done["value"]
+    [report] = bot.services.reports.all()
+    assert report.reporter_id == ASKER and report.form.actions_taken == ("blocked", "screenshotted")
+
+    [posted] = wait_until(lambda: fake.sent(SLT_CHANNEL))
+    card = card_of(posted.body)
+    assert "Misuse report MR-0001: Contact from a pupil or ex-pupil" in card_text(card)
+    assert "friend request on Instagram" in card_text(card)
+    wait_until(lambda: any("MR-0001 has been received" in t for t in _chat_texts(fake)))
+    assert fake.sent(DSL_CHANNEL) == []  # no child at risk
+
+    said = _click(bot, "report_acknowledge", {"ref": "MR-0001"}, SLT_MEMBER)
+    assert "acknowledged MR-0001" in said
+    wait_until(lambda: any("have acknowledged your misuse report MR-0001" in t for t in _chat_texts(fake)))
+    said = _click(bot, "report_close", {"ref": "MR-0001", "outcome": "advice_given", "note": ""}, SLT_MEMBER)
+    assert "closed" in said
+    wait_until(lambda: any("has been closed by SLT" in t for t in _chat_texts(fake)))
+    _drained(bot)
+
+    slt = fake.sent(SLT_CHANNEL)
+    assert [c.method for c in slt] == ["POST", "PUT", "PUT"]  # once, then updated in place
+    card_id = str(bot.services.db.connection().execute("SELECT message_id FROM places").fetchone()[0])
+    assert all(c.path.endswith(f"/activities/{card_id}") for c in slt[1:])  # the card posted, not a new one
+    final = card_of(slt[-1].body)
+    assert "Fake Staff Two closed it: Advice given" in card_text(final)
+    assert {"title": "Status", "value": "Closed by Fake Staff Two: Advice given"} in final["body"][1]["facts"]
+    buttons = [a["title"] for b in final["body"] if b.get("type") == "ActionSet" for a in b["actions"]]
+    assert buttons == ["Add note"]
+    assert bot.services.reports.get("MR-0001").state == "closed"
+    # the reporter never sees the outcome or SLT's notes
+    assert not any("Advice given" in t for t in _chat_texts(fake))
+
+
+def test_a_click_by_someone_not_in_the_slt_channel_is_refused_and_nothing_changes(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), GOOD)
+    wait_until(lambda: fake.sent(SLT_CHANNEL))
+    _drained(bot)
+    for verb in ("report_acknowledge", "report_assign", "report_close"):
+        said = _click(bot, verb, {"ref": "MR-0001", "outcome": "advice_given"}, ASKER, "Fake Parent One")
+        assert said == NOT_SLT
+    report = bot.services.reports.get("MR-0001")
+    assert report.state == "open" and report.assignee is None and len(report.timeline) == 1
+    _drained(bot)
+    assert [c.method for c in fake.sent(SLT_CHANNEL)] == ["POST"]
+
+
+def test_the_first_action_wins(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), GOOD)
+    assert "acknowledged" in _click(bot, "report_acknowledge", {"ref": "MR-0001"}, SLT_MEMBER)
+    again = _click(bot, "report_acknowledge", {"ref": "MR-0001"}, SLT_MEMBER)
+    assert again == "MR-0001 was already acknowledged by Fake Staff Two."
+
+
+def test_form_errors_are_shown_in_the_dialog_and_nothing_is_stored(bot, fake) -> None:
+    dialog = _open_dialog(bot)
+    task = _submit(bot, dialog, {**GOOD, "what_happened": "short", "child_at_risk": "", "happened_on": "2099-01-01"})
+    assert task["type"] == "continue"
+    shown = card_text(task["value"]["card"]["content"])
+    assert "Please describe what happened in a sentence or two." in shown
+    assert "Please say whether a child could be at risk" in shown
+    assert "That date is in the future." in shown
+    again = task["value"]["card"]["content"]
+    assert next(b for b in again["body"] if b.get("id") == "where_seen")["value"] == "Instagram"  # nothing lost
+    assert bot.services.reports.all() == []
+    _drained(bot)
+    assert fake.sent(SLT_CHANNEL) == []
+
+
+def test_a_child_at_risk_alerts_the_dsl(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), {**GOOD, "child_at_risk": "not_sure"})
+    [alert] = wait_until(lambda: fake.sent(DSL_CHANNEL))
+    assert "URGENT" in card_text(card_of(alert.body)) and "MR-0001" in card_text(card_of(alert.body))
+    [card] = wait_until(lambda: fake.sent(SLT_CHANNEL))
+    assert "URGENT" in card_text(card_of(card.body))
+
+
+def test_a_bot_framework_outage_at_submission_delays_the_card_and_it_arrives_once(bot, fake) -> None:
+    dialog = _open_dialog(bot)
+    fake.fail("send", "500", times=3)
+    assert "MR-0001" in _submit(bot, dialog, GOOD)["value"]
+    [posted] = wait_until(lambda: fake.sent(SLT_CHANNEL), timeout=20)
+    _drained(bot)
+    assert len(fake.sent(SLT_CHANNEL)) == 1
+    assert any(c.failed == "500" for c in fake.calls)
+    assert "MR-0001" in card_text(card_of(posted.body))
+    wait_until(lambda: any("MR-0001 has been received" in t for t in _chat_texts(fake)))
+
+
+def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, fake) -> None:
+    dialog = _open_dialog(bot)
+    before = len(fake.calls)
+    activity = _invoke(bot, "task/submit", {**dialog["actions"][0]["data"], **GOOD})
+    forged = fake.activity_token(fake.service_url, audience="someone-else")
+    assert bot.post(activity, forged).status == 401
+    assert bot.post(activity, None).status == 401
+    assert bot.services.reports.all() == []
+    assert bot.services.outbox.items("pending") == []
+    assert len(fake.calls) == before
+
+
+
+def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> None:
+    added = teams_fixture("conversation_update_members_added.json")
+    added["serviceUrl"] = fake.service_url
+    added["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT, "tenantId": "t"}
+    added["channelData"] = {"tenant": {"id": "t"}}
+    added["from"] = {"id": ASKER, "name": "Fake Parent One"}
+    assert bot.send(added).status == 200
+    [welcome] = wait_until(lambda: fake.sent(REPORTER_CHAT))
+    card = card_of(welcome.body)
+    assert [a["title"] for a in card["actions"]] == ["Report misuse"]
+
+
+def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), GOOD)
+    wait_until(lambda: fake.sent(SLT_CHANNEL))
+    assert _click(bot, "report_assign", {"ref": "MR-0001"}, SLT_MEMBER) == "MR-0001 is assigned to you."
+    assert _click(bot, "report_note", {"ref": "MR-0001", "note": ""}, SLT_MEMBER) == "The note is empty."
+    said = _click(bot, "report_note", {"ref": "MR-0001", "note": "Spoke to the pupil's tutor."}, SLT_MEMBER)
+    assert said == "Note added to MR-0001."
+    wait_until(lambda: "Spoke to the pupil" in card_text(card_of(fake.sent(SLT_CHANNEL)[-1].body)), timeout=20)
+    report = bot.services.reports.get("MR-0001")
+    assert report.assignee == SLT_MEMBER and report.state == "acknowledged"
+    assert [e.action for e in report.timeline] == ["submitted", "acknowledged", "assigned", "note"]
+    assert not any("Spoke to the pupil" in t for t in _chat_texts(fake))  # notes are for SLT only
