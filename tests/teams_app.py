@@ -178,3 +178,4 @@ def wait_until(condition: Any, timeout: float = 10.0) -> Any:
             return found
         time.sleep(0.02)
     raise AssertionError("timed out waiting")
+

@@ -11,24 +11,9 @@ import pytest
 from bot.delivery.transport import Message
 from bot.store.outbox import OutboxItem
 from bot.teams.transport import TeamsTransport
-from tests.fake_bot_framework import FakeBotFramework
 from tests.teams_app import ADMIN_CHANNEL, SLT_CHANNEL, card_of, start_teams_bot, teams_fixture, wait_until
 
 UNCOVERED = "what time does the canteen open on Tuesdays?"
-
-
-@pytest.fixture
-def fake():
-    fake = FakeBotFramework().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def bot(fake, tmp_path):
-    bot = start_teams_bot(fake, tmp_path / "policybot.db")
-    yield bot
-    bot.stop()
 
 
 def _ask_slt(bot) -> None:

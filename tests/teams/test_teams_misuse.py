@@ -19,7 +19,6 @@ from tests.teams_app import (
     SLT_MEMBER,
     card_of,
     card_text,
-    start_teams_bot,
     teams_fixture,
     wait_until,
 )
@@ -47,19 +46,15 @@ def fake():
     fake.stop()
 
 
-@pytest.fixture
-def bot(fake, tmp_path):
-    bot = start_teams_bot(fake, tmp_path / "policybot.db")
-    yield bot
-    bot.stop()
-
-
 def _invoke(bot, name: str, data: dict[str, Any], user: str = ASKER) -> dict[str, Any]:
     activity = copy.deepcopy(teams_fixture(f"invoke_{name.replace('/', '_')}.json"))
     activity["serviceUrl"] = bot.fake.service_url
     activity["from"] = {**activity["from"], "id": user, "name": "Fake Parent One"}
-    activity["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT,
-                                "tenantId": activity["conversation"]["tenantId"]}
+    activity["conversation"] = {
+        "conversationType": "personal",
+        "id": REPORTER_CHAT,
+        "tenantId": activity["conversation"]["tenantId"],
+    }
     activity["value"]["data"] = data
     return activity
 
@@ -201,7 +196,6 @@ def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, 
     assert bot.services.reports.all() == []
     assert bot.services.outbox.items("pending") == []
     assert len(fake.calls) == before
-
 
 
 def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> None:

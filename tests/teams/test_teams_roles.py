@@ -6,17 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.teams.roles import TeamsRoles
-from tests.fake_bot_framework import FakeBotFramework, member
+from tests.fake_bot_framework import member
 from tests.teams_app import ADMIN_CHANNEL, ASKER, DSL_CHANNEL, SLT_CHANNEL, SLT_MEMBER, start_teams_bot
 
 OTHERS = [member(f"29:1other{i}", f"Other Person{i}", f"00000000-0000-0000-0000-00000000020{i}") for i in range(3)]
-
-
-@pytest.fixture
-def fake():
-    fake = FakeBotFramework().start()
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

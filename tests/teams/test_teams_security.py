@@ -7,22 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_bot_framework import FakeBotFramework, new_key
-from tests.teams_app import start_teams_bot, wait_until
-
-
-@pytest.fixture
-def fake():
-    fake = FakeBotFramework().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def bot(fake, tmp_path):
-    bot = start_teams_bot(fake, tmp_path / "policybot.db")
-    yield bot
-    bot.stop()
+from tests.fake_bot_framework import new_key
+from tests.teams_app import wait_until
 
 
 def _nothing_happened(bot) -> None:

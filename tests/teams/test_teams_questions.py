@@ -4,29 +4,19 @@ SLT reply in the thread reaches the asker in their 1:1 chat."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.teams.activities import ANSWERED_PRIVATELY
-from tests.fake_bot_framework import FakeBotFramework
 from tests.slack_app import answers_friending_a_parent
-from tests.teams_app import ASKER, SLT_CHANNEL, STAFF_CHANNEL, card_of, card_text, start_teams_bot, wait_until
+from tests.teams_app import (
+    ASKER,
+    SLT_CHANNEL,
+    STAFF_CHANNEL,
+    card_of,
+    card_text,
+    wait_until,
+)
 
 FRIEND = "can I accept a friend request from a parent?"
 UNCOVERED = "what time does the canteen open on Tuesdays?"
-
-
-@pytest.fixture
-def fake():
-    fake = FakeBotFramework().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def bot(fake, tmp_path):
-    bot = start_teams_bot(fake, tmp_path / "policybot.db")
-    yield bot
-    bot.stop()
 
 
 def _buttons(card: dict) -> dict[str, dict]:
@@ -99,9 +89,7 @@ def test_an_uncovered_question_offers_ask_slt_and_the_slt_reply_reaches_the_aske
     root = wait_until(lambda: bot.services.db.connection().execute(thread).fetchone())[0]
 
     bot.send(bot.thread_reply(SLT_CHANNEL, root, "<p>It opens at 8am; ask the office.</p>"))
-    dm = wait_until(
-        lambda: [c for c in fake.sent(asked["conversation"]["id"]) if "8am" in (c.body.get("text") or "")]
-    )
+    dm = wait_until(lambda: [c for c in fake.sent(asked["conversation"]["id"]) if "8am" in (c.body.get("text") or "")])
     assert dm[0].body["textFormat"] == "plain"
     assert "canteen" in dm[0].body["text"] and "Fake Staff Two" in dm[0].body["text"]
     assert len(fake.sent(SLT_CHANNEL)) == 1
