@@ -11,7 +11,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from slack_bolt import App
 
-from bot.slack.http_server import REQUEST_SECONDS, SlackHttpApp
+from bot.slack.http_server import SlackHttpApp
+from bot.web_server import REQUEST_SECONDS
 
 
 class _Gunicorn(BaseApplication):

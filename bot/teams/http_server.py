@@ -8,22 +8,19 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
-
-from waitress.server import create_server
+from collections.abc import Iterable
+from typing import Any
 
 from bot.teams.activities import TeamsActivities
 from bot.teams.auth import KeysUnavailable, Unauthorized
 from bot.teams.services import TeamsServices
+from bot.web_server import StartResponse, first_answer, make_waitress, plain, read_body
 
 log = logging.getLogger(__name__)
 
 MESSAGES_PATH = "/api/messages"
-HEALTH_PATH = "/healthz"
 # Teams activities are a few kilobytes; a dialog submission tens.
 MAX_BODY_BYTES = 256 * 1024
-
-StartResponse = Callable[..., object]
 
 
 def _reply(start_response: StartResponse, status: str, body: object = None) -> Iterable[bytes]:
@@ -46,27 +43,17 @@ class TeamsHttpApp:
         self.ready = threading.Event()
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        method = environ.get("REQUEST_METHOD", "GET")
-        if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            if self.ready.is_set():
-                return _reply(start_response, "200 OK", "ok\n")
-            return _reply(start_response, "503 Service Unavailable", "starting\n")
-        if path != MESSAGES_PATH:
-            return _reply(start_response, "404 Not Found", "not found\n")
-        if method != "POST":
-            return _reply(start_response, "405 Method Not Allowed", "POST only\n")
+        answer = first_answer(environ, MESSAGES_PATH, self.ready)
+        if answer is not None:
+            return plain(start_response, *answer)
         authorization = environ.get("HTTP_AUTHORIZATION")
         if not authorization:
             return _reply(start_response, "401 Unauthorized", "a Bot Framework token is required\n")
+        body = read_body(environ, MAX_BODY_BYTES)
+        if isinstance(body, tuple):
+            return plain(start_response, *body)
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return _reply(start_response, "400 Bad Request", "bad Content-Length\n")
-        if length > MAX_BODY_BYTES:
-            return _reply(start_response, "413 Content Too Large", "request body too large\n")
-        try:
-            activity = json.loads(environ["wsgi.input"].read(length) or b"null")
+            activity = json.loads(body or b"null")
         except ValueError:
             activity = None
         if not isinstance(activity, dict):
@@ -80,24 +67,16 @@ class TeamsHttpApp:
             log.error("cannot check tokens: %s", exc)
             return _reply(start_response, "503 Service Unavailable", "cannot check tokens just now\n")
         try:
-            status, body = self.activities.handle(activity)
+            status, answer_body = self.activities.handle(activity)
         except Exception:
             log.exception("error handling a %s activity", activity.get("type"))
             return _reply(start_response, "500 Internal Server Error", "error\n")
-        return _reply(start_response, _STATUS.get(status, f"{status} Status"), body)
+        return _reply(start_response, _STATUS.get(status, f"{status} Status"), answer_body)
 
 
-def make_server(services: TeamsServices, host: str, port: int, threads: int = 16):
+def make_server(services: TeamsServices, host: str, port: int, threads: int = 16) -> Any:
     """A waitress server (not yet serving); `.effective_port` is the bound port, `.run()` serves."""
     wsgi = TeamsHttpApp(services)
-    server = create_server(
-        wsgi,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="policybot",
-        max_request_body_size=MAX_BODY_BYTES,
-        channel_timeout=10,
-    )
+    server = make_waitress(wsgi, host, port, threads, MAX_BODY_BYTES)
     wsgi.ready.set()
     return server
