@@ -6,7 +6,6 @@ about one school never parses the other schools' files.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,10 +49,10 @@ class Answer:
 class PolicyBook:
     """Every school in a knowledge directory, indexed lazily."""
 
-    def __init__(self, directory: Path, meaning: bool | None = None) -> None:
-        """`meaning`: rank by sentence meaning as well as words (default on; POLICYBOT_MEANING=off)."""
+    def __init__(self, directory: Path, meaning: bool = True) -> None:
+        """`meaning`: rank by sentence meaning as well as words (the setting POLICYBOT_MEANING)."""
         self.directory = directory
-        self.meaning = meaning if meaning is not None else os.environ.get("POLICYBOT_MEANING", "on") != "off"
+        self.meaning = meaning
         self._indexes: dict[str, ClauseIndex] = {}
 
     def school_ids(self) -> list[str]:

@@ -40,6 +40,8 @@ class LocalSettings(BaseSettings):
     knowledge_dir: Path = Field(default_factory=bundled_knowledge_dir, alias="POLICYBOT_KNOWLEDGE_DIR")
     # How long closed misuse cases keep their content (`policybot retention purge`).
     retention_years: int = Field(6, alias="POLICYBOT_RETENTION_YEARS")
+    # Rank by sentence meaning as well as words (docs/matching.md); `off` for words only.
+    meaning: bool = Field(True, alias="POLICYBOT_MEANING")
 
     @field_validator("school")
     @classmethod

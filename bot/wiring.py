@@ -55,7 +55,7 @@ class Core:
 def core_parts(settings: Settings) -> dict:
     """Everything `Core` holds, for an adapter's own services class (`Services(**core_parts(s), ...)`)."""
     db = Database(settings.db)
-    book = PolicyBook(settings.knowledge_dir)
+    book = PolicyBook(settings.knowledge_dir, meaning=settings.meaning)
     book.index(settings.school or "")  # load and index the school now, not on the first question
     return {
         "settings": settings,

@@ -33,7 +33,8 @@ def settings() -> LocalSettings:
 
 
 def book() -> PolicyBook:
-    return PolicyBook(settings().knowledge_dir)
+    local = settings()
+    return PolicyBook(local.knowledge_dir, meaning=local.meaning)
 
 
 def knowledge_dir(value: str | None) -> Path:

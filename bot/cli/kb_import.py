@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from bot.cli.common import fail, knowledge_dir
+from bot.cli.common import fail, knowledge_dir, settings
 from bot.knowledge.importing.diff import diff_policies, render_diff
 from bot.knowledge.importing.draft import Draft, DraftError, make_draft, write_draft
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
@@ -100,7 +99,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _meaning_vectors(out: Path) -> None:
     """Encode the draft's sentences now, so the first question after an import is answered at once."""
-    if os.environ.get("POLICYBOT_MEANING", "on") == "off" or out.suffix != ".yaml":
+    if not settings().meaning or out.suffix != ".yaml":
         return
     try:
         kb = load_file(out)
