@@ -73,12 +73,18 @@ def test_the_first_question_caches_the_vectors_and_an_edit_re_encodes_only_what_
 
 
 def test_a_folder_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
-    folder = _school_folder(tmp_path)
-    folder.chmod(0o555)
-    try:
-        answer = PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
-    finally:
-        folder.chmod(0o755)
+    # No cache, and none can be made: a file stands where the cache folder would be (file permissions
+    # would not stop the root user the tests may run as). A few clauses, so encoding them is quick.
+    folder = _school_folder(tmp_path, with_cache=False)
+    path = folder / "hiltingbury.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    logo = [c for c in data["clauses"] if "logo" in c["text"].lower()]
+    data["clauses"] = logo + [c for c in data["clauses"] if c not in logo][:4]
+    data["school"].pop("reporting_clause", None)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
+
+    answer = PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
     assert answer.best is not None and "logo" in answer.best.clause.text.lower()
 
 
