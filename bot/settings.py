@@ -189,13 +189,19 @@ def load_teams_settings(*, known_schools: list[str] | None = None) -> Settings:
         problems.append("TEAMS_TENANT_ID: not set (the school's Microsoft 365 tenant id, a GUID)")
     if not settings.teams_slt_channel:
         problems.append("POLICYBOT_TEAMS_SLT_CHANNEL: not set (the id of the private SLT channel, 19:...@thread.tacv2)")
-    if not settings.school:
-        problems.append("POLICYBOT_SCHOOL: not set (the school id, e.g. dobcroft)")
-    elif known_schools is not None and settings.school not in known_schools:
-        problems.append(f"POLICYBOT_SCHOOL: unknown school {settings.school!r}; known: {', '.join(known_schools)}")
+    problems += _school_problems(settings.school, known_schools)
     if problems:
         raise SettingsError(problems)
     return settings
+
+
+def _school_problems(school: str | None, known_schools: list[str] | None) -> list[str]:
+    """What is wrong with the school setting, for either platform's server."""
+    if not school:
+        return ["POLICYBOT_SCHOOL: not set (the school id, e.g. dobcroft)"]
+    if known_schools is not None and school not in known_schools:
+        return [f"POLICYBOT_SCHOOL: unknown school {school!r}; known: {', '.join(known_schools)}"]
+    return []
 
 
 def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Settings:
@@ -210,10 +216,7 @@ def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Sett
         problems.append("SLACK_APP_TOKEN: not set (an xapp- token with connections:write), or use --http")
     if not settings.slt_channel:
         problems.append("POLICYBOT_SLT_CHANNEL: not set (the id of the private SLT channel)")
-    if not settings.school:
-        problems.append("POLICYBOT_SCHOOL: not set (the school id, e.g. dobcroft)")
-    elif known_schools is not None and settings.school not in known_schools:
-        problems.append(f"POLICYBOT_SCHOOL: unknown school {settings.school!r}; known: {', '.join(known_schools)}")
+    problems += _school_problems(settings.school, known_schools)
     if problems:
         raise SettingsError(problems)
     return settings
