@@ -34,10 +34,9 @@ def collect(split: str) -> list[Row]:
 
     def add(kind: str, book: PolicyBook, school: str) -> None:
         cases = [c for c, _ in questions[school]]
-        for case, outcome in zip(cases, evaluate(book, cases).outcomes, strict=True):
-            features = book.ask(school, case.question).ranking.features
-            if features:
-                rows.append((kind, features, outcome.rank_of_hit == 1, case.in_scope))
+        for outcome in evaluate(book, cases).outcomes:
+            if outcome.features:
+                rows.append((kind, outcome.features, outcome.rank_of_hit == 1, outcome.case.in_scope))
 
     curated = PolicyBook(default_knowledge_dir())
     with tempfile.TemporaryDirectory() as tmp:

@@ -32,6 +32,7 @@ class Outcome:
     answered: bool
     clause_ids: tuple[str, ...]
     rank_of_hit: int | None  # 1-based rank of the first clause holding a gold snippet
+    features: dict[str, float] = field(default_factory=dict)  # what the answer decision saw
 
     @property
     def ok(self) -> bool:
@@ -106,5 +107,5 @@ def evaluate(book: PolicyBook, cases: Iterable[Case], top: int = 3) -> Report:
             ),
             None,
         )
-        report.outcomes.append(Outcome(case, answer.answered, ids, rank))
+        report.outcomes.append(Outcome(case, answer.answered, ids, rank, answer.ranking.features))
     return report
