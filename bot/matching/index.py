@@ -15,7 +15,6 @@ Three signals are blended into a 0..1 score per clause:
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -110,10 +109,6 @@ class ClauseIndex:
     ) -> None:
         self.tuning = tuning or Tuning()
         self._vectors = vectors
-        names = sorted({kb.school.name, kb.school.id.replace("-", " ")}, key=len, reverse=True)
-        self._school_name = re.compile(
-            r"\b(?:the\s+)?(?:" + "|".join(re.escape(n) for n in names if n.strip()) + r")\b", re.IGNORECASE
-        )
         self.school = kb.school
         self.normaliser = normaliser
         self._docs: list[_Doc] = [self._doc(clause) for clause in kb.clauses]
@@ -308,7 +303,7 @@ class ClauseIndex:
         if self._vectors is None:
             return None
         # "Can I write about the Link School?" is not about links: the name says only "this school".
-        plain = self._school_name.sub("the school", question)
+        plain = self.normaliser.without_school_name(question)
         return self._vectors.best_per_clause(encoder().encode([plain])[0])
 
 

@@ -45,6 +45,17 @@ class Normaliser:
             for variant in variants:
                 phrase_map[fold(variant)] = canonical
         # A question naming the school ("can I mention the Link School") means "the school".
+        school_names = [n for n in school_names if n.strip()]
+        self._school_name = (
+            re.compile(
+                r"\b(?:the\s+)?(?:"
+                + "|".join(re.escape(n) for n in sorted(school_names, key=len, reverse=True))
+                + r")\b",
+                re.IGNORECASE,
+            )
+            if school_names
+            else None
+        )
         for name in school_names:
             folded = fold(name)
             if folded:
@@ -63,6 +74,10 @@ class Normaliser:
         # Every word the vocabulary itself knows is spelled right by definition.
         self.known_words: set[str] = set(self._synonyms) | {fold(c) for c in vocabulary.synonyms}
         self.known_words |= {w for p in phrase_map for w in p.split()}
+
+    def without_school_name(self, text: str) -> str:
+        """The text with the school's own name read as "the school" (for the sentence model)."""
+        return self._school_name.sub("the school", text) if self._school_name else text
 
     def words(self, text: str) -> list[str]:
         """Folded words with phrases replaced; no typo correction, synonyms or stemming yet."""
