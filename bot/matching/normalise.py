@@ -18,6 +18,7 @@ from bot.knowledge.models import Vocabulary
 
 _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 _stemmer = snowballstemmer.stemmer("english")
 # A Snowball stemmer keeps the word it is working on in itself: two threads stemming at once (the HTTP
@@ -78,6 +79,23 @@ class Normaliser:
     def without_school_name(self, text: str) -> str:
         """The text with the school's own name read as "the school" (for the sentence model)."""
         return self._school_name.sub("the school", text) if self._school_name else text
+
+    def respelled(self, text: str, correct: Callable[[str], str]) -> str:
+        """The text as typed, with each misspelt word put right ("pitcures" -> "pictures").
+
+        For the sentence model, which splits a misspelt word into meaningless pieces; the rest of the
+        wording stays as it was, because word order and small words carry meaning for it.
+        """
+
+        def put_right(match: re.Match[str]) -> str:
+            word = match.group(0)
+            folded = word.lower()
+            if folded in self.known_words or folded in self._stopwords:
+                return word
+            right = correct(folded)
+            return word if right == folded else right
+
+        return _LETTERS.sub(put_right, text)
 
     def words(self, text: str) -> list[str]:
         """Folded words with phrases replaced; no typo correction, synonyms or stemming yet."""
