@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.cases.misuse import check_form
 from bot.cases.records import Refused
-from bot.teams.cards import CARD_CONTENT_TYPE
+from bot.teams.invoke_answers import Response, dialog, dialog_message, message
 from bot.teams.report_cards import (
     ACKNOWLEDGE,
     ADD_NOTE,
@@ -31,22 +31,7 @@ from bot.teams.services import TeamsServices
 
 log = logging.getLogger(__name__)
 
-Response = tuple[int, dict[str, Any] | None]
 DIALOG_TITLE = "Report misuse"
-
-
-def _dialog(card: dict[str, Any]) -> Response:
-    value = {"title": DIALOG_TITLE, "height": "large", "width": "medium",
-             "card": {"contentType": CARD_CONTENT_TYPE, "content": card}}
-    return 200, {"task": {"type": "continue", "value": value}}
-
-
-def _dialog_message(text: str) -> Response:
-    return 200, {"task": {"type": "message", "value": text}}
-
-
-def _message(value: str) -> Response:
-    return 200, {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": value}
 
 
 class TeamsMisuseReports:
@@ -60,7 +45,7 @@ class TeamsMisuseReports:
 
     def fetch(self, activity: dict[str, Any]) -> Response:
         """task/fetch: a new, empty form with its own idempotency key."""
-        return _dialog(report_dialog(uuid.uuid4().hex))
+        return dialog(DIALOG_TITLE, report_dialog(uuid.uuid4().hex))
 
     def submit(self, activity: dict[str, Any]) -> Response:
         """task/submit: problems go back into the dialog next to their fields; a good form is stored
@@ -70,16 +55,16 @@ class TeamsMisuseReports:
         key = str(data.get("key") or "")
         user = str((activity.get("from") or {}).get("id") or "")
         if not key or not user:
-            return _dialog_message("Sorry, that form has expired. Please use Report misuse again.")
+            return dialog_message("Sorry, that form has expired. Please use Report misuse again.")
         form = form_from_submit(data)
         errors = check_form(form, dt.date.today())
         if errors:
-            return _dialog(report_dialog(key, data, errors))
+            return dialog(DIALOG_TITLE, report_dialog(key, data, errors))
         submitted = services.reports.submit(services.school_id, user, form, f"teams:{key}")
         services.wake_outbox()
         ref = submitted.report.ref
         log.info("misuse report %s submitted in Teams", ref)
-        return _dialog_message(f"Your report {ref} has been received and sent to SLT in confidence. "
+        return dialog_message(f"Your report {ref} has been received and sent to SLT in confidence. "
                                "I've sent you a copy in our 1:1 chat.")
 
     def act(self, activity: dict[str, Any], verb: str, data: dict[str, Any]) -> Response:
@@ -105,6 +90,6 @@ class TeamsMisuseReports:
                 reports.close(ref, actor, str(data.get("outcome") or ""), note)
                 said = f"{ref} is closed; the reporter has been told."
         except Refused as refused:
-            return _message(refused.text(services.name_of))
+            return message(refused.text(services.name_of))
         services.wake_outbox()
-        return _message(said)
+        return message(said)
