@@ -198,7 +198,7 @@ def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, 
     assert len(fake.calls) == before
 
 
-def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> None:
+def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_and_account_buttons(bot, fake) -> None:
     added = teams_fixture("conversation_update_members_added.json")
     added["serviceUrl"] = fake.service_url
     added["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT, "tenantId": "t"}
@@ -207,7 +207,7 @@ def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> 
     assert bot.send(added).status == 200
     [welcome] = wait_until(lambda: fake.sent(REPORTER_CHAT))
     card = card_of(welcome.body)
-    assert [a["title"] for a in card["actions"]] == ["Report misuse"]
+    assert [a["title"] for a in card["actions"]] == ["Report misuse", "Request an account"]
 
 
 def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> None:
