@@ -42,8 +42,3 @@ def channel_viewers(roles: TeamsRoles, channel: str | None, leave_out: Iterable[
         log.warning("could not list %s for a user-specific view: %s", channel, exc)
         return []
     return sorted(members - set(leave_out))
-
-
-def is_refresh(activity: dict[str, Any], verb: str) -> bool:
-    action = (activity.get("value") or {}).get("action") or {}
-    return action.get("verb") == verb
