@@ -18,7 +18,6 @@ from bot.teams.account_cards import (
     register_alert_text,
 )
 from bot.teams.cards import card_activity, text_activity
-from bot.teams.roles import TeamsRoles
 
 if TYPE_CHECKING:
     from bot.teams.transport import TeamsTransport
@@ -30,7 +29,7 @@ class AccountDeliveries:
     def __init__(self, transport: TeamsTransport) -> None:
         self.transport = transport
         self.services = transport.services
-        self.roles = TeamsRoles(transport.services)
+        self.roles = transport.roles
 
     def deliver(self, message: Message) -> Outcome:
         kind = message.item.kind

@@ -14,24 +14,40 @@ import logging
 import uuid
 from typing import Any
 
-from bot.cases.misuse import check_form
-from bot.cases.records import Refused
-from bot.teams.invoke_answers import Response, dialog, dialog_message, message
+from bot.cases.guidance import guidance_for
+from bot.cases.misuse import Report, check_form
+from bot.cases.misuse_rules import may_act
+from bot.cases.records import Actor, Refused
+from bot.teams.invoke_answers import Response, card, dialog, dialog_message, message
 from bot.teams.report_cards import (
     ACKNOWLEDGE,
     ADD_NOTE,
     ASSIGN,
     CLOSE,
     REPORT_DIALOG,
+    VIEW,
     form_from_submit,
     report_dialog,
+    slt_card,
 )
 from bot.teams.roles import TeamsRoles
 from bot.teams.services import TeamsServices
+from bot.teams.user_views import channel_viewers, refresh
 
 log = logging.getLogger(__name__)
 
 DIALOG_TITLE = "Report misuse"
+
+
+def report_card(
+    services: TeamsServices, roles: TeamsRoles, report: Report, *, may_act: bool = False, why_not: str | None = None
+) -> dict[str, Any]:
+    """The SLT card as drawn now: read-only, asking the SLT channel's members to fetch their own view
+    (notes may be added in any state, so the card keeps asking after it is closed)."""
+    guidance = guidance_for(services.book, report.school, report.category.id)
+    viewers = channel_viewers(roles, services.settings.teams_slt_channel)
+    return slt_card(services.book.school(report.school), report, guidance, services.name_of,
+                    refresh=refresh(VIEW, {"ref": report.ref}, viewers), may_act=may_act, why_not=why_not)
 
 
 class TeamsMisuseReports:
@@ -74,6 +90,8 @@ class TeamsMisuseReports:
         ref = str(data.get("ref") or "")
         actor = self.roles.slt_actor(user)
         reports = services.reports
+        if verb == VIEW:
+            return self._view(actor, ref)
         try:
             if verb == ACKNOWLEDGE:
                 reports.acknowledge(ref, actor)
@@ -93,3 +111,13 @@ class TeamsMisuseReports:
             return message(refused.text(services.name_of))
         services.wake_outbox()
         return message(said)
+
+    def _view(self, actor: Actor, ref: str) -> Response:
+        """Someone's own version of the SLT card: the note box, outcome list and buttons only if the core
+        lets them act on the report now."""
+        report = self.services.reports.get(ref)
+        if report is None:
+            return message(f"There is no report {ref}.")
+        refused = may_act(ref, report, actor)
+        why_not = refused.text(self.services.name_of) if refused else None
+        return card(report_card(self.services, self.roles, report, may_act=refused is None, why_not=why_not))

@@ -20,7 +20,9 @@ from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
 from bot.teams.account_delivery import AccountDeliveries
 from bot.teams.cards import card_activity, slt_question_card, text_activity
 from bot.teams.connector import ConnectorError
-from bot.teams.report_cards import card_summary, dsl_alert_card, reporter_notice, slt_card
+from bot.teams.misuse_reports import report_card
+from bot.teams.report_cards import card_summary, dsl_alert_card, reporter_notice
+from bot.teams.roles import TeamsRoles
 from bot.teams.services import PLATFORM, TeamsServices
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ class TeamsTransport:
 
     def __init__(self, services: TeamsServices) -> None:
         self.services = services
+        self.roles = TeamsRoles(services)
         self.accounts = AccountDeliveries(self)
 
     def deliver(self, message: Message) -> Outcome:
@@ -135,9 +138,8 @@ class TeamsTransport:
         report = services.reports.get(message.item.payload["ref"])
         if report is None:
             return Done()
-        guidance = guidance_for(services.book, report.school, report.category.id)
-        card = slt_card(services.book.school(report.school), report, guidance, services.name_of)
-        activity = card_activity(card, card_summary(report))
+        # The read-only card everyone sees; SLT members fetch their own view (bot/teams/user_views.py).
+        activity = card_activity(report_card(services, self.roles, report), card_summary(report))
         if message.place is None and report.purged:
             return Done()  # never post a card for a case whose content has been deleted
         return self.card_in_place(message, services.settings.teams_slt_channel or "", activity)
