@@ -51,7 +51,7 @@ def _text(text: str, **extra: Any) -> TextBlock:
     return TextBlock(text=text, wrap=True, **extra)
 
 
-def _who(known: Known, user_id: str | None) -> str:
+def person(known: Known, user_id: str | None) -> str:
     """A person as the card shows them: their name if they ever wrote to the bot, else their id (people
     chosen in a picker are Entra object ids; the bot learns a name when that person writes to it)."""
     if not user_id:
@@ -71,7 +71,7 @@ def _state_line(application: Application, known: Known) -> str:
     if state is AppState.SUBMITTED:
         extra = f" (version {application.version})" if application.version > 1 else ""
         return f"⏳ **Awaiting a decision**{extra}"
-    who = f"by {_who(known, application.decided_by)} {_day(application.decided_at)}"
+    who = f"by {person(known, application.decided_by)} {_day(application.decided_at)}"
     if state is AppState.APPROVED:
         return f"✅ **Approved** {who}; the administrator has been asked to create it"
     if state is AppState.LIVE:
@@ -84,7 +84,7 @@ def _state_line(application: Application, known: Known) -> str:
 
 def _event_line(event: Event, known: Known) -> str:
     detail = f": {plain(event.detail, 300)}" if event.detail else ""
-    return f"- {_day(event.at)} {_who(known, event.actor)} {plain(event.action)}{detail}"
+    return f"- {_day(event.at)} {person(known, event.actor)} {plain(event.action)}{detail}"
 
 
 def application_card(
@@ -102,13 +102,13 @@ def application_card(
     someone it does not, while the application waits for a decision."""
     form = application.form
     facts = [
-        Fact(title="Applicant", value=_who(known, application.applicant_id)),
+        Fact(title="Applicant", value=person(known, application.applicant_id)),
         Fact(title="Platform", value=plain(application.platform_label)),
         Fact(title="Name or handle", value=plain(form.handle or "", 200)),
         Fact(title="For", value=plain(SCOPES.get(form.scope or "", ""))),
         Fact(title="Audience", value=plain(form.audience or "", 200)),
-        Fact(title="Lead", value=_who(known, form.lead)),
-        Fact(title="Second moderator", value=_who(known, form.moderator)),
+        Fact(title="Lead", value=person(known, form.lead)),
+        Fact(title="Second moderator", value=person(known, form.moderator)),
         Fact(title="School email", value=plain(form.email or "", 200)),
         Fact(title="Pupil images", value="Yes" if form.pupil_images == "yes" else "No"),
     ]
@@ -158,19 +158,19 @@ def admin_card(application: Application, account: Account | None, known: Known) 
     form = application.form
     body: list[Any] = [
         _text(f"**Please create an official {plain(application.platform_label)} account** ({application.ref}), "
-              f"approved by {_who(known, application.decided_by)}.", size="Medium"),
+              f"approved by {person(known, application.decided_by)}.", size="Medium"),
         FactSet(facts=[
             Fact(title="Name or handle asked for", value=plain(form.handle or "", 200)),
             Fact(title="Register it with", value=plain(form.email or "", 200)),
-            Fact(title="Lead", value=_who(known, form.lead)),
-            Fact(title="Second moderator", value=_who(known, form.moderator)),
+            Fact(title="Lead", value=person(known, form.lead)),
+            Fact(title="Second moderator", value=person(known, form.moderator)),
         ]),
         _text("Keep the login details with the administrator, never in Teams; add the lead and moderator as the "
               "platform allows.", is_subtle=True, size="Small"),
     ]
     if account is not None:
         link = f" {plain(account.url)}" if account.url else ""
-        body.append(_text(f"🚀 Created by {_who(known, account.created_by)} {_day(account.created_at)}: "
+        body.append(_text(f"🚀 Created by {person(known, account.created_by)} {_day(account.created_at)}: "
                           f"**{plain(account.handle, 200)}**{link}"))
     elif application.state is AppState.APPROVED:
         body += [

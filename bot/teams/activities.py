@@ -21,6 +21,7 @@ from bot.store.conversation_refs import ConversationRef
 from bot.teams.account_applications import TeamsAccountApplications
 from bot.teams.account_cards import VERBS as ACCOUNT_VERBS
 from bot.teams.account_form_cards import application_prompt_card
+from bot.teams.account_register import TeamsRegister
 from bot.teams.cards import (
     ASK_SLT,
     HELPFUL,
@@ -33,6 +34,7 @@ from bot.teams.cards import (
 from bot.teams.connector import ConnectorError
 from bot.teams.invoke_answers import Response, message
 from bot.teams.misuse_reports import TeamsMisuseReports
+from bot.teams.register_cards import VERBS as REGISTER_VERBS
 from bot.teams.report_cards import VERBS as REPORT_VERBS
 from bot.teams.report_cards import report_prompt_card
 from bot.teams.services import TeamsServices
@@ -49,6 +51,7 @@ _EXAMPLES = (
 )
 _REPORT_WORDS = {"report misuse", "report-misuse", "/report-misuse", "report"}
 _ACCOUNT_WORDS = {"request account", "request-account", "/request-account", "request an account"}
+_REGISTER_WORDS = {"register", "accounts", "the register", "register of accounts"}
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Said in the channel when a question there is answered privately; never repeats the question.
 ANSWERED_PRIVATELY = "I've answered you in our 1:1 chat, so the answer and anything you ask next stay between us."
@@ -59,6 +62,7 @@ class TeamsActivities:
         self.services = services
         self.reports = TeamsMisuseReports(services)
         self.accounts = TeamsAccountApplications(services)
+        self.register = TeamsRegister(services)
 
     # -- routing ---------------------------------------------------------------------------------
     def handle(self, activity: dict[str, Any]) -> Response:
@@ -173,6 +177,11 @@ class TeamsActivities:
         if text.strip().lower() in _ACCOUNT_WORDS:
             self._send(service_url, conversation, card_activity(application_prompt_card(), "Request an account"))
             return
+        if text.strip().lower() in _REGISTER_WORDS:
+            shown = self.register.shown_to(user)
+            reply = text_activity(shown) if isinstance(shown, str) else card_activity(shown, "Register of accounts")
+            self._send(service_url, conversation, reply)
+            return
         if text.strip().lower() in _HELP_WORDS:
             self._send(service_url, conversation, card_activity(help_card(services.school, _EXAMPLES), "How to ask"))
             return
@@ -233,6 +242,8 @@ class TeamsActivities:
             return self.reports.act(activity, str(verb), data)
         if verb in ACCOUNT_VERBS and isinstance(data, dict):
             return self.accounts.act(activity, str(verb), data)
+        if verb in REGISTER_VERBS and isinstance(data, dict):
+            return self.register.act(activity, str(verb), data)
         user = str((activity.get("from") or {}).get("id", ""))
         question_id = question_for(services.button_key, data.get("q") if isinstance(data, dict) else None, user)
         logged = services.questions.get(question_id) if question_id is not None else None

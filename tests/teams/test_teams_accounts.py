@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cases.account_rules import CREDENTIALS_NOT_STORED, NOT_ADMIN, NOT_APPLICANT, NOT_SLT
+from bot.cases.account_rules import CREDENTIALS_NOT_STORED, NOT_ADMIN, NOT_APPLICANT, NOT_REGISTER_KEEPER, NOT_SLT
 from bot.cases.accounts import PASSWORD_REFUSAL
 from tests.fake_bot_framework import FakeBotFramework, member
 from tests.teams_app import (
@@ -90,7 +90,7 @@ def _buttons(card: dict[str, Any]) -> list[str]:
 def open_dialog(bot, user: str = TEACHER) -> dict[str, Any]:
     """As staff would: write "request account", press the card's button, get the dialog."""
     before = len(bot.fake.sent(chat_of(user)))
-    bot.send(bot.personal_message("request account", user=user, name=NAMES[user][0]))
+    bot.send(bot.personal_message("request account", user=user, name=NAMES[user][0], entra=NAMES[user][1]))
     prompt = wait_until(lambda: bot.fake.sent(chat_of(user))[before:])[0]
     [button] = [a for b in card_of(prompt.body)["body"] if b.get("type") == "ActionSet" for a in b["actions"]]
     assert button["title"] == "Request an account" and button["data"]["msteams"]["type"] == "task/fetch"
@@ -125,7 +125,7 @@ def apply(bot, user: str = TEACHER, fields: dict[str, Any] | None = None) -> str
 
 
 def click(bot, verb: str, data: dict[str, Any], user: str) -> str:
-    reply = bot.send(bot.card_action(verb, data, user=user, name=NAMES[user][0]))
+    reply = bot.send(bot.card_action(verb, data, user=user, name=NAMES[user][0], entra=NAMES[user][1]))
     assert reply.status == 200
     body = reply.json()
     assert body["type"] == "application/vnd.microsoft.activity.message"
@@ -134,7 +134,7 @@ def click(bot, verb: str, data: dict[str, Any], user: str) -> str:
 
 def own_view(bot, ref: str, user: str) -> dict[str, Any]:
     """What `user`'s Teams client shows after it asks for their own version of the SLT card."""
-    activity = bot.card_action("application_view", {"ref": ref}, user=user, name=NAMES[user][0])
+    activity = bot.card_action("application_view", {"ref": ref}, user=user, name=NAMES[user][0], entra=NAMES[user][1])
     activity["value"]["trigger"] = "automatic"
     reply = bot.send(activity)
     assert reply.status == 200
@@ -340,3 +340,49 @@ def test_a_bot_framework_outage_at_posting_delays_the_card_and_it_arrives_once(b
     assert any(c.failed == "500" for c in fake.calls)
     assert "AR-0001" in card_text(card_of(posted.body))
     told(fake, "Your application AR-0001")
+
+
+def live_account(bot, fake) -> None:
+    ref = apply(bot)
+    click(bot, "application_approve", {"ref": ref}, SLT_MEMBER)
+    wait_until(lambda: fake.sent(ADMIN_CHANNEL), timeout=20)
+    click(bot, "application_create", {"ref": ref, "handle": "@DobcroftYear5", "credentials": "stored"}, ADMIN)
+
+
+def register_card_for(bot, user: str) -> Any:
+    """What `user` sees after writing "register" in their 1:1 chat: the card, or a sentence."""
+    before = len(bot.fake.sent(chat_of(user)))
+    bot.send(bot.personal_message("register", user=user, name=NAMES[user][0], entra=NAMES[user][1]))
+    reply = wait_until(lambda: bot.fake.sent(chat_of(user))[before:])[0].body
+    return card_of(reply) if reply.get("attachments") else reply["text"]
+
+
+def test_slt_and_the_administrator_keep_the_register_in_their_1_1_chat(bot, fake) -> None:
+    live_account(bot, fake)
+    assert register_card_for(bot, TEACHER) == NOT_REGISTER_KEEPER
+    card = register_card_for(bot, SLT_MEMBER)
+    assert "**Register of official accounts** (1 active)" in card_text(card)
+    assert "@DobcroftYear5" in card_text(card) and "lead Fake Parent One" in card_text(card)
+    [account] = bot.services.applications.accounts()
+    new_lead = "00000000-0000-0000-0000-000000000106"
+
+    change = {"account": account.id, f"lead_{account.id}": new_lead}
+    assert click(bot, "register_lead", change, TEACHER) == NOT_REGISTER_KEEPER
+    reply = bot.send(bot.card_action("register_lead", change, user=SLT_MEMBER, name="Fake Staff Two")).json()
+    assert reply["type"] == "application/vnd.microsoft.card.adaptive"  # their register, redrawn
+    assert "@DobcroftYear5: the lead is now the person you chose." in card_text(reply["value"])
+    assert bot.services.applications.account(account.id).lead_id == new_lead
+    same = {"account": account.id, f"lead_{account.id}": MODERATOR_ENTRA}
+    assert click(bot, "register_lead", same, SLT_MEMBER) == (
+        "The lead and the second moderator must be different people.")
+    assert click(bot, "register_lead", {**change, f"lead_{account.id}": "UNOTANID"}, SLT_MEMBER) == (
+        "Please choose people from the list.")
+
+    assert click(bot, "register_close", {"account": account.id}, ADMIN) == "Choose closed or handed over."
+    close = {"account": account.id, f"status_{account.id}": "transferred", f"note_{account.id}": "To Year 6."}
+    reply = bot.send(bot.card_action("register_close", close, user=ADMIN, name="Fake Admin Four")).json()
+    assert "@DobcroftYear5 is marked transferred in the register." in card_text(reply["value"])
+    assert "(0 active)" in card_text(reply["value"])
+    assert click(bot, "register_close", close, SLT_MEMBER) == "That account was already transferred by Fake Admin Four."
+    timeline = [e.action for e in bot.services.applications.get("AR-0001").timeline]
+    assert timeline[-2:] == ["lead changed", "account transferred"]
