@@ -44,7 +44,7 @@ CREATE = "application_create"
 VIEW = "application_view"  # the refresh verb: "show me my version of this card"
 VERBS = (APPROVE, REJECT, REQUEST_CHANGES, CREATE, VIEW)
 
-Known = Callable[[str], "str | None"]  # a Teams or Entra id -> the name Teams last sent for it, if any
+Known = Callable[[str], str | None]  # a Teams or Entra id -> the name Teams last sent for it, if any
 
 
 def _text(text: str, **extra: Any) -> TextBlock:

@@ -5,7 +5,6 @@ App Home): each active account with **Change lead** (a people picker) and **Clos
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from microsoft_teams.cards import (
@@ -22,15 +21,13 @@ from microsoft_teams.cards import (
 )
 
 from bot.cases.accounts import MAX_TEXT, Account, AccountStatus
-from bot.teams.account_cards import person
+from bot.teams.account_cards import Known, person
 from bot.teams.cards import VERSION, _dump, plain
 
 CHANGE_LEAD = "register_lead"
 CLOSE_ACCOUNT = "register_close"
 VERBS = (CHANGE_LEAD, CLOSE_ACCOUNT)
 LISTED = 20  # a card stays readable; `policybot accounts list` lists them all
-
-Known = Callable[[str], "str | None"]
 
 
 def _text(text: str, **extra: Any) -> TextBlock:
