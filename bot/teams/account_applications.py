@@ -83,10 +83,11 @@ class TeamsAccountApplications:
             return dialog_message("Sorry, that form has expired. Please use Request an account again.")
         ref = str(data.get("ref") or "")
         previous = services.applications.get(ref) if ref else None
+        title = f"Change {previous.ref}" if previous else DIALOG_TITLE
         form = form_from_submit(data)
         errors = picker_errors(form) or check_application(form, services.settings.school_email_domain)
         if errors:
-            return dialog(DIALOG_TITLE, application_dialog(key, entra, data, errors, previous))
+            return dialog(title, application_dialog(key, entra, data, errors, previous))
         try:
             if ref:
                 application = services.applications.resubmit(ref, user, form, f"teams:{key}")
@@ -95,12 +96,12 @@ class TeamsAccountApplications:
         except Refused as refused:
             if refused.field:
                 errors = {refused.field: refused.text(services.name_of)}
-                return dialog(DIALOG_TITLE, application_dialog(key, entra, data, errors, previous))
+                return dialog(title, application_dialog(key, entra, data, errors, previous))
             return dialog_message(refused.text(services.name_of))
         except sqlite3.Error as exc:
             log.error("could not store an account application: %s", exc.__class__.__name__)
             errors = {"reason": "Sorry, I couldn't save this just now. Press Send again."}
-            return dialog(DIALOG_TITLE, application_dialog(key, entra, data, errors, previous))
+            return dialog(title, application_dialog(key, entra, data, errors, previous))
         services.wake_outbox()
         log.info("account application %s stored in Teams (version %d)", application.ref, application.version)
         return dialog_message(f"Your application {application.ref} has been sent to SLT. "
