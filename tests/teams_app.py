@@ -76,10 +76,12 @@ class RunningTeamsBot:
             return Reply(exc.code, exc.read())
 
     # -- activities from the fixtures ------------------------------------------------------------
-    def personal_message(self, text: str, user: str = ASKER, name: str = "Fake Parent One") -> dict[str, Any]:
+    def personal_message(
+        self, text: str, user: str = ASKER, name: str = "Fake Parent One", entra: str | None = None
+    ) -> dict[str, Any]:
         activity = copy.deepcopy(teams_fixture("message_personal.json"))
         activity.update(text=text, serviceUrl=self.fake.service_url, id=f"{time.time_ns()}")
-        activity["from"] = {**activity["from"], "id": user, "name": name}
+        activity["from"] = _sender(activity["from"], user, name, entra)
         activity["attachments"] = []
         activity["conversation"]["id"] = f"a:1personal{user[-6:]}"
         return activity
@@ -102,11 +104,12 @@ class RunningTeamsBot:
         return activity
 
     def card_action(
-        self, verb: str, data: dict[str, Any], user: str = ASKER, name: str = "Fake Parent One"
+        self, verb: str, data: dict[str, Any], user: str = ASKER, name: str = "Fake Parent One",
+        entra: str | None = None,
     ) -> dict[str, Any]:
         activity = copy.deepcopy(teams_fixture("invoke_adaptive_card_action.json"))
         activity["serviceUrl"] = self.fake.service_url
-        activity["from"] = {**activity["from"], "id": user, "name": name}
+        activity["from"] = _sender(activity["from"], user, name, entra)
         activity["value"]["action"].update(verb=verb, data=data)
         return activity
 
@@ -122,6 +125,17 @@ class RunningTeamsBot:
         self.server.task_dispatcher.shutdown()
         if self.deliverer is not None:
             self.deliverer.stop()
+
+
+def _sender(fixture: dict[str, Any], user: str, name: str, entra: str | None) -> dict[str, Any]:
+    """`from` for `user`: the fixture's Entra object id belongs to the fixture's own user, so it is kept
+    only for them (the bot remembers names by Entra id too)."""
+    sender = {**fixture, "id": user, "name": name}
+    if entra is not None:
+        sender["aadObjectId"] = entra
+    elif user != fixture.get("id"):
+        sender.pop("aadObjectId", None)
+    return sender
 
 
 def teams_settings(fake: FakeBotFramework, db: Path, **extra: str) -> Settings:

@@ -90,6 +90,8 @@ def test_every_text_field_of_the_form_is_checked_for_passwords() -> None:
 def test_slt_and_the_administrator_keep_the_register_while_an_account_is_active() -> None:
     assert rules.may_change_register(ACCOUNT, HEAD) is None and rules.may_change_register(ACCOUNT, ADMIN) is None
     assert said(rules.may_change_register(ACCOUNT, TEACHER)) == rules.NOT_REGISTER_KEEPER
+    assert rules.may_keep_register(HEAD) is None and rules.may_keep_register(ADMIN) is None
+    assert said(rules.may_keep_register(TEACHER)) == rules.NOT_REGISTER_KEEPER  # nor see its buttons
     closed = dataclasses.replace(ACCOUNT, status=AccountStatus.CLOSED, closed_by="UHEAD")
     assert said(rules.may_change_register(closed, HEAD)) == "That account was already closed by @UHEAD."
     assert said(rules.may_change_register(None, HEAD)) == "That account is no longer active in the register."

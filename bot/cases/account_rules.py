@@ -139,10 +139,16 @@ def check_created(handle: str, url: str | None, credentials_stored: bool) -> Ref
 
 
 # -- the register -----------------------------------------------------------------------------------
+def may_keep_register(actor: Actor) -> Refused | None:
+    """See the register with its buttons, and change it: SLT and the administrator."""
+    return None if actor.is_slt or actor.is_admin else Refused(NOT_REGISTER_KEEPER)
+
+
 def may_change_register(account: Account | None, actor: Actor) -> Refused | None:
     """Change an account's lead or close it: SLT and the administrator, while the account is active."""
-    if not (actor.is_slt or actor.is_admin):
-        return Refused(NOT_REGISTER_KEEPER)
+    refused = may_keep_register(actor)
+    if refused:
+        return refused
     if account is None:
         return Refused("That account is no longer active in the register.")
     if account.status is not AccountStatus.ACTIVE:

@@ -35,9 +35,17 @@ SCOPES: dict[str, str] = {
 
 CONFIRMATIONS: dict[str, str] = {
     "separate": "It will be kept separate from any personal account",
-    "credentials": "The login details will go to the administrator, never into Slack",
+    # Worded for every chat platform: the same confirmation is asked in Slack and in Teams.
+    "credentials": "The login details will go to the administrator, never into a chat message",
     "monitored": "Comments will be monitored and answered within 24 hours (next working day at weekends)",
 }
+
+PUPIL_IMAGES: dict[str, str] = {"yes": "Yes", "no": "No"}
+# The policies' consent rule, shown wherever pupils' images are asked about (form, card, confirmation).
+IMAGES_REMINDER = (
+    "If yes: check every pupil's photo consent before posting (the office keeps the list of objections), "
+    "use first names only, and never tag or locate pupils."
+)
 
 PASSWORD_REFUSAL = (
     "This looks like a password. Never put passwords in a chat message: the administrator creates the account "

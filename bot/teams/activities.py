@@ -18,6 +18,10 @@ from bot.answers import Answer
 from bot.question_buttons import button_value, question_for
 from bot.questions import QuestionError
 from bot.store.conversation_refs import ConversationRef
+from bot.teams.account_applications import TeamsAccountApplications
+from bot.teams.account_cards import VERBS as ACCOUNT_VERBS
+from bot.teams.account_form_cards import application_prompt_card
+from bot.teams.account_register import TeamsRegister
 from bot.teams.cards import (
     ASK_SLT,
     HELPFUL,
@@ -28,14 +32,15 @@ from bot.teams.cards import (
     text_activity,
 )
 from bot.teams.connector import ConnectorError
+from bot.teams.invoke_answers import Response, message
 from bot.teams.misuse_reports import TeamsMisuseReports
+from bot.teams.register_cards import VERBS as REGISTER_VERBS
 from bot.teams.report_cards import VERBS as REPORT_VERBS
 from bot.teams.report_cards import report_prompt_card
 from bot.teams.services import TeamsServices
 
 log = logging.getLogger(__name__)
 
-Response = tuple[int, dict[str, Any] | None]
 OK: Response = (200, None)
 
 _HELP_WORDS = {"", "help", "?", "hi", "hello"}
@@ -45,20 +50,19 @@ _EXAMPLES = (
     "an ex-pupil messaged me on Snapchat, what do I do?",
 )
 _REPORT_WORDS = {"report misuse", "report-misuse", "/report-misuse", "report"}
+_ACCOUNT_WORDS = {"request account", "request-account", "/request-account", "request an account"}
+_REGISTER_WORDS = {"register", "accounts", "the register", "register of accounts"}
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Said in the channel when a question there is answered privately; never repeats the question.
 ANSWERED_PRIVATELY = "I've answered you in our 1:1 chat, so the answer and anything you ask next stay between us."
-
-
-def _message(value: str) -> Response:
-    """An invoke answered with a short message to the person who pressed."""
-    return 200, {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": value}
 
 
 class TeamsActivities:
     def __init__(self, services: TeamsServices) -> None:
         self.services = services
         self.reports = TeamsMisuseReports(services)
+        self.accounts = TeamsAccountApplications(services)
+        self.register = TeamsRegister(services)
 
     # -- routing ---------------------------------------------------------------------------------
     def handle(self, activity: dict[str, Any]) -> Response:
@@ -68,18 +72,24 @@ class TeamsActivities:
             return self._message(activity)
         if kind == "invoke" and activity.get("name") == "adaptiveCard/action":
             return self._card_action(activity)
-        if kind == "invoke" and activity.get("name") == "task/fetch" and self.reports.is_dialog(activity):
-            return self.reports.fetch(activity)
-        if kind == "invoke" and activity.get("name") == "task/submit" and self.reports.is_dialog(activity):
-            return self.reports.submit(activity)
+        if kind == "invoke" and activity.get("name") in ("task/fetch", "task/submit"):
+            return self._dialog(activity)
         if kind == "invoke":
-            return _message("Sorry, I don't know that button.")
+            return message("Sorry, I don't know that button.")
         if kind == "conversationUpdate" and self._bot_added_to_personal_chat(activity):
             self._send(activity["serviceUrl"], activity["conversation"]["id"], card_activity(
                 help_card(self.services.school, _EXAMPLES), "How to ask"
             ))
             return OK
         return OK  # installationUpdate, typing...: nothing to do beyond remembering
+
+    def _dialog(self, activity: dict[str, Any]) -> Response:
+        """A dialog opened (task/fetch) or sent (task/submit): each workflow knows its own by its data."""
+        fetch = activity.get("name") == "task/fetch"
+        for workflow in (self.reports, self.accounts):
+            if workflow.is_dialog(activity):
+                return workflow.fetch(activity) if fetch else workflow.submit(activity)
+        return message("Sorry, I don't know that button.")
 
     def _bot_added_to_personal_chat(self, activity: dict[str, Any]) -> bool:
         """The app installed for one person: welcome them with the help card (how to ask, Report misuse)."""
@@ -104,6 +114,10 @@ class TeamsActivities:
             name = (activity.get("from") or {}).get("name")
             if isinstance(user, str) and isinstance(name, str) and not user.startswith("28:"):
                 self.services.remember_name(user, name)
+                # People pickers give Entra object ids: remembered too, so a chosen lead shows by name.
+                entra = (activity.get("from") or {}).get("aadObjectId")
+                if isinstance(entra, str):
+                    self.services.remember_name(entra, name)
             if conversation.get("conversationType") == "personal" and isinstance(user, str):
                 refs.remember(f"user:{user}", ConversationRef(conversation["id"], service_url))
         except sqlite3.Error as exc:
@@ -159,6 +173,14 @@ class TeamsActivities:
         user = str((activity.get("from") or {}).get("id", ""))
         if text.strip().lower() in _REPORT_WORDS:
             self._send(service_url, conversation, card_activity(report_prompt_card(), "Report misuse"))
+            return
+        if text.strip().lower() in _ACCOUNT_WORDS:
+            self._send(service_url, conversation, card_activity(application_prompt_card(), "Request an account"))
+            return
+        if text.strip().lower() in _REGISTER_WORDS:
+            shown = self.register.shown_to(user)
+            reply = text_activity(shown) if isinstance(shown, str) else card_activity(shown, "Register of accounts")
+            self._send(service_url, conversation, reply)
             return
         if text.strip().lower() in _HELP_WORDS:
             self._send(service_url, conversation, card_activity(help_card(services.school, _EXAMPLES), "How to ask"))
@@ -218,26 +240,30 @@ class TeamsActivities:
         verb, data = action.get("verb"), action.get("data") or {}
         if verb in REPORT_VERBS and isinstance(data, dict):
             return self.reports.act(activity, str(verb), data)
+        if verb in ACCOUNT_VERBS and isinstance(data, dict):
+            return self.accounts.act(activity, str(verb), data)
+        if verb in REGISTER_VERBS and isinstance(data, dict):
+            return self.register.act(activity, str(verb), data)
         user = str((activity.get("from") or {}).get("id", ""))
         question_id = question_for(services.button_key, data.get("q") if isinstance(data, dict) else None, user)
         logged = services.questions.get(question_id) if question_id is not None else None
         if verb not in (HELPFUL, NOT_HELPFUL, ASK_SLT):
-            return _message("Sorry, I don't know that button.")
+            return message("Sorry, I don't know that button.")
         if logged is None:
-            return _message("That answer has expired.")
+            return message("That answer has expired.")
         if verb in (HELPFUL, NOT_HELPFUL):
             services.questions.set_feedback(logged.id, verb == HELPFUL)
             if verb == HELPFUL:
-                return _message("Thanks, glad it helped.")
-            return _message(
+                return message("Thanks, glad it helped.")
+            return message(
                 "Thanks for telling me. SLT review unhelpful answers to improve the bot; "
                 "use Ask SLT if you need an answer now."
             )
         name = str((activity.get("from") or {}).get("name") or "A member of staff")
         if not services.questions.escalate_through_outbox(logged.id, user, name):
-            return _message("You've already sent this to SLT.")
+            return message("You've already sent this to SLT.")
         services.wake_outbox()
-        return _message("Sent to SLT. When they reply, I'll message you here in policybot.")
+        return message("Sent to SLT. When they reply, I'll message you here in policybot.")
 
 
 def _text(activity: dict[str, Any]) -> str:

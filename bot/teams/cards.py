@@ -114,12 +114,15 @@ def help_card(school: School, examples: tuple[str, ...]) -> dict[str, Any]:
         _text(f"**For example**\n{lines}"),
         _text(plain(f"Policy {policy_dates(school)}."), is_subtle=True, size="Small"),
         _text("To report misuse of social media to SLT in confidence, press Report misuse (or write "
-              "\"report misuse\")."),
+              "\"report misuse\"). To apply for an official school account, press Request an account (or write "
+              "\"request account\")."),
     ]
-    # Imported here: report_cards draws with this module's helpers.
+    # Imported here: those modules draw with this module's helpers.
+    from bot.teams.account_form_cards import open_application_button
     from bot.teams.report_cards import open_dialog_button
 
-    return _dump(AdaptiveCard(version=VERSION, body=body, actions=[open_dialog_button()]))
+    actions = [open_dialog_button(), open_application_button()]
+    return _dump(AdaptiveCard(version=VERSION, body=body, actions=actions))
 
 
 def slt_question_card(question: str, asker_name: str, answer: Answer) -> dict[str, Any]:

@@ -14,39 +14,40 @@ import logging
 import uuid
 from typing import Any
 
-from bot.cases.misuse import check_form
-from bot.cases.records import Refused
-from bot.teams.cards import CARD_CONTENT_TYPE
+from bot.cases.guidance import guidance_for
+from bot.cases.misuse import Report, check_form
+from bot.cases.misuse_rules import may_act
+from bot.cases.records import Actor, Refused
+from bot.teams.invoke_answers import Response, card, dialog, dialog_message, message
 from bot.teams.report_cards import (
     ACKNOWLEDGE,
     ADD_NOTE,
     ASSIGN,
     CLOSE,
     REPORT_DIALOG,
+    VIEW,
     form_from_submit,
     report_dialog,
+    slt_card,
 )
 from bot.teams.roles import TeamsRoles
 from bot.teams.services import TeamsServices
+from bot.teams.user_views import channel_viewers, refresh
 
 log = logging.getLogger(__name__)
 
-Response = tuple[int, dict[str, Any] | None]
 DIALOG_TITLE = "Report misuse"
 
 
-def _dialog(card: dict[str, Any]) -> Response:
-    value = {"title": DIALOG_TITLE, "height": "large", "width": "medium",
-             "card": {"contentType": CARD_CONTENT_TYPE, "content": card}}
-    return 200, {"task": {"type": "continue", "value": value}}
-
-
-def _dialog_message(text: str) -> Response:
-    return 200, {"task": {"type": "message", "value": text}}
-
-
-def _message(value: str) -> Response:
-    return 200, {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": value}
+def report_card(
+    services: TeamsServices, roles: TeamsRoles, report: Report, *, may_act: bool = False, why_not: str | None = None
+) -> dict[str, Any]:
+    """The SLT card as drawn now: read-only, asking the SLT channel's members to fetch their own view
+    (notes may be added in any state, so the card keeps asking after it is closed)."""
+    guidance = guidance_for(services.book, report.school, report.category.id)
+    viewers = channel_viewers(roles, services.settings.teams_slt_channel)
+    return slt_card(services.book.school(report.school), report, guidance, services.name_of,
+                    refresh=refresh(VIEW, {"ref": report.ref}, viewers), may_act=may_act, why_not=why_not)
 
 
 class TeamsMisuseReports:
@@ -60,7 +61,7 @@ class TeamsMisuseReports:
 
     def fetch(self, activity: dict[str, Any]) -> Response:
         """task/fetch: a new, empty form with its own idempotency key."""
-        return _dialog(report_dialog(uuid.uuid4().hex))
+        return dialog(DIALOG_TITLE, report_dialog(uuid.uuid4().hex))
 
     def submit(self, activity: dict[str, Any]) -> Response:
         """task/submit: problems go back into the dialog next to their fields; a good form is stored
@@ -70,16 +71,16 @@ class TeamsMisuseReports:
         key = str(data.get("key") or "")
         user = str((activity.get("from") or {}).get("id") or "")
         if not key or not user:
-            return _dialog_message("Sorry, that form has expired. Please use Report misuse again.")
+            return dialog_message("Sorry, that form has expired. Please use Report misuse again.")
         form = form_from_submit(data)
         errors = check_form(form, dt.date.today())
         if errors:
-            return _dialog(report_dialog(key, data, errors))
+            return dialog(DIALOG_TITLE, report_dialog(key, data, errors))
         submitted = services.reports.submit(services.school_id, user, form, f"teams:{key}")
         services.wake_outbox()
         ref = submitted.report.ref
         log.info("misuse report %s submitted in Teams", ref)
-        return _dialog_message(f"Your report {ref} has been received and sent to SLT in confidence. "
+        return dialog_message(f"Your report {ref} has been received and sent to SLT in confidence. "
                                "I've sent you a copy in our 1:1 chat.")
 
     def act(self, activity: dict[str, Any], verb: str, data: dict[str, Any]) -> Response:
@@ -89,6 +90,8 @@ class TeamsMisuseReports:
         ref = str(data.get("ref") or "")
         actor = self.roles.slt_actor(user)
         reports = services.reports
+        if verb == VIEW:
+            return self._view(actor, ref)
         try:
             if verb == ACKNOWLEDGE:
                 reports.acknowledge(ref, actor)
@@ -105,6 +108,16 @@ class TeamsMisuseReports:
                 reports.close(ref, actor, str(data.get("outcome") or ""), note)
                 said = f"{ref} is closed; the reporter has been told."
         except Refused as refused:
-            return _message(refused.text(services.name_of))
+            return message(refused.text(services.name_of))
         services.wake_outbox()
-        return _message(said)
+        return message(said)
+
+    def _view(self, actor: Actor, ref: str) -> Response:
+        """Someone's own version of the SLT card: the note box, outcome list and buttons only if the core
+        lets them act on the report now."""
+        report = self.services.reports.get(ref)
+        if report is None:
+            return message(f"There is no report {ref}.")
+        refused = may_act(ref, report, actor)
+        why_not = refused.text(self.services.name_of) if refused else None
+        return card(report_card(self.services, self.roles, report, may_act=refused is None, why_not=why_not))

@@ -16,6 +16,8 @@ ACCENT = "#1F4E79"
 COMMANDS = (
     ("help", "How to ask, with examples"),
     ("report misuse", "Report misuse of social media to SLT in confidence"),
+    ("request account", "Apply for an official school social-media account"),
+    ("register", "The register of official accounts (SLT and the administrator)"),
     ("can I accept a friend request from a parent?", "Ask about the social media policy"),
 )
 

@@ -21,6 +21,7 @@ from microsoft_teams.cards import (
     Fact,
     FactSet,
     QueryData,
+    RefreshDefinition,
     SubmitAction,
     TextBlock,
     TextInput,
@@ -48,7 +49,8 @@ ACKNOWLEDGE = "report_acknowledge"
 ASSIGN = "report_assign"
 ADD_NOTE = "report_note"
 CLOSE = "report_close"
-VERBS = (ACKNOWLEDGE, ASSIGN, ADD_NOTE, CLOSE)
+VIEW = "report_view"  # the refresh verb: "show me my version of this card" (bot/teams/user_views.py)
+VERBS = (ACKNOWLEDGE, ASSIGN, ADD_NOTE, CLOSE, VIEW)
 
 FIELDS = ("category", "what_happened", "where_seen", "happened_on", "colleagues", "others", "child_at_risk",
           "actions_taken")
@@ -167,8 +169,13 @@ def _clause(school: School, clause: Clause) -> str:
     return f"{plain(clause.text)} ({plain(citation(school, clause))})"
 
 
-def slt_card(school: School, report: Report, guidance: Guidance, names: Names) -> dict[str, Any]:
-    """The case card in the SLT channel, drawn from the report as it is now."""
+def slt_card(
+    school: School, report: Report, guidance: Guidance, names: Names, *,
+    refresh: RefreshDefinition | None = None, may_act: bool = False, why_not: str | None = None,
+) -> dict[str, Any]:
+    """The case card in the SLT channel, drawn from the report as it is now. `may_act`: the view of
+    someone the core lets act (the note box, the outcome list and the buttons); `why_not`: the core's
+    sentence for someone it does not. The card posted to the channel is the read-only version."""
     form = report.form
     urgent = report.child_risk.alerts_dsl
     title = f"{'🚨 URGENT: ' if urgent else ''}Misuse report {report.ref}: {report.category.label}"
@@ -204,6 +211,10 @@ def slt_card(school: School, report: Report, guidance: Guidance, names: Names) -
         for e in report.timeline
     ]
     body.append(_text("**Timeline**\n" + "\n".join(timeline), separator=True, size="Small"))
+    if not may_act:
+        if why_not:
+            body.append(_text(plain(why_not), is_subtle=True, size="Small"))
+        return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
     data = {"ref": report.ref}
     actions: list[Any] = []
     if report.state is State.OPEN:
@@ -217,7 +228,7 @@ def slt_card(school: School, report: Report, guidance: Guidance, names: Names) -
                                    choices=[Choice(title=t, value=v) for v, t in OUTCOMES.items()]))
         actions.append(ExecuteAction(title="Close", verb=CLOSE, data=data))
     body.append(ActionSet(actions=actions))
-    return _dump(AdaptiveCard(version=VERSION, body=body))
+    return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
 
 
 def card_summary(report: Report) -> str:

@@ -48,3 +48,11 @@ class TeamsRoles:
     def slt_actor(self, user_id: str) -> Actor:
         """The person acting on a case, with their SLT role read from Teams at this moment."""
         return Actor(user_id, self.is_slt(user_id))
+
+    def admin_actor(self, user_id: str) -> Actor:
+        """Marking an account created needs only the administrator role: Teams is asked about that channel alone."""
+        return Actor(user_id, is_slt=False, is_admin=self.is_admin(user_id))
+
+    def register_actor(self, user_id: str) -> Actor:
+        """The register is kept by SLT and the administrator: both roles, read now."""
+        return Actor(user_id, self.is_slt(user_id), self.is_admin(user_id))

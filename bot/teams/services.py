@@ -41,9 +41,12 @@ class TeamsServices(Core):
         if user_id and name:
             self.refs.remember(f"name:{user_id}", ConversationRef(name[:200], ""))
 
-    def name_of(self, user_id: str) -> str:
+    def known_name(self, user_id: str) -> str | None:
         known = self.refs.get(f"name:{user_id}") if user_id else None
-        return known.conversation if known else "a member of staff"
+        return known.conversation if known else None
+
+    def name_of(self, user_id: str) -> str:
+        return self.known_name(user_id) or "a member of staff"
 
     def personal_chat(self, user_id: str) -> ConversationRef | None:
         """The user's 1:1 chat with the bot, opened through the connector if none is known."""

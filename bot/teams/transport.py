@@ -17,9 +17,12 @@ from bot.delivery.transport import ADMIN_ALERT, Done, InDoubt, Message, Outcome,
 from bot.store.places import Place
 from bot.store.question_log import SLT_QUESTION, SLT_REPLY
 from bot.store.reports import DSL_ALERT, REPORTER_NOTICE, SLT_CARD
+from bot.teams.account_delivery import AccountDeliveries
 from bot.teams.cards import card_activity, slt_question_card, text_activity
 from bot.teams.connector import ConnectorError
-from bot.teams.report_cards import card_summary, dsl_alert_card, reporter_notice, slt_card
+from bot.teams.misuse_reports import report_card
+from bot.teams.report_cards import card_summary, dsl_alert_card, reporter_notice
+from bot.teams.roles import TeamsRoles
 from bot.teams.services import PLATFORM, TeamsServices
 
 log = logging.getLogger(__name__)
@@ -31,6 +34,8 @@ class TeamsTransport:
 
     def __init__(self, services: TeamsServices) -> None:
         self.services = services
+        self.roles = TeamsRoles(services)
+        self.accounts = AccountDeliveries(self)
 
     def deliver(self, message: Message) -> Outcome:
         try:
@@ -59,14 +64,35 @@ class TeamsTransport:
             return self._dsl_alert(item.payload)
         if item.kind == REPORTER_NOTICE:
             return self._reporter_notice(item.payload)
+        if item.kind in self.accounts.kinds:
+            return self.accounts.deliver(message)
         return Permanent(f"{item.kind} is not sent in Teams yet")
 
-    def _post_to_channel(self, channel: str, activity: dict) -> Outcome:
+    def post_to_channel(self, channel: str, activity: dict) -> Outcome:
         ref = self.services.channel_ref(channel)
         if ref is None:
             return Retry("no serviceUrl known yet", "add the bot to the team so Teams tells it where to post")
         message_id = self.services.connector.send(ref.service_url, ref.conversation, activity)
         return Done(Place(channel, message_id) if message_id else None)
+
+    def card_in_place(self, message: Message, channel: str, activity: dict) -> Outcome:
+        """A case's card: updated where it landed before (connector PUT), else posted to `channel`."""
+        place = message.place
+        if place is None:
+            return self.post_to_channel(channel, activity)
+        ref = self.services.channel_ref(place.conversation)
+        if ref is None:
+            return Retry("no serviceUrl known yet")
+        self.services.connector.update(ref.service_url, ref.conversation, place.message_id, activity)
+        return Done(place)
+
+    def to_person(self, user_id: str, activity: dict) -> Outcome:
+        """A message in someone's 1:1 chat with the bot."""
+        chat = self.services.personal_chat(user_id)
+        if chat is None:
+            return Retry("no serviceUrl known yet")
+        self.services.connector.send(chat.service_url, chat.conversation, activity)
+        return Done()
 
     def _slt_question(self, payload: dict) -> Outcome:
         services = self.services
@@ -76,7 +102,7 @@ class TeamsTransport:
         answer = services.book.ask(logged.school, logged.question)
         card = slt_question_card(logged.question, str(payload.get("name") or "A member of staff"), answer)
         channel = services.settings.teams_slt_channel or ""
-        outcome = self._post_to_channel(channel, card_activity(card, "A policy question for SLT"))
+        outcome = self.post_to_channel(channel, card_activity(card, "A policy question for SLT"))
         if isinstance(outcome, Done) and outcome.place is not None:
             # SLT's replies in this message's thread arrive with conversation id "<channel>;messageid=<id>".
             services.questions.record_slt_post(logged.id, channel, outcome.place.message_id)
@@ -102,7 +128,7 @@ class TeamsTransport:
             f"policybot could not deliver {payload.get('failed')}: {payload.get('error')}. "
             "It is kept; see `policybot outbox`."
         )
-        return self._post_to_channel(channel, text_activity(text))
+        return self.post_to_channel(channel, text_activity(text))
 
     # -- misuse reports --------------------------------------------------------------------------
     def _report_card(self, message: Message) -> Outcome:
@@ -112,19 +138,11 @@ class TeamsTransport:
         report = services.reports.get(message.item.payload["ref"])
         if report is None:
             return Done()
-        guidance = guidance_for(services.book, report.school, report.category.id)
-        card = slt_card(services.book.school(report.school), report, guidance, services.name_of)
-        activity = card_activity(card, card_summary(report))
-        place = message.place
-        if place is not None:
-            ref = self.services.channel_ref(place.conversation)
-            if ref is None:
-                return Retry("no serviceUrl known yet")
-            services.connector.update(ref.service_url, ref.conversation, place.message_id, activity)
-            return Done(place)
-        if report.purged:
+        # The read-only card everyone sees; SLT members fetch their own view (bot/teams/user_views.py).
+        activity = card_activity(report_card(services, self.roles, report), card_summary(report))
+        if message.place is None and report.purged:
             return Done()  # never post a card for a case whose content has been deleted
-        return self._post_to_channel(services.settings.teams_slt_channel or "", activity)
+        return self.card_in_place(message, services.settings.teams_slt_channel or "", activity)
 
     def _dsl_alert(self, payload: dict) -> Outcome:
         services = self.services
@@ -135,7 +153,7 @@ class TeamsTransport:
         if report is None or report.purged:
             return Done()
         card = dsl_alert_card(report, services.name_of)
-        return self._post_to_channel(channel, card_activity(card, f"URGENT: misuse report {report.ref}"))
+        return self.post_to_channel(channel, card_activity(card, f"URGENT: misuse report {report.ref}"))
 
     def _reporter_notice(self, payload: dict) -> Outcome:
         services = self.services

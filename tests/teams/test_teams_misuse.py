@@ -85,6 +85,19 @@ def _click(bot, verb: str, data: dict[str, Any], user: str, name: str = "Fake St
     return reply.json()["value"]
 
 
+def _own_view(bot, ref: str, user: str, name: str) -> dict[str, Any]:
+    """What `user`'s Teams client shows after it asks for their own version of the SLT card (a refresh)."""
+    activity = bot.card_action("report_view", {"ref": ref}, user=user, name=name)
+    activity["value"]["trigger"] = "automatic"
+    reply = bot.send(activity)
+    assert reply.status == 200 and reply.json()["type"] == "application/vnd.microsoft.card.adaptive"
+    return reply.json()["value"]
+
+
+def _buttons(card: dict[str, Any]) -> list[str]:
+    return [a["title"] for b in card["body"] if b.get("type") == "ActionSet" for a in b["actions"]]
+
+
 def _drained(bot) -> None:
     wait_until(lambda: not bot.services.outbox.items("pending"), timeout=20)
 
@@ -106,6 +119,11 @@ def test_a_ta_reports_slt_acknowledge_and_close_and_the_reporter_is_told(bot, fa
     card = card_of(posted.body)
     assert "Misuse report MR-0001: Contact from a pupil or ex-pupil" in card_text(card)
     assert "friend request on Instagram" in card_text(card)
+    assert _buttons(card) == []  # the card everyone in the channel sees is read-only...
+    assert card["refresh"]["action"]["verb"] == "report_view"
+    assert card["refresh"]["userIds"] == sorted(m["id"] for m in fake.members[SLT_CHANNEL])  # ...SLT fetch theirs
+    mine = _own_view(bot, "MR-0001", SLT_MEMBER, "Fake Staff Two")
+    assert _buttons(mine) == ["Acknowledge", "Assign to me", "Add note", "Close"]
     wait_until(lambda: any("MR-0001 has been received" in t for t in _chat_texts(fake)))
     assert fake.sent(DSL_CHANNEL) == []  # no child at risk
 
@@ -124,8 +142,8 @@ def test_a_ta_reports_slt_acknowledge_and_close_and_the_reporter_is_told(bot, fa
     final = card_of(slt[-1].body)
     assert "Fake Staff Two closed it: Advice given" in card_text(final)
     assert {"title": "Status", "value": "Closed by Fake Staff Two: Advice given"} in final["body"][1]["facts"]
-    buttons = [a["title"] for b in final["body"] if b.get("type") == "ActionSet" for a in b["actions"]]
-    assert buttons == ["Add note"]
+    assert _buttons(final) == []
+    assert _buttons(_own_view(bot, "MR-0001", SLT_MEMBER, "Fake Staff Two")) == ["Add note"]  # notes go on
     assert bot.services.reports.get("MR-0001").state == "closed"
     # the reporter never sees the outcome or SLT's notes
     assert not any("Advice given" in t for t in _chat_texts(fake))
@@ -135,6 +153,8 @@ def test_a_click_by_someone_not_in_the_slt_channel_is_refused_and_nothing_change
     _submit(bot, _open_dialog(bot), GOOD)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
     _drained(bot)
+    theirs = _own_view(bot, "MR-0001", ASKER, "Fake Parent One")  # e.g. from the message's Refresh
+    assert _buttons(theirs) == [] and NOT_SLT in card_text(theirs)
     for verb in ("report_acknowledge", "report_assign", "report_close"):
         said = _click(bot, verb, {"ref": "MR-0001", "outcome": "advice_given"}, ASKER, "Fake Parent One")
         assert said == NOT_SLT
@@ -198,7 +218,7 @@ def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, 
     assert len(fake.calls) == before
 
 
-def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> None:
+def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_and_account_buttons(bot, fake) -> None:
     added = teams_fixture("conversation_update_members_added.json")
     added["serviceUrl"] = fake.service_url
     added["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT, "tenantId": "t"}
@@ -207,7 +227,7 @@ def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_button(bot, fake) -> 
     assert bot.send(added).status == 200
     [welcome] = wait_until(lambda: fake.sent(REPORTER_CHAT))
     card = card_of(welcome.body)
-    assert [a["title"] for a in card["actions"]] == ["Report misuse"]
+    assert [a["title"] for a in card["actions"]] == ["Report misuse", "Request an account"]
 
 
 def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> None:

@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 
 from bot.cases.accounts import (
     CONFIRMATIONS,
+    IMAGES_REMINDER,
     MAX_SHORT,
     MAX_TEXT,
     SCOPES,
@@ -31,7 +32,6 @@ from bot.cases.accounts import (
     AppState,
 )
 from bot.cases.records import Event
-from bot.slack.blocks.account_form import IMAGES_REMINDER
 from bot.slack.blocks.report_card import when
 from bot.slack.escape import clip, escape, mention, quote
 

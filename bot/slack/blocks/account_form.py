@@ -19,17 +19,22 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.cases.accounts import CONFIRMATIONS, MAX_SHORT, MAX_TEXT, PLATFORMS, SCOPES, Application, ApplicationForm
+from bot.cases.accounts import (
+    CONFIRMATIONS,
+    IMAGES_REMINDER,
+    MAX_SHORT,
+    MAX_TEXT,
+    PLATFORMS,
+    PUPIL_IMAGES,
+    SCOPES,
+    Application,
+    ApplicationForm,
+)
 from bot.slack.blocks.forms import submitted_values, text_or_none
 from bot.slack.escape import clip, escape
 
 CALLBACK = "request_account"
 VALUE = "value"
-PUPIL_IMAGES = {"yes": "Yes", "no": "No"}
-IMAGES_REMINDER = (
-    "If yes: check every pupil's photo consent before posting (the office keeps the list of objections), "
-    "use first names only, and never tag or locate pupils."
-)
 
 
 def _options(choices: dict[str, str]) -> list[Option]:
