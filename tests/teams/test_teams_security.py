@@ -53,6 +53,22 @@ def test_a_token_for_one_service_cannot_carry_an_activity_pointing_elsewhere(bot
     _nothing_happened(bot)
 
 
+def test_a_key_endorsed_for_another_channel_cannot_sign_a_teams_activity(bot, fake) -> None:
+    """A genuine Bot Framework key, published in the same key set, but endorsed for Web Chat only."""
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    token = fake.activity_token(activity["serviceUrl"], key=fake.webchat_key, kid=fake.webchat_kid)
+    assert bot.post(activity, token).status == 401
+    _nothing_happened(bot)
+
+
+def test_an_activity_claiming_another_channel_is_refused(bot, fake) -> None:
+    """The Teams key is endorsed for msteams only: an activity that says it came from elsewhere is not ours."""
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    activity["channelId"] = "webchat"
+    assert bot.post(activity, fake.activity_token(activity["serviceUrl"])).status == 401
+    _nothing_happened(bot)
+
+
 def test_unknown_signing_key_id_is_refused(bot, fake) -> None:
     activity = bot.personal_message("hello")
     assert bot.post(activity, fake.activity_token(activity["serviceUrl"], kid="someone-else")).status == 401
