@@ -70,6 +70,9 @@ class FakeBotFramework:
     def __post_init__(self) -> None:
         self.key = new_key()
         self.kid = "fake-key-1"
+        # The Bot Framework publishes keys for other channels too; this one is endorsed for Web Chat only.
+        self.webchat_key = new_key()
+        self.webchat_kid = "fake-key-webchat"
         self._lock = threading.Lock()
         self._failures: dict[str, Failure] = {}
         self._ids = itertools.count(1768471300000)
@@ -214,7 +217,9 @@ class FakeBotFramework:
         if method == "GET" and path == "/v1/keys":
             jwk = json.loads(RSAAlgorithm.to_jwk(self.key.public_key()))
             jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256", "endorsements": ["msteams"]})
-            h._send(200, {"keys": [jwk]})
+            webchat = json.loads(RSAAlgorithm.to_jwk(self.webchat_key.public_key()))
+            webchat.update({"kid": self.webchat_kid, "use": "sig", "alg": "RS256", "endorsements": ["webchat"]})
+            h._send(200, {"keys": [jwk, webchat]})
             return
         if method == "POST" and path.endswith("/oauth2/v2.0/token"):
             self._token(h, raw)

@@ -42,6 +42,16 @@ def test_slt_decide_but_never_on_their_own_application() -> None:
     assert said(rules.may_decide("AR-0009", None, HEAD)) == "There is no application AR-0009."
 
 
+def test_only_slt_see_an_application_and_others_cannot_tell_which_exist() -> None:
+    for application in (SUBMITTED, APPROVED, LIVE):
+        assert rules.may_view("AR-0001", application, HEAD) is None
+        assert rules.may_view("AR-0001", application, TA_IN_SLT) is None  # their own: the channel shows it anyway
+    for someone in (TEACHER, ADMIN):
+        assert said(rules.may_view("AR-0001", SUBMITTED, someone)) == rules.NOT_SLT
+        assert said(rules.may_view("AR-0009", None, someone)) == rules.NOT_SLT
+    assert said(rules.may_view("AR-0009", None, HEAD)) == "There is no application AR-0009."
+
+
 @pytest.mark.parametrize(("application", "verb"), [(REJECTED, "rejected"), (APPROVED, "approved"), (LIVE, "approved")])
 def test_the_first_decision_wins_and_the_refusal_says_which_it_was(application: Application, verb: str) -> None:
     assert said(rules.may_decide("AR-0001", application, HEAD)) == f"AR-0001 was already {verb} by @UHEAD."
@@ -65,6 +75,8 @@ def test_a_reason_must_be_given_and_must_not_hold_a_password() -> None:
 def test_only_the_administrator_marks_an_approved_account_created_once() -> None:
     assert rules.may_mark_created("AR-0001", APPROVED, ADMIN) is None
     assert said(rules.may_mark_created("AR-0001", APPROVED, HEAD)) == rules.NOT_ADMIN
+    assert said(rules.may_mark_created("AR-0009", None, HEAD)) == rules.NOT_ADMIN  # not "there is no AR-0009"
+    assert said(rules.may_mark_created("AR-0009", None, ADMIN)) == "There is no application AR-0009."
     assert (
         said(rules.may_mark_created("AR-0001", SUBMITTED, ADMIN)) == "AR-0001 is not approved (awaiting slt decision)."
     )

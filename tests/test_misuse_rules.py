@@ -29,6 +29,14 @@ def test_only_slt_act_on_a_report_whatever_its_state() -> None:
             assert said(rule("MR-0001", report, TA)) == rules.NOT_SLT
 
 
+def test_only_slt_see_a_report_and_others_cannot_tell_which_exist() -> None:
+    for report in (OPEN, ACKNOWLEDGED, CLOSED):
+        assert rules.may_view("MR-0001", report, HEAD) is None
+        assert said(rules.may_view("MR-0001", report, TA)) == rules.NOT_SLT  # TA is the reporter
+    assert said(rules.may_view("MR-0099", None, TA)) == rules.NOT_SLT
+    assert said(rules.may_view("MR-0099", None, HEAD)) == "There is no report MR-0099."
+
+
 def test_a_missing_report_is_named() -> None:
     assert said(rules.may_close("MR-0099", None, HEAD)) == "There is no report MR-0099."
 

@@ -65,16 +65,34 @@ def already_decided(application: Application) -> Refused:
 
 
 # -- the applicant ----------------------------------------------------------------------------------
+def is_applicant(application: Application | None, person_id: str) -> Refused | None:
+    """The applicant's own view of their application (their answers, what SLT asked to change): theirs
+    alone. The same refusal for someone else's application as for one that does not exist."""
+    if application is None or application.applicant_id != person_id:
+        return Refused(NOT_APPLICANT)
+    return None
+
+
 def may_resubmit(ref: str, application: Application | None, applicant_id: str) -> Refused | None:
     """Only the applicant changes the application, and only after SLT asked for changes."""
-    if application is None or application.applicant_id != applicant_id:
-        return Refused(NOT_APPLICANT)
+    refused = is_applicant(application, applicant_id)
+    if refused or application is None:
+        return refused
     if application.state is not AppState.CHANGES_REQUESTED:
         return Refused(f"{ref} is no longer waiting for changes ({application.state.label.lower()}).")
     return None
 
 
 # -- SLT's decision ---------------------------------------------------------------------------------
+def may_view(ref: str, application: Application | None, actor: Actor) -> Refused | None:
+    """Seeing an application's SLT card (the reason, the people, the history) outside the SLT channel:
+    SLT only. Whether someone may see it is asked before whether it exists, so a person who may not
+    gets the same refusal for any reference and learns nothing about which ones exist."""
+    if not actor.is_slt:
+        return Refused(NOT_SLT)
+    return _missing(ref, application)
+
+
 def may_decide(ref: str, application: Application | None, actor: Actor) -> Refused | None:
     """Approve, reject or ask for changes: SLT only, never on their own application, first decision wins."""
     refused = _missing(ref, application)
@@ -103,12 +121,13 @@ def check_reason(reason: str, changes: bool) -> Refused | None:
 def may_mark_created(
     ref: str, application: Application | None, actor: Actor, created_by: str | None = None
 ) -> Refused | None:
-    """The administrator, once SLT approved; `created_by`: who marked it created, if someone did."""
+    """The administrator, once SLT approved; `created_by`: who marked it created, if someone did.
+    The role is asked first, so someone else is refused the same way whether or not `ref` exists."""
+    if not actor.is_admin:
+        return Refused(NOT_ADMIN)
     refused = _missing(ref, application)
     if refused or application is None:
         return refused
-    if not actor.is_admin:
-        return Refused(NOT_ADMIN)
     if application.state is AppState.LIVE:
         return Refused(f"{ref} was already marked as created by {{who}}.", created_by)
     if application.state is not AppState.APPROVED:

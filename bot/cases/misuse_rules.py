@@ -22,6 +22,13 @@ def may_act(ref: str, report: Report | None, actor: Actor) -> Refused | None:
     return None
 
 
+def may_view(ref: str, report: Report | None, actor: Actor) -> Refused | None:
+    """Seeing a report's content (what happened, SLT's notes, the timeline) outside the SLT channel's
+    card: SLT only. Asked before the report is looked at, so the refusal is the same whether or not
+    `ref` exists and says nothing about the case."""
+    return may_act(ref, report, actor)
+
+
 def already(report: Report) -> Refused:
     """The refusal for a step someone else's earlier step has made impossible (the first one wins)."""
     if report.state is State.CLOSED:

@@ -21,7 +21,7 @@ from bot.cases.accounts import Application, AppState, check_application
 from bot.cases.records import Refused
 from bot.teams.account_cards import APPROVE, CREATE, REJECT, REQUEST_CHANGES, VIEW, application_card
 from bot.teams.account_form_cards import APPLICATION_DIALOG, application_dialog, form_from_submit, picker_errors
-from bot.teams.invoke_answers import Response, card, dialog, dialog_message, message
+from bot.teams.invoke_answers import Response, card, dialog, dialog_data, dialog_message, message
 from bot.teams.roles import TeamsRoles
 from bot.teams.services import TeamsServices
 from bot.teams.user_views import channel_viewers, refresh
@@ -52,14 +52,14 @@ class TeamsAccountApplications:
         self.roles = TeamsRoles(services)
 
     def is_dialog(self, activity: dict[str, Any]) -> bool:
-        data = (activity.get("value") or {}).get("data") or {}
-        return isinstance(data, dict) and data.get("dialog") == APPLICATION_DIALOG
+        data = dialog_data(activity)
+        return data is not None and data.get("dialog") == APPLICATION_DIALOG
 
     # -- the applicant ---------------------------------------------------------------------------
     def fetch(self, activity: dict[str, Any]) -> Response:
         """task/fetch: a new form with its own idempotency key, or, with a reference, the applicant's last
         answers for the changes SLT asked for (if the core still lets them change it)."""
-        data = (activity.get("value") or {}).get("data") or {}
+        data = dialog_data(activity) or {}
         sender = activity.get("from") or {}
         entra = sender.get("aadObjectId") if isinstance(sender.get("aadObjectId"), str) else None
         ref = str(data.get("ref") or "")
@@ -75,14 +75,23 @@ class TeamsAccountApplications:
         """task/submit: problems go back into the dialog under their fields with everything kept; a good
         form is stored (with the SLT card and the receipt in the same transaction) before anyone is told."""
         services = self.services
-        data = (activity.get("value") or {}).get("data") or {}
+        data = dialog_data(activity) or {}
         sender = activity.get("from") or {}
         key, user = str(data.get("key") or ""), str(sender.get("id") or "")
         entra = sender.get("aadObjectId") if isinstance(sender.get("aadObjectId"), str) else None
         if not key or not user:
             return dialog_message("Sorry, that form has expired. Please use Request an account again.")
         ref = str(data.get("ref") or "")
-        previous = services.applications.get(ref) if ref else None
+        previous = None
+        if ref:
+            # Someone else's ref must not draw their application (SLT's feedback, the title) into the
+            # answer: the applicant is checked before anything of it is used. Whether it still waits
+            # for changes is the store's to say, after its replay check, so a retried send stays one.
+            found = services.applications.get(ref)
+            refused = rules.is_applicant(found, user)
+            if refused is not None or found is None:
+                return dialog_message((refused or Refused(rules.NOT_APPLICANT)).text(services.name_of))
+            previous = found
         title = f"Change {previous.ref}" if previous else DIALOG_TITLE
         form = form_from_submit(data)
         errors = picker_errors(form) or check_application(form, services.settings.school_email_domain)
@@ -135,21 +144,30 @@ class TeamsAccountApplications:
         return message(said)
 
     def _created(self, ref: str, user: str, data: dict[str, Any]) -> str:
+        # Who may, and whether it is approved, before the form, as in Slack: someone who may not create
+        # the account is told so, not what is wrong with the form. The store asks again as it marks it.
+        applications, actor = self.services.applications, self.roles.admin_actor(user)
+        refused = rules.may_mark_created(ref, applications.get(ref), actor, applications.created_by(ref))
+        if refused is not None:
+            raise refused
         handle = str(data.get("handle") or "")
         url = str(data.get("url") or "").strip() or None
         stored = str(data.get("credentials") or "") == "stored"
         problems = rules.created_problems(handle, url, stored)
         if problems:  # every problem at once, as the Slack form shows them all
             raise Refused(" ".join(p.message for p in problems))
-        self.services.applications.mark_created(ref, self.roles.admin_actor(user), handle, url,
-                                                credentials_stored=stored)
+        applications.mark_created(ref, actor, handle, url, credentials_stored=stored)
         return f"{ref} is in the register as {handle}. The applicant is told it is live."
 
     def _view(self, user: str, ref: str) -> Response:
-        """Someone's own version of the SLT card: the buttons only if the core would let them decide now."""
+        """Someone's own version of the SLT card: the buttons only if the core would let them decide now.
+        Anyone the core does not let see the application gets the refusal alone (no reason, no people),
+        the same whether or not `ref` exists, and keeps whatever their client already shows."""
+        actor = self.roles.slt_actor(user)
         application = self.services.applications.get(ref)
-        if application is None:
-            return message(f"There is no application {ref}.")
-        refused = rules.may_decide(ref, application, self.roles.slt_actor(user))
+        refused = rules.may_view(ref, application, actor)
+        if refused is not None or application is None:
+            return message((refused or Refused(rules.NOT_SLT)).text(self.services.name_of))
+        refused = rules.may_decide(ref, application, actor)
         why_not = refused.text(self.services.name_of) if refused else None
         return card(slt_card(self.services, self.roles, application, may_decide=refused is None, why_not=why_not))

@@ -32,7 +32,7 @@ from bot.teams.cards import (
     text_activity,
 )
 from bot.teams.connector import ConnectorError
-from bot.teams.invoke_answers import Response, message
+from bot.teams.invoke_answers import UNKNOWN_BUTTON, Response, card_action, dialog_message, message
 from bot.teams.misuse_reports import TeamsMisuseReports
 from bot.teams.register_cards import VERBS as REGISTER_VERBS
 from bot.teams.report_cards import VERBS as REPORT_VERBS
@@ -75,7 +75,7 @@ class TeamsActivities:
         if kind == "invoke" and activity.get("name") in ("task/fetch", "task/submit"):
             return self._dialog(activity)
         if kind == "invoke":
-            return message("Sorry, I don't know that button.")
+            return message(UNKNOWN_BUTTON)
         if kind == "conversationUpdate" and self._bot_added_to_personal_chat(activity):
             self._send(activity["serviceUrl"], activity["conversation"]["id"], card_activity(
                 help_card(self.services.school, _EXAMPLES), "How to ask"
@@ -89,7 +89,8 @@ class TeamsActivities:
         for workflow in (self.reports, self.accounts):
             if workflow.is_dialog(activity):
                 return workflow.fetch(activity) if fetch else workflow.submit(activity)
-        return message("Sorry, I don't know that button.")
+        # Answered as a dialog answer (what Teams waits for after task/fetch or task/submit), not a card's.
+        return dialog_message(UNKNOWN_BUTTON)
 
     def _bot_added_to_personal_chat(self, activity: dict[str, Any]) -> bool:
         """The app installed for one person: welcome them with the help card (how to ask, Report misuse)."""
@@ -236,19 +237,21 @@ class TeamsActivities:
     # -- buttons under an answer -----------------------------------------------------------------
     def _card_action(self, activity: dict[str, Any]) -> Response:
         services = self.services
-        action = (activity.get("value") or {}).get("action") or {}
-        verb, data = action.get("verb"), action.get("data") or {}
-        if verb in REPORT_VERBS and isinstance(data, dict):
-            return self.reports.act(activity, str(verb), data)
-        if verb in ACCOUNT_VERBS and isinstance(data, dict):
-            return self.accounts.act(activity, str(verb), data)
-        if verb in REGISTER_VERBS and isinstance(data, dict):
-            return self.register.act(activity, str(verb), data)
-        user = str((activity.get("from") or {}).get("id", ""))
-        question_id = question_for(services.button_key, data.get("q") if isinstance(data, dict) else None, user)
-        logged = services.questions.get(question_id) if question_id is not None else None
+        action = card_action(activity)
+        if action is None:
+            return message(UNKNOWN_BUTTON)
+        verb, data = action
+        if verb in REPORT_VERBS:
+            return self.reports.act(activity, verb, data)
+        if verb in ACCOUNT_VERBS:
+            return self.accounts.act(activity, verb, data)
+        if verb in REGISTER_VERBS:
+            return self.register.act(activity, verb, data)
         if verb not in (HELPFUL, NOT_HELPFUL, ASK_SLT):
-            return message("Sorry, I don't know that button.")
+            return message(UNKNOWN_BUTTON)
+        user = str((activity.get("from") or {}).get("id", ""))
+        question_id = question_for(services.button_key, data.get("q"), user)
+        logged = services.questions.get(question_id) if question_id is not None else None
         if logged is None:
             return message("That answer has expired.")
         if verb in (HELPFUL, NOT_HELPFUL):

@@ -3,7 +3,9 @@
 Checked on every request, before anything is parsed further or stored: the signature (against the
 keys named by `jwks_uri` in the OpenID configuration at TEAMS_OPENID_METADATA_URL), the issuer (the
 configuration's `issuer`), the audience (our app id), the expiry and not-before (5 minutes' clock
-tolerance, as Microsoft's SDKs allow) and the `serviceurl` claim against the activity's `serviceUrl`.
+tolerance, as Microsoft's SDKs allow), the `serviceurl` claim against the activity's `serviceUrl`, and
+that the signing key is endorsed for the activity's channel (`msteams` in the key's `endorsements`):
+the Bot Framework signs for many channels, and a token minted for Web Chat must not carry a Teams activity.
 
 Why PyJWT here and not microsoft-teams-apps' validator: that one derives the keys URL from the
 metadata URL by rewriting `/openidconfiguration` to `/keys` instead of reading `jwks_uri`, and comes
@@ -15,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import jwt
@@ -34,10 +37,28 @@ class KeysUnavailable(Exception):
     """The OpenID configuration or keys could not be read: nothing can be checked (503, Teams retries)."""
 
 
+class _EndorsedKeys(jwt.PyJWKClient):
+    """The keys, remembering which channels each is endorsed for (PyJWK keeps only the key)."""
+
+    def __init__(self, uri: str, timeout: int) -> None:
+        super().__init__(uri, timeout=timeout)
+        self.endorsements: dict[str, frozenset[str]] = {}
+
+    def fetch_data(self) -> Any:
+        data = super().fetch_data()
+        keys = data.get("keys") if isinstance(data, dict) else None
+        self.endorsements = {
+            str(k.get("kid")): frozenset(str(e) for e in k.get("endorsements") or () if isinstance(e, str))
+            for k in keys or ()
+            if isinstance(k, dict)
+        }
+        return data
+
+
 @dataclass
 class _Metadata:
     issuer: str
-    jwks: jwt.PyJWKClient
+    jwks: _EndorsedKeys
     read_at: float
 
 
@@ -60,11 +81,11 @@ class TokenValidator:
                 except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                     where = self.metadata_url
                     raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
-                keys = jwt.PyJWKClient(jwks_uri, timeout=int(self.timeout))
+                keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout))
                 self._metadata = _Metadata(issuer, keys, time.monotonic())
             return self._metadata
 
-    def check(self, authorization: str | None, service_url: object) -> dict:
+    def check(self, authorization: str | None, service_url: object, channel_id: object = "msteams") -> dict:
         """The token's claims, or Unauthorized saying why (for the log, never shown to the caller)."""
         if not authorization or not authorization.startswith("Bearer "):
             raise Unauthorized("no bearer token")
@@ -93,4 +114,6 @@ class TokenValidator:
             raise Unauthorized("no serviceurl claim or no serviceUrl in the activity")
         if claimed.rstrip("/") != service_url.rstrip("/"):
             raise Unauthorized("the token's serviceurl is not the activity's serviceUrl")
+        if channel_id not in metadata.jwks.endorsements.get(str(key.key_id), frozenset()):
+            raise Unauthorized(f"the signing key is not endorsed for the channel {channel_id!r}")
         return claims

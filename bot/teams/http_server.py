@@ -59,7 +59,7 @@ class TeamsHttpApp:
         if not isinstance(activity, dict):
             return _reply(start_response, "400 Bad Request", "the body must be a JSON activity\n")
         try:
-            self.services.validator.check(authorization, activity.get("serviceUrl"))
+            self.services.validator.check(authorization, activity.get("serviceUrl"), activity.get("channelId"))
         except Unauthorized as exc:
             log.warning("refused an activity: %s", exc)
             return _reply(start_response, "401 Unauthorized", "invalid Bot Framework token\n")

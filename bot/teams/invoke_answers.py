@@ -30,3 +30,27 @@ def message(value: str) -> Response:
 def card(content: dict[str, Any]) -> Response:
     """An `adaptiveCard/action` answered with a card: it replaces the card for this person only."""
     return 200, {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": content}
+
+
+UNKNOWN_BUTTON = "Sorry, I don't know that button."
+
+
+def _dict(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def dialog_data(activity: dict[str, Any]) -> dict[str, Any] | None:
+    """A dialog invoke's `value.data`, or None when any step of it is not an object: the token proves
+    who sent the activity, not that its body has the shape a Teams client gives it."""
+    value = _dict(activity.get("value")) or {}
+    return _dict(value.get("data", {}))
+
+
+def card_action(activity: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """An `adaptiveCard/action` invoke's verb and data, or None when they are not a string and an object."""
+    action = _dict((_dict(activity.get("value")) or {}).get("action"))
+    if action is None or not isinstance(action.get("verb"), str):
+        return None
+    data = action.get("data")
+    data = {} if data is None else _dict(data)
+    return None if data is None else (action["verb"], data)

@@ -16,9 +16,9 @@ from typing import Any
 
 from bot.cases.guidance import guidance_for
 from bot.cases.misuse import Report, check_form
-from bot.cases.misuse_rules import may_act
+from bot.cases.misuse_rules import NOT_SLT, may_act, may_view
 from bot.cases.records import Actor, Refused
-from bot.teams.invoke_answers import Response, card, dialog, dialog_message, message
+from bot.teams.invoke_answers import Response, card, dialog, dialog_data, dialog_message, message
 from bot.teams.report_cards import (
     ACKNOWLEDGE,
     ADD_NOTE,
@@ -56,8 +56,8 @@ class TeamsMisuseReports:
         self.roles = TeamsRoles(services)
 
     def is_dialog(self, activity: dict[str, Any]) -> bool:
-        data = (activity.get("value") or {}).get("data") or {}
-        return isinstance(data, dict) and data.get("dialog") == REPORT_DIALOG
+        data = dialog_data(activity)
+        return data is not None and data.get("dialog") == REPORT_DIALOG
 
     def fetch(self, activity: dict[str, Any]) -> Response:
         """task/fetch: a new, empty form with its own idempotency key."""
@@ -67,7 +67,7 @@ class TeamsMisuseReports:
         """task/submit: problems go back into the dialog next to their fields; a good form is stored
         (with the SLT card, DSL alert and receipt in the same transaction) before the reporter is told."""
         services = self.services
-        data = (activity.get("value") or {}).get("data") or {}
+        data = dialog_data(activity) or {}
         key = str(data.get("key") or "")
         user = str((activity.get("from") or {}).get("id") or "")
         if not key or not user:
@@ -114,10 +114,13 @@ class TeamsMisuseReports:
 
     def _view(self, actor: Actor, ref: str) -> Response:
         """Someone's own version of the SLT card: the note box, outcome list and buttons only if the core
-        lets them act on the report now."""
+        lets them act on the report now. Anyone the core does not let see the report (the reporter
+        included: SLT's notes are not theirs to read) gets the refusal alone, the same for every ref,
+        and keeps whatever their client already shows."""
         report = self.services.reports.get(ref)
-        if report is None:
-            return message(f"There is no report {ref}.")
+        refused = may_view(ref, report, actor)
+        if refused is not None or report is None:
+            return message((refused or Refused(NOT_SLT)).text(self.services.name_of))
         refused = may_act(ref, report, actor)
         why_not = refused.text(self.services.name_of) if refused else None
         return card(report_card(self.services, self.roles, report, may_act=refused is None, why_not=why_not))

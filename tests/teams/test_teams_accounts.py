@@ -143,6 +143,17 @@ def own_view(bot, ref: str, user: str) -> dict[str, Any]:
     return body["value"]
 
 
+def refused_view(bot, ref: str, user: str) -> str:
+    """What someone who may not see the application gets when their client asks for their own view of
+    the SLT card: a short message only (their client keeps what it shows), never the application."""
+    activity = bot.card_action("application_view", {"ref": ref}, user=user, name=NAMES[user][0], entra=NAMES[user][1])
+    reply = bot.send(activity)
+    assert reply.status == 200
+    body = reply.json()
+    assert body["type"] == "application/vnd.microsoft.activity.message"
+    return body["value"]
+
+
 def drained(bot) -> None:
     wait_until(lambda: not bot.services.outbox.items("pending"), timeout=20)
 
@@ -254,6 +265,22 @@ def test_slt_request_changes_and_the_applicant_edits_and_resubmits(bot, fake) ->
     assert _buttons(own_view(bot, ref, SLT_TWO)) == ["Approve", "Reject", "Request changes"]
 
 
+def test_someone_elses_reference_in_a_sent_form_is_refused_without_slt_feedback(bot, fake) -> None:
+    ref = apply(bot)
+    what = "Please name a different second moderator from another class."
+    click(bot, "application_changes", {"ref": ref, "reason": what}, SLT_MEMBER)
+    # Another member of staff forges a send of the changed form with the teacher's reference, and a
+    # form with problems, which would otherwise come back as a dialog drawn from the application.
+    forged = {**open_dialog(bot, ADMIN)["actions"][0]["data"], "ref": ref}
+    for fields in ({**GOOD, "handle": ""}, GOOD):
+        said = submit(bot, {"actions": [{"data": forged}]}, fields, ADMIN)
+        assert said == {"type": "message", "value": NOT_APPLICANT}
+        assert what not in str(said) and "Change" not in str(said)
+    assert submit(bot, {"actions": [{"data": {**forged, "ref": "AR-0999"}}]}, GOOD, ADMIN)["value"] == NOT_APPLICANT
+    application = bot.services.applications.get(ref)
+    assert (application.state, application.version) == ("changes_requested", 1)
+
+
 def test_slt_cannot_approve_their_own_application(bot, fake) -> None:
     ref = apply(bot, SLT_MEMBER, {**GOOD, "lead": SLT_ENTRA})
     [posted] = wait_until(lambda: fake.sent(SLT_CHANNEL))
@@ -270,8 +297,12 @@ def test_someone_not_in_the_slt_channel_is_refused_and_nothing_changes(bot, fake
     ref = apply(bot)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
     drained(bot)
-    mine = own_view(bot, ref, ADMIN)  # e.g. from the message's Refresh
-    assert _buttons(mine) == [] and NOT_SLT in card_text(mine)
+    # e.g. from the message's Refresh: the refusal alone, none of the application (its reason, the
+    # people in it), and the same words for a reference that does not exist
+    theirs = refused_view(bot, ref, ADMIN)
+    assert theirs == NOT_SLT and "science investigations" not in theirs
+    assert refused_view(bot, "AR-0999", ADMIN) == NOT_SLT
+    assert refused_view(bot, ref, TEACHER) == NOT_SLT  # the applicant too
     for verb in ("application_approve", "application_reject", "application_changes"):
         assert click(bot, verb, {"ref": ref, "reason": "Not needed."}, ADMIN) == NOT_SLT
     application = bot.services.applications.get(ref)
@@ -287,6 +318,9 @@ def test_only_the_administrator_marks_it_created_and_confirms_the_login_details(
     wait_until(lambda: fake.sent(ADMIN_CHANNEL), timeout=20)
     created = {"ref": ref, "handle": "@DobcroftYear5", "url": "", "credentials": "stored"}
     assert click(bot, "application_create", created, SLT_MEMBER) == NOT_ADMIN
+    # Not the administrator, and a form with every problem: told who may, not what is wrong with the form.
+    assert click(bot, "application_create", {"ref": ref, "handle": "", "credentials": ""}, SLT_MEMBER) == NOT_ADMIN
+    assert click(bot, "application_create", {"ref": "AR-0999", "handle": ""}, TEACHER) == NOT_ADMIN
     assert click(bot, "application_create", {**created, "credentials": ""}, ADMIN) == CREDENTIALS_NOT_STORED
     assert click(bot, "application_create", {**created, "handle": "Pa55w0rd!x"}, ADMIN) == PASSWORD_REFUSAL
     assert bot.services.applications.accounts() == []

@@ -94,6 +94,16 @@ def _own_view(bot, ref: str, user: str, name: str) -> dict[str, Any]:
     return reply.json()["value"]
 
 
+def _refused_view(bot, ref: str, user: str, name: str) -> str:
+    """What someone who may not see the report gets when their client asks for their own view: a short
+    message only (their client keeps what it shows), never the report."""
+    activity = bot.card_action("report_view", {"ref": ref}, user=user, name=name)
+    activity["value"]["trigger"] = "manual"
+    reply = bot.send(activity)
+    assert reply.status == 200 and reply.json()["type"] == "application/vnd.microsoft.activity.message"
+    return reply.json()["value"]
+
+
 def _buttons(card: dict[str, Any]) -> list[str]:
     return [a["title"] for b in card["body"] if b.get("type") == "ActionSet" for a in b["actions"]]
 
@@ -152,16 +162,23 @@ def test_a_ta_reports_slt_acknowledge_and_close_and_the_reporter_is_told(bot, fa
 def test_a_click_by_someone_not_in_the_slt_channel_is_refused_and_nothing_changes(bot, fake) -> None:
     _submit(bot, _open_dialog(bot), GOOD)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
+    note = "Spoke to the pupil's head of year."
+    assert _click(bot, "report_note", {"ref": "MR-0001", "note": note}, SLT_MEMBER) == "Note added to MR-0001."
     _drained(bot)
-    theirs = _own_view(bot, "MR-0001", ASKER, "Fake Parent One")  # e.g. from the message's Refresh
-    assert _buttons(theirs) == [] and NOT_SLT in card_text(theirs)
+    posted = len(fake.sent(SLT_CHANNEL))
+    # The reporter (not SLT) asks for their own view, e.g. from the message's Refresh: the refusal
+    # alone, not what they wrote and not SLT's notes; an unknown ref gets the same words.
+    theirs = _refused_view(bot, "MR-0001", ASKER, "Fake Parent One")
+    assert theirs == NOT_SLT
+    assert "friend request" not in theirs and note not in theirs
+    assert _refused_view(bot, "MR-0999", ASKER, "Fake Parent One") == NOT_SLT
     for verb in ("report_acknowledge", "report_assign", "report_close"):
         said = _click(bot, verb, {"ref": "MR-0001", "outcome": "advice_given"}, ASKER, "Fake Parent One")
         assert said == NOT_SLT
     report = bot.services.reports.get("MR-0001")
-    assert report.state == "open" and report.assignee is None and len(report.timeline) == 1
+    assert report.state == "open" and report.assignee is None and len(report.timeline) == 2  # sent, the note
     _drained(bot)
-    assert [c.method for c in fake.sent(SLT_CHANNEL)] == ["POST"]
+    assert len(fake.sent(SLT_CHANNEL)) == posted
 
 
 def test_the_first_action_wins(bot, fake) -> None:

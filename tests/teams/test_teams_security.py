@@ -53,6 +53,22 @@ def test_a_token_for_one_service_cannot_carry_an_activity_pointing_elsewhere(bot
     _nothing_happened(bot)
 
 
+def test_a_key_endorsed_for_another_channel_cannot_sign_a_teams_activity(bot, fake) -> None:
+    """A genuine Bot Framework key, published in the same key set, but endorsed for Web Chat only."""
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    token = fake.activity_token(activity["serviceUrl"], key=fake.webchat_key, kid=fake.webchat_kid)
+    assert bot.post(activity, token).status == 401
+    _nothing_happened(bot)
+
+
+def test_an_activity_claiming_another_channel_is_refused(bot, fake) -> None:
+    """The Teams key is endorsed for msteams only: an activity that says it came from elsewhere is not ours."""
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    activity["channelId"] = "webchat"
+    assert bot.post(activity, fake.activity_token(activity["serviceUrl"])).status == 401
+    _nothing_happened(bot)
+
+
 def test_unknown_signing_key_id_is_refused(bot, fake) -> None:
     activity = bot.personal_message("hello")
     assert bot.post(activity, fake.activity_token(activity["serviceUrl"], kid="someone-else")).status == 401
@@ -69,3 +85,38 @@ def test_a_body_that_is_not_an_activity_is_refused_in_words(bot, fake) -> None:
     reply = bot.post(b"{not json", fake.activity_token(fake.service_url))
     assert reply.status == 400 and b"JSON activity" in reply.body
     wait_until(lambda: True)
+
+
+_UNKNOWN = "Sorry, I don't know that button."
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("task/fetch", "x"),
+        ("task/fetch", {"data": "x"}),
+        ("task/fetch", {"data": None}),
+        ("task/submit", ["x"]),
+        ("task/submit", {"data": ["x"]}),
+        ("adaptiveCard/action", "x"),
+        ("adaptiveCard/action", {"action": "x"}),
+        ("adaptiveCard/action", {"action": {"verb": ["report_view"], "data": {}}}),
+        ("adaptiveCard/action", {"action": {"verb": "report_view", "data": "x"}}),
+        ("adaptiveCard/action", {"action": {"verb": "application_approve", "data": ["AR-0001"]}}),
+    ],
+)
+def test_a_signed_invoke_with_a_malformed_value_is_answered_in_words_and_changes_nothing(
+    bot, fake, name, value
+) -> None:
+    """A valid token proves who sent an activity, not that its value has the shape a Teams client gives."""
+    activity = bot.card_action("report_view", {})
+    activity["name"], activity["value"] = name, value
+    reply = bot.send(activity)
+    assert reply.status == 200
+    if name.startswith("task/"):  # what Teams waits for after a dialog opens or is sent
+        assert reply.json() == {"task": {"type": "message", "value": _UNKNOWN}}
+    else:
+        assert reply.json()["value"] == _UNKNOWN
+    assert bot.services.reports.all() == [] and bot.services.applications.get("AR-0001") is None
+    assert bot.services.outbox.items() == []
+    assert fake.sent() == []
