@@ -56,7 +56,7 @@ class TeamsHttpApp:
             activity = json.loads(body or b"null")
         except ValueError:
             activity = None
-        if not isinstance(activity, dict):
+        if not isinstance(activity, dict) or not _well_shaped(activity):
             return _reply(start_response, "400 Bad Request", "the body must be a JSON activity\n")
         try:
             self.services.validator.check(authorization, activity.get("serviceUrl"), activity.get("channelId"))
@@ -80,3 +80,8 @@ def make_server(services: TeamsServices, host: str, port: int, threads: int = 16
     server = make_waitress(wsgi, host, port, threads, MAX_BODY_BYTES)
     wsgi.ready.set()
     return server
+
+
+def _well_shaped(activity: dict) -> bool:
+    """The parts every handler reads are objects or absent, so no handler trips over a string."""
+    return all(isinstance(activity.get(part, {}), dict) for part in ("from", "conversation", "recipient"))

@@ -120,3 +120,13 @@ def test_a_signed_invoke_with_a_malformed_value_is_answered_in_words_and_changes
     assert bot.services.reports.all() == [] and bot.services.applications.get("AR-0001") is None
     assert bot.services.outbox.items() == []
     assert fake.sent() == []
+
+
+@pytest.mark.parametrize("part", ["from", "conversation", "recipient"])
+def test_a_signed_activity_with_a_part_that_is_not_an_object_is_refused_in_words(bot, fake, part) -> None:
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    activity[part] = "x"
+    reply = bot.post(activity, fake.activity_token(activity["serviceUrl"]))
+    assert reply.status == 400
+    assert b"JSON activity" in reply.body
+    _nothing_happened(bot)
