@@ -83,7 +83,9 @@ class Encoder:
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), n, _HIDDEN)
             x = _layer_norm(x + _linear(context, w, p + "attention.output.dense"), w, p + "attention.output.LayerNorm")
             h = _linear(x, w, p + "intermediate.dense")
-            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))  # GELU, tanh form
+            # GELU, tanh form. h * h * h, not h**3: numpy's float32 power calls powf per element, which
+            # made this one line three quarters of a question's cost (2.7 ms of 3.6 per layer).
+            h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * (h * h * h))))
             x = _layer_norm(x + _linear(h, w, p + "output.dense"), w, p + "output.LayerNorm")
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)  # mean over real tokens
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
