@@ -1,6 +1,7 @@
 """Activities from Teams, after their token was checked (bot/teams/http_server.py): questions in a 1:1
 chat or by @mention in a channel, the buttons under an answer (`adaptiveCard/action` invokes), SLT
-replies in the thread of a question sent to them, and the bot being added to a team.
+replies in the thread of a question sent to them, the bot being added to a team, and someone removed
+from the school's team (bot/teams/departures.py).
 
 Each handler asks the core (PolicyBook, the question log and its outbox) and draws the reply; no rule
 is decided here. Returns the HTTP answer: (status, JSON body or None).
@@ -32,6 +33,7 @@ from bot.teams.cards import (
     text_activity,
 )
 from bot.teams.connector import ConnectorError
+from bot.teams.departures import remember_slt_team, removed_from_team
 from bot.teams.invoke_answers import UNKNOWN_BUTTON, Response, card_action, dialog_message, message
 from bot.teams.misuse_reports import TeamsMisuseReports
 from bot.teams.register_cards import VERBS as REGISTER_VERBS
@@ -81,6 +83,9 @@ class TeamsActivities:
                 help_card(self.services.school, _EXAMPLES), "How to ask"
             ))
             return OK
+        if kind == "conversationUpdate" and activity.get("membersRemoved"):
+            removed_from_team(self.services, activity)
+            return OK
         return OK  # installationUpdate, typing...: nothing to do beyond remembering
 
     def _dialog(self, activity: dict[str, Any]) -> Response:
@@ -111,6 +116,7 @@ class TeamsActivities:
             channel = ((activity.get("channelData") or {}).get("channel") or {}).get("id")
             if isinstance(channel, str):
                 refs.remember(f"channel:{channel}", ConversationRef(channel, service_url))
+                remember_slt_team(self.services, activity)
             user = (activity.get("from") or {}).get("id")
             name = (activity.get("from") or {}).get("name")
             if isinstance(user, str) and isinstance(name, str) and not user.startswith("28:"):
