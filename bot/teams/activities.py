@@ -36,6 +36,7 @@ from bot.teams.connector import ConnectorError
 from bot.teams.departures import remember_slt_team, removed_from_team
 from bot.teams.invoke_answers import UNKNOWN_BUTTON, Response, card_action, dialog_message, message
 from bot.teams.misuse_reports import TeamsMisuseReports
+from bot.teams.my_cases import TeamsMyCases
 from bot.teams.register_cards import VERBS as REGISTER_VERBS
 from bot.teams.report_cards import VERBS as REPORT_VERBS
 from bot.teams.report_cards import report_prompt_card
@@ -54,6 +55,8 @@ _EXAMPLES = (
 _REPORT_WORDS = {"report misuse", "report-misuse", "/report-misuse", "report"}
 _ACCOUNT_WORDS = {"request account", "request-account", "/request-account", "request an account"}
 _REGISTER_WORDS = {"register", "accounts", "the register", "register of accounts"}
+_MY_REPORTS_WORDS = {"my reports", "reports", "my misuse reports", "my report"}
+_MY_APPLICATIONS_WORDS = {"my applications", "applications", "my account applications", "my application"}
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Said in the channel when a question there is answered privately; never repeats the question.
 ANSWERED_PRIVATELY = "I've answered you in our 1:1 chat, so the answer and anything you ask next stay between us."
@@ -65,6 +68,7 @@ class TeamsActivities:
         self.reports = TeamsMisuseReports(services)
         self.accounts = TeamsAccountApplications(services)
         self.register = TeamsRegister(services)
+        self.mine = TeamsMyCases(services)
 
     # -- routing ---------------------------------------------------------------------------------
     def handle(self, activity: dict[str, Any]) -> Response:
@@ -188,6 +192,13 @@ class TeamsActivities:
             shown = self.register.shown_to(user)
             reply = text_activity(shown) if isinstance(shown, str) else card_activity(shown, "Register of accounts")
             self._send(service_url, conversation, reply)
+            return
+        if text.strip().lower() in _MY_REPORTS_WORDS:
+            self._send(service_url, conversation, card_activity(self.mine.reports(user), "Your misuse reports"))
+            return
+        if text.strip().lower() in _MY_APPLICATIONS_WORDS:
+            card = self.mine.applications(user)
+            self._send(service_url, conversation, card_activity(card, "Your account applications"))
             return
         if text.strip().lower() in _HELP_WORDS:
             self._send(service_url, conversation, card_activity(help_card(services.school, _EXAMPLES), "How to ask"))

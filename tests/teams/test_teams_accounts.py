@@ -468,3 +468,27 @@ def test_someone_who_leads_nothing_or_leaves_another_team_raises_nothing(bot, fa
     drained(bot)
     assert slt_alerts(fake) == []
     assert "staff account deactivated" not in [e.action for e in bot.services.applications.get("AR-0001").timeline]
+
+
+def my_applications(bot, user: str) -> str:
+    """What `user` reads after writing "my applications" in their 1:1 chat."""
+    before = len(bot.fake.sent(chat_of(user)))
+    bot.send(bot.personal_message("my applications", user=user, name=NAMES[user][0], entra=NAMES[user][1]))
+    [reply] = wait_until(lambda: [c for c in bot.fake.sent(chat_of(user))[before:]
+                                  if c.body.get("summary") == "Your account applications"])
+    return card_text(card_of(reply.body)).replace("**", "")
+
+
+def test_my_applications_shows_each_applicant_their_own_and_slt_the_count(bot, fake) -> None:
+    apply(bot)
+    assert "AR-0001 Instagram @DobcroftYear5: Awaiting SLT decision" in my_applications(bot, TEACHER)
+    slt = my_applications(bot, SLT_MEMBER)
+    assert "You haven't applied for an official school account" in slt and "AR-0001" not in slt
+    assert "Account applications awaiting a decision: 1" in slt and "Open misuse reports: 0" in slt
+    admin = my_applications(bot, ADMIN)  # neither the applicant nor SLT
+    assert "AR-0001" not in admin and "For SLT" not in admin
+
+    click(bot, "application_reject", {"ref": "AR-0001", "reason": "One school Instagram is enough."}, SLT_MEMBER)
+    mine = my_applications(bot, TEACHER)
+    assert "AR-0001 Instagram @DobcroftYear5: Rejected" in mine and "For SLT" not in mine
+    assert "Account applications awaiting a decision: 0" in my_applications(bot, SLT_TWO)
