@@ -33,7 +33,7 @@ from bot.teams.cards import (
     text_activity,
 )
 from bot.teams.connector import ConnectorError
-from bot.teams.departures import remember_slt_team, removed_from_team
+from bot.teams.departures import remember_entra_id, remember_slt_team, removed_from_team
 from bot.teams.invoke_answers import UNKNOWN_BUTTON, Response, card_action, dialog_message, message
 from bot.teams.misuse_reports import TeamsMisuseReports
 from bot.teams.my_cases import TeamsMyCases
@@ -129,6 +129,7 @@ class TeamsActivities:
                 entra = (activity.get("from") or {}).get("aadObjectId")
                 if isinstance(entra, str):
                     self.services.remember_name(entra, name)
+                    remember_entra_id(self.services, user, entra)
             if conversation.get("conversationType") == "personal" and isinstance(user, str):
                 refs.remember(f"user:{user}", ConversationRef(conversation["id"], service_url))
         except sqlite3.Error as exc:

@@ -38,6 +38,21 @@ def remember_slt_team(services: TeamsServices, activity: dict[str, Any]) -> None
         services.refs.remember(slt_team_key(slt), ConversationRef(team, str(activity.get("serviceUrl") or "")))
 
 
+def remember_entra_id(services: TeamsServices, user: str, entra: str) -> None:
+    """A person's Entra object id beside their Teams id, for a removal that arrives without it."""
+    services.refs.remember(f"entra:{user}", ConversationRef(entra, ""))
+
+
+def _ids(services: TeamsServices, member: dict[str, Any]) -> set[str]:
+    """Leads and moderators are stored as the people picker gives them (Entra object ids): the removed
+    person's, sent with the removal or remembered from their messages, and their Teams id as well."""
+    teams_id, entra = member.get("id"), member.get("aadObjectId")
+    if not isinstance(entra, str) and isinstance(teams_id, str):
+        known = services.refs.get(f"entra:{teams_id}")
+        entra = known.conversation if known else None
+    return {i for i in (teams_id, entra) if isinstance(i, str) and i}
+
+
 def removed_from_team(services: TeamsServices, activity: dict[str, Any]) -> None:
     channel_data = activity.get("channelData") or {}
     team = (channel_data.get("team") or {}).get("id")
@@ -53,11 +68,8 @@ def removed_from_team(services: TeamsServices, activity: dict[str, Any]) -> None
         for member in activity.get("membersRemoved") or []:
             if not isinstance(member, dict) or member.get("id") == bot:
                 continue
-            # Leads and moderators are stored as the people picker gives them (Entra object ids); the
-            # Teams id as well, in case one was stored so.
-            for person in {member.get("aadObjectId"), member.get("id")}:
-                if isinstance(person, str) and person:
-                    affected += len(services.applications.user_left(person))
+            for person in _ids(services, member):
+                affected += len(services.applications.user_left(person))
     except sqlite3.Error as exc:
         log.warning("could not check a departure against the register (%s)", exc)
     if affected:

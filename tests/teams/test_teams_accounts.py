@@ -455,6 +455,13 @@ def test_a_lead_removed_from_the_schools_team_is_an_slt_alert_naming_the_account
     assert "staff account deactivated" in [e.action for e in bot.services.applications.get("AR-0001").timeline]
 
 
+def test_a_removal_without_the_entra_id_is_matched_by_the_id_the_lead_wrote_to_the_bot_with(bot, fake) -> None:
+    live_account(bot, fake)  # the teacher wrote to the bot, so their Teams id and Entra id are known together
+    assert bot.send(removed_from_team(bot, TEACHER, None)).status == 200
+    [alert] = wait_until(lambda: slt_alerts(fake), timeout=20)
+    assert "The lead of the official Instagram account @DobcroftYear5 (AR-0001)" in alert
+
+
 def test_someone_who_leads_nothing_or_leaves_another_team_raises_nothing(bot, fake) -> None:
     live_account(bot, fake)
     # SLT act in their channel, so the bot knows which team is the school's.
