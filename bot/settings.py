@@ -195,6 +195,17 @@ def load_teams_settings(*, known_schools: list[str] | None = None) -> Settings:
     return settings
 
 
+def teams_warnings(settings: Settings) -> list[str]:
+    """What `serve --teams` can run without, but should say at start-up, one line each."""
+    warnings = []
+    if not settings.teams_admin_channel:
+        warnings.append(
+            "POLICYBOT_TEAMS_ADMIN_CHANNEL: not set, so approved account applications cannot reach an "
+            "administrator (their \"Create account\" cards are kept undelivered) until it is set"
+        )
+    return warnings
+
+
 def _school_problems(school: str | None, known_schools: list[str] | None) -> list[str]:
     """What is wrong with the school setting, for either platform's server."""
     if not school:

@@ -76,3 +76,14 @@ def test_the_governors_figures_come_from_the_records_alone() -> None:
     summary = figures([quick, slow, OPEN])
     assert summary.by_outcome == [("(still open)", 2), ("Advice given", 1)]
     assert (summary.median_hours_to_acknowledge, summary.longest_hours_to_acknowledge) == (13.0, 24.0)
+
+
+def test_only_slt_see_the_open_cases_and_a_reporter_sees_where_theirs_is_never_its_outcome() -> None:
+    from bot.cases.records import NOT_SLT_OVERVIEW, may_see_open_cases
+
+    assert may_see_open_cases(HEAD) is None
+    assert said(may_see_open_cases(TA)) == NOT_SLT_OVERVIEW
+    assert said(may_see_open_cases(Actor("UADMIN", is_slt=False, is_admin=True))) == NOT_SLT_OVERVIEW
+    assert [r.state.reporter_label for r in (OPEN, ACKNOWLEDGED, CLOSED)] == [
+        "sent to SLT", "acknowledged by SLT", "closed"]
+    assert all(CLOSED.outcome_label not in s.reporter_label for s in State)

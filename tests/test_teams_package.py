@@ -45,7 +45,8 @@ def test_the_package_is_valid_against_the_v1_25_schema(tmp_path) -> None:
     [bot] = manifest["bots"]
     assert bot["botId"] == APP_ID and manifest["id"] == APP_ID
     assert set(bot["scopes"]) == {"personal", "team"}
-    assert any(c["title"] == "help" for c in bot["commandLists"][0]["commands"])
+    titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
+    assert {"help", "report misuse", "my reports", "request account", "my applications", "register"} <= set(titles)
     assert manifest["developer"]["websiteUrl"] == "https://dobcroft.example.sch.uk"
     assert color.size == (192, 192) and outline.size == (32, 32)
     # the outline icon is white on transparent, as Teams requires

@@ -231,3 +231,7 @@ class Account:
     @property
     def scope_label(self) -> str:
         return SCOPES.get(self.scope, self.scope)
+
+    def role_of(self, person_id: str) -> str:
+        """What someone who left was to this account (the register alert's words)."""
+        return "lead" if self.lead_id == person_id else "second moderator"

@@ -113,6 +113,12 @@ class State(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     CLOSED = "closed"
 
+    @property
+    def reporter_label(self) -> str:
+        """Where the report is, in the words its reporter sees: never the outcome, never SLT's notes,
+        because the outcome can be a disciplinary matter about a colleague."""
+        return {"open": "sent to SLT", "acknowledged": "acknowledged by SLT", "closed": "closed"}[self.value]
+
 
 # Field limits: Slack's plain-text input takes at most 3,000 characters.
 MAX_WHAT_HAPPENED = 3000

@@ -38,3 +38,12 @@ class Refused(Exception):
 
     def text(self, mention: Callable[[str], str]) -> str:
         return self.message.replace("{who}", mention(self.who) if self.who else "someone")
+
+
+NOT_SLT_OVERVIEW = "Only members of the SLT channel can see the open cases."
+
+
+def may_see_open_cases(actor: Actor) -> Refused | None:
+    """The counts of open cases and the list of open misuse reports (every reporter's, oldest first):
+    SLT only. Everyone sees their own reports and applications, in their own words."""
+    return None if actor.is_slt else Refused(NOT_SLT_OVERVIEW)

@@ -169,7 +169,8 @@ class ApplicationBook:
             return self._account(conn, account_id)
 
     def user_left(self, user_id: str) -> list[Account]:
-        """A Slack account was deactivated: SLT must give its accounts a new lead or close them."""
+        """Someone left (a deactivated Slack account, a member removed from the school's team in Teams): SLT
+        must give the accounts they led or moderated a new lead or moderator, or close them."""
         with self.db.transaction() as conn:
             rows = conn.execute(
                 "SELECT id FROM accounts WHERE status = 'active' AND (lead_id = ? OR moderator_id = ?)",
@@ -183,7 +184,7 @@ class ApplicationBook:
                     "WHERE case_ref = ? AND actor = ? AND action = 'staff account deactivated'",
                     (account.application_ref, user_id),
                 ).fetchone()
-                if told:  # Slack resends events; SLT hear about each departure once
+                if told:  # chat platforms resend events; SLT hear about each departure once
                     continue
                 affected.append(account)
                 add_event(conn, account.application_ref, user_id, "staff account deactivated", None)

@@ -222,7 +222,18 @@ def applicant_notice(
 
 
 def register_alert_text(account: Account, user_id: str, known: Known) -> str:
-    role = "lead" if account.lead_id == user_id else "second moderator"
+    role = account.role_of(user_id)
     who = known(user_id) or "a member of staff"
     return (f"⚠️ The {role} of the official {account.platform_label} account {account.handle} "
-            f"({account.application_ref}), {who}, has left. The account needs a new {role} or closing.")
+            f"({account.application_ref}), {who}, has left the school's team. The account needs a new {role} "
+            "or closing.")
+
+
+def register_alert_card(account: Account, user_id: str, known: Known) -> dict[str, Any]:
+    """SLT's alert when someone who led or moderated an official account leaves the school's team."""
+    body = [
+        _text(plain(register_alert_text(account, user_id, known)), weight="Bolder", color="Attention"),
+        _text("Write \"register\" in your 1:1 chat with policybot to give it a new lead or close it.",
+              is_subtle=True),
+    ]
+    return _dump(AdaptiveCard(version=VERSION, body=body))

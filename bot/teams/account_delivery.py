@@ -15,7 +15,7 @@ from bot.teams.account_cards import (
     admin_summary,
     applicant_notice,
     application_summary,
-    register_alert_text,
+    register_alert_card,
 )
 from bot.teams.cards import card_activity, text_activity
 
@@ -60,5 +60,6 @@ class AccountDeliveries:
         account = self.services.applications.account(int(message.item.payload["account"]))
         if account is None:
             return Done()
-        text = register_alert_text(account, str(message.item.payload.get("user") or ""), self.services.known_name)
-        return self.transport.post_to_channel(self.services.settings.teams_slt_channel or "", text_activity(text))
+        card = register_alert_card(account, str(message.item.payload.get("user") or ""), self.services.known_name)
+        activity = card_activity(card, f"An official account's lead or moderator has left ({account.application_ref})")
+        return self.transport.post_to_channel(self.services.settings.teams_slt_channel or "", activity)

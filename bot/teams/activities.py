@@ -1,6 +1,7 @@
 """Activities from Teams, after their token was checked (bot/teams/http_server.py): questions in a 1:1
 chat or by @mention in a channel, the buttons under an answer (`adaptiveCard/action` invokes), SLT
-replies in the thread of a question sent to them, and the bot being added to a team.
+replies in the thread of a question sent to them, the bot being added to a team, and someone removed
+from the school's team (bot/teams/departures.py).
 
 Each handler asks the core (PolicyBook, the question log and its outbox) and draws the reply; no rule
 is decided here. Returns the HTTP answer: (status, JSON body or None).
@@ -32,8 +33,10 @@ from bot.teams.cards import (
     text_activity,
 )
 from bot.teams.connector import ConnectorError
+from bot.teams.departures import remember_entra_id, remember_slt_team, removed_from_team
 from bot.teams.invoke_answers import UNKNOWN_BUTTON, Response, card_action, dialog_message, message
 from bot.teams.misuse_reports import TeamsMisuseReports
+from bot.teams.my_cases import TeamsMyCases
 from bot.teams.register_cards import VERBS as REGISTER_VERBS
 from bot.teams.report_cards import VERBS as REPORT_VERBS
 from bot.teams.report_cards import report_prompt_card
@@ -52,6 +55,8 @@ _EXAMPLES = (
 _REPORT_WORDS = {"report misuse", "report-misuse", "/report-misuse", "report"}
 _ACCOUNT_WORDS = {"request account", "request-account", "/request-account", "request an account"}
 _REGISTER_WORDS = {"register", "accounts", "the register", "register of accounts"}
+_MY_REPORTS_WORDS = {"my reports", "reports", "my misuse reports", "my report"}
+_MY_APPLICATIONS_WORDS = {"my applications", "applications", "my account applications", "my application"}
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Said in the channel when a question there is answered privately; never repeats the question.
 ANSWERED_PRIVATELY = "I've answered you in our 1:1 chat, so the answer and anything you ask next stay between us."
@@ -63,6 +68,7 @@ class TeamsActivities:
         self.reports = TeamsMisuseReports(services)
         self.accounts = TeamsAccountApplications(services)
         self.register = TeamsRegister(services)
+        self.mine = TeamsMyCases(services)
 
     # -- routing ---------------------------------------------------------------------------------
     def handle(self, activity: dict[str, Any]) -> Response:
@@ -80,6 +86,9 @@ class TeamsActivities:
             self._send(activity["serviceUrl"], activity["conversation"]["id"], card_activity(
                 help_card(self.services.school, _EXAMPLES), "How to ask"
             ))
+            return OK
+        if kind == "conversationUpdate" and activity.get("membersRemoved"):
+            removed_from_team(self.services, activity)
             return OK
         return OK  # installationUpdate, typing...: nothing to do beyond remembering
 
@@ -111,6 +120,7 @@ class TeamsActivities:
             channel = ((activity.get("channelData") or {}).get("channel") or {}).get("id")
             if isinstance(channel, str):
                 refs.remember(f"channel:{channel}", ConversationRef(channel, service_url))
+                remember_slt_team(self.services, activity)
             user = (activity.get("from") or {}).get("id")
             name = (activity.get("from") or {}).get("name")
             if isinstance(user, str) and isinstance(name, str) and not user.startswith("28:"):
@@ -119,6 +129,7 @@ class TeamsActivities:
                 entra = (activity.get("from") or {}).get("aadObjectId")
                 if isinstance(entra, str):
                     self.services.remember_name(entra, name)
+                    remember_entra_id(self.services, user, entra)
             if conversation.get("conversationType") == "personal" and isinstance(user, str):
                 refs.remember(f"user:{user}", ConversationRef(conversation["id"], service_url))
         except sqlite3.Error as exc:
@@ -182,6 +193,13 @@ class TeamsActivities:
             shown = self.register.shown_to(user)
             reply = text_activity(shown) if isinstance(shown, str) else card_activity(shown, "Register of accounts")
             self._send(service_url, conversation, reply)
+            return
+        if text.strip().lower() in _MY_REPORTS_WORDS:
+            self._send(service_url, conversation, card_activity(self.mine.reports(user), "Your misuse reports"))
+            return
+        if text.strip().lower() in _MY_APPLICATIONS_WORDS:
+            card = self.mine.applications(user)
+            self._send(service_url, conversation, card_activity(card, "Your account applications"))
             return
         if text.strip().lower() in _HELP_WORDS:
             self._send(service_url, conversation, card_activity(help_card(services.school, _EXAMPLES), "How to ask"))

@@ -115,7 +115,7 @@ def help_card(school: School, examples: tuple[str, ...]) -> dict[str, Any]:
         _text(plain(f"Policy {policy_dates(school)}."), is_subtle=True, size="Small"),
         _text("To report misuse of social media to SLT in confidence, press Report misuse (or write "
               "\"report misuse\"). To apply for an official school account, press Request an account (or write "
-              "\"request account\")."),
+              "\"request account\"). Write \"my reports\" or \"my applications\" to see where yours are."),
     ]
     # Imported here: those modules draw with this module's helpers.
     from bot.teams.account_form_cards import open_application_button

@@ -16,7 +16,9 @@ ACCENT = "#1F4E79"
 COMMANDS = (
     ("help", "How to ask, with examples"),
     ("report misuse", "Report misuse of social media to SLT in confidence"),
+    ("my reports", "Where your misuse reports are (and, for SLT, the open reports)"),
     ("request account", "Apply for an official school social-media account"),
+    ("my applications", "Where your official account applications are"),
     ("register", "The register of official accounts (SLT and the administrator)"),
     ("can I accept a friend request from a parent?", "Ask about the social media policy"),
 )

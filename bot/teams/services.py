@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.settings import Settings
+from bot.settings import Settings, teams_warnings
 from bot.store.conversation_refs import ConversationRef, ConversationRefs
 from bot.teams.auth import TokenValidator
 from bot.teams.connector import BotToken, Connector
@@ -69,6 +69,9 @@ class TeamsServices(Core):
 
 
 def build_services(settings: Settings) -> TeamsServices:
+    """Built once, at start-up: settings the bot can run without but should not are named here."""
+    for warning in teams_warnings(settings):
+        log.warning("%s", warning)
     app_id, timeout = settings.teams_app_id or "", settings.teams_timeout
     token = BotToken(settings.teams_token_endpoint, app_id, settings.teams_app_password or "", timeout)
     parts = core_parts(settings)

@@ -31,6 +31,8 @@ SLT_ENTRA = "00000000-0000-0000-0000-000000000102"
 SLT_TWO = "29:1fakeUserAadObjectIdxxxxUserSltTwoNotARealTeamsMriAbCdEfGhIjKlMnOpQrStUvWxYz01234567-Dd"
 ADMIN = "29:1fakeUserAadObjectIdxxxxUserAdminNotARealTeamsMriAbCdEfGhIjKlMnOpQrStUvWxYz012345678-Ee"
 MODERATOR_ENTRA = "00000000-0000-0000-0000-000000000103"
+SCHOOL_TEAM = "19:fakeTeamIdxxxxxxxxxxxxxxxxxxxxxx01@thread.tacv2"
+CLASS_TEAM = "19:fakeClassTeamxxxxxxxxxxxxxxxxx02@thread.tacv2"
 NAMES = {TEACHER: ("Fake Parent One", TEACHER_ENTRA), SLT_MEMBER: ("Fake Staff Two", SLT_ENTRA),
          SLT_TWO: ("Fake Slt Three", "00000000-0000-0000-0000-000000000104"),
          ADMIN: ("Fake Admin Four", "00000000-0000-0000-0000-000000000105")}
@@ -420,3 +422,80 @@ def test_slt_and_the_administrator_keep_the_register_in_their_1_1_chat(bot, fake
     assert click(bot, "register_close", close, SLT_MEMBER) == "That account was already transferred by Fake Admin Four."
     timeline = [e.action for e in bot.services.applications.get("AR-0001").timeline]
     assert timeline[-2:] == ["lead changed", "account transferred"]
+
+
+def removed_from_team(bot, user: str, entra: str | None, team: str = SCHOOL_TEAM) -> dict[str, Any]:
+    """What Teams sends when someone is removed from a team the bot is in (or deleted from the tenant)."""
+    activity = copy.deepcopy(teams_fixture("conversation_update_members_added.json"))
+    del activity["membersAdded"]
+    activity["channelData"].pop("settings", None)
+    removed = {"id": user, **({"aadObjectId": entra} if entra else {})}
+    activity.update(membersRemoved=[removed], serviceUrl=bot.fake.service_url)
+    activity["channelData"]["eventType"] = "teamMemberRemoved"
+    activity["channelData"]["team"] = {"id": team, "aadGroupId": "00000000-0000-0000-0000-0000000000f1"}
+    activity["conversation"]["id"] = team
+    return activity
+
+
+def slt_alerts(fake) -> list[str]:
+    return [card_text(card_of(c.body)) for c in fake.sent(SLT_CHANNEL) if "has left" in card_text(card_of(c.body))]
+
+
+def test_a_lead_removed_from_the_schools_team_is_an_slt_alert_naming_the_account(bot, fake) -> None:
+    live_account(bot, fake)  # the teacher leads it (their Entra id, from the people picker)
+    reply = bot.send(removed_from_team(bot, TEACHER, TEACHER_ENTRA))
+    assert reply.status == 200
+    [alert] = wait_until(lambda: slt_alerts(fake), timeout=20)
+    assert "The lead of the official Instagram account @DobcroftYear5 (AR-0001), Fake Parent One, has left" in alert
+    assert "needs a new lead or closing" in alert and 'Write "register"' in alert
+    # Teams may send the event again: SLT are told once.
+    bot.send(removed_from_team(bot, TEACHER, TEACHER_ENTRA))
+    drained(bot)
+    assert len(slt_alerts(fake)) == 1
+    assert "staff account deactivated" in [e.action for e in bot.services.applications.get("AR-0001").timeline]
+
+
+def test_a_removal_without_the_entra_id_is_matched_by_the_id_the_lead_wrote_to_the_bot_with(bot, fake) -> None:
+    live_account(bot, fake)  # the teacher wrote to the bot, so their Teams id and Entra id are known together
+    assert bot.send(removed_from_team(bot, TEACHER, None)).status == 200
+    [alert] = wait_until(lambda: slt_alerts(fake), timeout=20)
+    assert "The lead of the official Instagram account @DobcroftYear5 (AR-0001)" in alert
+
+
+def test_someone_who_leads_nothing_or_leaves_another_team_raises_nothing(bot, fake) -> None:
+    live_account(bot, fake)
+    # SLT act in their channel, so the bot knows which team is the school's.
+    in_slt_channel = bot.thread_reply(SLT_CHANNEL, "1768471299999", "noted", user=SLT_MEMBER)
+    in_slt_channel["channelData"]["team"] = {"id": SCHOOL_TEAM}
+    bot.send(in_slt_channel)
+    assert bot.send(removed_from_team(bot, SLT_TWO, "00000000-0000-0000-0000-000000000104")).status == 200
+    assert bot.send(removed_from_team(bot, TEACHER, TEACHER_ENTRA, team=CLASS_TEAM)).status == 200
+    bot_itself = removed_from_team(bot, "28:00000000-0000-0000-0000-0000000000a1", None)
+    assert bot.send(bot_itself).status == 200
+    drained(bot)
+    assert slt_alerts(fake) == []
+    assert "staff account deactivated" not in [e.action for e in bot.services.applications.get("AR-0001").timeline]
+
+
+def my_applications(bot, user: str) -> str:
+    """What `user` reads after writing "my applications" in their 1:1 chat."""
+    before = len(bot.fake.sent(chat_of(user)))
+    bot.send(bot.personal_message("my applications", user=user, name=NAMES[user][0], entra=NAMES[user][1]))
+    [reply] = wait_until(lambda: [c for c in bot.fake.sent(chat_of(user))[before:]
+                                  if c.body.get("summary") == "Your account applications"])
+    return card_text(card_of(reply.body)).replace("**", "")
+
+
+def test_my_applications_shows_each_applicant_their_own_and_slt_the_count(bot, fake) -> None:
+    apply(bot)
+    assert "AR-0001 Instagram @DobcroftYear5: Awaiting SLT decision" in my_applications(bot, TEACHER)
+    slt = my_applications(bot, SLT_MEMBER)
+    assert "You haven't applied for an official school account" in slt and "AR-0001" not in slt
+    assert "Account applications awaiting a decision: 1" in slt and "Open misuse reports: 0" in slt
+    admin = my_applications(bot, ADMIN)  # neither the applicant nor SLT
+    assert "AR-0001" not in admin and "For SLT" not in admin
+
+    click(bot, "application_reject", {"ref": "AR-0001", "reason": "One school Instagram is enough."}, SLT_MEMBER)
+    mine = my_applications(bot, TEACHER)
+    assert "AR-0001 Instagram @DobcroftYear5: Rejected" in mine and "For SLT" not in mine
+    assert "Account applications awaiting a decision: 0" in my_applications(bot, SLT_TWO)

@@ -245,6 +245,7 @@ def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_and_account_buttons(b
     [welcome] = wait_until(lambda: fake.sent(REPORTER_CHAT))
     card = card_of(welcome.body)
     assert [a["title"] for a in card["actions"]] == ["Report misuse", "Request an account"]
+    assert 'Write "my reports" or "my applications" to see where yours are.' in card_text(card)
 
 
 def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> None:
@@ -259,3 +260,59 @@ def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> N
     assert report.assignee == SLT_MEMBER and report.state == "acknowledged"
     assert [e.action for e in report.timeline] == ["submitted", "acknowledged", "assigned", "note"]
     assert not any("Spoke to the pupil" in t for t in _chat_texts(fake))  # notes are for SLT only
+
+
+OTHER_STAFF = "29:1fakeUserAadObjectIdxxxxUserOtherNotARealTeamsMriAbCdEfGhIjKlMnOpQrStUvWxYz012345678-Ff"
+
+
+def _my_reports(bot, user: str, name: str) -> str:
+    """What `user` reads after writing "my reports" in their 1:1 chat."""
+    chat = f"a:1personal{user[-6:]}"
+    before = len(bot.fake.sent(chat))
+    bot.send(bot.personal_message("my reports", user=user, name=name))
+    [reply] = wait_until(lambda: [c for c in bot.fake.sent(chat)[before:]
+                                  if c.body.get("summary") == "Your misuse reports"])
+    return card_text(card_of(reply.body))
+
+
+def test_my_reports_shows_each_person_their_own_and_slt_the_open_ones_never_the_outcome(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), GOOD)
+    wait_until(lambda: fake.sent(SLT_CHANNEL))
+    _click(bot, "report_assign", {"ref": "MR-0001"}, SLT_MEMBER)
+    today = bot.services.reports.get("MR-0001").submitted_at[:10]
+
+    mine = _my_reports(bot, ASKER, "Fake Parent One")
+    assert f"MR-0001 Contact from a pupil or ex-pupil ({today}): acknowledged by SLT" in mine.replace("**", "")
+    assert "For SLT" not in mine and "friend request" not in mine
+
+    slt = _my_reports(bot, SLT_MEMBER, "Fake Staff Two")
+    assert "You haven't reported any misuse" in slt
+    assert "Open misuse reports: **1**" in slt and "Account applications awaiting a decision: **0**" in slt
+    assert f"MR-0001 Contact from a pupil or ex-pupil ({today}, acknowledged, with Fake Staff Two)" in (
+        slt.replace("**", ""))
+
+    other = _my_reports(bot, OTHER_STAFF, "Fake Other Five")  # not the reporter, not SLT
+    assert "MR-0001" not in other and "For SLT" not in other
+    assert "You haven't reported any misuse" in other
+
+    _click(bot, "report_note", {"ref": "MR-0001", "note": "Spoke to the pupil's tutor."}, SLT_MEMBER)
+    close = {"ref": "MR-0001", "outcome": "disciplinary", "note": "Formal warning issued."}
+    _click(bot, "report_close", close, SLT_MEMBER)
+    _drained(bot)
+    mine = _my_reports(bot, ASKER, "Fake Parent One")
+    assert f"MR-0001 Contact from a pupil or ex-pupil ({today}): closed" in mine.replace("**", "")
+    for secret in ("Disciplinary", "disciplinary", "Formal warning", "Spoke to the pupil", "Fake Staff Two"):
+        assert secret not in mine
+    assert "Open misuse reports: **0**" in _my_reports(bot, SLT_MEMBER, "Fake Staff Two")
+
+
+def test_my_reports_asked_in_a_channel_is_answered_in_the_1_1_chat(bot, fake) -> None:
+    _submit(bot, _open_dialog(bot), GOOD)
+    _drained(bot)
+    before = len(fake.sent(REPORTER_CHAT))
+    bot.send(bot.channel_mention("my reports"))
+    [reply] = wait_until(lambda: [c for c in fake.sent(REPORTER_CHAT)[before:]
+                                  if c.body.get("summary") == "Your misuse reports"])
+    assert "MR-0001" in card_text(card_of(reply.body))
+    channel = [c.body for c in fake.sent() if c.conversation.startswith("19:fakeChannelId")]
+    assert not any("MR-0001" in (b.get("text") or card_text(b.get("attachments") or [])) for b in channel)

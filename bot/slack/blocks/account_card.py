@@ -192,7 +192,7 @@ def applicant_notice(application: Application, event: str, account: Account | No
 
 
 def register_alert_text(account: Account, user_id: str) -> str:
-    role = "lead" if account.lead_id == user_id else "second moderator"
+    role = account.role_of(user_id)
     return (
         f":warning: The {role} of the official {escape(account.platform_label)} account *{escape(account.handle)}* "
         f"({account.application_ref}), {mention(user_id)}, has left Slack. The account needs a new {role} or closing: "

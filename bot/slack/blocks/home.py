@@ -8,14 +8,13 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Mar
 from slack_sdk.models.views import View
 
 from bot.cases.accounts import Account, Application
-from bot.cases.misuse import Report, State
+from bot.cases.misuse import Report
 from bot.knowledge.models import School
 from bot.render.wording import policy_dates, review_warning
 from bot.slack.blocks.account_card import register_blocks
 from bot.slack.blocks.answer import EXAMPLE_QUESTIONS
 from bot.slack.escape import clip, escape
 
-_STATE_WORDS = {State.OPEN: "sent to SLT", State.ACKNOWLEDGED: "acknowledged by SLT", State.CLOSED: "closed"}
 LISTED = 10  # reports listed on the tab; `policybot reports list` has them all
 
 
@@ -25,7 +24,7 @@ def _report_line(report: Report, for_slt: bool) -> str:
         flag = " :rotating_light:" if report.child_risk.alerts_dsl else ""
         who = f", with <@{report.assignee}>" if report.assignee else ""
         return f"• *{report.ref}*{flag} {escape(report.category.label)} ({submitted}, {report.state}{who})"
-    return f"• *{report.ref}* {escape(report.category.label)} ({submitted}): {_STATE_WORDS[report.state]}"
+    return f"• *{report.ref}* {escape(report.category.label)} ({submitted}): {report.state.reporter_label}"
 
 
 def home_view(

@@ -10,7 +10,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.cases.account_rules import may_keep_register
-from bot.cases.records import Actor
+from bot.cases.records import Actor, may_see_open_cases
 from bot.slack.blocks.home import home_view
 from bot.slack.services import Services
 
@@ -18,16 +18,15 @@ log = logging.getLogger(__name__)
 
 
 def publish_home(services: Services, user_id: str) -> None:
-    slt = services.is_slt(user_id)
-    admin = services.is_admin(user_id)
-    keeper = Actor(user_id, slt, admin)
+    viewer = Actor(user_id, services.is_slt(user_id), services.is_admin(user_id))
+    slt = may_see_open_cases(viewer) is None
     view = home_view(
         services.school,
         services.slt_counts() if slt else None,
         my_reports=services.reports.by_reporter(user_id),
         slt_open_reports=services.reports.all(open_only=True) if slt else [],
         my_applications=services.applications.by_applicant(user_id),
-        register=services.applications.accounts(active_only=True) if may_keep_register(keeper) is None else None,
+        register=services.applications.accounts(active_only=True) if may_keep_register(viewer) is None else None,
     )
     try:
         services.client.views_publish(user_id=user_id, view=view)
