@@ -21,6 +21,8 @@ from bot.wiring import Core, core_parts
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "slack"  # what the outbox and `places` call Slack
+
 
 def web_client(settings: Settings) -> WebClient:
     """A Web API client that retries connection errors, 5xx and 429 (honouring Retry-After)."""
