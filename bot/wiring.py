@@ -1,6 +1,8 @@
 """The core's services, built once per process and shared by every adapter: settings, the policy,
 storage, the outbox and its wake-up signal. A chat adapter extends `Core` with its own client and
-roles (bot/slack/services.py now, bot/teams next) and starts the outbox runner with its transport."""
+roles (bot/slack/services.py, bot/teams/services.py) and starts the outbox runner with its transport.
+Served together (`policybot serve --slack --teams`), both adapters are built on one set of parts, and
+each runner sends only its own platform's outbox rows."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def test_a_backup_taken_while_reports_pour_in_is_a_consistent_database(
         book, i = ReportBook(Database(db)), 0
         while not stop.is_set():
             i += 1
-            book.submit("dobcroft", "UTA", report_form(f"W{n}-{i}"), f"VW{n}-{i}")
+            book.submit("dobcroft", "UTA", report_form(f"W{n}-{i}"), f"VW{n}-{i}", platform="slack")
 
     writers = [threading.Thread(target=keep_writing, args=(n,)) for n in range(3)]
     for writer in writers:

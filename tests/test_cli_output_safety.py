@@ -29,14 +29,20 @@ WINDOW_TITLE = "\x1b]0;you have been hacked\x07"
 def _database(tmp_path, handle: str = FORMULA, what_happened: str = "A parent posted about me on Facebook.") -> str:
     db = Database(tmp_path / "policybot.db")
     reports = ReportBook(db)
-    reports.submit("dobcroft", "UTA00001", ReportForm("parent_post", what_happened, "no", where_seen="+44 7700"), "V1")
+    reports.submit(
+        "dobcroft",
+        "UTA00001",
+        ReportForm("parent_post", what_happened, "no", where_seen="+44 7700"),
+        "V1",
+        platform="slack",
+    )
     reports.add_note("MR-0001", HEAD, f"Rang the parent. {CLEAR_SCREEN}{WINDOW_TITLE}")
     applications = ApplicationBook(db)
     form = ApplicationForm(
         "blog", "Year 5 blog", "class", "A blog for parents. It replaces the newsletter.", "Parents of Year 5",
         "UTA00001", "UTEACH001", "year5@dobcroft.sheffield.sch.uk", "no", ("separate", "credentials", "monitored"),
     )  # fmt: skip
-    applications.submit("dobcroft", "UTA00001", form, "VAPPLY1")
+    applications.submit("dobcroft", "UTA00001", form, "VAPPLY1", platform="slack")
     applications.approve("AR-0001", HEAD)
     applications.mark_created("AR-0001", ADMIN, "Year 5 blog", "https://blog.example/year5", credentials_stored=True)
     # Some hostile handles read like passwords, which the core now refuses; a database written before
@@ -126,7 +132,9 @@ def test_a_right_to_left_override_is_shown_as_an_escape(tmp_path, capsys) -> Non
 
 def test_the_database_and_its_companions_are_private_to_the_bot(tmp_path) -> None:
     db = Database(tmp_path / "policybot.db")
-    ReportBook(db).submit("dobcroft", "UTA00001", ReportForm("other", "Something happened online.", "no"), "V1")
+    ReportBook(db).submit(
+        "dobcroft", "UTA00001", ReportForm("other", "Something happened online.", "no"), "V1", platform="slack"
+    )
     files = [tmp_path / name for name in ("policybot.db", "policybot.db-wal", "policybot.db-shm")]
     assert all(f.exists() for f in files)
     for f in files:

@@ -27,7 +27,9 @@ def submit_many(db_path: str, writer: str, count: int) -> list[str]:
     """One writer (a thread or a process) with its own connection, submitting `count` reports."""
     book = ReportBook(Database(db_path))
     return [
-        book.submit("dobcroft", f"U{writer}", report_form(f"{writer}-{i}"), f"V{writer}-{i}").report.ref
+        book.submit(
+            "dobcroft", f"U{writer}", report_form(f"{writer}-{i}"), f"V{writer}-{i}", platform="slack"
+        ).report.ref
         for i in range(count)
     ]
 

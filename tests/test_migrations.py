@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from bot.cases.records import Actor
 from bot.store.applications import ApplicationBook
 from bot.store.database import Database
 from bot.store.migrations import MIGRATIONS
@@ -297,3 +298,67 @@ def test_slt_replying_after_the_upgrade_still_reaches_the_asker(slack: FakeSlack
         assert dms_to(slack, "UTA00001") == [dm]
     finally:
         bot.stop()
+
+
+# Version 4, before outbox rows named their platform: one database served one platform, so a Teams
+# school's database held Teams' cases and notifications only. These rows must stay Teams' after the upgrade.
+def _database_at_version_4(path: Path, teams: bool) -> None:
+    conn = sqlite3.connect(path)
+    for number, migration in enumerate(MIGRATIONS[:4], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    key = "teams:dialog-1" if teams else "V1"
+    reporter = "29:reporter" if teams else "UTA00001"
+    conn.execute(
+        "INSERT INTO reports (ref, idempotency_key, school, submitted_at, reporter_id, category, what_happened, "
+        "child_at_risk) VALUES ('MR-0001', ?, 'dobcroft', '2025-01-06T09:00:00+00:00', ?, 'parent_post', "
+        "'A parent posted about me.', 'no')",
+        (key, reporter),
+    )
+    rows = [
+        ("MR-0001:slt", "report_card", '{"ref": "MR-0001"}'),
+        ("MR-0001:reporter", "report_reporter_notice", '{"ref": "MR-0001", "event": "received"}'),
+        ("admin", "admin_alert", '{"failed": "x", "error": "y"}'),
+    ]
+    if teams:
+        conn.execute(
+            "INSERT INTO conversation_refs (platform, key, conversation, service_url, updated_at) "
+            "VALUES ('teams', 'service', '', 'https://smba.example/', '2025-01-06T09:00:00+00:00')"
+        )
+        conn.execute(
+            "INSERT INTO questions (id, asked_at, school, question, answered, escalated_at, user_id) "
+            "VALUES (3, '2025-01-06T09:00:00+00:00', 'dobcroft', 'q', 0, '2025-01-06T09:01:00+00:00', '29:asker')"
+        )
+        rows.append(("question:3", "slt_question", '{"question": 3, "name": "A"}'))
+    conn.executemany(
+        "INSERT INTO outbox (topic, kind, payload, created_at) VALUES (?, ?, ?, '2025-01-06T09:00:00+00:00')", rows
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_a_slack_databases_waiting_notifications_stay_slacks(tmp_path: Path) -> None:
+    path = tmp_path / "policybot.db"
+    _database_at_version_4(path, teams=False)
+    db = Database(path)
+    outbox = Outbox(db)
+    assert {(i.topic, i.platform) for i in outbox.items("pending")} == {
+        ("MR-0001:slt", "slack"),
+        ("MR-0001:reporter", "slack"),
+        ("admin", "slack"),
+    }
+    assert outbox.claim("teams") is None
+    assert outbox.claim("slack") is not None
+
+
+def test_a_teams_databases_waiting_notifications_stay_teams_and_its_cases_too(tmp_path: Path) -> None:
+    path = tmp_path / "policybot.db"
+    _database_at_version_4(path, teams=True)
+    db = Database(path)
+    outbox = Outbox(db)
+    assert {i.platform for i in outbox.items("pending")} == {"teams"}
+    assert len(outbox.items("pending")) == 4
+    assert outbox.claim("slack") is None
+    # A later change to the case (SLT acknowledge it) is announced on the platform it came from.
+    ReportBook(db).acknowledge("MR-0001", Actor("29:head", is_slt=True))
+    assert {i.platform for i in outbox.items("pending")} == {"teams"}

@@ -42,7 +42,7 @@ def closed_case(book: ReportBook, key: str, closed_days_ago: int | None) -> str:
         colleagues=("UCOLL0001",),
         others="Mrs Example, parent of a Year 5 pupil",
     )
-    ref = book.submit("dobcroft", TA, form, f"V{key}").report.ref
+    ref = book.submit("dobcroft", TA, form, f"V{key}", platform="slack").report.ref
     book.add_note(ref, SLT, f"Phoned Mrs Example about {key}.")
     if closed_days_ago is not None:
         book.close(ref, SLT, "content_removed", "Photos taken down the same day.")

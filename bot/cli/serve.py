@@ -1,4 +1,5 @@
-"""`policybot serve`: run the Slack app (Socket Mode by default, or HTTP with --http)."""
+"""`policybot serve`: run the Slack app (Socket Mode by default, or HTTP with --http), the Teams bot
+(--teams), or both in one process on one database (--slack --teams)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from bot.cli.common import book, fail
 if TYPE_CHECKING:  # Slack libraries are imported only when serving
     from slack_bolt import App
 
+    from bot.settings import Settings
     from bot.slack.services import Services
+
+TEAMS_PORT = 3978
 
 
 def _port(text: str) -> int:
@@ -32,19 +36,29 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Run the Slack app. Socket Mode (needs SLACK_APP_TOKEN, no public URL) unless --http, "
         "which serves Slack requests at /slack/events and readiness at /healthz.",
     )
-    parser.add_argument("--http", action="store_true", help="serve HTTP instead of Socket Mode")
+    parser.add_argument(
+        "--slack", action="store_true", help="run the Slack app (the default); with --teams, both in one process"
+    )
+    parser.add_argument("--http", action="store_true", help="serve Slack over HTTP instead of Socket Mode")
     parser.add_argument(
         "--teams",
         action="store_true",
-        help="run the Microsoft Teams bot instead: activities at /api/messages, readiness at /healthz "
-        "(default port 3978; see docs/teams.md)",
+        help="run the Microsoft Teams bot: activities at /api/messages, readiness at /healthz "
+        "(default port 3978; see docs/teams.md); instead of Slack, or beside it with --slack",
     )
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on with --http (default 0.0.0.0)")
     parser.add_argument(
         "--port",
         type=_port,
         default=None,
-        help="port to listen on with --http or --teams, 1-65535 (default 3000, Teams 3978; 0: any free port)",
+        help="port to listen on with --http or --teams, 1-65535 (default 3000, Teams 3978; 0: any free port); "
+        "with --slack --teams, Slack's (--http only)",
+    )
+    parser.add_argument(
+        "--teams-port",
+        type=_port,
+        default=None,
+        help="with --slack --teams: the Teams bot's port (default 3978), beside Slack's",
     )
     parser.add_argument(
         "--workers",
@@ -59,10 +73,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.settings import SettingsError, load_settings
 
+    if args.teams and args.slack:
+        return _serve_both(args)
     if args.teams:
         if args.http or args.workers != 1:
-            return fail("--teams serves HTTP in one process; leave out --http and --workers")
+            return fail("--teams serves HTTP in one process; leave out --http and --workers (or add --slack)")
+        if args.port is None:
+            args.port = args.teams_port
         return _serve_teams(args)
+    if args.teams_port is not None:
+        return fail("--teams-port is for --teams; add --teams (with --slack to serve both)")
     if args.port is None:
         args.port = 3000
     if args.workers < 1:
@@ -164,7 +184,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
         services = build_services(settings)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
-    port = 3978 if args.port is None else args.port
+    port = TEAMS_PORT if args.port is None else args.port
     try:
         server = make_server(services, args.host, port)
     except OSError as exc:
@@ -178,6 +198,74 @@ def _serve_teams(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def _serve_both(args: argparse.Namespace) -> int:
+    """Slack and Teams in one process on one database: one core (database, policy index), each
+    platform's adapter and outbox runner, which sends only that platform's notifications. Teams listens
+    on its own port (waitress serves one platform's path per server); Slack in Socket Mode needs none."""
+    import threading
+
+    if args.workers != 1:
+        return fail("--slack --teams runs one process; leave out --workers (or serve Slack and Teams separately)")
+    if args.port is not None and not args.http:
+        return fail("--port is Slack's HTTP port; in Socket Mode give Teams' port as --teams-port")
+    settings = _both_settings(args.http)
+    if settings is None:
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("slack_bolt", "slack_sdk", "policybot.bolt", "httpx"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+    from bot.slack.app import build_app
+    from bot.slack.services import build_services
+    from bot.teams.http_server import make_server as make_teams_server
+    from bot.teams.services import build_services as build_teams_services
+    from bot.wiring import core_parts
+
+    try:
+        core = core_parts(settings)
+        slack = build_services(settings, core=core)
+        teams = build_teams_services(settings, core=core)
+    except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
+        return fail(f"cannot start: {exc}")
+    teams_port = TEAMS_PORT if args.teams_port is None else args.teams_port
+    try:
+        teams_server = make_teams_server(teams, args.host, teams_port)
+    except OSError as exc:
+        return fail(f"cannot listen on {args.host}:{teams_port}: {exc.strerror or exc}")
+    teams.start_background()
+    threading.Thread(target=teams_server.run, name="teams-http", daemon=True).start()
+    logging.getLogger("policybot").info(
+        "serving Teams on %s:%s (activities at /api/messages)", args.host, teams_server.effective_port
+    )
+    app = build_app(slack)
+    if args.http:
+        if args.port is None:
+            args.port = 3000
+        return _serve_http(app, slack, args)
+    return _serve_socket_mode(app, slack)
+
+
+def _both_settings(http: bool) -> Settings | None:
+    """The settings both platforms need, or None once every problem of either is printed."""
+    from bot.settings import SettingsError, load_settings, load_teams_settings
+
+    schools = book().school_ids()
+    problems: list[str] = []
+    settings = None
+    for load in (
+        lambda: load_settings(http=http, known_schools=schools),
+        lambda: load_teams_settings(known_schools=schools),
+    ):
+        try:
+            settings = load()
+        except SettingsError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    for problem in problems:
+        print(f"policybot: {problem}", file=sys.stderr)
+    return None if problems else settings
 
 
 def _cannot_listen(host: str, port: int) -> str | None:

@@ -3,8 +3,10 @@ its answer: done (recording where the message landed), retry after N seconds (a 
 with back-off (an outage), permanent failure (kept, not retried, the admin alerted), or in doubt (tried
 again, and the transport looks before posting).
 
-Only the process holding the `SenderLock` sends. A claim is a lease: a message being sent when its
-sender died becomes due again, marked interrupted, so it too is treated as in doubt.
+A runner sends one platform's messages (its transport's); Slack's and Teams' runners may share a
+database, in one process or two. Only the runner holding its platform's `SenderLock` sends. A claim
+is a lease: a message being sent when its sender died becomes due again, marked interrupted, so it
+too is treated as in doubt.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class OutboxRunner:
         self.places = Places(db)
         self.idle_seconds = idle_seconds
         self.max_backoff = max_backoff
-        self.lock = SenderLock(db.path)
+        self.platform = transport.platform
+        self.lock = SenderLock(db.path, self.platform)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -64,7 +67,7 @@ class OutboxRunner:
             try:
                 if self._take_over() and self.deliver_one():
                     continue
-                due = self.outbox.next_due_in()
+                due = self.outbox.next_due_in(self.platform)
             except sqlite3.Error as exc:
                 log.error("outbox: database error (%s); trying again shortly", exc)
                 due = None
@@ -76,20 +79,20 @@ class OutboxRunner:
         if self.lock.held:
             return True
         if not self.lock.acquire():
-            return False  # another bot process on this database sends; take over if it stops
+            return False  # another runner sends this platform's messages; take over if it stops
         if self.lock.exclusive:
-            resumed = self.outbox.release_interrupted()
+            resumed = self.outbox.release_interrupted(self.platform)
             if resumed:
                 log.warning("outbox: %d message(s) were being sent when the bot stopped; sending them now", resumed)
         return True
 
     def deliver_one(self) -> bool:
         """Send the next due message, if any. True when there was one (sent or not)."""
-        item = self.outbox.claim()
+        item = self.outbox.claim(self.platform)
         if item is None:
             return False
         label = f"{item.kind} for {item.payload.get('ref', item.topic)}"
-        platform = self.transport.platform
+        platform = self.platform
         message = Message(item, self.places.get(item.topic, platform), item.last_error in IN_DOUBT)
         try:
             outcome: Outcome = self.transport.deliver(message)
@@ -129,4 +132,4 @@ class OutboxRunner:
         self.outbox.give_up(item.id, error)
         if item.kind != ADMIN_ALERT:
             with self.db.transaction() as conn:
-                enqueue(conn, "admin", ADMIN_ALERT, {"failed": label, "error": error})
+                enqueue(conn, "admin", ADMIN_ALERT, {"failed": label, "error": error}, platform=self.platform)

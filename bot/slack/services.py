@@ -21,6 +21,8 @@ from bot.wiring import Core, core_parts
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "slack"  # what the outbox and `places` call Slack
+
 
 def web_client(settings: Settings) -> WebClient:
     """A Web API client that retries connection errors, 5xx and 429 (honouring Retry-After)."""
@@ -93,11 +95,13 @@ class Services(Core):
         OutboxRunner(self.db, SlackTransport(self), self.outbox_signal).start()
 
 
-def build_services(settings: Settings, client: WebClient | None = None) -> Services:
+def build_services(settings: Settings, client: WebClient | None = None, core: dict | None = None) -> Services:
+    """`core`: the core's parts (`core_parts`) when Teams is served by the same process, so both share one
+    database and one policy index; each adapter keeps its own outbox wake-up signal."""
     client = client or web_client(settings)
     identity = BotIdentity(client)
     return Services(
-        **core_parts(settings),
+        **(core or core_parts(settings)),
         client=client,
         identity=identity,
         members=ChannelMembers(client, lambda: identity.user_id),

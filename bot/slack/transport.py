@@ -51,7 +51,7 @@ from bot.slack.blocks.report_card import (
 from bot.slack.blocks.report_form import next_steps_text
 from bot.slack.escape import clip, mention
 from bot.slack.posted import find_posted
-from bot.slack.services import Services
+from bot.slack.services import PLATFORM, Services
 from bot.store.applications import ADMIN_CARD, APP_CARD, APPLICANT_NOTICE, REGISTER_ALERT
 from bot.store.places import Place
 from bot.store.question_log import SLT_REPLY
@@ -116,7 +116,7 @@ class SlackTransport:
     """Draws each kind of outbox message in Block Kit and sends it with the Web API; tells the runner
     (bot/delivery/runner.py) how it went in the runner's terms."""
 
-    platform = "slack"
+    platform = PLATFORM
     name = "Slack"
 
     def __init__(self, services: Services, client: WebClient | None = None) -> None:

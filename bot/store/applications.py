@@ -35,6 +35,11 @@ def _form(text: str) -> ApplicationForm:
     return ApplicationForm(**values)
 
 
+def case_platform(conn: sqlite3.Connection, ref: str) -> str:
+    """The chat platform the application was made on: every notification of it goes there."""
+    return str(conn.execute("SELECT chat_platform FROM applications WHERE ref = ?", (ref,)).fetchone()[0])
+
+
 def _raise(refused: Refused | None) -> None:
     if refused is not None:
         raise refused
@@ -45,23 +50,28 @@ class ApplicationBook:
         self.db = db
 
     # -- applying --------------------------------------------------------------------------------
-    def submit(self, school: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
-        """A new application; the same key again (a retry, a double click) returns the first one."""
+    def submit(
+        self, school: str, applicant_id: str, form: ApplicationForm, idempotency_key: str, *, platform: str
+    ) -> Application:
+        """A new application; the same key again (a retry, a double click) returns the first one.
+        `platform`: where it was made; every notification of the application goes there."""
         _raise(rules.check_form_passwords(form))
         with self.db.transaction() as conn:
             known = self._by_key(conn, idempotency_key)
             if known:
                 return known
             cursor = conn.execute(
-                "INSERT INTO applications (idempotency_key, school, applicant_id, submitted_at) VALUES (?, ?, ?, ?)",
-                (idempotency_key, school, applicant_id, now()),
+                "INSERT INTO applications (idempotency_key, chat_platform, school, applicant_id, submitted_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (idempotency_key, platform, school, applicant_id, now()),
             )
             ref = f"AR-{cursor.lastrowid:04d}"
             conn.execute("UPDATE applications SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             self._version(conn, ref, 1, idempotency_key, form)
             add_event(conn, ref, applicant_id, "submitted", None)
-            enqueue(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
-            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "received"})
+            enqueue(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
+            notice = {"ref": ref, "event": "received"}
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, notice, platform=platform)
             return self._get(conn, ref)
 
     def resubmit(self, ref: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
@@ -82,8 +92,10 @@ class ApplicationBook:
             )
             self._version(conn, ref, version, idempotency_key, form)
             add_event(conn, ref, applicant_id, "resubmitted", f"version {version}")
-            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
-            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "received"})
+            platform = case_platform(conn, ref)
+            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
+            notice = {"ref": ref, "event": "received"}
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, notice, platform=platform)
             return self._get(conn, ref)
 
     # -- SLT's decision --------------------------------------------------------------------------
@@ -111,11 +123,13 @@ class ApplicationBook:
                 raise rules.already_decided(self._get(conn, ref))
             action = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "requested changes")
             add_event(conn, ref, actor.user_id, action, reason)
-            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
+            platform = case_platform(conn, ref)
+            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
             event = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "changes")
-            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": event})
+            notice = {"ref": ref, "event": event}
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, notice, platform=platform)
             if state is AppState.APPROVED:
-                enqueue(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref})
+                enqueue(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref}, platform=platform)
             return self._get(conn, ref)
 
     # -- the administrator creates it ------------------------------------------------------------
@@ -143,9 +157,11 @@ class ApplicationBook:
                 (cursor.lastrowid, ref),
             )
             add_event(conn, ref, actor.user_id, "created", handle + (f" {url}" if url else ""))
-            enqueue_refresh(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref})
-            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref})
-            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, {"ref": ref, "event": "live"})
+            platform = case_platform(conn, ref)
+            enqueue_refresh(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref}, platform=platform)
+            enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
+            notice = {"ref": ref, "event": "live"}
+            enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, notice, platform=platform)
             return self._get(conn, ref)
 
     # -- the register ----------------------------------------------------------------------------
@@ -188,7 +204,9 @@ class ApplicationBook:
                     continue
                 affected.append(account)
                 add_event(conn, account.application_ref, user_id, "staff account deactivated", None)
-                enqueue(conn, f"ACC-{account.id}:alert", REGISTER_ALERT, {"account": account.id, "user": user_id})
+                alert = {"account": account.id, "user": user_id}
+                platform = case_platform(conn, account.application_ref)
+                enqueue(conn, f"ACC-{account.id}:alert", REGISTER_ALERT, alert, platform=platform)
             return affected
 
     # -- reading ---------------------------------------------------------------------------------

@@ -261,11 +261,70 @@ def _v4_question_threads_in_places(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE questions DROP COLUMN {column}")
 
 
+def _v5_outbox_rows_name_their_platform(conn: sqlite3.Connection) -> None:
+    """Each outbox row says which chat platform sends it, and each case which platform it came from
+    (`chat_platform`: `applications.platform` is already the account's, a blog or X), so Slack and Teams
+    can share one database and each runner claims only its own rows.
+
+    Before this, one database served one platform (docs/teams.md said so). Existing rows are inferred:
+    a case is Teams' if its idempotency key is (Teams' keys start "teams:"); an outbox row goes with its
+    case, its question's SLT post (`places`), or its account's application; a question for SLT queued
+    through the outbox is Teams' (Slack posts it directly); anything else (admin alerts) goes with the
+    database: Teams' if Teams ever wrote to it (its conversation references), else Slack's."""
+    conn.execute("ALTER TABLE outbox ADD COLUMN platform TEXT NOT NULL DEFAULT 'slack'")
+    for table in ("reports", "applications"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN chat_platform TEXT NOT NULL DEFAULT 'slack'")
+        conn.execute(f"UPDATE {table} SET chat_platform = 'teams' WHERE idempotency_key LIKE 'teams:%'")
+    teams_ever = conn.execute("SELECT 1 FROM conversation_refs WHERE platform = 'teams' LIMIT 1").fetchone()
+    fallback = "teams" if teams_ever else "slack"
+    teams_topics = {
+        f"{row[0]}:": "teams"
+        for row in conn.execute(
+            "SELECT ref FROM reports WHERE chat_platform = 'teams' "
+            "UNION SELECT ref FROM applications WHERE chat_platform = 'teams'"
+        )
+    }
+    slack_topics = {
+        f"{row[0]}:": "slack"
+        for row in conn.execute(
+            "SELECT ref FROM reports WHERE chat_platform = 'slack' AND ref IS NOT NULL "
+            "UNION SELECT ref FROM applications WHERE chat_platform = 'slack' AND ref IS NOT NULL"
+        )
+    }
+    cases = {**slack_topics, **teams_topics}
+    accounts = {
+        f"ACC-{row[0]}:": row[1]
+        for row in conn.execute(
+            "SELECT c.id, a.chat_platform FROM accounts c JOIN applications a ON a.ref = c.application_ref"
+        )
+    }
+    questions = {
+        row[0].removesuffix("slt"): row[1]
+        for row in conn.execute("SELECT topic, platform FROM places WHERE topic LIKE 'question:%:slt'")
+    }
+
+    def platform_of(topic: str, kind: str) -> str:
+        if kind == "slt_question":
+            return "teams"
+        head = topic.partition(":")[0] + ":"
+        if topic.startswith("question:"):
+            return questions.get(topic + ":", fallback)
+        return cases.get(head) or accounts.get(head) or fallback
+
+    rows = conn.execute("SELECT id, topic, kind FROM outbox").fetchall()
+    conn.executemany(
+        "UPDATE outbox SET platform = ? WHERE id = ?",
+        [(platform, row[0]) for row in rows if (platform := platform_of(row[1], row[2])) != "slack"],
+    )
+    conn.execute("CREATE INDEX outbox_platform_due ON outbox (platform, status, next_attempt_at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_first_schema,
     _v2_places_kept_by_delivery,
     _v3_conversation_references,
     _v4_question_threads_in_places,
+    _v5_outbox_rows_name_their_platform,
 )
 
 

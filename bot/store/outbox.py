@@ -3,6 +3,10 @@ by a deliverer that retries until the chat tool takes them.
 
 Messages of one topic (e.g. one case's SLT card) go out in order. A claim is a lease: if the
 process dies while sending, the message becomes due again when the lease runs out.
+
+Every message names the chat platform that sends it ("slack", "teams"): whoever queues it says so,
+and each platform's runner claims only its own, so Slack and Teams can share one database (in one
+process or two).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ class OutboxItem:
     attempts: int
     last_error: str | None = None
     status: str = "pending"
+    platform: str = "slack"
 
 
 def _item(row: sqlite3.Row) -> OutboxItem:
@@ -40,33 +45,41 @@ def _item(row: sqlite3.Row) -> OutboxItem:
         row["attempts"],
         row["last_error"],
         row["status"],
+        row["platform"],
     )
 
 
-def enqueue(conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, Any] | None = None) -> None:
-    """Add a message inside the caller's transaction, so it exists exactly when the record does."""
+def enqueue(
+    conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, Any] | None = None, *, platform: str
+) -> None:
+    """Add a message for `platform` inside the caller's transaction, so it exists exactly when the record does."""
     conn.execute(
-        "INSERT INTO outbox (topic, kind, payload, created_at) VALUES (?, ?, ?, ?)",
-        (topic, kind, json.dumps(payload or {}), now()),
+        "INSERT INTO outbox (topic, kind, payload, created_at, platform) VALUES (?, ?, ?, ?, ?)",
+        (topic, kind, json.dumps(payload or {}), now(), platform),
     )
 
 
-def enqueue_refresh(conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, Any] | None = None) -> None:
+def enqueue_refresh(
+    conn: sqlite3.Connection, topic: str, kind: str, payload: dict[str, Any] | None = None, *, platform: str
+) -> None:
     """Add a message that renders the record's current state when sent; one waiting is enough."""
     waiting = conn.execute(
-        "SELECT 1 FROM outbox WHERE topic = ? AND kind = ? AND status = 'pending' AND claimed_until < ?",
-        (topic, kind, time.time()),
+        "SELECT 1 FROM outbox WHERE topic = ? AND kind = ? AND platform = ? AND status = 'pending' "
+        "AND claimed_until < ?",
+        (topic, kind, platform, time.time()),
     ).fetchone()
     if waiting is None:
-        enqueue(conn, topic, kind, payload)
+        enqueue(conn, topic, kind, payload, platform=platform)
 
 
 class Outbox:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def claim(self, lease_seconds: float = LEASE_SECONDS) -> OutboxItem | None:
-        """The oldest due message whose topic has nothing earlier still waiting, leased to the caller."""
+    def claim(self, platform: str, lease_seconds: float = LEASE_SECONDS) -> OutboxItem | None:
+        """The oldest due message for `platform` whose topic has nothing earlier still waiting on that
+        platform, leased to the caller. One statement (an UPDATE of the row it selects), so two runners,
+        in one process or two, never claim the same message."""
         now = time.time()
         row = (
             self.db.connection()
@@ -75,15 +88,17 @@ class Outbox:
             UPDATE outbox SET claimed_until = :lease, attempts = attempts + 1
             WHERE id = (
                 SELECT o.id FROM outbox o
-                WHERE o.status = 'pending' AND o.next_attempt_at <= :now AND o.claimed_until <= :now
+                WHERE o.platform = :platform AND o.status = 'pending'
+                  AND o.next_attempt_at <= :now AND o.claimed_until <= :now
                   AND NOT EXISTS (
-                      SELECT 1 FROM outbox p WHERE p.topic = o.topic AND p.status = 'pending' AND p.id < o.id
+                      SELECT 1 FROM outbox p
+                      WHERE p.topic = o.topic AND p.platform = o.platform AND p.status = 'pending' AND p.id < o.id
                   )
                 ORDER BY o.id LIMIT 1
             )
             RETURNING *
             """,
-                {"now": now, "lease": now + lease_seconds},
+                {"now": now, "lease": now + lease_seconds, "platform": platform},
             )
             .fetchone()
         )
@@ -107,13 +122,13 @@ class Outbox:
             "UPDATE outbox SET status = 'failed', claimed_until = 0, last_error = ? WHERE id = ?", (error, item_id)
         )
 
-    def release_interrupted(self) -> int:
-        """Make messages claimed by a sender that is gone due now, marked 'interrupted': Slack may or may
-        not have taken them. Only for a sender that holds the `SenderLock`."""
+    def release_interrupted(self, platform: str) -> int:
+        """Make `platform`'s messages claimed by a sender that is gone due now, marked 'interrupted': the
+        platform may or may not have taken them. Only for a sender that holds that platform's `SenderLock`."""
         cursor = self.db.connection().execute(
             "UPDATE outbox SET claimed_until = 0, next_attempt_at = 0, last_error = ? "
-            "WHERE status = 'pending' AND claimed_until > 0",
-            (INTERRUPTED,),
+            "WHERE platform = ? AND status = 'pending' AND claimed_until > 0",
+            (INTERRUPTED, platform),
         )
         return cursor.rowcount
 
@@ -130,11 +145,15 @@ class Outbox:
         )
         return [_item(r) for r in rows]
 
-    def next_due_in(self) -> float | None:
-        """Seconds until the next pending message is due (0 if one is due now), None if none wait."""
+    def next_due_in(self, platform: str) -> float | None:
+        """Seconds until `platform`'s next pending message is due (0 if one is due now), None if none wait."""
         row = (
             self.db.connection()
-            .execute("SELECT min(max(next_attempt_at, claimed_until)) AS due FROM outbox WHERE status = 'pending'")
+            .execute(
+                "SELECT min(max(next_attempt_at, claimed_until)) AS due FROM outbox "
+                "WHERE platform = ? AND status = 'pending'",
+                (platform,),
+            )
             .fetchone()
         )
         if row is None or row["due"] is None:

@@ -66,9 +66,9 @@ class QuestionLog:
         )
         return cursor.rowcount == 1
 
-    def escalate_through_outbox(self, question_id: int, user_id: str, asker_name: str) -> bool:
-        """Mark the question as sent to SLT and queue its post in the SLT channel, in one transaction;
-        False if it already was (a double click), and nothing is queued twice."""
+    def escalate_through_outbox(self, question_id: int, user_id: str, asker_name: str, *, platform: str) -> bool:
+        """Mark the question as sent to SLT and queue its post in `platform`'s SLT channel (where it was
+        asked), in one transaction; False if it already was (a double click), and nothing is queued twice."""
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE questions SET escalated_at = ?, user_id = ? WHERE id = ? AND escalated_at IS NULL",
@@ -76,7 +76,8 @@ class QuestionLog:
             )
             if cursor.rowcount != 1:
                 return False
-            enqueue(conn, f"question:{question_id}", SLT_QUESTION, {"question": question_id, "name": asker_name})
+            payload = {"question": question_id, "name": asker_name}
+            enqueue(conn, f"question:{question_id}", SLT_QUESTION, payload, platform=platform)
             return True
 
     def cancel_escalation(self, question_id: int) -> None:
@@ -106,9 +107,12 @@ class QuestionLog:
                 return self.get(int(number))
         return None
 
-    def store_slt_reply(self, question_id: int, channel: str, ts: str, replier: str, text: str) -> bool:
-        """Keep SLT's reply and queue it for the asker, once per Slack message (Slack retries events, and a
-        signed request can be replayed); False if this message was stored before."""
+    def store_slt_reply(
+        self, question_id: int, channel: str, ts: str, replier: str, text: str, *, platform: str
+    ) -> bool:
+        """Keep SLT's reply and queue it for the asker on `platform` (where SLT replied, which is where the
+        question was asked), once per message (Slack retries events, and a signed request can be
+        replayed); False if this message was stored before."""
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO slt_replies (question_id, channel, ts, replier, text, received_at) "
@@ -117,7 +121,7 @@ class QuestionLog:
             )
             if cursor.rowcount != 1:
                 return False
-            enqueue(conn, f"question:{question_id}", SLT_REPLY, {"reply": cursor.lastrowid})
+            enqueue(conn, f"question:{question_id}", SLT_REPLY, {"reply": cursor.lastrowid}, platform=platform)
             return True
 
     def slt_reply(self, reply_id: int) -> tuple[LoggedQuestion, str, str] | None:

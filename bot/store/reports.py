@@ -28,6 +28,11 @@ REPORTER_NOTICE = "report_reporter_notice"  # payload: {"event": "received" | "a
 Rule = Callable[[str, Report | None, Actor], Refused | None]
 
 
+def case_platform(conn: sqlite3.Connection, ref: str) -> str:
+    """The chat platform the report was submitted on: every notification of the case goes there."""
+    return str(conn.execute("SELECT chat_platform FROM reports WHERE ref = ?", (ref,)).fetchone()[0])
+
+
 def _raise(refused: Refused | None) -> None:
     if refused is not None:
         raise refused
@@ -57,17 +62,21 @@ class ReportBook:
         self.db = db
 
     # -- submitting ------------------------------------------------------------------------------
-    def submit(self, school: str, reporter_id: str, form: ReportForm, idempotency_key: str) -> Submitted:
+    def submit(
+        self, school: str, reporter_id: str, form: ReportForm, idempotency_key: str, *, platform: str
+    ) -> Submitted:
+        """`platform`: where it was submitted; every notification of the case goes there."""
         with self.db.transaction() as conn:
             existing = conn.execute("SELECT ref FROM reports WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
             if existing:
                 return Submitted(self._get(conn, existing["ref"]), created=False)
             cursor = conn.execute(
-                """INSERT INTO reports (idempotency_key, school, submitted_at, reporter_id, category, what_happened,
-                       where_seen, happened_on, colleagues, others, child_at_risk, actions_taken)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO reports (idempotency_key, chat_platform, school, submitted_at, reporter_id, category,
+                       what_happened, where_seen, happened_on, colleagues, others, child_at_risk, actions_taken)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     idempotency_key,
+                    platform,
                     school,
                     now(),
                     reporter_id,
@@ -84,11 +93,12 @@ class ReportBook:
             ref = f"MR-{cursor.lastrowid:04d}"
             conn.execute("UPDATE reports SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             add_event(conn, ref, reporter_id, "submitted", None)
-            enqueue(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            enqueue(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=platform)
             report = self._get(conn, ref)
             if report.child_risk.alerts_dsl:
-                enqueue(conn, f"{ref}:dsl", DSL_ALERT, {"ref": ref})
-            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "received"})
+                enqueue(conn, f"{ref}:dsl", DSL_ALERT, {"ref": ref}, platform=platform)
+            notice = {"ref": ref, "event": "received"}
+            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, notice, platform=platform)
             return Submitted(report, created=True)
 
     # -- triage (SLT only) -----------------------------------------------------------------------
@@ -97,7 +107,7 @@ class ReportBook:
             report = self._checked(conn, ref, actor, rules.may_acknowledge)
             self._mark_acknowledged(conn, report, actor)
             add_event(conn, ref, actor.user_id, "acknowledged", None)
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
             return self._get(conn, ref)
 
     def assign_to(self, ref: str, actor: Actor) -> Report:
@@ -109,7 +119,7 @@ class ReportBook:
                 add_event(conn, ref, actor.user_id, "acknowledged", None)
             conn.execute("UPDATE reports SET assignee = ? WHERE ref = ?", (actor.user_id, ref))
             add_event(conn, ref, actor.user_id, "assigned", actor.user_id)
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
             return self._get(conn, ref)
 
     def add_note(self, ref: str, actor: Actor, text: str, idempotency_key: str | None = None) -> Report:
@@ -120,7 +130,7 @@ class ReportBook:
             if idempotency_key is not None and not first_time(conn, f"note:{idempotency_key}"):
                 return self._get(conn, ref)
             add_event(conn, ref, actor.user_id, "note", text)
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
             return self._get(conn, ref)
 
     def close(self, ref: str, actor: Actor, outcome: str, note: str | None = None) -> Report:
@@ -136,8 +146,9 @@ class ReportBook:
             if note and note.strip():
                 add_event(conn, ref, actor.user_id, "note", note)
             add_event(conn, ref, actor.user_id, "closed", OUTCOMES[outcome])
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref})
-            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, {"ref": ref, "event": "closed"})
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
+            notice = {"ref": ref, "event": "closed"}
+            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, notice, platform=case_platform(conn, ref))
             return self._get(conn, ref)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -177,7 +188,8 @@ class ReportBook:
             (now(), actor.user_id, report.ref),
         )
         if cursor.rowcount == 1:
-            enqueue(conn, f"{report.ref}:reporter", REPORTER_NOTICE, {"ref": report.ref, "event": "acknowledged"})
+            notice = {"ref": report.ref, "event": "acknowledged"}
+            enqueue(conn, f"{report.ref}:reporter", REPORTER_NOTICE, notice, platform=case_platform(conn, report.ref))
 
     @staticmethod
     def _get(conn: sqlite3.Connection, ref: str) -> Report:

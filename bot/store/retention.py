@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.store.database import Database
 from bot.store.outbox import enqueue_refresh
-from bot.store.reports import DSL_ALERT, SLT_CARD
+from bot.store.reports import DSL_ALERT, SLT_CARD, case_platform
 
 DEFAULT_YEARS = 6  # the common UK schools' retention for staff-related records, from the case's closure
 PURGED_BY = "policybot"
@@ -82,11 +82,12 @@ def purge(db: Database, years: int, now: dt.datetime) -> list[Expired]:
                 "INSERT INTO case_events (case_ref, at, actor, action, detail) VALUES (?, ?, ?, 'purged', ?)",
                 (case.ref, stamp, PURGED_BY, f"content deleted after {years} years"),
             )
-            enqueue_refresh(tx, f"{case.ref}:slt", SLT_CARD, {"ref": case.ref})
+            platform = case_platform(tx, case.ref)
+            enqueue_refresh(tx, f"{case.ref}:slt", SLT_CARD, {"ref": case.ref}, platform=platform)
             # The DSL alert quoted what happened and named the reporter: redraw it too.
             alerted = tx.execute("SELECT 1 FROM outbox WHERE topic = ? AND kind = ?", (f"{case.ref}:dsl", DSL_ALERT))
             if alerted.fetchone():
-                enqueue_refresh(tx, f"{case.ref}:dsl", DSL_ALERT, {"ref": case.ref})
+                enqueue_refresh(tx, f"{case.ref}:dsl", DSL_ALERT, {"ref": case.ref}, platform=platform)
     # Move the old pages out of the write-ahead log; TRUNCATE empties the -wal file.
     busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     if busy:

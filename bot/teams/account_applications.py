@@ -23,7 +23,7 @@ from bot.teams.account_cards import APPROVE, CREATE, REJECT, REQUEST_CHANGES, VI
 from bot.teams.account_form_cards import APPLICATION_DIALOG, application_dialog, form_from_submit, picker_errors
 from bot.teams.invoke_answers import Response, card, dialog, dialog_data, dialog_message, message
 from bot.teams.roles import TeamsRoles
-from bot.teams.services import TeamsServices
+from bot.teams.services import PLATFORM, TeamsServices
 from bot.teams.user_views import channel_viewers, refresh
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,9 @@ class TeamsAccountApplications:
             if ref:
                 application = services.applications.resubmit(ref, user, form, f"teams:{key}")
             else:
-                application = services.applications.submit(services.school_id, user, form, f"teams:{key}")
+                application = services.applications.submit(
+                    services.school_id, user, form, f"teams:{key}", platform=PLATFORM
+                )
         except Refused as refused:
             if refused.field:
                 errors = {refused.field: refused.text(services.name_of)}

@@ -40,7 +40,7 @@ from bot.teams.my_cases import TeamsMyCases
 from bot.teams.register_cards import VERBS as REGISTER_VERBS
 from bot.teams.report_cards import VERBS as REPORT_VERBS
 from bot.teams.report_cards import report_prompt_card
-from bot.teams.services import TeamsServices
+from bot.teams.services import PLATFORM, TeamsServices
 
 log = logging.getLogger(__name__)
 
@@ -248,7 +248,9 @@ class TeamsActivities:
         if not text:
             return True
         replier = str((activity.get("from") or {}).get("name") or "SLT")
-        if services.questions.store_slt_reply(asked.id, channel, str(activity.get("id")), replier, text):
+        if services.questions.store_slt_reply(
+            asked.id, channel, str(activity.get("id")), replier, text, platform=PLATFORM
+        ):
             services.wake_outbox()
         return True
 
@@ -281,7 +283,7 @@ class TeamsActivities:
                 "use Ask SLT if you need an answer now."
             )
         name = str((activity.get("from") or {}).get("name") or "A member of staff")
-        if not services.questions.escalate_through_outbox(logged.id, user, name):
+        if not services.questions.escalate_through_outbox(logged.id, user, name, platform=PLATFORM):
             return message("You've already sent this to SLT.")
         services.wake_outbox()
         return message("Sent to SLT. When they reply, I'll message you here in policybot.")

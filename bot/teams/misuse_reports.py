@@ -31,7 +31,7 @@ from bot.teams.report_cards import (
     slt_card,
 )
 from bot.teams.roles import TeamsRoles
-from bot.teams.services import TeamsServices
+from bot.teams.services import PLATFORM, TeamsServices
 from bot.teams.user_views import channel_viewers, refresh
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class TeamsMisuseReports:
         errors = check_form(form, dt.date.today())
         if errors:
             return dialog(DIALOG_TITLE, report_dialog(key, data, errors))
-        submitted = services.reports.submit(services.school_id, user, form, f"teams:{key}")
+        submitted = services.reports.submit(services.school_id, user, form, f"teams:{key}", platform=PLATFORM)
         services.wake_outbox()
         ref = submitted.report.ref
         log.info("misuse report %s submitted in Teams", ref)

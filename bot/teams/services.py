@@ -68,13 +68,16 @@ class TeamsServices(Core):
         OutboxRunner(self.db, TeamsTransport(self), self.outbox_signal).start()
 
 
-def build_services(settings: Settings) -> TeamsServices:
-    """Built once, at start-up: settings the bot can run without but should not are named here."""
+def build_services(settings: Settings, core: dict | None = None) -> TeamsServices:
+    """Built once, at start-up: settings the bot can run without but should not are named here.
+
+    `core`: the core's parts (`core_parts`) when Slack is served by the same process (one database,
+    one policy index); each adapter keeps its own outbox wake-up signal."""
     for warning in teams_warnings(settings):
         log.warning("%s", warning)
     app_id, timeout = settings.teams_app_id or "", settings.teams_timeout
     token = BotToken(settings.teams_token_endpoint, app_id, settings.teams_app_password or "", timeout)
-    parts = core_parts(settings)
+    parts = core or core_parts(settings)
     return TeamsServices(
         **parts,
         validator=TokenValidator(app_id, settings.teams_openid_metadata_url, timeout),

@@ -11,7 +11,7 @@ import logging
 from slack_bolt import Ack, App
 
 from bot.slack.escape import is_user_id
-from bot.slack.services import Services
+from bot.slack.services import PLATFORM, Services
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def register(app: App, services: Services) -> None:
             return
         text = event.get("text") or ""
         if services.questions.store_slt_reply(
-            asked.id, event["channel"], str(event.get("ts")), str(replier), str(text)
+            asked.id, event["channel"], str(event.get("ts")), str(replier), str(text), platform=PLATFORM
         ):
             services.wake_outbox()
         else:

@@ -12,7 +12,7 @@ from bot.cases.records import Refused
 from bot.slack.blocks.account_form import CALLBACK, confirmation_view, form_from_view
 from bot.slack.blocks.forms import user_field_errors
 from bot.slack.listeners.accounts_common import colleague
-from bot.slack.services import Services
+from bot.slack.services import PLATFORM, Services
 
 log = logging.getLogger("bot.slack.listeners.account_applications")
 
@@ -33,7 +33,9 @@ def register(app: App, services: Services) -> None:
             if ref:
                 application = applications.resubmit(ref, user, form, idempotency_key=view["id"])
             else:
-                application = applications.submit(services.school_id, user, form, idempotency_key=view["id"])
+                application = applications.submit(
+                    services.school_id, user, form, idempotency_key=view["id"], platform=PLATFORM
+                )
         except Refused as refused:
             ack(response_action="errors", errors={"reason": refused.text(colleague)})
             return
