@@ -200,3 +200,12 @@ class Report:
     @property
     def outcome_label(self) -> str | None:
         return OUTCOMES.get(self.outcome or "", self.outcome)
+
+
+# What a purged case's card and DSL alert say instead of its content (docs/misuse-reports.md, retention).
+PURGED_DETAILS = "What was reported, and who was involved, was deleted under the school's retention period."
+PURGED_ALERT_DETAILS = "This alert said what happened and who reported it; that has been deleted."
+
+
+def purged_alert_title(ref: str) -> str:
+    return f"Misuse report {ref}: deleted under the school's retention period"

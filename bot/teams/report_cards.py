@@ -35,10 +35,13 @@ from bot.cases.misuse import (
     MAX_SHORT_TEXT,
     MAX_WHAT_HAPPENED,
     OUTCOMES,
+    PURGED_ALERT_DETAILS,
+    PURGED_DETAILS,
     ChildRisk,
     Report,
     ReportForm,
     State,
+    purged_alert_title,
 )
 from bot.knowledge.models import Clause, School
 from bot.render.wording import citation
@@ -179,6 +182,8 @@ def slt_card(
     form = report.form
     urgent = report.child_risk.alerts_dsl
     title = f"{'🚨 URGENT: ' if urgent else ''}Misuse report {report.ref}: {report.category.label}"
+    if report.purged:
+        return _purged_card(report, title)
     facts = [
         Fact(title="Reporter", value=plain(names(report.reporter_id), 200)),
         Fact(title="Submitted", value=report.submitted_at[:16].replace("T", " ")),
@@ -229,6 +234,27 @@ def slt_card(
         actions.append(ExecuteAction(title="Close", verb=CLOSE, data=data))
     body.append(ActionSet(actions=actions))
     return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
+
+
+def _purged_card(report: Report, title: str) -> dict[str, Any]:
+    """Past the retention period: what stays for statistics, nothing of what was reported or by whom,
+    and no buttons (there is nothing left to act on)."""
+    facts = [
+        Fact(title="Reporter", value="deleted"),
+        Fact(title="Submitted", value=report.submitted_at[:16].replace("T", " ")),
+        Fact(title="Closed", value=(report.closed_at or "")[:10]),
+    ]
+    body = [_text(f"**{plain(title)}**", size="Medium"), FactSet(facts=facts), _text(PURGED_DETAILS, is_subtle=True)]
+    return _dump(AdaptiveCard(version=VERSION, body=body))
+
+
+def purged_dsl_alert_card(report: Report) -> dict[str, Any]:
+    body = [
+        _text(f"**{plain(purged_alert_title(report.ref))}**"),
+        _text(f"{PURGED_ALERT_DETAILS} Kept for statistics: {plain(report.category.label)}, "
+              f"closed {(report.closed_at or '')[:10]}."),
+    ]
+    return _dump(AdaptiveCard(version=VERSION, body=body))
 
 
 def card_summary(report: Report) -> str:

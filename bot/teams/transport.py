@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from bot.cases.guidance import guidance_for
+from bot.cases.misuse import purged_alert_title
 from bot.delivery.transport import ADMIN_ALERT, Done, InDoubt, Message, Outcome, Permanent, Retry, RetryAfter
 from bot.store.places import Place
 from bot.store.question_log import SLT_QUESTION, SLT_REPLY
@@ -21,7 +22,7 @@ from bot.teams.account_delivery import AccountDeliveries
 from bot.teams.cards import card_activity, slt_question_card, text_activity
 from bot.teams.connector import ConnectorError
 from bot.teams.misuse_reports import report_card
-from bot.teams.report_cards import card_summary, dsl_alert_card, reporter_notice
+from bot.teams.report_cards import card_summary, dsl_alert_card, purged_dsl_alert_card, reporter_notice
 from bot.teams.roles import TeamsRoles
 from bot.teams.services import PLATFORM, TeamsServices
 
@@ -61,7 +62,7 @@ class TeamsTransport:
         if item.kind == SLT_CARD:
             return self._report_card(message)
         if item.kind == DSL_ALERT:
-            return self._dsl_alert(item.payload)
+            return self._dsl_alert(message)
         if item.kind == REPORTER_NOTICE:
             return self._reporter_notice(item.payload)
         if item.kind in self.accounts.kinds:
@@ -144,14 +145,20 @@ class TeamsTransport:
             return Done()  # never post a card for a case whose content has been deleted
         return self.card_in_place(message, services.settings.teams_slt_channel or "", activity)
 
-    def _dsl_alert(self, payload: dict) -> Outcome:
+    def _dsl_alert(self, message: Message) -> Outcome:
         services = self.services
         channel = services.settings.teams_dsl_channel
         if not channel:
             return Permanent("POLICYBOT_TEAMS_DSL_CHANNEL is not set")
-        report = services.reports.get(payload["ref"])
-        if report is None or report.purged:
+        report = services.reports.get(message.item.payload["ref"])
+        if report is None:
             return Done()
+        if report.purged:
+            # The alert quoted what happened and named the reporter: redraw it without them, where it landed.
+            if message.place is None:
+                return Done()  # never posted: nothing to take back
+            card = purged_dsl_alert_card(report)
+            return self.card_in_place(message, channel, card_activity(card, purged_alert_title(report.ref)))
         card = dsl_alert_card(report, services.name_of)
         return self.post_to_channel(channel, card_activity(card, f"URGENT: misuse report {report.ref}"))
 

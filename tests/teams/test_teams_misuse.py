@@ -316,3 +316,36 @@ def test_my_reports_asked_in_a_channel_is_answered_in_the_1_1_chat(bot, fake) ->
     assert "MR-0001" in card_text(card_of(reply.body))
     channel = [c.body for c in fake.sent() if c.conversation.startswith("19:fakeChannelId")]
     assert not any("MR-0001" in (b.get("text") or card_text(b.get("attachments") or [])) for b in channel)
+
+
+def test_past_the_retention_period_the_slt_card_and_dsl_alert_are_redrawn_without_the_report(bot, fake) -> None:
+    """`policybot retention purge` deletes a closed case's content; what Teams already shows must lose it
+    too: the SLT card and the DSL alert are updated in place, and nothing new is posted."""
+    import datetime as dt
+
+    from bot.cli.main import main
+
+    secret = "Mrs Example's son posted the Year 5 trip photos"
+    _submit(bot, _open_dialog(bot), {**GOOD, "what_happened": secret, "child_at_risk": "yes"})
+    [alert] = wait_until(lambda: fake.sent(DSL_CHANNEL))
+    [card] = wait_until(lambda: fake.sent(SLT_CHANNEL))
+    assert secret in card_text(card_of(alert.body)) and secret in card_text(card_of(card.body))
+    _click(bot, "report_close", {"ref": "MR-0001", "outcome": "advice_given"}, SLT_MEMBER)
+    _drained(bot)
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=7 * 366)).isoformat(timespec="seconds")
+    bot.services.db.connection().execute("UPDATE reports SET closed_at = ?", (long_ago,))
+
+    assert main(["retention", "purge", "--db", str(bot.services.db.path)]) == 0
+    bot.services.wake_outbox()
+
+    def now_showing(channel: str) -> str:
+        return card_text(card_of(fake.sent(channel)[-1].body))
+
+    wait_until(lambda: all("retention period" in now_showing(c) for c in (DSL_CHANNEL, SLT_CHANNEL)))
+    _drained(bot)
+    for channel in (DSL_CHANNEL, SLT_CHANNEL):
+        posts = [c for c in fake.sent(channel) if c.method == "POST"]
+        updates = [c for c in fake.sent(channel) if c.method == "PUT"]
+        assert len(posts) == 1 and updates, channel  # redrawn where it was, never posted again
+        assert secret not in now_showing(channel) and "Fake Parent One" not in now_showing(channel)
+        assert "MR-0001" in now_showing(channel)

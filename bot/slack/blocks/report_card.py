@@ -21,7 +21,16 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.cases.guidance import Guidance
-from bot.cases.misuse import ACTIONS_TAKEN, MAX_NOTE, OUTCOMES, Report, State
+from bot.cases.misuse import (
+    ACTIONS_TAKEN,
+    MAX_NOTE,
+    OUTCOMES,
+    PURGED_ALERT_DETAILS,
+    PURGED_DETAILS,
+    Report,
+    State,
+    purged_alert_title,
+)
 from bot.cases.records import Event
 from bot.knowledge.models import School
 from bot.render.wording import citation
@@ -95,7 +104,7 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
     if people:
         details.append(f"*People involved:* {people}")
     if report.purged:
-        details = ["_What was reported, and who was involved, was deleted under the school's retention period._"]
+        details = [f"_{PURGED_DETAILS}_"]
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"{'URGENT: ' if risk.alerts_dsl else ''}Misuse report {report.ref}", 150)),
         SectionBlock(text=MarkdownTextObject(text=_state_line(report))),
@@ -140,13 +149,13 @@ def dsl_alert_text(report: Report) -> str:
 
 
 def purged_dsl_alert_text(report: Report) -> str:
-    return f"Misuse report {report.ref}: deleted under the school's retention period"
+    return purged_alert_title(report.ref)
 
 
 def purged_dsl_alert_blocks(report: Report) -> list[dict]:
     text = (
-        f"*{purged_dsl_alert_text(report)}.*\nThis alert said what happened and who reported it; that has been "
-        f"deleted. Kept for statistics: {escape(report.category.label)}, closed {when(report.closed_at or '')}."
+        f"*{purged_dsl_alert_text(report)}.*\n{PURGED_ALERT_DETAILS} "
+        f"Kept for statistics: {escape(report.category.label)}, closed {when(report.closed_at or '')}."
     )
     return [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
 
