@@ -111,3 +111,36 @@ def test_slt_and_the_administrator_keep_the_register_while_an_account_is_active(
         said(rules.check_new_lead(ACCOUNT, "UTEACH")) == "The lead and the second moderator must be different people."
     )
     assert said(rules.check_closing(AccountStatus.ACTIVE, None)) == "Choose closed or handed over."
+
+
+def test_only_a_submitted_application_offers_the_decision_and_never_to_its_applicant() -> None:
+    assert rules.awaits_decision(SUBMITTED)
+    assert not any(rules.awaits_decision(a) for a in (REJECTED, APPROVED, LIVE))
+    members = ["UHEAD", "UTA", "UDEPUTY"]
+    assert rules.may_be_asked_to_decide(SUBMITTED, members) == ["UHEAD", "UDEPUTY"]  # UTA applied
+    assert rules.may_be_asked_to_decide(APPROVED, members) == []
+    # the same rule as the decision itself
+    assert all((rules.may_decide("AR-0001", a, HEAD) is None) == rules.awaits_decision(a)
+               for a in (SUBMITTED, REJECTED, APPROVED, LIVE))
+
+
+def test_only_an_approved_application_offers_create_account() -> None:
+    assert rules.awaits_creation(APPROVED)
+    assert not any(rules.awaits_creation(a) for a in (SUBMITTED, REJECTED, LIVE))
+    assert all((rules.may_mark_created("AR-0001", a, ADMIN) is None) == rules.awaits_creation(a)
+               for a in (SUBMITTED, REJECTED, APPROVED, LIVE))
+
+
+def test_created_refused_as_one_sentence_names_every_problem_and_the_first_field() -> None:
+    refused = rules.check_created(" ", None, credentials_stored=False)
+    assert refused is not None and refused.field == "handle"
+    assert refused.message == f"Please give the account's handle or name as created. {rules.CREDENTIALS_NOT_STORED}"
+
+
+def test_a_closing_choice_is_closed_or_handed_over_and_nothing_else() -> None:
+    assert rules.closing_status("closed") is AccountStatus.CLOSED
+    assert rules.closing_status("transferred") is AccountStatus.TRANSFERRED
+    for chosen in (None, "", "active", "deleted"):
+        assert rules.closing_status(chosen) is None
+        assert said(rules.check_closing(rules.closing_status(chosen), None)) == rules.NO_CLOSING_CHOSEN
+    assert rules.check_closing(rules.closing_status("closed"), "Archived.") is None

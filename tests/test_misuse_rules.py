@@ -87,3 +87,16 @@ def test_only_slt_see_the_open_cases_and_a_reporter_sees_where_theirs_is_never_i
     assert [r.state.reporter_label for r in (OPEN, ACKNOWLEDGED, CLOSED)] == [
         "sent to SLT", "acknowledged by SLT", "closed"]
     assert all(CLOSED.outcome_label not in s.reporter_label for s in State)
+
+
+def test_the_steps_a_card_offers_are_the_ones_its_state_allows() -> None:
+    S = rules.Step
+    assert rules.steps_open(OPEN) == (S.ACKNOWLEDGE, S.ASSIGN, S.NOTE, S.CLOSE)
+    assert rules.steps_open(ACKNOWLEDGED) == (S.ASSIGN, S.NOTE, S.CLOSE)
+    assert rules.steps_open(CLOSED) == (S.NOTE,)  # a closed case can still gain a follow-up
+    # the same answer the rules give SLT when the step is taken (DEPUTY has not taken any case on)
+    taken = {S.ACKNOWLEDGE: rules.may_acknowledge, S.ASSIGN: rules.may_assign, S.NOTE: rules.may_add_note,
+             S.CLOSE: rules.may_close}
+    for report in (OPEN, ACKNOWLEDGED, CLOSED):
+        assert {s for s, rule in taken.items() if rule("MR-0001", report, DEPUTY) is None} == set(
+            rules.steps_open(report))

@@ -69,7 +69,7 @@ def test_ask_reads_the_school_from_dot_env(school_folder: Path) -> None:
         (["questions", "report"], "can i film the nativity?"),
         (["reports", "list"], "No reports."),
         (["accounts", "list"], "The register is empty."),
-        (["outbox", "list"], "0 waiting, 0 refused by Slack"),
+        (["outbox", "list"], "0 waiting, 0 refused by the chat platform"),
         (["retention", "purge", "--dry-run"], "more than 7 years ago"),
     ],
 )

@@ -9,6 +9,8 @@ shows a form.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.cases.accounts import (
     MAX_SHORT,
     MAX_TEXT,
@@ -84,6 +86,20 @@ def may_resubmit(ref: str, application: Application | None, applicant_id: str) -
 
 
 # -- SLT's decision ---------------------------------------------------------------------------------
+def awaits_decision(application: Application) -> bool:
+    """Whether SLT can still decide (the card offers Approve / Reject / Request changes): the first
+    decision wins, so only while it is submitted."""
+    return application.state is AppState.SUBMITTED
+
+
+def may_be_asked_to_decide(application: Application, slt_members: Iterable[str]) -> list[str]:
+    """Of the SLT channel's members (in the order given), those a card may offer the decision to: not the
+    applicant, who never decides on their own application, and nobody once it is decided."""
+    if not awaits_decision(application):
+        return []
+    return [member for member in slt_members if member != application.applicant_id]
+
+
 def may_view(ref: str, application: Application | None, actor: Actor) -> Refused | None:
     """Seeing an application's SLT card (the reason, the people, the history) outside the SLT channel:
     SLT only. Whether someone may see it is asked before whether it exists, so a person who may not
@@ -102,7 +118,7 @@ def may_decide(ref: str, application: Application | None, actor: Actor) -> Refus
         return Refused(NOT_SLT)
     if application.applicant_id == actor.user_id:
         return Refused("You can't decide on your own application: another member of SLT has to.")
-    if application.state is not AppState.SUBMITTED:
+    if not awaits_decision(application):
         return already_decided(application)
     return None
 
@@ -118,6 +134,12 @@ def check_reason(reason: str, changes: bool) -> Refused | None:
 
 
 # -- the administrator ------------------------------------------------------------------------------
+def awaits_creation(application: Application) -> bool:
+    """Whether the administrator can mark it created (the card offers Create account): once SLT
+    approved it, and until someone has."""
+    return application.state is AppState.APPROVED
+
+
 def may_mark_created(
     ref: str, application: Application | None, actor: Actor, created_by: str | None = None
 ) -> Refused | None:
@@ -130,7 +152,7 @@ def may_mark_created(
         return refused
     if application.state is AppState.LIVE:
         return Refused(f"{ref} was already marked as created by {{who}}.", created_by)
-    if application.state is not AppState.APPROVED:
+    if not awaits_creation(application):
         return Refused(f"{ref} is not approved ({application.state.label.lower()}).")
     return None
 
@@ -153,8 +175,12 @@ def created_problems(handle: str, url: str | None, credentials_stored: bool) -> 
 
 
 def check_created(handle: str, url: str | None, credentials_stored: bool) -> Refused | None:
+    """Everything wrong with "account created" as one refusal (every problem at once, for a place that
+    shows one sentence), about the first field concerned; None if nothing is."""
     problems = created_problems(handle, url, credentials_stored)
-    return problems[0] if problems else None
+    if not problems:
+        return None
+    return Refused(" ".join(p.message for p in problems), field=problems[0].field)
 
 
 # -- the register -----------------------------------------------------------------------------------
@@ -183,7 +209,17 @@ def check_new_lead(account: Account, new_lead: str) -> Refused | None:
     return None
 
 
-def check_closing(status: AccountStatus, note: str | None) -> Refused | None:
-    if status is AccountStatus.ACTIVE:
-        return Refused("Choose closed or handed over.", field="status")
+CLOSING_STATUSES = (AccountStatus.CLOSED, AccountStatus.TRANSFERRED)
+NO_CLOSING_CHOSEN = "Choose closed or handed over."
+
+
+def closing_status(chosen: str | None) -> AccountStatus | None:
+    """What a "close or hand over" form's choice names: closed or handed over, else None (nothing chosen,
+    or anything else, which `check_closing` refuses)."""
+    return next((status for status in CLOSING_STATUSES if status.value == chosen), None)
+
+
+def check_closing(status: AccountStatus | None, note: str | None) -> Refused | None:
+    if status not in CLOSING_STATUSES:
+        return Refused(NO_CLOSING_CHOSEN, field="status")
     return _within(note or "", MAX_TEXT, "note") or password_in("note", note)

@@ -7,10 +7,33 @@ shows a form, so a form is never opened for a step the store would refuse.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from bot.cases.misuse import MAX_NOTE, OUTCOMES, Report, State
 from bot.cases.records import Actor, Refused
 
 NOT_SLT = "Only members of the SLT channel can act on misuse reports."
+
+
+class Step(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    ASSIGN = "assign"
+    NOTE = "note"
+    CLOSE = "close"
+
+
+def steps_open(report: Report) -> tuple[Step, ...]:
+    """The triage steps a report's state still allows, in the order a card offers them: acknowledge
+    while open; take on and close until closed; notes in any state (a closed case can gain a follow-up)."""
+    steps = []
+    if report.state is State.OPEN:
+        steps.append(Step.ACKNOWLEDGE)
+    if report.state is not State.CLOSED:
+        steps.append(Step.ASSIGN)
+    steps.append(Step.NOTE)
+    if report.state is not State.CLOSED:
+        steps.append(Step.CLOSE)
+    return tuple(steps)
 
 
 def may_act(ref: str, report: Report | None, actor: Actor) -> Refused | None:
@@ -40,7 +63,7 @@ def may_acknowledge(ref: str, report: Report | None, actor: Actor) -> Refused | 
     refused = may_act(ref, report, actor)
     if refused or report is None:
         return refused
-    return already(report) if report.state is not State.OPEN else None
+    return already(report) if Step.ACKNOWLEDGE not in steps_open(report) else None
 
 
 def may_assign(ref: str, report: Report | None, actor: Actor) -> Refused | None:
@@ -48,7 +71,7 @@ def may_assign(ref: str, report: Report | None, actor: Actor) -> Refused | None:
     refused = may_act(ref, report, actor)
     if refused or report is None:
         return refused
-    if report.state is State.CLOSED:
+    if Step.ASSIGN not in steps_open(report):
         return already(report)
     if report.assignee == actor.user_id:
         return Refused(f"{report.ref} is already assigned to you.")
@@ -64,7 +87,7 @@ def may_close(ref: str, report: Report | None, actor: Actor) -> Refused | None:
     refused = may_act(ref, report, actor)
     if refused or report is None:
         return refused
-    return already(report) if report.state is State.CLOSED else None
+    return already(report) if Step.CLOSE not in steps_open(report) else None
 
 
 def check_note(text: str) -> Refused | None:

@@ -1,4 +1,4 @@
-"""`policybot outbox list | retry`: notifications waiting for Slack, and ones Slack refused."""
+"""`policybot outbox list | retry`: notifications waiting for Slack or Teams, and ones the platform refused."""
 
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ from bot.cli.common import DB_HELP, open_database
 
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "outbox", help="notifications waiting to be sent", description="Notifications waiting for Slack."
+        "outbox",
+        help="notifications waiting to be sent",
+        description="Notifications waiting for Slack or Teams.",
     )
     sub = parser.add_subparsers(dest="outbox_command", required=True, metavar="OUTBOX_COMMAND")
     listing = sub.add_parser(
-        "list", help="waiting and refused notifications", description="Notifications still waiting or refused by Slack."
+        "list",
+        help="waiting and refused notifications",
+        description="Notifications still waiting, or refused by their chat platform (Slack or Teams), each with "
+        "its platform.",
     )
     listing.add_argument("--db", help=DB_HELP)
     listing.set_defaults(run=run_list)
     retry = sub.add_parser(
         "retry",
         help="send refused notifications again",
-        description="After fixing what Slack refused (a channel id, inviting the bot), queue them again. A running "
-        "bot sends them within a second.",
+        description="After fixing what the chat platform refused (a channel id, adding the bot to the channel), "
+        "queue them again. A running bot sends them within a second.",
     )
     retry.add_argument("--db", help=DB_HELP)
     retry.set_defaults(run=run_retry)
@@ -37,11 +42,11 @@ def run_list(args: argparse.Namespace) -> int:
     outbox = _outbox(args)
     waiting = outbox.items("pending")
     refused = outbox.items("failed")
-    print(f"{len(waiting)} waiting, {len(refused)} refused by Slack")
+    print(f"{len(waiting)} waiting, {len(refused)} refused by the chat platform")
     for item in waiting + refused:
         what = item.payload.get("ref") or item.payload.get("failed") or item.topic
         print(
-            f"  #{item.id:<5} {item.status:<8} {item.kind:<24} {what:<12} "
+            f"  #{item.id:<5} {item.platform:<6} {item.status:<8} {item.kind:<24} {what:<12} "
             f"attempts {item.attempts}  {item.last_error or ''}"
         )
     return 0

@@ -137,10 +137,12 @@ class ApplicationBook:
         self, ref: str, actor: Actor, handle: str, url: str | None, *, credentials_stored: bool
     ) -> Application:
         """`credentials_stored`: the administrator confirmed the login details are kept with them."""
-        _raise(rules.check_created(handle, url, credentials_stored))
         with self.db.transaction() as conn:
             application = self._find(conn, ref)
+            # Who may, and whether it waits to be created, before the form: someone who may not is told
+            # so, not what is wrong with what they typed.
             _raise(rules.may_mark_created(ref, application, actor, self._created_by(conn, ref)))
+            _raise(rules.check_created(handle, url, credentials_stored))
             assert application is not None
             form = application.form
             cursor = conn.execute(
@@ -173,10 +175,12 @@ class ApplicationBook:
             add_event(conn, account.application_ref, actor.user_id, "lead changed", f"{account.lead_id} -> {new_lead}")
             return self._account(conn, account_id)
 
-    def close_account(self, account_id: int, actor: Actor, status: AccountStatus, note: str | None) -> Account:
-        _raise(rules.check_closing(status, note))
+    def close_account(self, account_id: int, actor: Actor, status: AccountStatus | None, note: str | None) -> Account:
+        """`status`: closed or handed over (`rules.closing_status` of the form's choice; None if nothing)."""
         with self.db.transaction() as conn:
             account = self._account_for_change(conn, account_id, actor)
+            _raise(rules.check_closing(status, note))
+            assert status is not None
             conn.execute(
                 "UPDATE accounts SET status = ?, closed_at = ?, closed_by = ? WHERE id = ? AND status = 'active'",
                 (status.value, now(), actor.user_id, account_id),

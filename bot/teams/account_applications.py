@@ -17,7 +17,7 @@ import uuid
 from typing import Any
 
 from bot.cases import account_rules as rules
-from bot.cases.accounts import Application, AppState, check_application
+from bot.cases.accounts import Application, check_application
 from bot.cases.records import Refused
 from bot.teams.account_cards import APPROVE, CREATE, REJECT, REQUEST_CHANGES, VIEW, application_card
 from bot.teams.account_form_cards import APPLICATION_DIALOG, application_dialog, form_from_submit, picker_errors
@@ -39,9 +39,9 @@ def slt_card(
     the applicant, who may never decide) to fetch their own view; once decided everyone sees the same."""
     existing = services.applications.active_on_platform(application.form.platform, excluding_ref=application.ref)
     clause = None
-    if application.state is AppState.SUBMITTED:
-        viewers = channel_viewers(roles, services.settings.teams_slt_channel, leave_out=[application.applicant_id])
-        clause = refresh(VIEW, {"ref": application.ref}, viewers)
+    if rules.awaits_decision(application):
+        members = channel_viewers(roles, services.settings.teams_slt_channel)
+        clause = refresh(VIEW, {"ref": application.ref}, rules.may_be_asked_to_decide(application, members))
     return application_card(application, existing, services.settings.school_email_domain, services.known_name,
                             refresh=clause, may_decide=may_decide, why_not=why_not)
 
@@ -146,19 +146,14 @@ class TeamsAccountApplications:
         return message(said)
 
     def _created(self, ref: str, user: str, data: dict[str, Any]) -> str:
-        # Who may, and whether it is approved, before the form, as in Slack: someone who may not create
-        # the account is told so, not what is wrong with the form. The store asks again as it marks it.
-        applications, actor = self.services.applications, self.roles.admin_actor(user)
-        refused = rules.may_mark_created(ref, applications.get(ref), actor, applications.created_by(ref))
-        if refused is not None:
-            raise refused
+        # The store asks `may_mark_created` first and then `check_created` (every problem at once, as the
+        # Slack form shows them all): someone who may not create the account is told so, not what is
+        # wrong with the form.
         handle = str(data.get("handle") or "")
         url = str(data.get("url") or "").strip() or None
         stored = str(data.get("credentials") or "") == "stored"
-        problems = rules.created_problems(handle, url, stored)
-        if problems:  # every problem at once, as the Slack form shows them all
-            raise Refused(" ".join(p.message for p in problems))
-        applications.mark_created(ref, actor, handle, url, credentials_stored=stored)
+        actor = self.roles.admin_actor(user)
+        self.services.applications.mark_created(ref, actor, handle, url, credentials_stored=stored)
         return f"{ref} is in the register as {handle}. The applicant is told it is live."
 
     def _view(self, user: str, ref: str) -> Response:

@@ -3,7 +3,8 @@ with Approve / Reject / Request changes and the reason box in the user-specific 
 may decide), the administrator's "Create account" card, and the applicant's messages. The same
 content as Slack's (bot/slack/blocks/account_card.py); every piece of user text goes through `plain`.
 No rule is decided here: whether someone sees the buttons is the core's `may_decide`, asked by
-bot/teams/account_applications.py."""
+bot/teams/account_applications.py, and whether a card still offers them is `awaits_decision` and
+`awaits_creation`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from microsoft_teams.cards import (
     ToggleInput,
 )
 
+from bot.cases.account_rules import awaits_creation, awaits_decision
 from bot.cases.accounts import (
     CONFIRMATIONS,
     IMAGES_REMINDER,
@@ -133,7 +135,7 @@ def application_card(
     body.append(_text("\n\n".join(notes), is_subtle=True, size="Small"))
     timeline = [_event_line(e, known) for e in application.timeline[-10:]]
     body.append(_text("**Timeline**\n" + "\n".join(timeline), separator=True, size="Small"))
-    if may_decide and application.state is AppState.SUBMITTED:
+    if may_decide and awaits_decision(application):
         data = {"ref": application.ref}
         body.append(TextInput(id="reason", label="Reason for rejecting, or what should change (the applicant is "
                               "told it)", is_multiline=True, max_length=MAX_TEXT))
@@ -142,7 +144,7 @@ def application_card(
             ExecuteAction(title="Reject", verb=REJECT, data=data, style="destructive"),
             ExecuteAction(title="Request changes", verb=REQUEST_CHANGES, data=data),
         ]))
-    elif why_not and application.state is AppState.SUBMITTED:
+    elif why_not and awaits_decision(application):
         body.append(_text(plain(why_not), is_subtle=True, size="Small"))
     return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
 
@@ -172,7 +174,7 @@ def admin_card(application: Application, account: Account | None, known: Known) 
         link = f" {plain(account.url)}" if account.url else ""
         body.append(_text(f"🚀 Created by {person(known, account.created_by)} {_day(account.created_at)}: "
                           f"**{plain(account.handle, 200)}**{link}"))
-    elif application.state is AppState.APPROVED:
+    elif awaits_creation(application):
         body += [
             TextInput(id="handle", label="Account handle or name, as created", max_length=MAX_SHORT,
                       value=form.handle),

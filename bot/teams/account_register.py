@@ -1,14 +1,13 @@
 """The register in Teams: "register" in the 1:1 chat shows SLT and the administrator the active
 accounts (Teams has no App Home), and its Change lead / Close or hand over (`Action.Execute`) change
 them. Who may is the core's (`may_keep_register`, and the store runs `may_change_register`,
-`check_new_lead`, `check_closing` in the transaction), with both roles read fresh from Teams."""
+`check_new_lead`, `check_closing` of `closing_status` in the transaction), with both roles read fresh from Teams."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.cases import account_rules as rules
-from bot.cases.accounts import AccountStatus
 from bot.cases.records import Refused
 from bot.teams.account_form_cards import ENTRA_ID, NOT_FROM_THE_LIST
 from bot.teams.invoke_answers import Response, card, message
@@ -46,9 +45,7 @@ class TeamsRegister:
                 done = f"{account.handle}: the lead is now {services.known_name(new_lead) or 'the person you chose'}."
             else:
                 assert verb == CLOSE_ACCOUNT
-                chosen = str(data.get(status_field(account_id)) or "")
-                # Nothing chosen reads as "still active", which the core refuses in its own words.
-                status = AccountStatus(chosen) if chosen in set(AccountStatus) else AccountStatus.ACTIVE
+                status = rules.closing_status(str(data.get(status_field(account_id)) or ""))
                 note = str(data.get(note_field(account_id)) or "").strip() or None
                 account = services.applications.close_account(account_id, actor, status, note)
                 done = f"{account.handle} is marked {account.status.value} in the register."

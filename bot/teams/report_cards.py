@@ -43,6 +43,7 @@ from bot.cases.misuse import (
     State,
     purged_alert_title,
 )
+from bot.cases.misuse_rules import Step, steps_open
 from bot.knowledge.models import Clause, School
 from bot.render.wording import citation
 from bot.teams.cards import VERSION, _dump, plain
@@ -222,13 +223,15 @@ def slt_card(
         return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
     data = {"ref": report.ref}
     actions: list[Any] = []
-    if report.state is State.OPEN:
+    steps = steps_open(report)
+    if Step.ACKNOWLEDGE in steps:
         actions.append(ExecuteAction(title="Acknowledge", verb=ACKNOWLEDGE, data=data))
-    if report.state is not State.CLOSED:
+    if Step.ASSIGN in steps:
         actions.append(ExecuteAction(title="Assign to me", verb=ASSIGN, data=data))
-    body.append(TextInput(id="note", label="Note (SLT only)", is_multiline=True, max_length=MAX_NOTE))
-    actions.append(ExecuteAction(title="Add note", verb=ADD_NOTE, data=data))
-    if report.state is not State.CLOSED:
+    if Step.NOTE in steps:
+        body.append(TextInput(id="note", label="Note (SLT only)", is_multiline=True, max_length=MAX_NOTE))
+        actions.append(ExecuteAction(title="Add note", verb=ADD_NOTE, data=data))
+    if Step.CLOSE in steps:
         body.append(ChoiceSetInput(id="outcome", label="Outcome (to close)", style="compact",
                                    choices=[Choice(title=t, value=v) for v, t in OUTCOMES.items()]))
         actions.append(ExecuteAction(title="Close", verb=CLOSE, data=data))

@@ -31,7 +31,7 @@ def refresh(verb: str, data: dict[str, Any], user_ids: Iterable[str]) -> Refresh
     return RefreshDefinition(action=ExecuteAction(title="Refresh", verb=verb, data=data), user_ids=chosen)
 
 
-def channel_viewers(roles: TeamsRoles, channel: str | None, leave_out: Iterable[str] = ()) -> list[str]:
+def channel_viewers(roles: TeamsRoles, channel: str | None) -> list[str]:
     """The members of `channel` to refresh automatically, sorted so the card does not change from one
     drawing to the next; none when Teams cannot be asked (manual Refresh still works)."""
     if not channel:
@@ -41,4 +41,4 @@ def channel_viewers(roles: TeamsRoles, channel: str | None, leave_out: Iterable[
     except ConnectorError as exc:
         log.warning("could not list %s for a user-specific view: %s", channel, exc)
         return []
-    return sorted(members - set(leave_out))
+    return sorted(members)

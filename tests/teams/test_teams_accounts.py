@@ -415,6 +415,8 @@ def test_slt_and_the_administrator_keep_the_register_in_their_1_1_chat(bot, fake
         "Please choose people from the list.")
 
     assert click(bot, "register_close", {"account": account.id}, ADMIN) == "Choose closed or handed over."
+    # who may is asked before what was chosen, as for every change (the core's order, in the store)
+    assert click(bot, "register_close", {"account": account.id}, TEACHER) == NOT_REGISTER_KEEPER
     close = {"account": account.id, f"status_{account.id}": "transferred", f"note_{account.id}": "To Year 6."}
     reply = bot.send(bot.card_action("register_close", close, user=ADMIN, name="Fake Admin Four")).json()
     assert "@DobcroftYear5 is marked transferred in the register." in card_text(reply["value"])

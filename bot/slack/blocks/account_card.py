@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.cases.account_rules import awaits_creation, awaits_decision
 from bot.cases.accounts import (
     CONFIRMATIONS,
     IMAGES_REMINDER,
@@ -105,7 +106,7 @@ def application_card(application: Application, existing: list[Account], email_do
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip("\n".join(notes), 2000))]))
     timeline = [_event_line(e) for e in application.timeline[-10:]]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip("\n".join(timeline), 2000))]))
-    if application.state is AppState.SUBMITTED:
+    if awaits_decision(application):
         blocks.append(
             ActionsBlock(
                 block_id=f"decide:{application.ref}",
@@ -133,7 +134,12 @@ def admin_card(application: Application, account: Account | None) -> list[dict]:
         "never in Slack; add the lead and moderator as the platform allows."
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))]
-    if account is None:
+    if account is not None:
+        link = f" {escape(account.url)}" if account.url else ""
+        created = f"{mention(account.created_by)} {when(account.created_at)}"
+        done = f":rocket: Created by {created}: *{escape(account.handle)}*{link}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(done, 3000))))
+    elif awaits_creation(application):
         blocks.append(
             ActionsBlock(
                 block_id=f"create:{application.ref}",
@@ -142,11 +148,6 @@ def admin_card(application: Application, account: Account | None) -> list[dict]:
                 ],
             )
         )
-    else:
-        link = f" {escape(account.url)}" if account.url else ""
-        created = f"{mention(account.created_by)} {when(account.created_at)}"
-        done = f":rocket: Created by {created}: *{escape(account.handle)}*{link}"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(done, 3000))))
     return [b.to_dict() for b in blocks]
 
 

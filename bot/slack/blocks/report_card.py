@@ -31,6 +31,7 @@ from bot.cases.misuse import (
     State,
     purged_alert_title,
 )
+from bot.cases.misuse_rules import Step, steps_open
 from bot.cases.records import Event
 from bot.knowledge.models import School
 from bot.render.wording import citation
@@ -127,12 +128,14 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
             lines.insert(0, f"_{hidden} earlier entries: `policybot reports show {report.ref}`_")
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip("\n".join(lines), 3000))]))
     buttons = []
-    if report.state is State.OPEN:
+    steps = steps_open(report)
+    if Step.ACKNOWLEDGE in steps:
         buttons.append(ButtonElement(text="Acknowledge", action_id=ACKNOWLEDGE, value=report.ref, style="primary"))
-    if report.state is not State.CLOSED:
+    if Step.ASSIGN in steps:
         buttons.append(ButtonElement(text="Assign to me", action_id=ASSIGN, value=report.ref))
-    buttons.append(ButtonElement(text="Add note", action_id=ADD_NOTE, value=report.ref))
-    if report.state is not State.CLOSED:
+    if Step.NOTE in steps:
+        buttons.append(ButtonElement(text="Add note", action_id=ADD_NOTE, value=report.ref))
+    if Step.CLOSE in steps:
         buttons.append(ButtonElement(text="Close with outcome", action_id=CLOSE, value=report.ref))
     blocks.append(ActionsBlock(block_id=f"triage:{report.ref}", elements=buttons))
     return [b.to_dict() for b in blocks]

@@ -7,7 +7,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.cases.accounts import Account, AccountStatus
+from bot.cases import account_rules as rules
+from bot.cases.accounts import Account
 from bot.cases.records import Actor, Refused
 from bot.slack.blocks.account_card import CLOSE_CALLBACK, LEAD_CALLBACK
 from bot.slack.blocks.forms import submitted_values, text_or_none, user_field_errors
@@ -46,7 +47,7 @@ def register(app: App, services: Services) -> None:
         return applications.change_lead(account_id, who, values.get("lead") or "")
 
     def close_account(account_id: int, who: Actor, values: dict[str, Any]) -> Account:
-        status = AccountStatus(values.get("status") or "")
+        status = rules.closing_status(values.get("status"))
         return applications.close_account(account_id, who, status, text_or_none(values.get("note")))
 
     app.view(LEAD_CALLBACK)(register_change("lead", change_lead))
