@@ -9,6 +9,7 @@ SIGKILL: no clean-up runs. To kill it mid-send deterministically, the fake Slack
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import random
 import re
@@ -87,7 +88,8 @@ def submit(bot: RunningBot, form: dict, view_id: str) -> str | None:
     """Send a report; its reference if the reporter was told, None if no answer came."""
     try:
         reply = bot.submit_view(form, CHILD_AT_RISK, user=TA, view_id=view_id)
-    except (urllib.error.URLError, ConnectionError):  # the server died mid-request
+    # The server died mid-request: before answering, or after the headers and before the body.
+    except (urllib.error.URLError, ConnectionError, http.client.HTTPException):
         return None
     assert reply.status == 200, reply
     found = re.search(r"MR-\d{4}", json.dumps(reply.json()))
