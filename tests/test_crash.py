@@ -112,7 +112,13 @@ def assert_whole(db: Path, ref: str) -> None:
 
 def assert_announced_once(slack: FakeSlack, db: Path, ref: str) -> None:
     outbox = Outbox(Database(db))
-    wait_until(lambda: not outbox.items("pending"), timeout=20)
+    try:
+        wait_until(lambda: not outbox.items("pending"), timeout=20)
+    except AssertionError:
+        # Say what is stuck and what the bot said, so a rare failure can be read from CI's output.
+        logs = "".join(p.read_text(errors="replace") for p in sorted(db.parent.glob("serve-*.log")))
+        stuck = [(i.kind, i.attempts, i.last_error) for i in outbox.items("pending")]
+        raise AssertionError(f"still waiting: {stuck}\ncalls: {[c.method for c in slack.calls]}\n{logs}") from None
     assert messages_for(slack, ref, SLT_CHANNEL) == 1  # a duplicate card is looked for before reposting
     assert messages_for(slack, ref, DSL_CHANNEL) == 1
     assert 1 <= messages_for(slack, ref, TA) <= 2  # a DM cannot be looked up: at worst it comes twice
