@@ -20,6 +20,7 @@ from bot.teams.services import TeamsServices, build_services
 from bot.teams.transport import TeamsTransport
 from tests.conftest import SHARED
 from tests.fake_bot_framework import APP_ID, APP_PASSWORD, TENANT_ID, FakeBotFramework
+from tests.slack_app import Reply, wait_until  # noqa: F401  (the Slack tests' own; Teams tests import both here)
 
 TEAMS_FIXTURES = SHARED / "fixtures" / "teams"
 SLT_CHANNEL = "19:fakeSltChannelxxxxxxxxxxxxxxxx01@thread.tacv2"
@@ -32,15 +33,6 @@ SLT_MEMBER = "29:1fakeUserAadObjectIdxxxxUserTwoNotARealTeamsMriAbCdEfGhIjKlMnOp
 
 def teams_fixture(name: str) -> dict[str, Any]:
     return json.loads((TEAMS_FIXTURES / name).read_text())
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
 
 
 @dataclass
@@ -182,14 +174,3 @@ def card_text(card: Any) -> str:
     if isinstance(card, list):
         return "\n".join(card_text(v) for v in card)
     return ""
-
-
-def wait_until(condition: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting")
-
