@@ -19,6 +19,17 @@ if TYPE_CHECKING:  # Slack libraries are imported only when serving
 TEAMS_PORT = 3978
 
 
+def _configure_logging() -> None:
+    """The same log lines for every way of serving."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Slack's own libraries log request bodies at debug, httpx every request URL at info: keep them at
+    # warning so reports stay private and the log readable.
+    for name in ("slack_bolt", "slack_sdk", "policybot.bolt", "httpx"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # waitress warns on every queued request under load; the queue is expected, not a fault.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -95,13 +106,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"policybot: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # Slack's own libraries log request bodies at debug; keep them at warning so reports stay private.
-    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
-    logging.getLogger("slack_sdk").setLevel(logging.WARNING)
-    logging.getLogger("policybot.bolt").setLevel(logging.WARNING)
-    # waitress warns on every queued request under load; the queue is expected, not a fault.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    _configure_logging()
 
     from bot.slack.app import build_app
     from bot.slack.services import build_services
@@ -173,9 +178,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"policybot: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL at info
+    _configure_logging()
 
     from bot.teams.http_server import make_server
     from bot.teams.services import build_services
@@ -213,10 +216,7 @@ def _serve_both(args: argparse.Namespace) -> int:
     settings = _both_settings(args.http)
     if settings is None:
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for name in ("slack_bolt", "slack_sdk", "policybot.bolt", "httpx"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    _configure_logging()
 
     from bot.slack.app import build_app
     from bot.slack.services import build_services
