@@ -35,7 +35,7 @@ from bot.cases.accounts import (
     Application,
     ApplicationForm,
 )
-from bot.teams.cards import VERSION, _dump, plain
+from bot.teams.cards import VERSION, _dump, many_chosen, plain
 
 APPLICATION_DIALOG = "request_account"  # `dialog` in a task/fetch or task/submit's data
 PICKERS = ("lead", "moderator")
@@ -149,13 +149,6 @@ def application_dialog(
     return _dump(AdaptiveCard(version=VERSION, body=body, actions=[SubmitAction(title="Send to SLT", data=data)]))
 
 
-def _many(raw: Any) -> tuple[str, ...]:
-    """A multi-select's value: Teams sends "a,b" (a string), some clients a list."""
-    if isinstance(raw, list):
-        return tuple(str(v) for v in raw if str(v))
-    return tuple(v for v in str(raw or "").split(",") if v)
-
-
 def form_from_submit(data: dict[str, Any]) -> ApplicationForm:
     """The submitted dialog as the core's ApplicationForm, exactly as typed."""
 
@@ -173,7 +166,7 @@ def form_from_submit(data: dict[str, Any]) -> ApplicationForm:
         moderator=one("moderator"),
         email=one("email"),
         pupil_images=one("pupil_images"),
-        confirmations=_many(data.get("confirmations")),
+        confirmations=many_chosen(data.get("confirmations")),
     )
 
 

@@ -46,6 +46,13 @@ def plain(text: str, limit: int = MAX_TEXT) -> str:
     return _LINE_START.sub(lambda m: m.group(1) + _ZERO_WIDTH + m.group(2), text)
 
 
+def many_chosen(raw: Any) -> tuple[str, ...]:
+    """A dialog's multi-select value: Teams sends "a,b" (a string), some clients a list."""
+    if isinstance(raw, list):
+        return tuple(str(v) for v in raw if str(v))
+    return tuple(v for v in str(raw or "").split(",") if v)
+
+
 def _text(text: str, **extra: Any) -> TextBlock:
     return TextBlock(text=text, wrap=True, **extra)
 

@@ -46,7 +46,7 @@ from bot.cases.misuse import (
 from bot.cases.misuse_rules import Step, steps_open
 from bot.knowledge.models import Clause, School
 from bot.render.wording import citation
-from bot.teams.cards import VERSION, _dump, plain
+from bot.teams.cards import VERSION, _dump, many_chosen, plain
 
 REPORT_DIALOG = "report_misuse"  # `dialog` in a task/fetch or task/submit's data
 ACKNOWLEDGE = "report_acknowledge"
@@ -131,13 +131,6 @@ def report_dialog(
     return _dump(AdaptiveCard(version=VERSION, body=body, actions=[send]))
 
 
-def _many(raw: Any) -> tuple[str, ...]:
-    """A multi-select's value: Teams sends "a,b" (a string), some clients a list."""
-    if isinstance(raw, list):
-        return tuple(str(v) for v in raw if str(v))
-    return tuple(v for v in str(raw or "").split(",") if v)
-
-
 def form_from_submit(data: dict[str, Any]) -> ReportForm:
     """The submitted dialog as the core's ReportForm, exactly as typed."""
 
@@ -151,9 +144,9 @@ def form_from_submit(data: dict[str, Any]) -> ReportForm:
         child_at_risk=one("child_at_risk"),
         where_seen=one("where_seen"),
         happened_on=one("happened_on"),
-        colleagues=_many(data.get("colleagues")),
+        colleagues=many_chosen(data.get("colleagues")),
         others=one("others"),
-        actions_taken=_many(data.get("actions_taken")),
+        actions_taken=many_chosen(data.get("actions_taken")),
     )
 
 

@@ -6,11 +6,13 @@ updated in place through the connector), the DSL is alerted and the reporter tol
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from bot.cases.misuse_rules import NOT_SLT
+from bot.cli.main import main
 from tests.fake_bot_framework import FakeBotFramework, member
 from tests.teams_app import (
     ASKER,
@@ -321,10 +323,6 @@ def test_my_reports_asked_in_a_channel_is_answered_in_the_1_1_chat(bot, fake) ->
 def test_past_the_retention_period_the_slt_card_and_dsl_alert_are_redrawn_without_the_report(bot, fake) -> None:
     """`policybot retention purge` deletes a closed case's content; what Teams already shows must lose it
     too: the SLT card and the DSL alert are updated in place, and nothing new is posted."""
-    import datetime as dt
-
-    from bot.cli.main import main
-
     secret = "Mrs Example's son posted the Year 5 trip photos"
     _submit(bot, _open_dialog(bot), {**GOOD, "what_happened": secret, "child_at_risk": "yes"})
     [alert] = wait_until(lambda: fake.sent(DSL_CHANNEL))
