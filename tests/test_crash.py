@@ -4,6 +4,9 @@ or the reporter was never told and nothing of it was written.
 The bot runs as `policybot serve --http` in a child process against the fake Slack, and is killed with
 SIGKILL: no clean-up runs. To kill it mid-send deterministically, the fake Slack holds
 `chat.postMessage` open until the test releases it.
+
+Also: an administrator's `policybot` command run beside the serving bot must not cost it anything it
+stores afterwards (see the last test).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import random
 import re
 import sqlite3
+import subprocess
 import threading
 import urllib.error
 from collections.abc import Iterator
@@ -26,6 +30,7 @@ from bot.slack.blocks.report_form import report_modal
 from bot.store.database import Database
 from bot.store.outbox import Outbox
 from bot.store.reports import ReportBook
+from tests.cli import POLICYBOT, clean_env
 from tests.fake_slack import FakeSlack
 from tests.misuse_steps import (
     FRIEND_REQUEST,
@@ -200,3 +205,26 @@ def test_killed_at_random_moments_under_load_nothing_is_half_written(slack: Fake
         assert_whole(life.db, ref)
         assert_announced_once(slack, life.db, ref)
     assert "Traceback" not in life.logs()
+
+
+def admin(*argv: str) -> str:
+    done = subprocess.run([*POLICYBOT, *argv], env=clean_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_reports_sent_after_an_admin_command_are_kept(slack: FakeSlack, life: Life, form: dict) -> None:
+    """Each command opens the database and closes it on exit. Had the bot's own SQLite locks been dropped
+    (closing any descriptor of a file drops every POSIX lock the process holds on it), the command's exit
+    would take it for the last user, checkpoint and delete the write-ahead log, and the bot would go on
+    writing into the deleted file: reports acknowledged to staff, gone at the next restart."""
+    bot = life.start()
+    first = submit(bot, form, "VADMIN001")
+    assert "waiting" in admin("outbox", "list", "--db", str(life.db))
+    second = submit(bot, form, "VADMIN002")
+    assert first and second and first != second
+    assert_announced_once(slack, life.db, second)
+
+    life.stop()
+    out = admin("reports", "list", "--db", str(life.db))  # what a restart finds
+    assert first in out and second in out

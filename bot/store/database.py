@@ -17,7 +17,6 @@ from bot.store.migrations import migrate
 _BUSY_TIMEOUT_MS = 10_000
 
 
-
 class DatabaseOpenError(Exception):
     """The database file cannot be opened; the message names the file and says why in plain words."""
 
@@ -100,10 +99,17 @@ def _make_private(path: str) -> None:
     database 0600 covers them; a database made by an older version is tightened here."""
     if path == ":memory:" or path.startswith("file:"):
         return
-    try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    except OSError:
-        return  # a missing folder or no permission: SQLite's own error says so when it opens
+    # Only a file this call creates is opened here (O_EXCL): closing any descriptor of a file drops
+    # every POSIX lock this process holds on it, SQLite's included. A connection that lost its locks
+    # let another process (an admin command that opened and closed the database) take it for the
+    # last user, checkpoint and delete the WAL, and every later write went to the deleted file.
+    if not os.path.lexists(path):
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError:
+            return  # a missing folder or no permission: SQLite's own error says so when it opens
     for suffix in _COMPANIONS:
         try:
             if os.stat(path + suffix).st_mode & 0o077:
