@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import Clause, School
 from bot.matching.index import ClauseIndex, Match, Ranking
-from bot.matching.semantic import encoder
+from bot.matching.semantic import load_in_background
 from bot.matching.vectors import clause_vectors
 from bot.questions import clean_question
 from bot.verdicts import label
@@ -64,13 +64,15 @@ class PolicyBook:
             path = self.directory / f"{school_id}.yaml"
             if path not in school_files(self.directory):
                 raise UnknownSchoolError(school_id, self.school_ids())
+            # The sentence model loads on another thread while this one reads the file and builds the index.
+            loading = load_in_background() if self.meaning else None
             kb = load_file(path)
             if kb.school.id != school_id:
                 raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
             vectors = clause_vectors(kb, self.directory) if self.meaning else None
-            if vectors is not None:
-                encoder()  # the model too, so a server's first question waits for nothing
             self._indexes[school_id] = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors)
+            if loading is not None:
+                loading.join()  # the model too, so a server's first question waits for nothing
         return self._indexes[school_id]
 
     def school(self, school_id: str) -> School:

@@ -112,7 +112,13 @@ class ClauseIndex:
         self._vectors = vectors
         self.school = kb.school
         self.normaliser = normaliser
-        self._docs: list[_Doc] = [self._doc(clause) for clause in kb.clauses]
+        # Each clause sentence's words, read once: for its terms and for the typo-correction word list.
+        words = {
+            source: normaliser.words(source)
+            for clause in kb.clauses
+            for source in (clause.text, clause.answer, clause.heading, *clause.examples)
+        }
+        self._docs: list[_Doc] = [self._doc(clause, words) for clause in kb.clauses]
         self._by_id = {clause.id: clause for clause in kb.clauses}
         n = len(self._docs)
         df: Counter[str] = Counter()
@@ -131,12 +137,14 @@ class ClauseIndex:
             tuple(sum(self._idf.get(t, self._unknown_idf) for t in ex) for ex in doc.example_terms)
             for doc in self._docs
         ]
-        self._known_words = sorted(self._kb_words(kb) | normaliser.known_words)
+        self._known_words = sorted(set().union(*words.values()) | normaliser.known_words)
         self._known_set = frozenset(self._known_words)
         self._corrections: dict[str, str] = {}
 
-    def _doc(self, clause: Clause) -> _Doc:
-        terms = self.normaliser.terms
+    def _doc(self, clause: Clause, words: dict[str, list[str]]) -> _Doc:
+        def terms(text: str) -> list[str]:
+            return self.normaliser.terms_of_words(words[text]) if text in words else self.normaliser.terms(text)
+
         fields = {
             "examples": [t for ex in clause.examples for t in terms(ex)],
             "answer": terms(clause.answer),
@@ -178,13 +186,6 @@ class ClauseIndex:
 
     def clause(self, clause_id: str) -> Clause | None:
         return self._by_id.get(clause_id)
-
-    def _kb_words(self, kb: KnowledgeFile) -> set[str]:
-        words: set[str] = set()
-        for clause in kb.clauses:
-            for source in (clause.text, clause.answer, clause.heading, *clause.examples):
-                words.update(self.normaliser.words(source))
-        return words
 
     def correct(self, word: str) -> str:
         """The knowledge-base word a misspelt word most likely meant, or the word itself."""

@@ -13,9 +13,9 @@ call that never needs meaning never pays for it. The tokenizer is Hugging Face's
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
-from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -126,7 +126,26 @@ def _layer_norm(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarra
     return (x - mean) / np.sqrt(var + 1e-12) * w[name + ".weight"] + w[name + ".bias"]
 
 
-@cache
+_loading = threading.Lock()
+_loaded: list[Encoder] = []
+
+
 def encoder() -> Encoder:
-    """The one encoder of this process, loaded on first use (about 0.3 s)."""
-    return Encoder()
+    """The one encoder of this process, loaded on first use (about 0.1 s)."""
+    if not _loaded:
+        with _loading:  # two threads asking at once get one model
+            if not _loaded:
+                _loaded.append(Encoder())
+    return _loaded[0]
+
+
+def load_in_background() -> threading.Thread:
+    """Start loading the encoder while the caller does other work (numpy reads and unpacks the weights
+    without the GIL); join the thread before timing-sensitive use, or just call `encoder()`."""
+    def load() -> None:
+        with contextlib.suppress(Exception):  # encoder() raises it again where the model is needed
+            encoder()
+
+    thread = threading.Thread(target=load, name="load-encoder", daemon=True)
+    thread.start()
+    return thread
