@@ -6,16 +6,20 @@ about one school never parses the other schools' files.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
-from bot.knowledge.models import Clause, School
+from bot.knowledge.models import Clause, KnowledgeFile, School
 from bot.matching.index import ClauseIndex, Match, Ranking
 from bot.matching.semantic import load_in_background
-from bot.matching.vectors import clause_vectors
+from bot.matching.topic_prior import TopicPrior
+from bot.matching.vectors import ClauseVectors, clause_vectors
 from bot.questions import clean_question
 from bot.verdicts import label
+
+log = logging.getLogger(__name__)
 
 
 class UnknownSchoolError(LookupError):
@@ -54,6 +58,8 @@ class PolicyBook:
         self.directory = directory
         self.meaning = meaning
         self._indexes: dict[str, ClauseIndex] = {}
+        self._topic_prior: TopicPrior | None = None
+        self._topic_prior_built = False
 
     def school_ids(self) -> list[str]:
         return [p.stem for p in school_files(self.directory)]
@@ -70,10 +76,33 @@ class PolicyBook:
             if kb.school.id != school_id:
                 raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
             vectors = clause_vectors(kb, self.directory) if self.meaning else None
-            self._indexes[school_id] = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors)
+            # Clauses nobody has given example questions yet (a new school's import) borrow what the
+            # folder's reviewed example questions say a question is about.
+            unreviewed = any(not clause.examples for clause in kb.clauses)
+            prior = self._topics(school_id, kb, vectors) if vectors is not None and unreviewed else None
+            self._indexes[school_id] = ClauseIndex.for_school(
+                kb, load_vocabulary(self.directory), vectors=vectors, topic_prior=prior
+            )
             if loading is not None:
                 loading.join()  # the model too, so a server's first question waits for nothing
         return self._indexes[school_id]
+
+    def _topics(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> TopicPrior | None:
+        """The folder's example questions and their topics, read once per book (every school's file)."""
+        if not self._topic_prior_built:
+            schools: list[tuple[KnowledgeFile, ClauseVectors]] = [(kb, vectors)]
+            for path in school_files(self.directory):
+                if path.stem == school_id:
+                    continue
+                try:
+                    other = load_file(path)
+                except KnowledgeError as exc:  # that school's own questions report it; this one can do without
+                    log.warning("example questions of %s not used for other schools: %s", path.name, exc)
+                    continue
+                schools.append((other, clause_vectors(other, self.directory)))
+            self._topic_prior = TopicPrior.from_schools(schools)
+            self._topic_prior_built = True
+        return self._topic_prior
 
     def school(self, school_id: str) -> School:
         return self.index(school_id).school

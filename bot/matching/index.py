@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
 from bot.matching.normalise import Normaliser
 from bot.matching.semantic import encoder
+from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors
 
 # Field weights for BM25F: staff-worded fields count for more than legal wording.
@@ -48,6 +49,9 @@ class Tuning:
     w_likeness: float = 0.5
     w_coverage: float = 0.1
     w_meaning: float = 1.5  # sentence-embedding cosine of the clause's closest sentence (semantic.py)
+    # A clause without example questions (an unreviewed draft): the share of the nearest reviewed example
+    # questions' vote that its topics get (topic_prior.py).
+    w_topics: float = 0.5
     cosine_share: float = 0.6  # of likeness; the rest is rapidfuzz word-order likeness
     example_coverage: float = 0.7  # how much a word found only in an example question explains
     incidental_weight: float = 0.5  # of a word the vocabulary calls incidental (a platform's name)
@@ -107,9 +111,11 @@ class ClauseIndex:
         normaliser: Normaliser,
         tuning: Tuning | None = None,
         vectors: ClauseVectors | None = None,
+        topic_prior: TopicPrior | None = None,
     ) -> None:
         self.tuning = tuning or Tuning()
         self._vectors = vectors
+        self._topic_prior = topic_prior
         self.school = kb.school
         self.normaliser = normaliser
         # Each clause sentence's words, read once: for its terms and for the typo-correction word list.
@@ -175,10 +181,16 @@ class ClauseIndex:
         vocabulary: Vocabulary,
         tuning: Tuning | None = None,
         vectors: ClauseVectors | None = None,
+        topic_prior: TopicPrior | None = None,
     ) -> ClauseIndex:
         """The index as every front end builds it: the shared vocabulary plus the school's own name."""
         names = [kb.school.name, kb.school.id.replace("-", " ")]
-        return cls(kb, Normaliser(vocabulary, names), tuning, vectors)
+        return cls(kb, Normaliser(vocabulary, names), tuning, vectors, topic_prior)
+
+    @property
+    def needs_topic_prior(self) -> bool:
+        """Whether some clause has no example questions, so a `TopicPrior` would help it."""
+        return any(not doc.clause.examples for doc in self._docs)
 
     @property
     def clauses(self) -> list[Clause]:
@@ -253,7 +265,10 @@ class ClauseIndex:
                 tf = doc.weighted_tf[term]
                 norm = tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * doc.length / self._avg_len))
                 bm25[i] += weight * norm
-        meaning = self._meaning(question)
+        question_vector = self._question_vector(question)
+        meaning = None
+        if question_vector is not None and self._vectors is not None:
+            meaning = self._vectors.best_per_clause(question_vector)
         if not bm25 and meaning is None:
             return Ranking(question, terms, (), False)
 
@@ -266,6 +281,11 @@ class ClauseIndex:
         best_bm25 = max((bm25[i] for i in candidates if i in bm25), default=1.0)
         t = self.tuning
         scale = t.w_terms + t.w_likeness + t.w_coverage + (t.w_meaning if meaning is not None else 0.0)
+        topic_shares = (
+            self._topic_prior.shares(question_vector)
+            if self._topic_prior is not None and question_vector is not None
+            else {}
+        )
         signals: list[tuple[float, float, float, float, int]] = []
         for i in candidates:
             doc = self._docs[i]
@@ -275,6 +295,8 @@ class ClauseIndex:
             score = t.w_terms * term_score + t.w_likeness * likeness + t.w_coverage * coverage
             similarity = float(meaning[i]) if meaning is not None else 0.0
             score += t.w_meaning * max(similarity, 0.0)
+            if topic_shares and not doc.clause.examples:
+                score += t.w_topics * sum(topic_shares.get(topic, 0.0) for topic in doc.clause.topics)
             signals.append((score / scale, coverage, likeness, similarity, i))
         signals.sort(reverse=True)
         scored = [Match(self._docs[i].clause, round(sc, 4), round(cov, 4)) for sc, cov, *_, i in signals]
@@ -300,13 +322,14 @@ class ClauseIndex:
         sure = confidence >= t.sure_confidence
         return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure)
 
-    def _meaning(self, question: str) -> np.ndarray | None:
-        """Each clause's closest sentence's cosine to the question, or None without meaning vectors."""
+    def _question_vector(self, question: str) -> np.ndarray | None:
+        """The question's meaning vector, or None without meaning vectors."""
         if self._vectors is None:
             return None
         # "Can I write about the Link School?" is not about links: the name says only "this school".
         plain = self.normaliser.respelled(self.normaliser.without_school_name(question), self.correct)
-        return self._vectors.best_per_clause(encoder().encode([plain])[0])
+        vector: np.ndarray = encoder().encode([plain])[0]
+        return vector
 
 
 def _confidence(features: dict[str, float], decision: tuple[tuple[str, float], ...]) -> float:

@@ -14,10 +14,12 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from bot.knowledge.loader import bundled_knowledge_dir
 from bot.knowledge.models import Clause, KnowledgeFile
 from bot.matching.semantic import encoder
 
@@ -72,6 +74,15 @@ def _write_cache(path: Path, known: dict[str, np.ndarray]) -> None:
         log.info("meaning vectors not cached at %s (%s); they are computed at each start", path, exc.strerror)
 
 
+@cache
+def _shipped() -> dict[str, np.ndarray]:
+    """Every sentence vector the bundled knowledge base ships, by sentence hash."""
+    known: dict[str, np.ndarray] = {}
+    for path in sorted((bundled_knowledge_dir() / CACHE_FOLDER).glob("*.npz")):
+        known.update(_read_cache(path))
+    return known
+
+
 def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
     """The school's vectors, from the cache where it has them, encoding (and caching) the rest."""
     path = cache_path(directory, kb.school.id) if directory is not None else None
@@ -79,7 +90,15 @@ def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
     wanted = [s for clause in kb.clauses for s in sentences(clause)]
     missing = list(dict.fromkeys(s for s in wanted if _key(s) not in known))
     if missing:
-        for text, vector in zip(missing, encoder().encode(missing), strict=True):
+        # A folder holding copies of the bundled files (a new school's folder beside the reviewed ones)
+        # takes their vectors from the package instead of encoding thousands of sentences again. A
+        # vector depends on its sentence's text alone, so nothing else of the bundled files comes along.
+        shipped = _shipped()
+        for text in missing:
+            if _key(text) in shipped:
+                known[_key(text)] = shipped[_key(text)]
+        missing = [text for text in missing if _key(text) not in known]
+        for text, vector in zip(missing, encoder().encode(missing) if missing else [], strict=True):
             known[_key(text)] = vector
         if path is not None:
             current = {_key(s) for s in wanted}
