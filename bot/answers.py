@@ -76,10 +76,9 @@ class PolicyBook:
             if kb.school.id != school_id:
                 raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
             vectors = clause_vectors(kb, self.directory) if self.meaning else None
-            # Clauses nobody has given example questions yet (a new school's import) borrow what the
-            # folder's reviewed example questions say a question is about.
-            unreviewed = any(not clause.examples for clause in kb.clauses)
-            prior = self._topics(school_id, kb, vectors) if vectors is not None and unreviewed else None
+            # What the folder's reviewed example questions say a question is about: most help to clauses
+            # nobody has given example questions yet (a new school's import).
+            prior = self._topics(school_id, kb, vectors) if vectors is not None else None
             self._indexes[school_id] = ClauseIndex.for_school(
                 kb, load_vocabulary(self.directory), vectors=vectors, topic_prior=prior
             )

@@ -49,21 +49,22 @@ class Tuning:
     w_likeness: float = 0.5
     w_coverage: float = 0.1
     w_meaning: float = 1.5  # sentence-embedding cosine of the clause's closest sentence (semantic.py)
-    # A clause without example questions (an unreviewed draft): the share of the nearest reviewed example
-    # questions' vote that its topics get (topic_prior.py).
+    # The share of the nearest reviewed example questions' vote that a clause's topics get (topic_prior.py):
+    # worth more to a clause without example questions of its own (an unreviewed draft).
     w_topics: float = 0.5
+    w_topics_reviewed: float = 0.3
     cosine_share: float = 0.6  # of likeness; the rest is rapidfuzz word-order likeness
     example_coverage: float = 0.7  # how much a word found only in an example question explains
     incidental_weight: float = 0.5  # of a word the vocabulary calls incidental (a platform's name)
     # The answer decision: a logistic model over the ranking's features (benchmarks/calibrate.py fits it
     # on the tuning questions); the bot answers when the confidence reaches the threshold.
     decision: tuple[tuple[str, float], ...] = (
-        ("bias", -4.578), ("agree", 0.697), ("coverage", 0.418), ("examples", 0.116), ("length", 0.149),
-        ("likeness", 0.519), ("margin", 8.822), ("meaning", 2.780), ("meaning_top", 0.534), ("score", 3.382),
-        ("unknown", -0.230),
+        ("bias", -3.999), ("agree", 0.609), ("coverage", 0.226), ("examples", 0.112), ("length", 0.090),
+        ("likeness", 0.228), ("margin", 8.177), ("meaning", 2.204), ("meaning_top", 0.420), ("score", 3.641),
+        ("unknown", -0.307),
     )  # fmt: skip
-    # 0.75: on the tuning questions, 95% of answers right at 64% of covered questions answered (0.7 answers
-    # 68% but 8% of them wrong, 0.6 78% with 10% wrong). The goal is 95% right: a wrong confident answer
+    # 0.75: on the tuning questions, 95% of answers right at 65% of covered questions answered (0.7 answers
+    # 70% but 7% of them wrong, 0.6 83% with 10% wrong). The goal is 95% right: a wrong confident answer
     # costs more than an honest "not sure".
     confidence_threshold: float = 0.75
     sure_confidence: float = 0.85  # above this the bot offers no "Ask SLT"
@@ -187,10 +188,6 @@ class ClauseIndex:
         names = [kb.school.name, kb.school.id.replace("-", " ")]
         return cls(kb, Normaliser(vocabulary, names), tuning, vectors, topic_prior)
 
-    @property
-    def needs_topic_prior(self) -> bool:
-        """Whether some clause has no example questions, so a `TopicPrior` would help it."""
-        return any(not doc.clause.examples for doc in self._docs)
 
     @property
     def clauses(self) -> list[Clause]:
@@ -295,8 +292,9 @@ class ClauseIndex:
             score = t.w_terms * term_score + t.w_likeness * likeness + t.w_coverage * coverage
             similarity = float(meaning[i]) if meaning is not None else 0.0
             score += t.w_meaning * max(similarity, 0.0)
-            if topic_shares and not doc.clause.examples:
-                score += t.w_topics * sum(topic_shares.get(topic, 0.0) for topic in doc.clause.topics)
+            if topic_shares:
+                weight = t.w_topics_reviewed if doc.clause.examples else t.w_topics
+                score += weight * sum(topic_shares.get(topic, 0.0) for topic in doc.clause.topics)
             signals.append((score / scale, coverage, likeness, similarity, i))
         signals.sort(reverse=True)
         scored = [Match(self._docs[i].clause, round(sc, 4), round(cov, 4)) for sc, cov, *_, i in signals]
