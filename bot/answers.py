@@ -1,21 +1,23 @@
 """The question engine: a school's policy, its clause index, and answers to staff questions.
 
-Front ends hold one `PolicyBook` and call `ask`; schools are loaded on first use so a CLI call
-about one school never parses the other schools' files.
+Front ends hold one `PolicyBook` and call `ask`; schools are indexed on first use. Indexing a school
+also reads the folder's other school files once, for their example questions and topics
+(matching/topic_prior.py), with their vectors from caches only: never encoded on that account.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import Clause, KnowledgeFile, School
 from bot.matching.index import ClauseIndex, Match, Ranking
-from bot.matching.semantic import load_in_background
+from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
-from bot.matching.vectors import ClauseVectors, clause_vectors
+from bot.matching.vectors import ClauseVectors, cached_vectors, clause_vectors
 from bot.questions import clean_question
 from bot.verdicts import label
 
@@ -60,6 +62,8 @@ class PolicyBook:
         self._indexes: dict[str, ClauseIndex] = {}
         self._topic_prior: TopicPrior | None = None
         self._topic_prior_built = False
+        # Indexing reads files and may encode: the HTTP server's threads wait for one build, not do two.
+        self._building = threading.Lock()
 
     def school_ids(self) -> list[str]:
         return [p.stem for p in school_files(self.directory)]
@@ -67,24 +71,28 @@ class PolicyBook:
     def index(self, school_id: str) -> ClauseIndex:
         school_id = school_id.strip().lower()  # ids are lower case; "Dobcroft" means dobcroft
         if school_id not in self._indexes:
-            path = self.directory / f"{school_id}.yaml"
-            if path not in school_files(self.directory):
-                raise UnknownSchoolError(school_id, self.school_ids())
-            # The sentence model loads on another thread while this one reads the file and builds the index.
-            loading = load_in_background() if self.meaning else None
-            kb = load_file(path)
-            if kb.school.id != school_id:
-                raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
-            vectors = clause_vectors(kb, self.directory) if self.meaning else None
-            # What the folder's reviewed example questions say a question is about: most help to clauses
-            # nobody has given example questions yet (a new school's import).
-            prior = self._topics(school_id, kb, vectors) if vectors is not None else None
-            self._indexes[school_id] = ClauseIndex.for_school(
-                kb, load_vocabulary(self.directory), vectors=vectors, topic_prior=prior
-            )
-            if loading is not None:
-                loading.join()  # the model too, so a server's first question waits for nothing
+            with self._building:
+                if school_id not in self._indexes:
+                    self._indexes[school_id] = self._build(school_id)
         return self._indexes[school_id]
+
+    def _build(self, school_id: str) -> ClauseIndex:
+        path = self.directory / f"{school_id}.yaml"
+        if path not in school_files(self.directory):
+            raise UnknownSchoolError(school_id, self.school_ids())
+        # The sentence model loads on another thread while this one reads the file and builds the index.
+        loading = load_in_background() if self.meaning else None
+        kb = load_file(path)
+        if kb.school.id != school_id:
+            raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
+        vectors = clause_vectors(kb, self.directory) if self.meaning else None
+        # What the folder's reviewed example questions say a question is about: most help to clauses
+        # nobody has given example questions yet (a new school's import).
+        prior = self._topics(school_id, kb, vectors) if vectors is not None else None
+        index = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors, topic_prior=prior)
+        if loading is not None:
+            encoder()  # the model too (raising here if it cannot load), so a first question waits for nothing
+        return index
 
     def _topics(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> TopicPrior | None:
         """The folder's example questions and their topics, read once per book (every school's file)."""
@@ -98,7 +106,14 @@ class PolicyBook:
                 except KnowledgeError as exc:  # that school's own questions report it; this one can do without
                     log.warning("example questions of %s not used for other schools: %s", path.name, exc)
                     continue
-                schools.append((other, clause_vectors(other, self.directory)))
+                if other.school.id != path.stem:  # a kept copy ("dobcroft-old.yaml") would vote twice
+                    log.info("example questions of %s not used: its school id is %s", path.name, other.school.id)
+                    continue
+                other_vectors = cached_vectors(other, self.directory)
+                if other_vectors is None:
+                    log.info("example questions of %s not used until its vectors are cached (ask it once)", path.name)
+                    continue
+                schools.append((other, other_vectors))
             self._topic_prior = TopicPrior.from_schools(schools)
             self._topic_prior_built = True
         return self._topic_prior

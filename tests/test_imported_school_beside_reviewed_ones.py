@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.answers import PolicyBook
-from bot.evaluation import Case, Report, evaluate
+from bot.evaluation import Case, Report, evaluate, read_cases
 from tests.cli import POLICYBOT, clean_env
 from tests.conftest import REPO
 
@@ -27,12 +27,8 @@ KNOWLEDGE = REPO / "knowledge"
 
 
 def unseen_check_questions(school: str) -> list[Case]:
-    cases = []
-    for line in (REPO / "benchmarks" / "data" / f"unseen-{school}.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        if item["split"] == "check":
-            cases.append(Case(item["id"], item["school"], item["question"], tuple(item["gold"])))
-    return cases
+    lines = (REPO / "benchmarks" / "data" / f"unseen-{school}.jsonl").read_text(encoding="utf-8").splitlines()
+    return read_cases(line for line in lines if json.loads(line)["split"] == "check")
 
 
 def imported(folder: Path, school: str) -> None:
@@ -58,8 +54,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Report]:
         together = root / "beside" / school
         shutil.copytree(only, together)
         for other in SCHOOLS:
-            if other != school:
+            if other != school:  # each reviewed file with its vectors, as an admin copies the folder
                 shutil.copy(KNOWLEDGE / f"{other}.yaml", together)
+                shutil.copy(KNOWLEDGE / "vectors" / f"{other}.npz", together / "vectors")
         questions = unseen_check_questions(school)
         outcomes["alone"].outcomes += evaluate(PolicyBook(only), questions).outcomes
         outcomes["beside"].outcomes += evaluate(PolicyBook(together), questions).outcomes
@@ -75,10 +72,31 @@ def test_a_new_school_beside_reviewed_ones_finds_more_right_clauses(
               f"beside reviewed schools {beside.top1:.1%} / {beside.top3:.1%}")  # fmt: skip
     assert beside.top3 > alone.top3
     assert beside.top1 >= alone.top1
-    # The figures docs/performance.md reports (47% and 64%), as a floor.
+    # The figures docs/performance.md reports (48.3% and 63.9%), as a floor.
     assert beside.top1 >= 0.45
     assert beside.top3 >= 0.62
 
 
 def test_borrowed_topics_never_make_it_answer_what_the_policy_does_not_cover(reports: dict[str, Report]) -> None:
     assert reports["beside"].declined >= 0.95
+
+
+def test_a_broken_file_beside_does_not_stop_the_others_answering(tmp_path: Path) -> None:
+    """Every school's file is read for its example questions; one that cannot be read (not UTF-8, a
+    copy under another name) is skipped with a log line, and the school asked about still answers."""
+    shutil.copy(KNOWLEDGE / "vocabulary.yaml", tmp_path)
+    shutil.copytree(KNOWLEDGE / "sources", tmp_path / "sources")
+    (tmp_path / "vectors").mkdir()
+    for school in ("howitt", "dobcroft"):
+        shutil.copy(KNOWLEDGE / f"{school}.yaml", tmp_path)
+        shutil.copy(KNOWLEDGE / "vectors" / f"{school}.npz", tmp_path / "vectors")
+    (tmp_path / "broken.yaml").write_bytes(b"school:\n  id: broken\n  name: \xff\xfe not text\n")
+    shutil.copy(KNOWLEDGE / "dobcroft.yaml", tmp_path / "dobcroft-old.yaml")
+    done = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "howitt", "--json", "can I accept a friend request from a pupil?"],
+        env=clean_env(POLICYBOT_KNOWLEDGE_DIR=str(tmp_path)), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["school"] == "howitt" and answer["matches"]
+    assert "Traceback" not in done.stderr

@@ -48,9 +48,7 @@ class _KnowledgeLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, _NO_ALIASES, event.start_mark
-            )
+            raise yaml.composer.ComposerError(None, None, _NO_ALIASES, event.start_mark)
         return super().compose_node(parent, index)  # type: ignore[arg-type]  # typeshed says int; PyYAML passes any key
 
 
@@ -126,6 +124,10 @@ def load_file(path: Path) -> KnowledgeFile:
         data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {_problem(exc)}") from exc
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(f"{path}: not a text file in UTF-8 (byte {exc.start})") from exc
+    except OSError as exc:
+        raise KnowledgeError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     try:
         return KnowledgeFile.model_validate(data)
     except ValidationError as exc:

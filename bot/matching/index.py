@@ -188,7 +188,6 @@ class ClauseIndex:
         names = [kb.school.name, kb.school.id.replace("-", " ")]
         return cls(kb, Normaliser(vocabulary, names), tuning, vectors, topic_prior)
 
-
     @property
     def clauses(self) -> list[Clause]:
         return [d.clause for d in self._docs]
@@ -293,11 +292,14 @@ class ClauseIndex:
             similarity = float(meaning[i]) if meaning is not None else 0.0
             score += t.w_meaning * max(similarity, 0.0)
             if topic_shares:
+                # Summed over the clause's topics: a clause tagged with more topics can gain more, as
+                # it is about more things; measured against the best single topic, summing was better.
                 weight = t.w_topics_reviewed if doc.clause.examples else t.w_topics
                 score += weight * sum(topic_shares.get(topic, 0.0) for topic in doc.clause.topics)
             signals.append((score / scale, coverage, likeness, similarity, i))
         signals.sort(reverse=True)
-        scored = [Match(self._docs[i].clause, round(sc, 4), round(cov, 4)) for sc, cov, *_, i in signals]
+        # The topic vote can lift a score a little past 1; shown scores stay 0..1 as documented.
+        scored = [Match(self._docs[i].clause, round(min(sc, 1.0), 4), round(cov, 4)) for sc, cov, *_, i in signals]
         best_score, best_coverage, best_likeness, best_similarity, best_i = signals[0]
         runner_up = signals[1][0] if len(signals) > 1 else 0.0
         unknown = sum(idf[term] for term in terms if term not in self._idf) / total_idf if terms else 1.0

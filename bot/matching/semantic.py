@@ -35,7 +35,14 @@ class Encoder:
     """Text -> unit-length 384-dimensional vectors (cosine similarity is then a dot product)."""
 
     def __init__(self) -> None:
+        from threadpoolctl import threadpool_limits
         from tokenizers import Tokenizer
+
+        # One BLAS thread for the whole process. A question is a handful of small matrix products: a
+        # second thread saves nothing, and when other processes keep the cores busy, OpenBLAS's threads
+        # wait on each other for whole scheduler ticks (benchmarks/matching.py --busy 2: p99 468 ms with
+        # two threads, 27 ms with one). Encoding a school's sentences in bulk is about 15% slower.
+        threadpool_limits(limits=1, user_api="blas")
 
         folder = resources.files("bot.matching") / _MODEL_DIR
         with resources.as_file(folder / _WEIGHTS) as path, np.load(path) as packed:
@@ -142,6 +149,7 @@ def encoder() -> Encoder:
 def load_in_background() -> threading.Thread:
     """Start loading the encoder while the caller does other work (numpy reads and unpacks the weights
     without the GIL); join the thread before timing-sensitive use, or just call `encoder()`."""
+
     def load() -> None:
         with contextlib.suppress(Exception):  # encoder() raises it again where the model is needed
             encoder()

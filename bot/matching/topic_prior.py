@@ -1,17 +1,13 @@
-"""What a question is about, learnt from every reviewed example question in the knowledge folder.
+"""What a question is about, by the vote of the knowledge folder's example questions.
 
-An imported policy that nobody has reviewed yet has no example questions: a question must meet its
-clauses' own wording or meaning, and situations told in staff words often do not ("a mum keeps
-messaging me on the class app" against "communication with parents must be professional"). The
-other schools' reviewed files have thousands of such questions, each under a clause with topics
-from the shared list (`friending-parents`, `photos-children`, ...). So the question is compared with
-all of them; its nearest ones vote for their clauses' topics; and a clause with no example questions
-of its own is helped in proportion to the share of the vote its topics get (`kb import` gives every
-drafted clause topics from the same list).
-
-Measured leaving one school out (benchmarks/quality.py, docs/matching.md): drafts' top-1 +4.4
-points on `tune`, +1.6 on `check`; nothing changes for reviewed clauses, which have their own
-examples.
+Every reviewed clause carries example questions in staff words and topics from the shared list
+(`friending-parents`, `photos-children`, ...). A question is compared with all the folder's example
+questions; its nearest ones vote for their clauses' topics; and a clause gains in proportion to the
+share of the vote its own topics get. Most of all a clause with no example questions of its own: an
+imported policy nobody has reviewed yet, whose clauses `kb import` tags from the same list, so a new
+school learns from the reviewed schools beside it ("a mum keeps messaging me on the class app"
+finds "communication with parents must be professional"). A reviewed clause gains less; its own
+examples already speak for it. Weights and figures: docs/matching.md (section 3).
 """
 
 from __future__ import annotations
@@ -42,12 +38,11 @@ class TopicPrior:
         rows: list[np.ndarray] = []
         topics: list[tuple[str, ...]] = []
         for kb, vectors in schools:
-            ends = [*vectors.starts[1:].tolist(), len(vectors.matrix)]
-            for clause, start, end in zip(kb.clauses, vectors.starts.tolist(), ends, strict=True):
-                examples = end - start - 2  # each clause's rows: its text, its answer, then its examples
-                if clause.topics and examples > 0:
-                    rows.append(vectors.matrix[start + 2 : end])
-                    topics.extend([tuple(clause.topics)] * examples)
+            for number, clause in enumerate(kb.clauses):
+                examples = vectors.examples(number)
+                if clause.topics and len(examples):
+                    rows.append(examples)
+                    topics.extend([tuple(clause.topics)] * len(examples))
         if not rows:
             return None
         return cls(np.concatenate(rows), tuple(topics))

@@ -5,6 +5,8 @@ best of them speaks for the clause. Encoding a school's thousand sentences takes
 they are cached in `<knowledge folder>/vectors/<school>.npz`, keyed by a hash of each sentence: an
 edited clause re-encodes only what changed. The bundled knowledge base ships its cache; `kb import`
 writes one for a new school; a folder that cannot be written to is encoded in memory at start-up.
+A folder holding copies of the bundled files takes their vectors from the package. Other schools'
+vectors, read only for their example questions (topic_prior.py), are taken from caches alone.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ class ClauseVectors:
     def best_per_clause(self, query: np.ndarray) -> np.ndarray:
         """The cosine of each clause's closest sentence to the query vector."""
         return np.maximum.reduceat(self.matrix @ query, self.starts)
+
+    def examples(self, clause: int) -> np.ndarray:
+        """The vectors of clause number `clause`'s example questions (see `sentences`)."""
+        end = self.starts[clause + 1] if clause + 1 < len(self.starts) else len(self.matrix)
+        return self.matrix[self.starts[clause] + LEADING_SENTENCES : end]
+
+
+# Each clause's sentences, in this order: its heading and text, its answer line, then its examples.
+LEADING_SENTENCES = 2  # before the examples
 
 
 def sentences(clause: Clause) -> list[str]:
@@ -76,11 +87,33 @@ def _write_cache(path: Path, known: dict[str, np.ndarray]) -> None:
 
 @cache
 def _shipped() -> dict[str, np.ndarray]:
-    """Every sentence vector the bundled knowledge base ships, by sentence hash."""
+    """Every sentence vector the bundled knowledge base ships, by sentence hash (about 7 MB)."""
     known: dict[str, np.ndarray] = {}
-    for path in sorted((bundled_knowledge_dir() / CACHE_FOLDER).glob("*.npz")):
+    try:
+        folder = bundled_knowledge_dir() / CACHE_FOLDER
+    except ModuleNotFoundError:  # run from a checkout without the bundled package: encode instead
+        return known
+    for path in sorted(folder.glob("*.npz")):
         known.update(_read_cache(path))
     return known
+
+
+def cached_vectors(kb: KnowledgeFile, directory: Path) -> ClauseVectors | None:
+    """The school's vectors if its cache (or the package's) has every one of them; never encodes or
+    writes. For reading other schools' example questions, which must not cost a start-up minutes."""
+    known = _read_cache(cache_path(directory, kb.school.id))
+    shipped = _shipped()
+    wanted = [s for clause in kb.clauses for s in sentences(clause)]
+    rows = [known.get(_key(s), shipped.get(_key(s))) for s in wanted]
+    if any(row is None for row in rows):
+        return None
+    return _grouped(kb, np.stack([r for r in rows if r is not None]).astype(np.float32))
+
+
+def _grouped(kb: KnowledgeFile, matrix: np.ndarray) -> ClauseVectors:
+    counts = [len(sentences(clause)) for clause in kb.clauses]
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    return ClauseVectors(matrix, starts)
 
 
 def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
@@ -103,7 +136,4 @@ def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
         if path is not None:
             current = {_key(s) for s in wanted}
             _write_cache(path, {k: v for k, v in known.items() if k in current})
-    matrix = np.stack([known[_key(s)] for s in wanted]).astype(np.float32)
-    counts = [len(sentences(clause)) for clause in kb.clauses]
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
-    return ClauseVectors(matrix, starts)
+    return _grouped(kb, np.stack([known[_key(s)] for s in wanted]).astype(np.float32))
