@@ -29,6 +29,15 @@ ADMIN_CHANNEL = "19:fakeAdminChannelxxxxxxxxxxxxxx01@thread.tacv2"
 STAFF_CHANNEL = "19:fakeChannelIdxxxxxxxxxxxxxxxxxx01@thread.tacv2"
 ASKER = "29:1fakeUserAadObjectIdxxxxUserOneNotARealTeamsMriAbCdEfGhIjKlMnOpQrStUvWxYz0123456789-Aa"
 SLT_MEMBER = "29:1fakeUserAadObjectIdxxxxUserTwoNotARealTeamsMriAbCdEfGhIjKlMnOpQrStUvWxYz0123456789-Bb"
+# A misuse report dialog filled in as Teams submits it (every field valid).
+MISUSE_FORM = {
+    "category": "pupil_contact",
+    "what_happened": "A Year 9 pupil sent me a friend request on Instagram last night.",
+    "where_seen": "Instagram",
+    "happened_on": "2026-01-14",
+    "child_at_risk": "no",
+    "actions_taken": "blocked,screenshotted",
+}
 
 
 def teams_fixture(name: str) -> dict[str, Any]:

@@ -36,17 +36,8 @@ from tests.fake_bot_framework import FakeBotFramework, member
 from tests.fake_slack import FakeSlack
 from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, report
 from tests.slack_app import SLT_CHANNEL, RunningBot, posts_to, settings_for, wait_until
-from tests.teams_app import ASKER, SLT_MEMBER, RunningTeamsBot, teams_fixture, teams_settings
+from tests.teams_app import ASKER, MISUSE_FORM, SLT_MEMBER, RunningTeamsBot, teams_fixture, teams_settings
 from tests.teams_app import SLT_CHANNEL as TEAMS_SLT_CHANNEL
-
-TEAMS_REPORT = {
-    "category": "pupil_contact",
-    "what_happened": "A Year 9 pupil sent me a friend request on Instagram last night.",
-    "where_seen": "Instagram",
-    "happened_on": "2026-01-14",
-    "child_at_risk": "no",
-    "actions_taken": "blocked,screenshotted",
-}
 
 
 @pytest.fixture
@@ -142,7 +133,7 @@ def report_in_teams(teams: RunningTeamsBot) -> str:
         for a in b["actions"]
     )
     dialog = teams.send(_invoke(teams, "task/fetch", button["data"])).json()["task"]["value"]["card"]["content"]
-    data = {**dialog["actions"][0]["data"], **TEAMS_REPORT}
+    data = {**dialog["actions"][0]["data"], **MISUSE_FORM}
     done = teams.send(_invoke(teams, "task/submit", data)).json()["task"]
     found = re.search(r"MR-\d{4}", done["value"])
     assert found, done

@@ -6,15 +6,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import book, fail
+from bot.cli.common import CliError, book, fail
 
 if TYPE_CHECKING:  # Slack libraries are imported only when serving
     from slack_bolt import App
 
     from bot.settings import Settings
     from bot.slack.services import Services
+    from bot.teams.services import TeamsServices
 
 TEAMS_PORT = 3978
 
@@ -180,27 +181,34 @@ def _serve_teams(args: argparse.Namespace) -> int:
         return 2
     _configure_logging()
 
-    from bot.teams.http_server import make_server
     from bot.teams.services import build_services
 
     try:
         services = build_services(settings)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
-    port = TEAMS_PORT if args.port is None else args.port
-    try:
-        server = make_server(services, args.host, port)
-    except OSError as exc:
-        return fail(f"cannot listen on {args.host}:{port}: {exc.strerror or exc}")
-    services.start_background()
-    logging.getLogger("policybot").info(
-        "serving Teams on %s:%s (activities at /api/messages)", args.host, server.effective_port
-    )
+    server = _teams_server(services, args.host, TEAMS_PORT if args.port is None else args.port)
     try:
         server.run()
     finally:
         server.close()
     return 0
+
+
+def _teams_server(services: TeamsServices, host: str, port: int) -> Any:
+    """Teams' HTTP server bound to host:port (not yet serving), with its outbox runner started; a port
+    that cannot be had is one line (CliError), as for Slack."""
+    from bot.teams.http_server import make_server
+
+    try:
+        server = make_server(services, host, port)
+    except OSError as exc:  # in use, a privileged port, an unknown host
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    services.start_background()
+    logging.getLogger("policybot").info(
+        "serving Teams on %s:%s (activities at /api/messages)", host, server.effective_port
+    )
+    return server
 
 
 def _serve_both(args: argparse.Namespace) -> int:
@@ -220,7 +228,6 @@ def _serve_both(args: argparse.Namespace) -> int:
 
     from bot.slack.app import build_app
     from bot.slack.services import build_services
-    from bot.teams.http_server import make_server as make_teams_server
     from bot.teams.services import build_services as build_teams_services
     from bot.wiring import core_parts
 
@@ -230,16 +237,8 @@ def _serve_both(args: argparse.Namespace) -> int:
         teams = build_teams_services(settings, core=core)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
-    teams_port = TEAMS_PORT if args.teams_port is None else args.teams_port
-    try:
-        teams_server = make_teams_server(teams, args.host, teams_port)
-    except OSError as exc:
-        return fail(f"cannot listen on {args.host}:{teams_port}: {exc.strerror or exc}")
-    teams.start_background()
+    teams_server = _teams_server(teams, args.host, TEAMS_PORT if args.teams_port is None else args.teams_port)
     threading.Thread(target=teams_server.run, name="teams-http", daemon=True).start()
-    logging.getLogger("policybot").info(
-        "serving Teams on %s:%s (activities at /api/messages)", args.host, teams_server.effective_port
-    )
     app = build_app(slack)
     if args.http:
         if args.port is None:

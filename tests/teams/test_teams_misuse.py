@@ -17,6 +17,7 @@ from tests.fake_bot_framework import FakeBotFramework, member
 from tests.teams_app import (
     ASKER,
     DSL_CHANNEL,
+    MISUSE_FORM,
     SLT_CHANNEL,
     SLT_MEMBER,
     card_of,
@@ -26,14 +27,6 @@ from tests.teams_app import (
 )
 
 REPORTER_CHAT = f"a:1personal{ASKER[-6:]}"
-GOOD = {
-    "category": "pupil_contact",
-    "what_happened": "A Year 9 pupil sent me a friend request on Instagram last night.",
-    "where_seen": "Instagram",
-    "happened_on": "2026-01-14",
-    "child_at_risk": "no",
-    "actions_taken": "blocked,screenshotted",
-}
 
 
 @pytest.fixture
@@ -122,7 +115,7 @@ def test_a_ta_reports_slt_acknowledge_and_close_and_the_reporter_is_told(bot, fa
     dialog = _open_dialog(bot)
     ids = [b.get("id") for b in dialog["body"]]
     assert ids[:1] == ["category"] and {"what_happened", "child_at_risk", "colleagues", "actions_taken"} <= set(ids)
-    done = _submit(bot, dialog, GOOD)
+    done = _submit(bot, dialog, MISUSE_FORM)
     assert done["type"] == "message" and "MR-0001" in done["value"]
     [report] = bot.services.reports.all()
     assert report.reporter_id == ASKER and report.form.actions_taken == ("blocked", "screenshotted")
@@ -162,7 +155,7 @@ def test_a_ta_reports_slt_acknowledge_and_close_and_the_reporter_is_told(bot, fa
 
 
 def test_a_click_by_someone_not_in_the_slt_channel_is_refused_and_nothing_changes(bot, fake) -> None:
-    _submit(bot, _open_dialog(bot), GOOD)
+    _submit(bot, _open_dialog(bot), MISUSE_FORM)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
     note = "Spoke to the pupil's head of year."
     assert _click(bot, "report_note", {"ref": "MR-0001", "note": note}, SLT_MEMBER) == "Note added to MR-0001."
@@ -184,7 +177,7 @@ def test_a_click_by_someone_not_in_the_slt_channel_is_refused_and_nothing_change
 
 
 def test_the_first_action_wins(bot, fake) -> None:
-    _submit(bot, _open_dialog(bot), GOOD)
+    _submit(bot, _open_dialog(bot), MISUSE_FORM)
     assert "acknowledged" in _click(bot, "report_acknowledge", {"ref": "MR-0001"}, SLT_MEMBER)
     again = _click(bot, "report_acknowledge", {"ref": "MR-0001"}, SLT_MEMBER)
     assert again == "MR-0001 was already acknowledged by Fake Staff Two."
@@ -192,7 +185,8 @@ def test_the_first_action_wins(bot, fake) -> None:
 
 def test_form_errors_are_shown_in_the_dialog_and_nothing_is_stored(bot, fake) -> None:
     dialog = _open_dialog(bot)
-    task = _submit(bot, dialog, {**GOOD, "what_happened": "short", "child_at_risk": "", "happened_on": "2099-01-01"})
+    bad = {"what_happened": "short", "child_at_risk": "", "happened_on": "2099-01-01"}
+    task = _submit(bot, dialog, {**MISUSE_FORM, **bad})
     assert task["type"] == "continue"
     shown = card_text(task["value"]["card"]["content"])
     assert "Please describe what happened in a sentence or two." in shown
@@ -206,7 +200,7 @@ def test_form_errors_are_shown_in_the_dialog_and_nothing_is_stored(bot, fake) ->
 
 
 def test_a_child_at_risk_alerts_the_dsl(bot, fake) -> None:
-    _submit(bot, _open_dialog(bot), {**GOOD, "child_at_risk": "not_sure"})
+    _submit(bot, _open_dialog(bot), {**MISUSE_FORM, "child_at_risk": "not_sure"})
     [alert] = wait_until(lambda: fake.sent(DSL_CHANNEL))
     assert "URGENT" in card_text(card_of(alert.body)) and "MR-0001" in card_text(card_of(alert.body))
     [card] = wait_until(lambda: fake.sent(SLT_CHANNEL))
@@ -216,7 +210,7 @@ def test_a_child_at_risk_alerts_the_dsl(bot, fake) -> None:
 def test_a_bot_framework_outage_at_submission_delays_the_card_and_it_arrives_once(bot, fake) -> None:
     dialog = _open_dialog(bot)
     fake.fail("send", "500", times=3)
-    assert "MR-0001" in _submit(bot, dialog, GOOD)["value"]
+    assert "MR-0001" in _submit(bot, dialog, MISUSE_FORM)["value"]
     [posted] = wait_until(lambda: fake.sent(SLT_CHANNEL), timeout=20)
     _drained(bot)
     assert len(fake.sent(SLT_CHANNEL)) == 1
@@ -228,7 +222,7 @@ def test_a_bot_framework_outage_at_submission_delays_the_card_and_it_arrives_onc
 def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, fake) -> None:
     dialog = _open_dialog(bot)
     before = len(fake.calls)
-    activity = _invoke(bot, "task/submit", {**dialog["actions"][0]["data"], **GOOD})
+    activity = _invoke(bot, "task/submit", {**dialog["actions"][0]["data"], **MISUSE_FORM})
     forged = fake.activity_token(fake.service_url, audience="someone-else")
     assert bot.post(activity, forged).status == 401
     assert bot.post(activity, None).status == 401
@@ -251,7 +245,7 @@ def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_and_account_buttons(b
 
 
 def test_slt_take_a_case_on_and_add_a_note_and_the_card_shows_it(bot, fake) -> None:
-    _submit(bot, _open_dialog(bot), GOOD)
+    _submit(bot, _open_dialog(bot), MISUSE_FORM)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
     assert _click(bot, "report_assign", {"ref": "MR-0001"}, SLT_MEMBER) == "MR-0001 is assigned to you."
     assert _click(bot, "report_note", {"ref": "MR-0001", "note": ""}, SLT_MEMBER) == "The note is empty."
@@ -278,7 +272,7 @@ def _my_reports(bot, user: str, name: str) -> str:
 
 
 def test_my_reports_shows_each_person_their_own_and_slt_the_open_ones_never_the_outcome(bot, fake) -> None:
-    _submit(bot, _open_dialog(bot), GOOD)
+    _submit(bot, _open_dialog(bot), MISUSE_FORM)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
     _click(bot, "report_assign", {"ref": "MR-0001"}, SLT_MEMBER)
     today = bot.services.reports.get("MR-0001").submitted_at[:10]
@@ -309,7 +303,7 @@ def test_my_reports_shows_each_person_their_own_and_slt_the_open_ones_never_the_
 
 
 def test_my_reports_asked_in_a_channel_is_answered_in_the_1_1_chat(bot, fake) -> None:
-    _submit(bot, _open_dialog(bot), GOOD)
+    _submit(bot, _open_dialog(bot), MISUSE_FORM)
     _drained(bot)
     before = len(fake.sent(REPORTER_CHAT))
     bot.send(bot.channel_mention("my reports"))
@@ -324,7 +318,7 @@ def test_past_the_retention_period_the_slt_card_and_dsl_alert_are_redrawn_withou
     """`policybot retention purge` deletes a closed case's content; what Teams already shows must lose it
     too: the SLT card and the DSL alert are updated in place, and nothing new is posted."""
     secret = "Mrs Example's son posted the Year 5 trip photos"
-    _submit(bot, _open_dialog(bot), {**GOOD, "what_happened": secret, "child_at_risk": "yes"})
+    _submit(bot, _open_dialog(bot), {**MISUSE_FORM, "what_happened": secret, "child_at_risk": "yes"})
     [alert] = wait_until(lambda: fake.sent(DSL_CHANNEL))
     [card] = wait_until(lambda: fake.sent(SLT_CHANNEL))
     assert secret in card_text(card_of(alert.body)) and secret in card_text(card_of(card.body))
