@@ -81,7 +81,8 @@ class PolicyBook:
         if path not in school_files(self.directory):
             raise UnknownSchoolError(school_id, self.school_ids())
         # The sentence model loads on another thread while this one reads the file and builds the index.
-        loading = load_in_background() if self.meaning else None
+        if self.meaning:
+            load_in_background()
         kb = load_file(path)
         if kb.school.id != school_id:
             raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
@@ -90,7 +91,7 @@ class PolicyBook:
         # nobody has given example questions yet (a new school's import).
         prior = self._topics(school_id, kb, vectors) if vectors is not None else None
         index = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors, topic_prior=prior)
-        if loading is not None:
+        if self.meaning:
             encoder()  # the model too (raising here if it cannot load), so a first question waits for nothing
         return index
 

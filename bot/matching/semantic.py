@@ -146,14 +146,14 @@ def encoder() -> Encoder:
     return _loaded[0]
 
 
-def load_in_background() -> threading.Thread:
-    """Start loading the encoder while the caller does other work (numpy reads and unpacks the weights
-    without the GIL); join the thread before timing-sensitive use, or just call `encoder()`."""
+def load_in_background() -> None:
+    """Start loading the encoder, if not loaded yet, while the caller does other work (numpy reads and
+    unpacks the weights without the GIL); `encoder()` then waits for it, and raises if it failed."""
+    if _loaded:
+        return
 
     def load() -> None:
         with contextlib.suppress(Exception):  # encoder() raises it again where the model is needed
             encoder()
 
-    thread = threading.Thread(target=load, name="load-encoder", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=load, name="load-encoder", daemon=True).start()
