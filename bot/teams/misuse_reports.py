@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.cases.guidance import guidance_for
 from bot.cases.misuse import Report, check_form
-from bot.cases.misuse_rules import NOT_SLT, may_act, may_view
+from bot.cases.misuse_rules import may_view
 from bot.cases.records import Actor, Refused
 from bot.teams.invoke_answers import Response, card, dialog, dialog_data, dialog_message, message
 from bot.teams.report_cards import (
@@ -27,6 +27,7 @@ from bot.teams.report_cards import (
     REPORT_DIALOG,
     VIEW,
     form_from_submit,
+    purged_card,
     report_dialog,
     slt_card,
 )
@@ -39,15 +40,16 @@ log = logging.getLogger(__name__)
 DIALOG_TITLE = "Report misuse"
 
 
-def report_card(
-    services: TeamsServices, roles: TeamsRoles, report: Report, *, may_act: bool = False, why_not: str | None = None
-) -> dict[str, Any]:
+def report_card(services: TeamsServices, roles: TeamsRoles, report: Report, *, may_act: bool = False) -> dict[str, Any]:
     """The SLT card as drawn now: read-only, asking the SLT channel's members to fetch their own view
-    (notes may be added in any state, so the card keeps asking after it is closed)."""
+    (notes may be added in any state, so the card keeps asking after it is closed). A purged report's
+    card needs neither the policy's guidance nor the channel's members."""
+    if report.purged:
+        return purged_card(report)
     guidance = guidance_for(services.book, report.school, report.category.id)
     viewers = channel_viewers(roles, services.settings.teams_slt_channel)
     return slt_card(services.book.school(report.school), report, guidance, services.name_of,
-                    refresh=refresh(VIEW, {"ref": report.ref}, viewers), may_act=may_act, why_not=why_not)
+                    refresh=refresh(VIEW, {"ref": report.ref}, viewers), may_act=may_act)
 
 
 class TeamsMisuseReports:
@@ -119,8 +121,8 @@ class TeamsMisuseReports:
         and keeps whatever their client already shows."""
         report = self.services.reports.get(ref)
         refused = may_view(ref, report, actor)
-        if refused is not None or report is None:
-            return message((refused or Refused(NOT_SLT)).text(self.services.name_of))
-        refused = may_act(ref, report, actor)
-        why_not = refused.text(self.services.name_of) if refused else None
-        return card(report_card(self.services, self.roles, report, may_act=refused is None, why_not=why_not))
+        if refused is not None:
+            return message(refused.text(self.services.name_of))
+        assert report is not None  # may_view refuses a report that does not exist
+        # Seeing a report's content and acting on it are the same permission (misuse_rules.may_view).
+        return card(report_card(self.services, self.roles, report, may_act=True))

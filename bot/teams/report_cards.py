@@ -168,16 +168,16 @@ def _clause(school: School, clause: Clause) -> str:
 
 def slt_card(
     school: School, report: Report, guidance: Guidance, names: Names, *,
-    refresh: RefreshDefinition | None = None, may_act: bool = False, why_not: str | None = None,
+    refresh: RefreshDefinition | None = None, may_act: bool = False,
 ) -> dict[str, Any]:
     """The case card in the SLT channel, drawn from the report as it is now. `may_act`: the view of
-    someone the core lets act (the note box, the outcome list and the buttons); `why_not`: the core's
-    sentence for someone it does not. The card posted to the channel is the read-only version."""
+    someone the core lets act (the note box, the outcome list and the buttons). The card posted to the
+    channel is the read-only version."""
+    if report.purged:
+        return purged_card(report)
     form = report.form
     urgent = report.child_risk.alerts_dsl
-    title = f"{'🚨 URGENT: ' if urgent else ''}Misuse report {report.ref}: {report.category.label}"
-    if report.purged:
-        return _purged_card(report, title)
+    title = _title(report)
     facts = [
         Fact(title="Reporter", value=plain(names(report.reporter_id), 200)),
         Fact(title="Submitted", value=report.submitted_at[:16].replace("T", " ")),
@@ -211,8 +211,6 @@ def slt_card(
     ]
     body.append(_text("**Timeline**\n" + "\n".join(timeline), separator=True, size="Small"))
     if not may_act:
-        if why_not:
-            body.append(_text(plain(why_not), is_subtle=True, size="Small"))
         return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
     data = {"ref": report.ref}
     actions: list[Any] = []
@@ -232,9 +230,15 @@ def slt_card(
     return _dump(AdaptiveCard(version=VERSION, body=body, refresh=refresh))
 
 
-def _purged_card(report: Report, title: str) -> dict[str, Any]:
+def _title(report: Report) -> str:
+    urgent = "🚨 URGENT: " if report.child_risk.alerts_dsl else ""
+    return f"{urgent}Misuse report {report.ref}: {report.category.label}"
+
+
+def purged_card(report: Report) -> dict[str, Any]:
     """Past the retention period: what stays for statistics, nothing of what was reported or by whom,
     and no buttons (there is nothing left to act on)."""
+    title = _title(report)
     facts = [
         Fact(title="Reporter", value="deleted"),
         Fact(title="Submitted", value=report.submitted_at[:16].replace("T", " ")),
