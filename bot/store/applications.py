@@ -15,7 +15,7 @@ from bot.cases import account_rules as rules
 from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
-from bot.store.outbox import enqueue, enqueue_refresh
+from bot.store.outbox import case_platform, enqueue, enqueue_refresh
 from bot.store.timeline import add_event, events
 
 # Outbox kinds a chat adapter must know how to send.
@@ -33,11 +33,6 @@ def _form(text: str) -> ApplicationForm:
     values = json.loads(text)
     values["confirmations"] = tuple(values.get("confirmations") or ())
     return ApplicationForm(**values)
-
-
-def case_platform(conn: sqlite3.Connection, ref: str) -> str:
-    """The chat platform the application was made on: every notification of it goes there."""
-    return str(conn.execute("SELECT chat_platform FROM applications WHERE ref = ?", (ref,)).fetchone()[0])
 
 
 def _raise(refused: Refused | None) -> None:
@@ -92,7 +87,7 @@ class ApplicationBook:
             )
             self._version(conn, ref, version, idempotency_key, form)
             add_event(conn, ref, applicant_id, "resubmitted", f"version {version}")
-            platform = case_platform(conn, ref)
+            platform = case_platform(conn, "applications", ref)
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
             notice = {"ref": ref, "event": "received"}
             enqueue(conn, f"{ref}:applicant", APPLICANT_NOTICE, notice, platform=platform)
@@ -123,7 +118,7 @@ class ApplicationBook:
                 raise rules.already_decided(self._get(conn, ref))
             action = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "requested changes")
             add_event(conn, ref, actor.user_id, action, reason)
-            platform = case_platform(conn, ref)
+            platform = case_platform(conn, "applications", ref)
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
             event = {AppState.APPROVED: "approved", AppState.REJECTED: "rejected"}.get(state, "changes")
             notice = {"ref": ref, "event": event}
@@ -159,7 +154,7 @@ class ApplicationBook:
                 (cursor.lastrowid, ref),
             )
             add_event(conn, ref, actor.user_id, "created", handle + (f" {url}" if url else ""))
-            platform = case_platform(conn, ref)
+            platform = case_platform(conn, "applications", ref)
             enqueue_refresh(conn, f"{ref}:admin", ADMIN_CARD, {"ref": ref}, platform=platform)
             enqueue_refresh(conn, f"{ref}:slt", APP_CARD, {"ref": ref}, platform=platform)
             notice = {"ref": ref, "event": "live"}
@@ -209,7 +204,7 @@ class ApplicationBook:
                 affected.append(account)
                 add_event(conn, account.application_ref, user_id, "staff account deactivated", None)
                 alert = {"account": account.id, "user": user_id}
-                platform = case_platform(conn, account.application_ref)
+                platform = case_platform(conn, "applications", account.application_ref)
                 enqueue(conn, f"ACC-{account.id}:alert", REGISTER_ALERT, alert, platform=platform)
             return affected
 

@@ -15,7 +15,7 @@ import json
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from bot.store.database import Database, now
 
@@ -57,6 +57,12 @@ def enqueue(
         "INSERT INTO outbox (topic, kind, payload, created_at, platform) VALUES (?, ?, ?, ?, ?)",
         (topic, kind, json.dumps(payload or {}), now(), platform),
     )
+
+
+def case_platform(conn: sqlite3.Connection, table: Literal["reports", "applications"], ref: str) -> str:
+    """The chat platform a case (a misuse report, an account application) came from: every notification
+    of it goes there."""
+    return str(conn.execute(f"SELECT chat_platform FROM {table} WHERE ref = ?", (ref,)).fetchone()[0])
 
 
 def enqueue_refresh(

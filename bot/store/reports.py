@@ -16,7 +16,7 @@ from bot.cases.misuse import OUTCOMES, Report, ReportForm, State
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
 from bot.store.handled import first_time
-from bot.store.outbox import enqueue, enqueue_refresh
+from bot.store.outbox import case_platform, enqueue, enqueue_refresh
 from bot.store.timeline import add_event, events
 
 # Outbox kinds a chat adapter must know how to send.
@@ -26,11 +26,6 @@ REPORTER_NOTICE = "report_reporter_notice"  # payload: {"event": "received" | "a
 
 
 Rule = Callable[[str, Report | None, Actor], Refused | None]
-
-
-def case_platform(conn: sqlite3.Connection, ref: str) -> str:
-    """The chat platform the report was submitted on: every notification of the case goes there."""
-    return str(conn.execute("SELECT chat_platform FROM reports WHERE ref = ?", (ref,)).fetchone()[0])
 
 
 def _raise(refused: Refused | None) -> None:
@@ -105,21 +100,23 @@ class ReportBook:
     def acknowledge(self, ref: str, actor: Actor) -> Report:
         with self.db.transaction() as conn:
             report = self._checked(conn, ref, actor, rules.may_acknowledge)
-            self._mark_acknowledged(conn, report, actor)
+            platform = case_platform(conn, "reports", ref)
+            self._mark_acknowledged(conn, report, actor, platform)
             add_event(conn, ref, actor.user_id, "acknowledged", None)
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=platform)
             return self._get(conn, ref)
 
     def assign_to(self, ref: str, actor: Actor) -> Report:
         """Assign the case to the actor. Taking a case on also acknowledges it."""
         with self.db.transaction() as conn:
             report = self._checked(conn, ref, actor, rules.may_assign)
+            platform = case_platform(conn, "reports", ref)
             if report.state is State.OPEN:
-                self._mark_acknowledged(conn, report, actor)
+                self._mark_acknowledged(conn, report, actor, platform)
                 add_event(conn, ref, actor.user_id, "acknowledged", None)
             conn.execute("UPDATE reports SET assignee = ? WHERE ref = ?", (actor.user_id, ref))
             add_event(conn, ref, actor.user_id, "assigned", actor.user_id)
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=platform)
             return self._get(conn, ref)
 
     def add_note(self, ref: str, actor: Actor, text: str, idempotency_key: str | None = None) -> Report:
@@ -130,15 +127,16 @@ class ReportBook:
             if idempotency_key is not None and not first_time(conn, f"note:{idempotency_key}"):
                 return self._get(conn, ref)
             add_event(conn, ref, actor.user_id, "note", text)
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, "reports", ref))
             return self._get(conn, ref)
 
     def close(self, ref: str, actor: Actor, outcome: str, note: str | None = None) -> Report:
         _raise(rules.check_closing(outcome, note))
         with self.db.transaction() as conn:
             report = self._checked(conn, ref, actor, rules.may_close)
+            platform = case_platform(conn, "reports", ref)
             if report.state is State.OPEN:
-                self._mark_acknowledged(conn, report, actor)
+                self._mark_acknowledged(conn, report, actor, platform)
             conn.execute(
                 "UPDATE reports SET state = 'closed', closed_at = ?, closed_by = ?, outcome = ? WHERE ref = ?",
                 (now(), actor.user_id, outcome, ref),
@@ -146,9 +144,9 @@ class ReportBook:
             if note and note.strip():
                 add_event(conn, ref, actor.user_id, "note", note)
             add_event(conn, ref, actor.user_id, "closed", OUTCOMES[outcome])
-            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, ref))
+            enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=platform)
             notice = {"ref": ref, "event": "closed"}
-            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, notice, platform=case_platform(conn, ref))
+            enqueue(conn, f"{ref}:reporter", REPORTER_NOTICE, notice, platform=platform)
             return self._get(conn, ref)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -181,7 +179,7 @@ class ReportBook:
         assert report is not None  # every rule refuses a missing report
         return report
 
-    def _mark_acknowledged(self, conn: sqlite3.Connection, report: Report, actor: Actor) -> None:
+    def _mark_acknowledged(self, conn: sqlite3.Connection, report: Report, actor: Actor, platform: str) -> None:
         cursor = conn.execute(
             "UPDATE reports SET state = 'acknowledged', acknowledged_at = ?, acknowledged_by = ? "
             "WHERE ref = ? AND state = 'open'",
@@ -189,7 +187,7 @@ class ReportBook:
         )
         if cursor.rowcount == 1:
             notice = {"ref": report.ref, "event": "acknowledged"}
-            enqueue(conn, f"{report.ref}:reporter", REPORTER_NOTICE, notice, platform=case_platform(conn, report.ref))
+            enqueue(conn, f"{report.ref}:reporter", REPORTER_NOTICE, notice, platform=platform)
 
     @staticmethod
     def _get(conn: sqlite3.Connection, ref: str) -> Report:

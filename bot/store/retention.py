@@ -17,8 +17,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.store.database import Database
-from bot.store.outbox import enqueue_refresh
-from bot.store.reports import DSL_ALERT, SLT_CARD, case_platform
+from bot.store.outbox import case_platform, enqueue_refresh
+from bot.store.reports import DSL_ALERT, SLT_CARD
 
 DEFAULT_YEARS = 6  # the common UK schools' retention for staff-related records, from the case's closure
 PURGED_BY = "policybot"
@@ -82,7 +82,7 @@ def purge(db: Database, years: int, now: dt.datetime) -> list[Expired]:
                 "INSERT INTO case_events (case_ref, at, actor, action, detail) VALUES (?, ?, ?, 'purged', ?)",
                 (case.ref, stamp, PURGED_BY, f"content deleted after {years} years"),
             )
-            platform = case_platform(tx, case.ref)
+            platform = case_platform(tx, "reports", case.ref)
             enqueue_refresh(tx, f"{case.ref}:slt", SLT_CARD, {"ref": case.ref}, platform=platform)
             # The DSL alert quoted what happened and named the reporter: redraw it too.
             alerted = tx.execute("SELECT 1 FROM outbox WHERE topic = ? AND kind = ?", (f"{case.ref}:dsl", DSL_ALERT))
