@@ -128,6 +128,20 @@ class RunningTeamsBot:
             self.deliverer.stop()
 
 
+    def dialog_invoke(self, kind: str, data: dict[str, Any], user: str = ASKER) -> dict[str, Any]:
+        """`task/fetch` or `task/submit` from `user`'s 1:1 chat, carrying a dialog's `data`."""
+        activity = copy.deepcopy(teams_fixture(f"invoke_{kind.replace('/', '_')}.json"))
+        activity["serviceUrl"] = self.fake.service_url
+        activity["from"] = {**activity["from"], "id": user, "name": "Fake Parent One"}
+        activity["conversation"] = {
+            "conversationType": "personal",
+            "id": f"a:1personal{user[-6:]}",
+            "tenantId": activity["conversation"]["tenantId"],
+        }
+        activity["value"]["data"] = data
+        return activity
+
+
 def _sender(fixture: dict[str, Any], user: str, name: str, entra: str | None) -> dict[str, Any]:
     """`from` for `user`: the fixture's Entra object id belongs to the fixture's own user, so it is kept
     only for them (the bot remembers names by Entra id too)."""

@@ -6,7 +6,6 @@ itself as a child process, then two processes (`serve --http` and `serve --teams
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import subprocess
@@ -15,7 +14,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,7 +34,7 @@ from tests.fake_bot_framework import FakeBotFramework, member
 from tests.fake_slack import FakeSlack
 from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, report
 from tests.slack_app import SLT_CHANNEL, RunningBot, posts_to, settings_for, wait_until
-from tests.teams_app import ASKER, MISUSE_FORM, SLT_MEMBER, RunningTeamsBot, teams_fixture, teams_settings
+from tests.teams_app import ASKER, MISUSE_FORM, SLT_MEMBER, RunningTeamsBot, teams_settings
 from tests.teams_app import SLT_CHANNEL as TEAMS_SLT_CHANNEL
 
 
@@ -62,19 +60,8 @@ class OneProcess:
     db: Database
 
     def stop(self) -> None:
-        for server in (self.slack.server, self.teams.server):
-            closed = threading.Event()
-
-            def close(server: Any = server, closed: threading.Event = closed) -> None:
-                server.close()
-                closed.set()
-
-            server.trigger.pull_trigger(close)
-            closed.wait(5)
-            server.task_dispatcher.shutdown()
-        self.slack.services.identity.stop()
-        for running in (self.slack, self.teams):
-            running.deliverer.stop()
+        self.slack.stop()
+        self.teams.stop()
 
 
 def start_one_process(slack: FakeSlack, fake: FakeBotFramework, db: Path) -> OneProcess:
@@ -107,19 +94,6 @@ def start_one_process(slack: FakeSlack, fake: FakeBotFramework, db: Path) -> One
 
 
 # -- steps in Teams (as in tests/teams/test_teams_misuse.py) -----------------------------------------
-def _invoke(teams: RunningTeamsBot, name: str, data: dict[str, Any]) -> dict[str, Any]:
-    activity = copy.deepcopy(teams_fixture(f"invoke_{name.replace('/', '_')}.json"))
-    activity["serviceUrl"] = teams.fake.service_url
-    activity["from"] = {**activity["from"], "id": ASKER, "name": "Fake Parent One"}
-    activity["conversation"] = {
-        "conversationType": "personal",
-        "id": f"a:1personal{ASKER[-6:]}",
-        "tenantId": activity["conversation"]["tenantId"],
-    }
-    activity["value"]["data"] = data
-    return activity
-
-
 def report_in_teams(teams: RunningTeamsBot) -> str:
     """A TA writes "report misuse", opens the dialog and sends it; the reference the dialog gives."""
     chat = f"a:1personal{ASKER[-6:]}"
@@ -132,9 +106,9 @@ def report_in_teams(teams: RunningTeamsBot) -> str:
         if b.get("type") == "ActionSet"
         for a in b["actions"]
     )
-    dialog = teams.send(_invoke(teams, "task/fetch", button["data"])).json()["task"]["value"]["card"]["content"]
+    dialog = teams.send(teams.dialog_invoke("task/fetch", button["data"])).json()["task"]["value"]["card"]["content"]
     data = {**dialog["actions"][0]["data"], **MISUSE_FORM}
-    done = teams.send(_invoke(teams, "task/submit", data)).json()["task"]
+    done = teams.send(teams.dialog_invoke("task/submit", data)).json()["task"]
     found = re.search(r"MR-\d{4}", done["value"])
     assert found, done
     return found.group(0)
@@ -282,8 +256,7 @@ def _reports_in_both(slack: FakeSlack, fake: FakeBotFramework, slack_url: str, t
     """A Teams report and a Slack report, through the served processes; each card reaches its platform once."""
     slack_bot = RunningBot(slack, slack_url, None, None)
     teams_bot = RunningTeamsBot(fake, teams_url, None, None, None)  # type: ignore[arg-type]
-    while teams_bot.get("/healthz").status != 200 or slack_bot.get("/healthz").status != 200:
-        time.sleep(0.05)
+    wait_until(lambda: teams_bot.get("/healthz").status == 200 and slack_bot.get("/healthz").status == 200)
     teams_ref = report_in_teams(teams_bot)
     report(slack_bot, FRIEND_REQUEST, view_id="VBOTH02")
     database = Database(db)

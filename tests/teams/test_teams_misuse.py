@@ -5,7 +5,6 @@ updated in place through the connector), the DSL is alerted and the reporter tol
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -41,26 +40,13 @@ def fake():
     fake.stop()
 
 
-def _invoke(bot, name: str, data: dict[str, Any], user: str = ASKER) -> dict[str, Any]:
-    activity = copy.deepcopy(teams_fixture(f"invoke_{name.replace('/', '_')}.json"))
-    activity["serviceUrl"] = bot.fake.service_url
-    activity["from"] = {**activity["from"], "id": user, "name": "Fake Parent One"}
-    activity["conversation"] = {
-        "conversationType": "personal",
-        "id": REPORTER_CHAT,
-        "tenantId": activity["conversation"]["tenantId"],
-    }
-    activity["value"]["data"] = data
-    return activity
-
-
 def _open_dialog(bot) -> dict[str, Any]:
     """As a TA would: write "report misuse", press the card's button, get the dialog."""
     bot.send(bot.personal_message("report misuse"))
     [prompt] = wait_until(lambda: bot.fake.sent(REPORTER_CHAT))
     button = next(a for b in card_of(prompt.body)["body"] if b.get("type") == "ActionSet" for a in b["actions"])
     assert button["title"] == "Report misuse" and button["data"]["msteams"]["type"] == "task/fetch"
-    reply = bot.send(_invoke(bot, "task/fetch", button["data"]))
+    reply = bot.send(bot.dialog_invoke("task/fetch", button["data"]))
     assert reply.status == 200
     task = reply.json()["task"]
     assert task["type"] == "continue"
@@ -69,7 +55,7 @@ def _open_dialog(bot) -> dict[str, Any]:
 
 def _submit(bot, dialog: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     data = {**dialog["actions"][0]["data"], **fields}
-    reply = bot.send(_invoke(bot, "task/submit", data))
+    reply = bot.send(bot.dialog_invoke("task/submit", data))
     assert reply.status == 200
     return reply.json()["task"]
 
@@ -222,7 +208,7 @@ def test_a_bot_framework_outage_at_submission_delays_the_card_and_it_arrives_onc
 def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, fake) -> None:
     dialog = _open_dialog(bot)
     before = len(fake.calls)
-    activity = _invoke(bot, "task/submit", {**dialog["actions"][0]["data"], **MISUSE_FORM})
+    activity = bot.dialog_invoke("task/submit", {**dialog["actions"][0]["data"], **MISUSE_FORM})
     forged = fake.activity_token(fake.service_url, audience="someone-else")
     assert bot.post(activity, forged).status == 401
     assert bot.post(activity, None).status == 401
