@@ -19,7 +19,6 @@ from microsoft_teams.cards import (
     Fact,
     FactSet,
     RefreshDefinition,
-    TextBlock,
     TextInput,
     ToggleInput,
 )
@@ -37,7 +36,7 @@ from bot.cases.accounts import (
 )
 from bot.cases.records import Event
 from bot.teams.account_form_cards import ENTRA_ID, open_application_button, received_text
-from bot.teams.cards import VERSION, _dump, plain
+from bot.teams.cards import VERSION, _dump, _text, plain
 
 APPROVE = "application_approve"
 REJECT = "application_reject"
@@ -47,10 +46,6 @@ VIEW = "application_view"  # the refresh verb: "show me my version of this card"
 VERBS = (APPROVE, REJECT, REQUEST_CHANGES, CREATE, VIEW)
 
 Known = Callable[[str], str | None]  # a Teams or Entra id -> the name Teams last sent for it, if any
-
-
-def _text(text: str, **extra: Any) -> TextBlock:
-    return TextBlock(text=text, wrap=True, **extra)
 
 
 def person(known: Known, user_id: str | None) -> str:

@@ -20,7 +20,6 @@ from microsoft_teams.cards import (
     Container,
     QueryData,
     SubmitAction,
-    TextBlock,
     TextInput,
 )
 
@@ -35,17 +34,13 @@ from bot.cases.accounts import (
     Application,
     ApplicationForm,
 )
-from bot.teams.cards import VERSION, _dump, many_chosen, plain
+from bot.teams.cards import VERSION, _dump, _text, many_chosen, plain
 
 APPLICATION_DIALOG = "request_account"  # `dialog` in a task/fetch or task/submit's data
 PICKERS = ("lead", "moderator")
 NOT_FROM_THE_LIST = "Please choose people from the list."
 # An Entra object id, as Teams' people picker (dataset graph.microsoft.com/users) gives it.
 ENTRA_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-
-
-def _text(text: str, **extra: Any) -> TextBlock:
-    return TextBlock(text=text, wrap=True, **extra)
 
 
 def _error(errors: dict[str, str], name: str) -> list[Any]:

@@ -9,18 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from microsoft_teams.cards import AdaptiveCard, TextBlock
+from microsoft_teams.cards import AdaptiveCard
 
 from bot.cases.accounts import Application
 from bot.cases.misuse import Report
-from bot.teams.cards import VERSION, _dump, plain
+from bot.teams.cards import VERSION, _dump, _text, plain
 
 LISTED = 10  # as on Slack's Home tab; `policybot reports list` has them all
 Names = Callable[[str], str]
-
-
-def _text(text: str, **extra: Any) -> TextBlock:
-    return TextBlock(text=text, wrap=True, **extra)
 
 
 def _own_report_line(report: Report) -> str:

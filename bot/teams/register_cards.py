@@ -16,22 +16,17 @@ from microsoft_teams.cards import (
     ExecuteAction,
     QueryData,
     ShowCardAction,
-    TextBlock,
     TextInput,
 )
 
 from bot.cases.accounts import MAX_TEXT, Account, AccountStatus
 from bot.teams.account_cards import Known, person
-from bot.teams.cards import VERSION, _dump, plain
+from bot.teams.cards import VERSION, _dump, _text, plain
 
 CHANGE_LEAD = "register_lead"
 CLOSE_ACCOUNT = "register_close"
 VERBS = (CHANGE_LEAD, CLOSE_ACCOUNT)
 LISTED = 20  # a card stays readable; `policybot accounts list` lists them all
-
-
-def _text(text: str, **extra: Any) -> TextBlock:
-    return TextBlock(text=text, wrap=True, **extra)
 
 
 def lead_field(account_id: int) -> str:

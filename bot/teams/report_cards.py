@@ -23,7 +23,6 @@ from microsoft_teams.cards import (
     QueryData,
     RefreshDefinition,
     SubmitAction,
-    TextBlock,
     TextInput,
 )
 
@@ -46,7 +45,7 @@ from bot.cases.misuse import (
 from bot.cases.misuse_rules import Step, steps_open
 from bot.knowledge.models import Clause, School
 from bot.render.wording import citation
-from bot.teams.cards import VERSION, _dump, many_chosen, plain
+from bot.teams.cards import VERSION, _dump, _text, many_chosen, plain
 
 REPORT_DIALOG = "report_misuse"  # `dialog` in a task/fetch or task/submit's data
 ACKNOWLEDGE = "report_acknowledge"
@@ -60,10 +59,6 @@ FIELDS = ("category", "what_happened", "where_seen", "happened_on", "colleagues"
           "actions_taken")
 
 Names = Callable[[str], str]  # a Teams user id -> the name to show
-
-
-def _text(text: str, **extra: Any) -> TextBlock:
-    return TextBlock(text=text, wrap=True, **extra)
 
 
 def _error(errors: dict[str, str], name: str) -> list[Any]:
