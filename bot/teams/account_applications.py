@@ -67,8 +67,9 @@ class TeamsAccountApplications:
             return dialog(DIALOG_TITLE, application_dialog(uuid.uuid4().hex, entra))
         application = self.services.applications.get(ref)
         refused = rules.may_resubmit(ref, application, str(sender.get("id") or ""))
-        if refused is not None or application is None:
-            return dialog_message((refused or Refused(rules.NOT_APPLICANT)).text(self.services.name_of))
+        if refused is not None:
+            return dialog_message(refused.text(self.services.name_of))
+        assert application is not None  # may_resubmit refuses an application that does not exist
         return dialog(f"Change {application.ref}", application_dialog(uuid.uuid4().hex, entra, previous=application))
 
     def submit(self, activity: dict[str, Any]) -> Response:
@@ -89,8 +90,9 @@ class TeamsAccountApplications:
             # for changes is the store's to say, after its replay check, so a retried send stays one.
             found = services.applications.get(ref)
             refused = rules.is_applicant(found, user)
-            if refused is not None or found is None:
-                return dialog_message((refused or Refused(rules.NOT_APPLICANT)).text(services.name_of))
+            if refused is not None:
+                return dialog_message(refused.text(services.name_of))
+            assert found is not None  # is_applicant refuses an application that does not exist
             previous = found
         title = f"Change {previous.ref}" if previous else DIALOG_TITLE
         form = form_from_submit(data)
@@ -163,8 +165,9 @@ class TeamsAccountApplications:
         actor = self.roles.slt_actor(user)
         application = self.services.applications.get(ref)
         refused = rules.may_view(ref, application, actor)
-        if refused is not None or application is None:
-            return message((refused or Refused(rules.NOT_SLT)).text(self.services.name_of))
+        if refused is not None:
+            return message(refused.text(self.services.name_of))
+        assert application is not None  # may_view refuses an application that does not exist
         refused = rules.may_decide(ref, application, actor)
         why_not = refused.text(self.services.name_of) if refused else None
         return card(slt_card(self.services, self.roles, application, may_decide=refused is None, why_not=why_not))
