@@ -72,9 +72,9 @@ def test_a_new_school_beside_reviewed_ones_finds_more_right_clauses(
               f"beside reviewed schools {beside.top1:.1%} / {beside.top3:.1%}")  # fmt: skip
     assert beside.top3 > alone.top3
     assert beside.top1 >= alone.top1
-    # The figures docs/performance.md reports (48.3% and 63.9%), as a floor.
-    assert beside.top1 >= 0.45
-    assert beside.top3 >= 0.62
+    # The figures docs/performance.md reports (51.7% and 67.2%), as a floor.
+    assert beside.top1 >= 0.50
+    assert beside.top3 >= 0.65
 
 
 def test_borrowed_topics_never_make_it_answer_what_the_policy_does_not_cover(reports: dict[str, Report]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import stat
 import subprocess
@@ -12,9 +13,9 @@ import pytest
 import yaml
 
 from bot.answers import PolicyBook
-from bot.knowledge.loader import default_knowledge_dir
+from bot.knowledge.loader import default_knowledge_dir, load_file
 from bot.matching.semantic import encoder
-from bot.matching.vectors import cache_path
+from bot.matching.vectors import cache_path, sentences
 from tests.cli import POLICYBOT, clean_env
 
 
@@ -75,17 +76,38 @@ def test_the_first_question_caches_the_vectors_and_an_edit_re_encodes_only_what_
 def test_a_folder_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
     # No cache, and none can be made: a file stands where the cache folder would be (file permissions
     # would not stop the root user the tests may run as). A few clauses, so encoding them is quick.
-    folder = _school_folder(tmp_path, with_cache=False)
+    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
+    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
+
+    answer = PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+    assert answer.best is not None and "logo" in answer.best.clause.text.lower()
+
+
+def _few_clauses(folder: Path) -> Path:
+    """Hiltingbury's logo clause and four others, so encoding them all is quick."""
     path = folder / "hiltingbury.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     logo = [c for c in data["clauses"] if "logo" in c["text"].lower()]
     data["clauses"] = logo + [c for c in data["clauses"] if c not in logo][:4]
     data["school"].pop("reporting_clause", None)
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
+    return folder
+
+
+def test_vectors_an_earlier_model_cached_are_encoded_again_not_mixed_in(tmp_path: Path) -> None:
+    # An upgrade to a new sentence model finds the old model's cache: vectors of another size and
+    # meaning, keyed by the sentence alone (the all-MiniLM-L6-v2 releases' key).
+    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
+    kb = load_file(folder / "hiltingbury.yaml")
+    old_keys = [hashlib.sha1(s.encode("utf-8")).hexdigest()[:20] for c in kb.clauses for s in sentences(c)]
+    old_vectors = np.random.default_rng(0).normal(size=(len(old_keys), 384)).astype(np.float16)
+    cache_path(folder, "hiltingbury").parent.mkdir()
+    np.savez(cache_path(folder, "hiltingbury"), keys=np.array(old_keys), vectors=old_vectors)
 
     answer = PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+
     assert answer.best is not None and "logo" in answer.best.clause.text.lower()
+    assert not _cached_keys(folder, "hiltingbury") & set(old_keys)  # rewritten with this model's vectors
 
 
 def test_meaning_can_be_switched_off(tmp_path: Path) -> None:

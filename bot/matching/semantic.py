@@ -1,14 +1,16 @@
-"""Sentence meaning as vectors: all-MiniLM-L6-v2, run with numpy from weights shipped in the package.
+"""Sentence meaning as vectors: all-mpnet-base-v2, run with numpy from weights shipped in the package.
 
 Words alone cannot tell that "a boy I taught five years ago messaged me" is about ex-pupils, or that
 "how often should someone check the school page" is answered by "accounts must be monitored
-regularly". A small sentence-embedding model can, and fused with the word ranking it lifts unseen
-questions (docs/matching.md has the figures).
+regularly". A sentence-embedding model can, and fused with the word ranking it lifts unseen questions
+(docs/matching.md has the figures; this twelve-layer model ranks 4 to 11 points better than the
+six-layer all-MiniLM-L6-v2 the bot used before).
 
-Why numpy and not PyTorch: the package index's copy of these weights needs PyTorch, 4 GB with its
-CUDA libraries, for what is six small matrix layers. `tools/pack_minilm.py` stores the weights as
-int8 with a scale per row (23 MB); this module turns them back into float32 when first used, so a CLI
-call that never needs meaning never pays for it. The tokenizer is Hugging Face's `tokenizers`.
+Why numpy and not PyTorch: the package index's copy of these weights is meant for PyTorch, 4 GB with
+its CUDA libraries, for what is twelve matrix layers. `tools/pack_mpnet.py` stores the weights as int8
+with a scale per row (110 MB); this module turns them back into float32 when first used (about 340 MB
+of memory), so a CLI call that never needs meaning never pays for it. The tokenizer is Hugging Face's
+`tokenizers`.
 """
 
 from __future__ import annotations
@@ -21,32 +23,40 @@ from typing import Any
 
 import numpy as np
 
+MODEL_NAME = "all-mpnet-base-v2 int8"  # part of every cached vector's key (vectors.py)
 _MODEL_DIR = "model"
-_WEIGHTS = "minilm-l6-int8.npz"
+_WEIGHTS = ("mpnet-int8-0.npz", "mpnet-int8-1.npz")
 _TOKENIZER = "tokenizer.json"
-_LAYERS = 6
+_LAYERS = 12
 _HEADS = 12
-_HIDDEN = 384
-MAX_TOKENS = 128  # a 500-character question is well under this; long clauses are cut
-_BATCH = 32
+_HIDDEN = 768
+_PAD = 1  # MPNet's padding token; real tokens' positions count from the one after it
+_BUCKETS = 32  # relative-position buckets of the attention bias
+MAX_TOKENS = 256  # a 500-character question is well under this; long clauses are cut
+_BATCH = 16
 
 
 class Encoder:
-    """Text -> unit-length 384-dimensional vectors (cosine similarity is then a dot product)."""
+    """Text -> unit-length 768-dimensional vectors (cosine similarity is then a dot product)."""
 
     def __init__(self) -> None:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
         from tokenizers import Tokenizer
 
-        # One BLAS thread for the whole process. A question is a handful of small matrix products: a
-        # second thread saves nothing, and when other processes keep the cores busy, OpenBLAS's threads
-        # wait on each other for whole scheduler ticks (benchmarks/matching.py --busy 2: p99 468 ms with
-        # two threads, 27 ms with one). Encoding a school's sentences in bulk is about 15% slower.
-        threadpool_limits(limits=1, user_api="blas")
+        # One BLAS thread while answering questions. A question is a handful of small matrix products: a
+        # second thread saves little, and when other processes keep the cores busy, OpenBLAS's threads
+        # wait on each other for whole scheduler ticks (benchmarks/matching.py --busy 2). Encoding a
+        # school's sentences in bulk uses every core BLAS would use (1.6x faster on two).
+        self._blas = ThreadpoolController()
+        self._bulk_threads = max([1, *(i["num_threads"] for i in self._blas.info() if i["user_api"] == "blas")])
+        self._blas.limit(limits=1, user_api="blas")
+        self._bulk = threading.Lock()  # one bulk job at a time sets and restores the thread count
 
         folder = resources.files("bot.matching") / _MODEL_DIR
-        with resources.as_file(folder / _WEIGHTS) as path, np.load(path) as packed:
-            self._w = _unpack(packed)
+        self._w: dict[str, np.ndarray] = {}
+        for name in _WEIGHTS:
+            with resources.as_file(folder / name) as path, np.load(path) as packed:
+                self._w.update(_unpack(packed))
         self._tokenizer = Tokenizer.from_str((folder / _TOKENIZER).read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
@@ -54,6 +64,12 @@ class Encoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One row per text, in order."""
+        if len(texts) <= _BATCH:
+            return self._encode(texts)
+        with self._bulk, self._blas.limit(limits=self._bulk_threads, user_api="blas"):
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), _HIDDEN), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batch similar lengths together
         for start in range(0, len(order), _BATCH):
@@ -66,14 +82,15 @@ class Encoder:
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
         w = self._w
         n = max(len(ids) for ids in batch)
-        ids = np.zeros((len(batch), n), dtype=np.int64)
+        ids = np.full((len(batch), n), _PAD, dtype=np.int64)
         mask = np.zeros((len(batch), n), dtype=np.float32)
         for row, tokens in enumerate(batch):
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1.0
-        x = _embed_tokens(w, ids) + w["embeddings.position_embeddings.weight"][:n] + w["token_type"]
-        x = _layer_norm(x, w, "embeddings.LayerNorm")
-        bias = (1.0 - mask)[:, None, None, :] * -1e9  # padding is never attended to
+        positions = w["embeddings.position_embeddings.weight"][_PAD + 1 : _PAD + 1 + n]
+        x = _layer_norm(_embed_tokens(w, ids) + positions, w, "embeddings.LayerNorm")
+        # Every layer adds the same bias by relative position, and padding is never attended to.
+        bias = _position_bias(w, n)[None] + (1.0 - mask)[:, None, None, :] * -1e9
         size = _HIDDEN // _HEADS
         for layer in range(_LAYERS):
             p = f"encoder.layer.{layer}."
@@ -81,21 +98,36 @@ class Encoder:
             def heads(t: np.ndarray) -> np.ndarray:
                 return t.reshape(len(batch), n, _HEADS, size).transpose(0, 2, 1, 3)
 
-            q = heads(_linear(x, w, p + "attention.self.query"))
-            k = heads(_linear(x, w, p + "attention.self.key"))
-            v = heads(_linear(x, w, p + "attention.self.value"))
+            q = heads(_linear(x, w, p + "attention.attn.q"))
+            k = heads(_linear(x, w, p + "attention.attn.k"))
+            v = heads(_linear(x, w, p + "attention.attn.v"))
             scores = q @ k.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(size)) + bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), n, _HIDDEN)
-            x = _layer_norm(x + _linear(context, w, p + "attention.output.dense"), w, p + "attention.output.LayerNorm")
+            x = _layer_norm(x + _linear(context, w, p + "attention.attn.o"), w, p + "attention.LayerNorm")
             h = _linear(x, w, p + "intermediate.dense")
             # GELU, tanh form. h * h * h, not h**3: numpy's float32 power calls powf per element, which
-            # made this one line three quarters of a question's cost (2.7 ms of 3.6 per layer).
+            # made this one line three quarters of a question's cost.
             h = 0.5 * h * (1.0 + np.tanh(0.7978845608 * (h + 0.044715 * (h * h * h))))
             x = _layer_norm(x + _linear(h, w, p + "output.dense"), w, p + "output.LayerNorm")
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)  # mean over real tokens
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+def _position_bias(w: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """(heads, n, n): MPNet's learnt attention bias for each distance between two tokens, in buckets
+    that are exact for near tokens and logarithmic up to 128 apart (as T5's)."""
+    distance = np.arange(n)[None, :] - np.arange(n)[:, None]
+    half = _BUCKETS // 2
+    exact = half // 2
+    bucket = np.where(distance > 0, half, 0)  # MPNet counts the distance from key to query
+    far = np.abs(distance)
+    logarithmic = exact + (
+        np.log(np.maximum(far, 1) / exact) / math.log(128 / exact) * (half - exact)
+    ).astype(np.int64)
+    bucket = bucket + np.where(far < exact, far, np.minimum(logarithmic, half - 1))
+    return w["encoder.relative_attention_bias.weight"][bucket].transpose(2, 0, 1)
 
 
 def _unpack(packed: Any) -> dict[str, np.ndarray]:
@@ -106,7 +138,7 @@ def _unpack(packed: Any) -> dict[str, np.ndarray]:
         if name.endswith(".q"):
             base = name[:-2]
             if base == "embeddings.word_embeddings.weight":
-                # 30,522 rows, of which a question uses a handful: keep int8, scale rows when looked up
+                # 30,527 rows, of which a question uses a handful: keep int8, scale rows when looked up
                 w["word.q"], w["word.scale"] = packed[name], packed[base + ".scale"]
             elif base.startswith("embeddings."):
                 w[base] = (packed[name] * packed[base + ".scale"]).astype(np.float32)
@@ -115,7 +147,6 @@ def _unpack(packed: Any) -> dict[str, np.ndarray]:
                 w[base] = np.ascontiguousarray((packed[name] * packed[base + ".scale"]).T.astype(np.float32))
         else:
             w[name] = packed[name]
-    w["token_type"] = w.pop("embeddings.token_type_embeddings.weight")[0]
     return w
 
 
@@ -130,7 +161,7 @@ def _linear(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:
 def _layer_norm(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:
     mean = x.mean(-1, keepdims=True)
     var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + 1e-12) * w[name + ".weight"] + w[name + ".bias"]
+    return (x - mean) / np.sqrt(var + 1e-5) * w[name + ".weight"] + w[name + ".bias"]
 
 
 _loading = threading.Lock()

@@ -29,7 +29,7 @@ TEMPERATURE = 0.1
 
 @dataclass(frozen=True)
 class TopicPrior:
-    vectors: np.ndarray  # (examples, 384) unit vectors of reviewed example questions
+    vectors: np.ndarray  # (examples, 768) unit vectors of reviewed example questions
     topics: tuple[tuple[str, ...], ...]  # each example's clause's topics
 
     @classmethod

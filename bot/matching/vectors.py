@@ -23,7 +23,7 @@ import numpy as np
 
 from bot.knowledge.loader import bundled_knowledge_dir
 from bot.knowledge.models import Clause, KnowledgeFile
-from bot.matching.semantic import encoder
+from bot.matching.semantic import MODEL_NAME, encoder
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ CACHE_FOLDER = "vectors"
 class ClauseVectors:
     """All sentence vectors of one school, grouped by clause: rows `starts[i]:starts[i+1]` are clause i's."""
 
-    matrix: np.ndarray  # (sentences, 384) float32, unit length
+    matrix: np.ndarray  # (sentences, 768) float32, unit length
     starts: np.ndarray  # (clauses,) int, the first row of each clause
 
     def best_per_clause(self, query: np.ndarray) -> np.ndarray:
@@ -56,7 +56,8 @@ def sentences(clause: Clause) -> list[str]:
 
 
 def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+    # The model's name is part of the key: a cache written by another model (an upgrade) is never read.
+    return hashlib.sha1(f"{MODEL_NAME}\n{text}".encode()).hexdigest()[:20]
 
 
 def cache_path(directory: Path, school_id: str) -> Path:
