@@ -121,7 +121,7 @@ def _position_bias(w: dict[str, np.ndarray], n: int) -> np.ndarray:
     distance = np.arange(n)[None, :] - np.arange(n)[:, None]
     half = _BUCKETS // 2
     exact = half // 2
-    bucket = np.where(distance > 0, half, 0)  # MPNet counts the distance from key to query
+    bucket = np.where(distance > 0, half, 0)  # keys after the query take the upper half of the buckets
     far = np.abs(distance)
     logarithmic = exact + (
         np.log(np.maximum(far, 1) / exact) / math.log(128 / exact) * (half - exact)
