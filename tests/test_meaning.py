@@ -142,3 +142,28 @@ def test_questions_without_the_policy_s_words_find_the_clause(
 ) -> None:
     top = [m.clause.text.lower() for m in book.ask(school, question).ranking.matches]
     assert any(expected in text for text in top), top
+
+
+def test_while_every_core_encodes_other_questions_a_question_is_ranked_by_words(
+    book: PolicyBook, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A burst (a whole training session asking at once) must not queue questions behind the model
+    # past Slack's 3 s: after a short wait a question is ranked by words alone. The test holds the
+    # model's cores itself, as other questions being encoded would.
+    question = "can I use the school logo on my instagram?"
+    model = encoder()
+    held = 0
+    while model._cores.acquire(blocking=False):
+        held += 1
+    try:
+        with caplog.at_level("INFO", logger="bot.matching.index"):
+            busy = book.ask("hiltingbury", question)
+    finally:
+        for _ in range(held):
+            model._cores.release()
+    calm = book.ask("hiltingbury", question)
+
+    assert busy.best is not None and "logo" in busy.best.clause.text.lower()
+    assert busy.ranking.features["meaning"] == 0.0
+    assert "meaning skipped" in caplog.text
+    assert calm.ranking.features["meaning"] > 0.3

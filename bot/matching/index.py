@@ -14,6 +14,7 @@ Three signals are blended into a 0..1 score per clause:
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -23,9 +24,11 @@ from rapidfuzz import fuzz, process
 
 from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
 from bot.matching.normalise import Normaliser
-from bot.matching.semantic import encoder
+from bot.matching.semantic import QUESTION_WAIT, encoder
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors
+
+log = logging.getLogger(__name__)
 
 # Field weights for BM25F: staff-worded fields count for more than legal wording.
 _FIELD_WEIGHTS = {"examples": 1.0, "answer": 1.5, "heading": 1.2, "topics": 1.0, "text": 0.8}
@@ -323,12 +326,15 @@ class ClauseIndex:
         return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure)
 
     def _question_vector(self, question: str) -> np.ndarray | None:
-        """The question's meaning vector, or None without meaning vectors."""
+        """The question's meaning vector, or None without meaning vectors or while the model is busy
+        with a burst of other questions (semantic.QUESTION_WAIT): then words alone rank the clauses."""
         if self._vectors is None:
             return None
         # "Can I write about the Link School?" is not about links: the name says only "this school".
         plain = self.normaliser.respelled(self.normaliser.without_school_name(question), self.correct)
-        vector: np.ndarray = encoder().encode([plain])[0]
+        vector = encoder().encode_question(plain)
+        if vector is None:
+            log.info("meaning skipped for one question: the model was busy with others for %.1f s", QUESTION_WAIT)
         return vector
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import threading
 from importlib import resources
 from typing import Any
@@ -34,6 +35,10 @@ _PAD = 1  # MPNet's padding token; real tokens' positions count from the one aft
 _BUCKETS = 32  # relative-position buckets of the attention bias
 MAX_TOKENS = 256  # a 500-character question is well under this; long clauses are cut
 _BATCH = 16
+# How long a question waits for the model when every core is already encoding (a burst: a whole staff
+# training asking at once) before it is answered by words alone. Slack wants its answer within 3 s;
+# with the model taking about 80 ms of a core per question, a queue soon costs more than that.
+QUESTION_WAIT = 0.5
 
 
 class Encoder:
@@ -61,6 +66,7 @@ class Encoder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._lock = threading.Lock()  # the Rust tokenizer's settings live in the object; keep calls apart
+        self._cores = threading.BoundedSemaphore(os.cpu_count() or 1)  # questions encoded at once
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One row per text, in order."""
@@ -68,6 +74,16 @@ class Encoder:
             return self._encode(texts)
         with self._bulk, self._blas.limit(limits=self._bulk_threads, user_api="blas"):
             return self._encode(texts)
+
+    def encode_question(self, text: str, wait: float = QUESTION_WAIT) -> np.ndarray | None:
+        """The question's vector, or None if every core stayed busy with other questions for `wait`
+        seconds: the caller then answers by words alone rather than keep the person waiting."""
+        if not self._cores.acquire(timeout=wait):
+            return None
+        try:
+            return self._encode([text])[0]
+        finally:
+            self._cores.release()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), _HIDDEN), dtype=np.float32)
