@@ -30,7 +30,7 @@ _WEIGHTS = ("mpnet-int8-0.npz", "mpnet-int8-1.npz")
 _TOKENIZER = "tokenizer.json"
 _LAYERS = 12
 _HEADS = 12
-_HIDDEN = 768
+DIMENSIONS = 768
 _PAD = 1  # MPNet's padding token; real tokens' positions count from the one after it
 _BUCKETS = 32  # relative-position buckets of the attention bias
 MAX_TOKENS = 256  # a 500-character question is well under this; long clauses are cut
@@ -45,17 +45,14 @@ class Encoder:
     """Text -> unit-length 768-dimensional vectors (cosine similarity is then a dot product)."""
 
     def __init__(self) -> None:
-        from threadpoolctl import ThreadpoolController
+        from threadpoolctl import threadpool_limits
         from tokenizers import Tokenizer
 
-        # One BLAS thread while answering questions. A question is a handful of small matrix products: a
+        # One BLAS thread for the whole process. A question is a handful of small matrix products: a
         # second thread saves little, and when other processes keep the cores busy, OpenBLAS's threads
-        # wait on each other for whole scheduler ticks (benchmarks/matching.py --busy 2). Encoding a
-        # school's sentences in bulk uses every core BLAS would use (1.6x faster on two).
-        self._blas = ThreadpoolController()
-        self._bulk_threads = max([1, *(i["num_threads"] for i in self._blas.info() if i["user_api"] == "blas")])
-        self._blas.limit(limits=1, user_api="blas")
-        self._bulk = threading.Lock()  # one bulk job at a time sets and restores the thread count
+        # spin waiting on each other (benchmarks/matching.py --busy 2). Bulk encoding too: two threads
+        # were 1.6x faster on an idle machine but up to 8x slower on a loaded one.
+        threadpool_limits(limits=1, user_api="blas")
 
         folder = resources.files("bot.matching") / _MODEL_DIR
         self._w: dict[str, np.ndarray] = {}
@@ -68,25 +65,19 @@ class Encoder:
         self._lock = threading.Lock()  # the Rust tokenizer's settings live in the object; keep calls apart
         self._cores = threading.BoundedSemaphore(os.cpu_count() or 1)  # questions encoded at once
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """One row per text, in order."""
-        if len(texts) <= _BATCH:
-            return self._encode(texts)
-        with self._bulk, self._blas.limit(limits=self._bulk_threads, user_api="blas"):
-            return self._encode(texts)
-
     def encode_question(self, text: str, wait: float = QUESTION_WAIT) -> np.ndarray | None:
         """The question's vector, or None if every core stayed busy with other questions for `wait`
         seconds: the caller then answers by words alone rather than keep the person waiting."""
         if not self._cores.acquire(timeout=wait):
             return None
         try:
-            return self._encode([text])[0]
+            return self.encode([text])[0]
         finally:
             self._cores.release()
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), _HIDDEN), dtype=np.float32)
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One row per text, in order."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batch similar lengths together
         for start in range(0, len(order), _BATCH):
             chosen = order[start : start + _BATCH]
@@ -107,7 +98,7 @@ class Encoder:
         x = _layer_norm(_embed_tokens(w, ids) + positions, w, "embeddings.LayerNorm")
         # Every layer adds the same bias by relative position, and padding is never attended to.
         bias = _position_bias(w, n)[None] + (1.0 - mask)[:, None, None, :] * -1e9
-        size = _HIDDEN // _HEADS
+        size = DIMENSIONS // _HEADS
         for layer in range(_LAYERS):
             p = f"encoder.layer.{layer}."
 
@@ -120,7 +111,7 @@ class Encoder:
             scores = q @ k.transpose(0, 1, 3, 2) * (1.0 / math.sqrt(size)) + bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), n, _HIDDEN)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(len(batch), n, DIMENSIONS)
             x = _layer_norm(x + _linear(context, w, p + "attention.attn.o"), w, p + "attention.LayerNorm")
             h = _linear(x, w, p + "intermediate.dense")
             # GELU, tanh form. h * h * h, not h**3: numpy's float32 power calls powf per element, which

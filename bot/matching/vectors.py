@@ -2,11 +2,12 @@
 
 Each clause is represented by the vectors of its text, its answer line and each example question; the
 best of them speaks for the clause. Encoding a school's thousand sentences takes tens of seconds, so
-they are cached in `<knowledge folder>/vectors/<school>.npz`, keyed by a hash of each sentence: an
-edited clause re-encodes only what changed. The bundled knowledge base ships its cache; `kb import`
-writes one for a new school; a folder that cannot be written to is encoded in memory at start-up.
-A folder holding copies of the bundled files takes their vectors from the package. Other schools'
-vectors, read only for their example questions (topic_prior.py), are taken from caches alone.
+they are cached in `<knowledge folder>/vectors/<school>.npz`, keyed by a hash of each sentence and
+the model's name: an edited clause re-encodes only what changed, and another model's cache is not
+read. The bundled knowledge base ships its cache; `kb import` writes one for a new school; a folder
+that cannot be written to is encoded in memory at start-up. A folder holding copies of the bundled
+files takes their vectors from the package. Other schools' vectors, read only for their example
+questions (topic_prior.py), are taken from caches alone.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 
 from bot.knowledge.loader import bundled_knowledge_dir
 from bot.knowledge.models import Clause, KnowledgeFile
-from bot.matching.semantic import MODEL_NAME, encoder
+from bot.matching.semantic import DIMENSIONS, MODEL_NAME, encoder
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,8 @@ def cache_path(directory: Path, school_id: str) -> Path:
 def _read_cache(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path) as data:
+            if data["vectors"].ndim != 2 or data["vectors"].shape[1] != DIMENSIONS:
+                return {}  # another model's vectors under a key that happens to match: encode again
             return dict(zip(data["keys"].tolist(), data["vectors"].astype(np.float32), strict=True))
     except (OSError, ValueError, KeyError):
         return {}
