@@ -68,9 +68,10 @@ def cache_path(directory: Path, school_id: str) -> Path:
 def _read_cache(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path) as data:
-            if data["vectors"].ndim != 2 or data["vectors"].shape[1] != DIMENSIONS:
+            vectors = data["vectors"]  # each access to an npz member reads it from the file again
+            if vectors.ndim != 2 or vectors.shape[1] != DIMENSIONS:
                 return {}  # another model's vectors under a key that happens to match: encode again
-            return dict(zip(data["keys"].tolist(), data["vectors"].astype(np.float32), strict=True))
+            return dict(zip(data["keys"].tolist(), vectors.astype(np.float32), strict=True))
     except (OSError, ValueError, KeyError):
         return {}
 
@@ -102,16 +103,26 @@ def _shipped() -> dict[str, np.ndarray]:
     return known
 
 
+def _from_caches(keys: list[str], directory: Path | None, school_id: str) -> tuple[dict[str, np.ndarray], bool]:
+    """The vectors of `keys` that the school's cache or the package's has, and whether the school's
+    own cache has them all (else it is worth writing again)."""
+    known = _read_cache(cache_path(directory, school_id)) if directory is not None else {}
+    # A folder holding copies of the bundled files (a new school's folder beside the reviewed ones)
+    # takes their vectors from the package instead of encoding thousands of sentences again. A
+    # vector depends on its sentence's text alone, so nothing else of the bundled files comes along.
+    shipped = _shipped()
+    found = {k: known[k] if k in known else shipped[k] for k in keys if k in known or k in shipped}
+    return found, all(k in known for k in keys)
+
+
 def cached_vectors(kb: KnowledgeFile, directory: Path) -> ClauseVectors | None:
     """The school's vectors if its cache (or the package's) has every one of them; never encodes or
     writes. For reading other schools' example questions, which must not cost a start-up minutes."""
-    known = _read_cache(cache_path(directory, kb.school.id))
-    shipped = _shipped()
-    wanted = [s for clause in kb.clauses for s in sentences(clause)]
-    rows = [known.get(_key(s), shipped.get(_key(s))) for s in wanted]
-    if any(row is None for row in rows):
+    keys = [_key(s) for clause in kb.clauses for s in sentences(clause)]
+    found, _ = _from_caches(keys, directory, kb.school.id)
+    if len(found) < len(set(keys)):
         return None
-    return _grouped(kb, np.stack([r for r in rows if r is not None]).astype(np.float32))
+    return _grouped(kb, np.stack([found[k] for k in keys]).astype(np.float32))
 
 
 def _grouped(kb: KnowledgeFile, matrix: np.ndarray) -> ClauseVectors:
@@ -121,23 +132,14 @@ def _grouped(kb: KnowledgeFile, matrix: np.ndarray) -> ClauseVectors:
 
 
 def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
-    """The school's vectors, from the cache where it has them, encoding (and caching) the rest."""
-    path = cache_path(directory, kb.school.id) if directory is not None else None
-    known = _read_cache(path) if path is not None else {}
+    """The school's vectors, from the caches where they have them, encoding (and caching) the rest."""
     wanted = [s for clause in kb.clauses for s in sentences(clause)]
-    missing = list(dict.fromkeys(s for s in wanted if _key(s) not in known))
+    keys = [_key(s) for s in wanted]
+    found, cache_complete = _from_caches(keys, directory, kb.school.id)
+    missing = list(dict.fromkeys(text for text, k in zip(wanted, keys, strict=True) if k not in found))
     if missing:
-        # A folder holding copies of the bundled files (a new school's folder beside the reviewed ones)
-        # takes their vectors from the package instead of encoding thousands of sentences again. A
-        # vector depends on its sentence's text alone, so nothing else of the bundled files comes along.
-        shipped = _shipped()
-        for text in missing:
-            if _key(text) in shipped:
-                known[_key(text)] = shipped[_key(text)]
-        missing = [text for text in missing if _key(text) not in known]
-        for text, vector in zip(missing, encoder().encode(missing) if missing else [], strict=True):
-            known[_key(text)] = vector
-        if path is not None:
-            current = {_key(s) for s in wanted}
-            _write_cache(path, {k: v for k, v in known.items() if k in current})
-    return _grouped(kb, np.stack([known[_key(s)] for s in wanted]).astype(np.float32))
+        for text, vector in zip(missing, encoder().encode(missing), strict=True):
+            found[_key(text)] = vector
+    if directory is not None and not cache_complete:
+        _write_cache(cache_path(directory, kb.school.id), found)  # this school's current sentences only
+    return _grouped(kb, np.stack([found[k] for k in keys]).astype(np.float32))
