@@ -62,6 +62,7 @@ class PolicyBook:
         self._indexes: dict[str, ClauseIndex] = {}
         self._topic_prior: TopicPrior | None = None
         self._topic_prior_built = False
+        self._files: dict[Path, KnowledgeFile] = {}  # parsed once: indexing one school reads the others too
         # Indexing reads files and may encode: the HTTP server's threads wait for one build, not do two.
         self._building = threading.Lock()
 
@@ -83,7 +84,7 @@ class PolicyBook:
         # The sentence model loads on another thread while this one reads the file and builds the index.
         if self.meaning:
             load_in_background()
-        kb = load_file(path)
+        kb = self._load(path)
         if kb.school.id != school_id:
             raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
         vectors = clause_vectors(kb, self.directory) if self.meaning else None
@@ -103,7 +104,7 @@ class PolicyBook:
                 if path.stem == school_id:
                     continue
                 try:
-                    other = load_file(path)
+                    other = self._load(path)
                 except KnowledgeError as exc:  # that school's own questions report it; this one can do without
                     log.warning("example questions of %s not used for other schools: %s", path.name, exc)
                     continue
@@ -118,6 +119,11 @@ class PolicyBook:
             self._topic_prior = TopicPrior.from_schools(schools)
             self._topic_prior_built = True
         return self._topic_prior
+
+    def _load(self, path: Path) -> KnowledgeFile:
+        if path not in self._files:
+            self._files[path] = load_file(path)
+        return self._files[path]
 
     def school(self, school_id: str) -> School:
         return self.index(school_id).school
