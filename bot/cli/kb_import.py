@@ -6,16 +6,19 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from bot.cli.common import fail, knowledge_dir, settings
-from bot.knowledge.importing.diff import diff_policies, render_diff
-from bot.knowledge.importing.draft import Draft, DraftError, make_draft, write_draft
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
 from bot.knowledge.loader import KnowledgeError, load_file
 from bot.matching.vectors import cache_path, clause_vectors, sentences
+
+if TYPE_CHECKING:
+    from bot.knowledge.importing.draft import Draft
+
+# The importer's modules are imported by the commands that use them: `policybot ask` starts faster.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,6 +75,8 @@ def _progress(label: str) -> Iterator[Progress]:
 
 
 def _load_previous(path: Path) -> dict[str, Any] | None:
+    from bot.knowledge.importing.draft import DraftError
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -80,6 +85,8 @@ def _load_previous(path: Path) -> dict[str, Any] | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bot.knowledge.importing.draft import DraftError, make_draft, write_draft
+
     policy = Path(args.policy)
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
     try:
@@ -132,6 +139,8 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    from bot.knowledge.importing.diff import diff_policies, render_diff
+
     try:
         old, new = load_file(Path(args.old)), load_file(Path(args.new))
     except KnowledgeError as exc:

@@ -20,13 +20,20 @@ import math
 import os
 import threading
 from importlib import resources
-from typing import Any
+from importlib.resources.abc import Traversable
 
 import numpy as np
 
 MODEL_NAME = "all-mpnet-base-v2 int8"  # part of every cached vector's key (vectors.py)
 _MODEL_DIR = "model"
-_WEIGHTS = ("mpnet-int8-0.npz", "mpnet-int8-1.npz")
+_FLOATS = "mpnet-float.npz"  # biases, layer norms, position embeddings, the int8 matrices' scales
+_WORDS = "mpnet-word.npy"  # int8
+# Each layer's int8 matrices, stacked by shape across the layers in `mpnet-<group>.npy` (pack_mpnet.py)
+_GROUPS = {
+    "attention": ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o"),
+    "intermediate": ("intermediate.dense",),
+    "output": ("output.dense",),
+}
 _TOKENIZER = "tokenizer.json"
 _LAYERS = 12
 _HEADS = 12
@@ -55,10 +62,7 @@ class Encoder:
         threadpool_limits(limits=1, user_api="blas")
 
         folder = resources.files("bot.matching") / _MODEL_DIR
-        self._w: dict[str, np.ndarray] = {}
-        for name in _WEIGHTS:
-            with resources.as_file(folder / name) as path, np.load(path) as packed:
-                self._w.update(_unpack(packed))
+        self._w = _read_weights(folder)
         self._tokenizer = Tokenizer.from_str((folder / _TOKENIZER).read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
@@ -137,23 +141,21 @@ def _position_bias(w: dict[str, np.ndarray], n: int) -> np.ndarray:
     return w["encoder.relative_attention_bias.weight"][bucket].transpose(2, 0, 1)
 
 
-def _unpack(packed: Any) -> dict[str, np.ndarray]:
-    w: dict[str, np.ndarray] = {}
-    for name in packed.files:
-        if name.endswith(".scale"):
-            continue
-        if name.endswith(".q"):
-            base = name[:-2]
-            if base == "embeddings.word_embeddings.weight":
-                # 30,527 rows, of which a question uses a handful: keep int8, scale rows when looked up
-                w["word.q"], w["word.scale"] = packed[name], packed[base + ".scale"]
-            elif base.startswith("embeddings."):
-                w[base] = (packed[name] * packed[base + ".scale"]).astype(np.float32)
-            else:
-                # stored (out, in); kept as (in, out), contiguous, for x @ W without a strided copy
-                w[base] = np.ascontiguousarray((packed[name] * packed[base + ".scale"]).T.astype(np.float32))
-        else:
-            w[name] = packed[name]
+def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
+    """The weights as `_forward` uses them. The layers' matrices come in three stacks, each read in one
+    go and turned into float32 with one multiplication: numpy lets go of the interpreter during each,
+    so the index is built beside it, but takes it back between calls, and a call per matrix made the
+    load wait on the other thread's Python a hundred times. The word embeddings stay int8: a question
+    looks up a handful."""
+    with resources.as_file(folder / _FLOATS) as path, np.load(path) as floats:
+        w = {name: floats[name] for name in floats.files}
+    with resources.as_file(folder / _WORDS) as path:
+        w["word.q"] = np.load(path)
+    for group, parts in _GROUPS.items():
+        with resources.as_file(folder / f"mpnet-{group}.npy") as path:
+            stack = np.multiply(np.load(path), w.pop(f"{group}.scale"), dtype=np.float32)
+        names = (f"encoder.layer.{layer}.{part}.weight" for layer in range(_LAYERS) for part in parts)
+        w.update(zip(names, stack, strict=True))  # views of the stack: (in, out) each
     return w
 
 
