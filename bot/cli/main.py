@@ -36,7 +36,8 @@ class _Version(argparse.Action):
             number = version("policybot")
         except PackageNotFoundError:  # run from a checkout that was never installed
             number = "unknown (not installed)"
-        parser.exit(message=f"policybot {number}\n")
+        print(f"policybot {number}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
