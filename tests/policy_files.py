@@ -1,7 +1,7 @@
 """Word and PDF versions of the five policy texts, made the way a school's files are: real list
 paragraphs and bullets, bold runs, wrapped lines, page breaks, and a running header and footer.
 
-The importer then reads them with its real parsers (python-docx, pdfplumber).
+The importer then reads them with its real parsers (python-docx, pdfminer.six).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A PDF policy -> plain text, read with pdfplumber (which gives each line's position on the page).
+"""A PDF policy -> plain text, read with pdfminer.six (which gives each line's position on the page).
 
 Positions are what turn a PDF back into paragraphs: a wider gap between lines starts a paragraph,
 a bullet glyph starts an item and its distance from the margin gives its level, and lines that
@@ -22,19 +22,43 @@ _EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a ru
 _PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
 _PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
 _INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
+_ONE_LINE = 100.0  # pdfminer's char_margin: gaps up to this many characters' widths stay within a line
 
 
 def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict]]]:
-    import pdfplumber
+    """Each page's height and its lines, top to bottom: text, left edge (`x0`), distance from the top."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
 
+    # A line is everything at one height: a bullet and its text stay together however wide the tab
+    # after the bullet is (policies are one column).
+    layout = LAParams(char_margin=_ONE_LINE)
     try:
-        with pdfplumber.open(str(path)) as pdf:
+        with path.open("rb") as file:
+            document_pages = list(PDFPage.create_pages(PDFDocument(PDFParser(file))))
+            resources = PDFResourceManager()
+            device = PDFPageAggregator(resources, laparams=layout)
+            interpreter = PDFPageInterpreter(resources, device)
             pages = []
-            total = len(pdf.pages)
-            for number, page in enumerate(pdf.pages, start=1):
-                pages.append((float(page.height), page.extract_text_lines(strip=True)))
+            for number, page in enumerate(document_pages, start=1):
+                interpreter.process_page(page)
+                result = device.get_result()
+                # pdfminer writes a wide gap as a space beside the text's own: a justified line's words
+                # would be two spaces apart
+                lines = [
+                    {"text": text, "x0": line.x0, "top": result.height - line.y1}
+                    for box in result
+                    if isinstance(box, LTTextContainer)
+                    for line in box
+                    if isinstance(line, LTTextLine) and (text := " ".join(line.get_text().split()))
+                ]
+                pages.append((float(result.height), sorted(lines, key=lambda line: (line["top"], line["x0"]))))
                 if progress:
-                    progress(number, total)
+                    progress(number, len(document_pages))
             return pages
     except OSError as exc:
         raise ExtractError(f"cannot read {path}: {exc.strerror}") from exc
