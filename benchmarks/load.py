@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stats import QUESTIONS, cpu_seconds, percentile  # benchmarks/stats.py, beside this script
+from stats import cpu_seconds, distinct_question, percentile  # benchmarks/stats.py, beside this script
 
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir
@@ -113,7 +113,7 @@ async def one_report(port: int, bot: RunningBot, form: dict, n: int, tag: str, r
 
 
 async def one_question(port: int, bot: RunningBot, n: int, round_: Round) -> None:
-    answer = await post(port, bot.command_body("/policy", QUESTIONS[n % len(QUESTIONS)], user=f"UQ{n:05d}"), round_)
+    answer = await post(port, bot.command_body("/policy", distinct_question(n), user=f"UQ{n:05d}"), round_)
     if answer is None:
         return
     if b'"ephemeral"' in answer:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stats import CLOCK, QUESTIONS, percentile  # benchmarks/stats.py, beside this script
+from stats import CLOCK, distinct_question, percentile  # benchmarks/stats.py, beside this script
 
 from tests.fake_slack import FakeSlack  # the test suite's fake Slack Web API
 from tests.slack_app import SIGNING_SECRET, RunningBot, sign
@@ -94,7 +94,7 @@ def own_cpu() -> float:
 
 
 def measure(bot: RunningBot, port: int, server: int, concurrency: int, total: int) -> dict[str, float]:
-    requests = [signed_request(port, bot.command_body("/policy", QUESTIONS[i % len(QUESTIONS)])) for i in range(total)]
+    requests = [signed_request(port, bot.command_body("/policy", distinct_question(n))) for n in range(total)]
     before = (time.perf_counter(), machine_busy(), process_tree_cpu(server), own_cpu())
     timings = asyncio.run(load(port, requests, concurrency))
     after = (time.perf_counter(), machine_busy(), process_tree_cpu(server), own_cpu())

@@ -16,6 +16,12 @@ QUESTIONS = [
 CLOCK = os.sysconf("SC_CLK_TCK")
 
 
+def distinct_question(n: int) -> str:
+    """The n-th question of a benchmark: one of QUESTIONS, numbered. The model keeps the vectors of the
+    questions asked lately, and a benchmark of repeats would time that memory, not the model."""
+    return f"{QUESTIONS[n % len(QUESTIONS)]} ({n + 1})"
+
+
 def percentile(samples: list[float], p: float) -> float:
     """The p-th percentile by nearest rank (samples need not be sorted)."""
     ordered = sorted(samples)

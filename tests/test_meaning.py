@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import stat
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -159,21 +160,44 @@ def test_while_every_core_encodes_other_questions_a_question_is_ranked_by_words(
 ) -> None:
     # A burst (a whole training session asking at once) must not queue questions behind the model
     # past Slack's 3 s: after a short wait a question is ranked by words alone. The test holds the
-    # model's cores itself, as other questions being encoded would.
-    question = "can I use the school logo on my instagram?"
-    model = encoder()
-    held = 0
-    while model._cores.acquire(blocking=False):
-        held += 1
-    try:
-        with caplog.at_level("INFO", logger="bot.matching.index"):
-            busy = book.ask("hiltingbury", question)
-    finally:
-        for _ in range(held):
-            model._cores.release()
+    # model's cores itself, as other questions being encoded would. (A question no other test asks: a
+    # question asked before is answered from the model's recent questions.)
+    question = "may I put the school's logo on my own instagram page?"
+    with _every_core_busy(), caplog.at_level("INFO", logger="bot.matching.index"):
+        busy = book.ask("hiltingbury", question)
     calm = book.ask("hiltingbury", question)
 
     assert busy.best is not None and "logo" in busy.best.clause.text.lower()
     assert busy.ranking.features["meaning"] == 0.0
     assert "meaning skipped" in caplog.text
     assert calm.ranking.features["meaning"] > 0.3
+
+
+def test_a_question_asked_lately_keeps_its_meaning_while_every_core_is_busy(
+    book: PolicyBook, caplog: pytest.LogCaptureFixture
+) -> None:
+    # In a burst most questions are the same few (a training session trying the example): those are
+    # not queued behind the model at all.
+    question = "is it OK to use the school logo on my instagram bio?"
+    calm = book.ask("hiltingbury", question)
+    with _every_core_busy(), caplog.at_level("INFO", logger="bot.matching.index"):
+        again = book.ask("hiltingbury", question)
+        other = book.ask("hiltingbury", "may I show the school badge in my profile picture?")
+
+    assert again.ranking.features["meaning"] == calm.ranking.features["meaning"] > 0.3
+    assert again.best is not None and calm.best is not None and again.best.clause.id == calm.best.clause.id
+    assert other.ranking.features["meaning"] == 0.0  # a new question still waits, then goes by words
+    assert caplog.text.count("meaning skipped") == 1
+
+
+@contextlib.contextmanager
+def _every_core_busy() -> Iterator[None]:
+    model = encoder()
+    held = 0
+    while model._cores.acquire(blocking=False):
+        held += 1
+    try:
+        yield
+    finally:
+        for _ in range(held):
+            model._cores.release()

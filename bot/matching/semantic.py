@@ -19,6 +19,7 @@ import contextlib
 import math
 import os
 import threading
+from collections import OrderedDict
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -46,6 +47,7 @@ _BATCH = 16
 # training asking at once) before it is answered by words alone. Slack wants its answer within 3 s;
 # with the model taking about 80 ms of a core per question, a queue soon costs more than that.
 QUESTION_WAIT = 0.5
+_RECENT_QUESTIONS = 1024  # vectors of the latest questions kept (3 KB each)
 
 
 class Encoder:
@@ -68,16 +70,30 @@ class Encoder:
         self._tokenizer.no_padding()
         self._lock = threading.Lock()  # the Rust tokenizer's settings live in the object; keep calls apart
         self._cores = threading.BoundedSemaphore(os.cpu_count() or 1)  # questions encoded at once
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def encode_question(self, text: str, wait: float = QUESTION_WAIT) -> np.ndarray | None:
         """The question's vector, or None if every core stayed busy with other questions for `wait`
-        seconds: the caller then answers by words alone rather than keep the person waiting."""
+        seconds: the caller then answers by words alone rather than keep the person waiting. A question
+        asked lately is not encoded again: in a burst (a staff training trying the same example)
+        most questions are repeats."""
+        with self._recent_lock:
+            if text in self._recent:
+                self._recent.move_to_end(text)
+                return self._recent[text]
         if not self._cores.acquire(timeout=wait):
             return None
         try:
-            return self.encode([text])[0]
+            vector = self.encode([text])[0]
         finally:
             self._cores.release()
+        vector.setflags(write=False)  # shared by every caller asking the same
+        with self._recent_lock:
+            self._recent[text] = vector
+            if len(self._recent) > _RECENT_QUESTIONS:
+                self._recent.popitem(last=False)
+        return vector
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One row per text, in order."""
