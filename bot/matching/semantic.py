@@ -157,6 +157,11 @@ def _position_bias(w: dict[str, np.ndarray], n: int) -> np.ndarray:
     return w["encoder.relative_attention_bias.weight"][bucket].transpose(2, 0, 1)
 
 
+def stacked_names(group: str) -> list[str]:
+    """The weights stacked in `mpnet-<group>.npy`, in their order: layer by layer, part by part."""
+    return [f"encoder.layer.{layer}.{part}.weight" for layer in range(LAYERS) for part in MATRIX_GROUPS[group]]
+
+
 def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
     """The weights as `_forward` uses them. The layers' matrices come in three stacks, each read in one
     go and turned into float32 with one multiplication: numpy lets go of the interpreter during each,
@@ -167,11 +172,10 @@ def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
         w = {name: floats[name] for name in floats.files}
     with resources.as_file(folder / _WORDS) as path:
         w["word.q"] = np.load(path)
-    for group, parts in MATRIX_GROUPS.items():
+    for group in MATRIX_GROUPS:
         with resources.as_file(folder / f"mpnet-{group}.npy") as path:
             stack = np.multiply(np.load(path), w.pop(f"{group}.scale"), dtype=np.float32)
-        names = (f"encoder.layer.{layer}.{part}.weight" for layer in range(LAYERS) for part in parts)
-        w.update(zip(names, stack, strict=True))  # views of the stack: (in, out) each
+        w.update(zip(stacked_names(group), stack, strict=True))  # views of the stack: (in, out) each
     return w
 
 
