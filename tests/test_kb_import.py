@@ -209,3 +209,43 @@ def test_reimporting_a_new_version_keeps_reviewed_work_and_diff_shows_the_change
 def test_diff_of_a_missing_file_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "kb", "diff", str(tmp_path / "old.yaml"), str(REPO / "knowledge" / "howitt.yaml"))
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+
+
+def test_a_long_pdf_shows_its_pages_on_the_terminal_and_nothing_when_piped(
+    policy_files: dict[tuple[str, str], Path], tmp_path: Path
+) -> None:
+    """The office manager at a terminal sees which page is being read; a log of a piped run stays clean."""
+    import os
+    import pty
+    import subprocess
+
+    from tests.cli import POLICYBOT, clean_env
+
+    pdf = policy_files[("howitt", "pdf")]
+    command = [*POLICYBOT, "kb", "import", str(pdf), "--school", "howitt"]
+    env = clean_env(POLICYBOT_MEANING="off")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*command, "--dir", str(tmp_path / "tty")], stdout=subprocess.PIPE, stderr=follower, env=env
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal is gone: the command has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    out = process.communicate(timeout=60)[0].decode()
+    screen = seen.decode()
+    assert process.returncode == 0 and "howitt" in out
+    pages = screen.count("page ")
+    assert pages >= 2 and f"Reading {pdf.name}: page 1 of " in screen
+    last = screen.rsplit("\r", 2)
+    assert last[-1] == "" and last[-2].strip() == ""  # the line is cleared: nothing left on the terminal
+
+    piped = subprocess.run([*command, "--dir", str(tmp_path / "piped")], capture_output=True, env=env, timeout=60)
+    assert piped.returncode == 0 and b"page" not in piped.stderr

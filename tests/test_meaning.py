@@ -121,6 +121,26 @@ def test_vectors_an_earlier_model_cached_are_encoded_again_not_mixed_in(
         assert data["vectors"].shape[1] == DIMENSIONS
 
 
+def test_a_cache_the_previous_release_wrote_is_still_read(tmp_path: Path) -> None:
+    # Releases before 2026-11-30 cached float16 vectors; now int8 with a scale per row (half the size).
+    # A school's cache from then is still right for this model: read as it is, not encoded again.
+    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
+    kb = load_file(folder / "hiltingbury.yaml")
+    texts = list(dict.fromkeys(s for c in kb.clauses for s in sentences(c)))
+    cache_path(folder, "hiltingbury").parent.mkdir()
+    np.savez(
+        cache_path(folder, "hiltingbury"),
+        keys=np.array([vector_key(t) for t in texts]),
+        vectors=encoder().encode(texts).astype(np.float16),
+    )
+    written = cache_path(folder, "hiltingbury").read_bytes()
+
+    answer = PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+
+    assert answer.best is not None and "logo" in answer.best.clause.text.lower()
+    assert cache_path(folder, "hiltingbury").read_bytes() == written  # nothing needed encoding again
+
+
 def test_meaning_can_be_switched_off(tmp_path: Path) -> None:
     folder = _school_folder(tmp_path, with_cache=False)
     result = subprocess.run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,25 +54,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 @contextmanager
 def _progress(label: str) -> Iterator[Progress]:
-    """A progress bar on the terminal while a long document is read; silent when output is piped."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    """"Reading policy.pdf: page 3 of 40" on one line of the terminal while a long document is read,
+    cleared when done; nothing when output is piped or logged (a log should not fill with pages)."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    shown = 0
 
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task(label, total=None)
+    def update(done: int, total: int) -> None:
+        nonlocal shown
+        line = f"{label}: page {done} of {total}"
+        sys.stderr.write("\r" + line.ljust(shown))
+        sys.stderr.flush()
+        shown = len(line)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    try:
         yield update
+    finally:
+        if shown:
+            sys.stderr.write("\r" + " " * shown + "\r")
+            sys.stderr.flush()
 
 
 def _load_previous(path: Path) -> dict[str, Any] | None:

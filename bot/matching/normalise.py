@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 from bot.knowledge.models import Vocabulary
 
@@ -20,10 +20,9 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
 
-# snowballstemmer hands out PyStemmer's C stemmer when it is installed (a dependency: ten times faster,
-# the same stems), its own pure-Python one otherwise.
-_stemmer = snowballstemmer.stemmer("english")
-# A Snowball stemmer keeps the word it is working on in itself (both kinds): two threads stemming at
+# PyStemmer: Snowball's own C implementation of its English stemmer.
+_stemmer = Stemmer.Stemmer("english")
+# A Snowball stemmer keeps the word it is working on in itself: two threads stemming at
 # once (the HTTP server answers questions on 16) corrupt each other's words, wrong stems or an IndexError.
 _stemmer_lock = threading.Lock()
 

@@ -9,8 +9,8 @@ six-layer all-MiniLM-L6-v2 the bot used before).
 Why numpy and not PyTorch: the package index's copy of these weights is meant for PyTorch, 4 GB with
 its CUDA libraries, for what is twelve matrix layers. `tools/pack_mpnet.py` stores the weights as int8
 with a scale per row (110 MB); this module turns them back into float32 when first used (about 340 MB
-of memory), so a CLI call that never needs meaning never pays for it. The tokenizer is Hugging Face's
-`tokenizers`.
+of memory), so a CLI call that never needs meaning never pays for it. Words become the model's tokens
+in `wordpiece.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 import numpy as np
+
+from bot.matching.wordpiece import WordPiece
 
 MODEL_NAME = "all-mpnet-base-v2 int8"  # part of every cached vector's key (vectors.py)
 _MODEL_DIR = "model"
@@ -55,7 +57,6 @@ class Encoder:
 
     def __init__(self) -> None:
         from threadpoolctl import threadpool_limits
-        from tokenizers import Tokenizer
 
         # One BLAS thread for the whole process. A question is a handful of small matrix products: a
         # second thread saves little, and when other processes keep the cores busy, OpenBLAS's threads
@@ -65,10 +66,7 @@ class Encoder:
 
         folder = resources.files("bot.matching") / _MODEL_DIR
         self._w = _read_weights(folder)
-        self._tokenizer = Tokenizer.from_str((folder / _TOKENIZER).read_text(encoding="utf-8"))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.no_padding()
-        self._lock = threading.Lock()  # the Rust tokenizer's settings live in the object; keep calls apart
+        self._tokenizer = WordPiece((folder / _TOKENIZER).read_text(encoding="utf-8"), MAX_TOKENS)
         self._cores = threading.BoundedSemaphore(os.cpu_count() or 1)  # questions encoded at once
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._recent_lock = threading.Lock()
@@ -101,9 +99,7 @@ class Encoder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # batch similar lengths together
         for start in range(0, len(order), _BATCH):
             chosen = order[start : start + _BATCH]
-            with self._lock:
-                encodings = self._tokenizer.encode_batch([texts[i] for i in chosen])
-            out[chosen] = self._forward([e.ids for e in encodings])
+            out[chosen] = self._forward([self._tokenizer.ids(texts[i]) for i in chosen])
         return out
 
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
