@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +17,22 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = SHARED / "fixtures" / "slack"
 DEV_QUESTIONS = SHARED / "eval" / "dev_questions.jsonl"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache_of_this_run() -> Iterator[None]:
+    """The model's unpacked layers (340 MB, bot/matching/unpacked.py) go to a folder of this run, read
+    by every process the tests start, and removed at the end: not into the home folder of whoever runs
+    the tests."""
+    folder = tempfile.mkdtemp(prefix="policybot-tests-cache-")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = folder
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

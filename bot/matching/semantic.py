@@ -25,6 +25,7 @@ from importlib.resources.abc import Traversable
 
 import numpy as np
 
+from bot.matching import unpacked
 from bot.matching.wordpiece import WordPiece
 
 MODEL_NAME = "all-mpnet-base-v2 int8"  # part of every cached vector's key (vectors.py)
@@ -159,18 +160,19 @@ def stacked_names(group: str) -> list[str]:
 
 
 def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
-    """The weights as `_forward` uses them. The layers' matrices come in three stacks, each read in one
-    go and turned into float32 with one multiplication: numpy lets go of the interpreter during each,
-    so the index is built beside it, but takes it back between calls, and a call per matrix made the
-    load wait on the other thread's Python a hundred times. The word embeddings stay int8: a question
-    looks up a handful."""
+    """The weights as `_forward` uses them. The layers' matrices come in three stacks, each mapped from
+    the unpacked copy an earlier start kept (unpacked.py), else read in one go and turned into float32
+    with one multiplication: numpy lets go of the interpreter during each, so the index is built beside
+    it, but takes it back between calls, and a call per matrix made the load wait on the other
+    thread's Python a hundred times. The word embeddings stay int8: a question looks up a handful."""
     with resources.as_file(folder / _FLOATS) as path, np.load(path) as floats:
         w = {name: floats[name] for name in floats.files}
     with resources.as_file(folder / _WORDS) as path:
-        w["word.q"] = np.load(path)
+        w["word.q"] = np.load(path, mmap_mode="r")  # a question reads a handful of its rows
+    kept = unpacked.cache_folder()
     for group in MATRIX_GROUPS:
         with resources.as_file(folder / f"mpnet-{group}.npy") as path:
-            stack = np.multiply(np.load(path), w.pop(f"{group}.scale"), dtype=np.float32)
+            stack = unpacked.layers(path, w.pop(f"{group}.scale"), f"mpnet-{group}", kept)
         w.update(zip(stacked_names(group), stack, strict=True))  # views of the stack: (in, out) each
     return w
 

@@ -1,0 +1,72 @@
+"""The model's unpacked layers are kept between starts (bot/matching/unpacked.py): later starts map
+them and answer exactly as an unpacking start does; a folder that cannot hold them costs nothing but
+time."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.cli import POLICYBOT, clean_env
+
+QUESTION = "can I friend a parent?"
+STACKS = ("mpnet-attention", "mpnet-intermediate", "mpnet-output")
+
+
+def _ask(cwd: Path, **settings: str) -> str:
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "howitt", "--json", QUESTION],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=clean_env(**settings),
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return result.stdout
+
+
+def _kept(folder: Path) -> dict[str, Path]:
+    return {path.name.rsplit("-", 1)[0]: path for path in folder.glob("mpnet-*.npy")}
+
+
+def test_the_first_start_keeps_the_layers_and_later_starts_map_them_with_the_same_answer(tmp_path: Path) -> None:
+    xdg = tmp_path / "xdg"
+    old = xdg / "policybot" / "mpnet-attention-0123456789abcdef.npy"  # an earlier version's weights
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"not these weights")
+    unpacking = _ask(tmp_path, XDG_CACHE_HOME=str(xdg), POLICYBOT_MODEL_CACHE="off")
+    assert list((xdg / "policybot").iterdir()) == [old]  # `off`: nothing kept
+
+    first = _ask(tmp_path, XDG_CACHE_HOME=str(xdg))
+    kept = _kept(xdg / "policybot")
+    assert sorted(kept) == sorted(STACKS) and not old.exists()
+    assert all(path.stat().st_size > 100_000_000 and path.stat().st_mode & 0o077 == 0 for path in kept.values())
+    written = {name: path.stat().st_mtime_ns for name, path in kept.items()}
+
+    later = _ask(tmp_path, XDG_CACHE_HOME=str(xdg))
+    assert first == later == unpacking
+    assert {name: path.stat().st_mtime_ns for name, path in _kept(xdg / "policybot").items()} == written
+
+
+def test_the_setting_in_env_chooses_the_folder_and_a_damaged_file_is_unpacked_again(tmp_path: Path) -> None:
+    folder = tmp_path / "model-cache"
+    (tmp_path / ".env").write_text(f"POLICYBOT_MODEL_CACHE={folder}\n", encoding="utf-8")
+    expected = _ask(tmp_path, XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    assert sorted(_kept(folder)) == sorted(STACKS) and not (tmp_path / "xdg").exists()
+
+    damaged = _kept(folder)["mpnet-output"]
+    size = damaged.stat().st_size
+    with damaged.open("r+b") as file:  # a disk that filled up under an earlier version, say
+        file.truncate(size // 2)
+    assert _ask(tmp_path) == expected
+    assert damaged.stat().st_size == size
+
+
+def test_a_folder_that_cannot_hold_the_layers_still_answers(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the folder would be", encoding="utf-8")
+    expected = _ask(tmp_path, POLICYBOT_MODEL_CACHE="off")
+    assert _ask(tmp_path, POLICYBOT_MODEL_CACHE=str(not_a_folder)) == expected
+    assert not_a_folder.read_text(encoding="utf-8") == "a file where the folder would be"
