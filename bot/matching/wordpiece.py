@@ -5,7 +5,8 @@ download client with it (never used here: the model ships in the package), a ten
 The steps are BERT's, fixed by the model's tokenizer file: clean the text, space out CJK characters,
 strip accents, lower-case, split at spaces and punctuation, then cut each word into the longest
 pieces the vocabulary knows. `tests/test_wordpiece.py` checks the ids against `tokenizers` on every
-sentence of the knowledge base and every evaluation question.
+sentence of the knowledge base, every line of the policies, every question of the question sets, and
+awkward text (accents, CJK, emoji, control characters, over-long words).
 
 One difference, on purpose: `tokenizers` turns text such as "<mask>" or "</s>" typed by a user into
 the model's special tokens; here it is only text.
