@@ -39,8 +39,12 @@ def cache_folder() -> Path | None:
         chosen = None
     if chosen is not None:
         return None if chosen.strip().lower() == OFF else Path(chosen).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "policybot"
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "policybot"
+    try:
+        return Path.home() / ".cache" / "policybot"
+    except RuntimeError:  # no home folder at all (a bare service account): keep nothing
+        return None
 
 
 def layers(source: Path, scale: np.ndarray, name: str, folder: Path | None) -> np.ndarray:
