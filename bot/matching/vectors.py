@@ -17,7 +17,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +66,18 @@ def cache_path(directory: Path, school_id: str) -> Path:
 
 
 def _read_cache(path: Path) -> dict[str, np.ndarray]:
+    """The cache's vectors by key ({} if it is missing or unreadable); read once per version of the file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    return _read_cache_version(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _read_cache_version(path: Path, _version: tuple[int, int, int]) -> dict[str, np.ndarray]:
+    # A start reads each school's cache twice (its own index, and other schools' example questions);
+    # the arrays are never written to, so both can share them.
     try:
         with np.load(path) as data:
             vectors = data["vectors"]  # each access to an npz member reads it from the file again
@@ -76,6 +88,7 @@ def _read_cache(path: Path) -> dict[str, np.ndarray]:
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             else:  # float16, as written before 2026-11-30: still valid, no need to encode again
                 vectors = vectors.astype(np.float32)
+            vectors.setflags(write=False)  # shared by every caller (the lru_cache above)
             return dict(zip(data["keys"].tolist(), vectors, strict=True))
     except (OSError, ValueError, KeyError):
         return {}
