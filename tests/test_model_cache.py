@@ -4,9 +4,15 @@ time."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from importlib import resources
 from pathlib import Path
 
+import numpy as np
+import pytest
+
+from bot.matching import unpacked
 from tests.cli import POLICYBOT, clean_env
 
 QUESTION = "can I friend a parent?"
@@ -70,3 +76,19 @@ def test_a_folder_that_cannot_hold_the_layers_still_answers(tmp_path: Path) -> N
     expected = _ask(tmp_path, POLICYBOT_MODEL_CACHE="off")
     assert _ask(tmp_path, POLICYBOT_MODEL_CACHE=str(not_a_folder)) == expected
     assert not_a_folder.read_text(encoding="utf-8") == "a file where the folder would be"
+
+
+def test_a_nearly_full_disk_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """340 MB of layers must not take the last space the database and the outbox need."""
+    model = resources.files("bot.matching") / "model"
+    with resources.as_file(model / "mpnet-float.npz") as path, np.load(path) as floats:
+        scale = floats["output.scale"]
+    real_usage = shutil.disk_usage
+    monkeypatch.setattr(
+        shutil, "disk_usage", lambda where: real_usage(where)._replace(free=1_500_000_000)
+    )  # 1.5 GB free: more than the file, less than the file and the 2 GB kept spare
+    with resources.as_file(model / "mpnet-output.npy") as source:
+        layers = unpacked.layers(source, scale, "mpnet-output", tmp_path / "cache")
+        expected = np.multiply(np.load(source), scale, dtype=np.float32)
+    assert np.array_equal(layers, expected)
+    assert list((tmp_path / "cache").iterdir()) == []

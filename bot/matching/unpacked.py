@@ -5,8 +5,8 @@ costs every process 0.2 to 1.2 s of its start (most of it the first touch of 340
 slow on virtual machines) and its own 340 MB. So the first process keeps the unpacked layers in a
 cache folder, and later ones map those files: the pages come from the operating system's file cache,
 shared by every process that maps them (two `serve` workers, a cron job, `policybot ask`), and a
-start costs tens of milliseconds. A folder that cannot be written, or a file that is not what it
-should be, costs only the old way of loading.
+start costs tens of milliseconds. A folder that cannot be written, a disk with less than 2 GB to
+spare, or a file that is not what it should be, costs only the old way of loading.
 
 The folder: `POLICYBOT_MODEL_CACHE` (`off` keeps nothing), else `$XDG_CACHE_HOME/policybot`, else
 `~/.cache/policybot`. Files are named by a digest of the packed layers, so an upgrade to other
@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 OFF = "off"
+_SPARE_BYTES = 2 * 2**30  # left free on the disk after keeping a stack (about 110 MB each)
 
 
 def cache_folder() -> Path | None:
@@ -73,6 +75,11 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        free = shutil.disk_usage(path.parent).free
+        if free < array.nbytes + _SPARE_BYTES:
+            # A faster start is not worth a full disk: the database and the outbox must still be written.
+            log.info("unpacked model layers not kept at %s: only %d MB free", path.parent, free // 2**20)
+            return
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
         with os.fdopen(fd, "wb") as out:
             np.save(out, array)
