@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.cli.main import main
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED
 
 
 def test_bundled_knowledge_base_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,3 +52,32 @@ def test_broken_knowledge_base_lists_every_problem(broken_kb: Path, capsys: pyte
     assert any("stance" in e and f"[{ids[3]}]" in e for e in errors)
     assert any("not verbatim" in e and f"[{ids[4]}]" in e for e in errors)
     assert all("howitt.yaml:" in e for e in errors)
+
+
+def test_answers_still_in_the_policy_s_words_are_named_until_rewritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An imported draft's answer lines are its clauses' first sentences; kb check asks for staff words."""
+    monkeypatch.setenv("POLICYBOT_MEANING", "off")  # no vectors needed to check a file
+    knowledge = tmp_path / "knowledge"
+    policy = SHARED / "policies" / "howitt.txt"
+    if not policy.exists():
+        pytest.skip("needs ../shared/policies")
+    assert main(["kb", "import", str(policy), "--school", "howitt", "--dir", str(knowledge)]) == 0
+    path = knowledge / "howitt.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    total = len(data["clauses"])
+    capsys.readouterr()
+
+    main(["kb", "check", "--dir", str(knowledge)])
+    assert f"{total} clause(s) still answer in the policy's own words" in capsys.readouterr().out
+
+    rewritten = data["clauses"][:2]
+    rewritten[0]["answer"] = "No - don't friend parents or pupils on your own accounts."
+    rewritten[1]["answer"] = "Yes, with care - keep work and private life apart online."
+    data["school"].pop("draft")  # reviewed: now each remaining clause is named
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    main(["kb", "check", "--dir", str(knowledge)])
+    named = [line for line in capsys.readouterr().out.splitlines() if "answer is the policy's own words" in line]
+    assert len(named) == total - 2
+    assert not any(f"[{clause['id']}]" in line for clause in rewritten for line in named)

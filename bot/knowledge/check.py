@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from bot.knowledge.source_text import fold, folded_source, source_lines, without
 
 # A source line this long that no clause quotes is probably a clause left out.
 _MIN_WORDS_FOR_COVERAGE = 8
+_DONT = re.compile(r"(?i)^(don't|do not)\s+")
+_REWRITE = "rewrite the answer as a colleague would say it (docs/load-your-policy.md)"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
     quoted: list[str] = []
     headings: set[str] = set()
     without_examples = 0
+    policy_answers = 0
     for located in raw.clauses:
         clause_id = located.data.get("id") if isinstance(located.data.get("id"), str) else None
         try:
@@ -111,6 +115,12 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             without_examples += 1  # one line for the whole draft, not one per clause
         elif not clause.examples:
             problems.append(Problem("warning", path, located.line, clause.id, "no example questions"))
+        if _in_policy_words(clause):
+            if school.draft:
+                policy_answers += 1
+            else:
+                message = f"answer is the policy's own words: {_REWRITE}"
+                problems.append(Problem("warning", path, located.line, clause.id, message))
         quoted.append(fold(clause.text))
         headings.update({fold(clause.heading), fold(clause.section)})
 
@@ -118,6 +128,17 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         problems.append(
             Problem(
                 "warning", path, raw.school.line, None, f"{without_examples} clause(s) have no example questions yet"
+            )
+        )
+    if policy_answers:
+        problems.append(
+            Problem(
+                "warning",
+                path,
+                raw.school.line,
+                None,
+                f"{policy_answers} clause(s) still answer in the policy's own words (the import's draft): {_REWRITE}; "
+                "it is also how the bot finds the clause",
             )
         )
     if folded:
@@ -129,6 +150,13 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             if len(text.split()) >= _MIN_WORDS_FOR_COVERAGE and text not in joined:
                 problems.append(Problem("warning", source_path, number, None, f"not in any clause: {text[:70]}..."))
     return problems
+
+
+def _in_policy_words(clause: Clause) -> bool:
+    """Whether the answer line is still the import's draft: the clause's first sentence, perhaps after
+    its list's lead-in or a "Don't". Staff words find the clause far better (docs/matching.md)."""
+    core = _DONT.sub("", clause.answer.rstrip("\u2026").split(": ", 1)[-1])
+    return len(core.split()) >= 4 and fold(core).lower() in fold(clause.text).lower()
 
 
 def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Problem]:
