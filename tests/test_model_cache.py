@@ -4,8 +4,11 @@ time."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import threading
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -42,12 +45,18 @@ def test_the_first_start_keeps_the_layers_and_later_starts_map_them_with_the_sam
     old = xdg / "policybot" / "mpnet-attention-0123456789abcdef.npy"  # an earlier version's weights
     old.parent.mkdir(parents=True)
     old.write_bytes(b"not these weights")
+    stopped = old.with_name("mpnet-output-abandoned.tmp")  # a process stopped an hour ago while writing
+    stopped.write_bytes(b"half a file")
+    os.utime(stopped, (time.time() - 3600, time.time() - 3600))
+    writing = old.with_name("mpnet-output-in-progress.tmp")  # another process writing now
+    writing.write_bytes(b"being written")
     unpacking = _ask(tmp_path, XDG_CACHE_HOME=str(xdg), POLICYBOT_MODEL_CACHE="off")
-    assert list((xdg / "policybot").iterdir()) == [old]  # `off`: nothing kept
+    assert sorted((xdg / "policybot").iterdir()) == sorted([old, stopped, writing])  # `off`: nothing kept
 
     first = _ask(tmp_path, XDG_CACHE_HOME=str(xdg))
     kept = _kept(xdg / "policybot")
     assert sorted(kept) == sorted(STACKS) and not old.exists()
+    assert not stopped.exists() and writing.exists()
     assert all(path.stat().st_size > 100_000_000 and path.stat().st_mode & 0o077 == 0 for path in kept.values())
     written = {name: path.stat().st_mtime_ns for name, path in kept.items()}
 
@@ -90,5 +99,8 @@ def test_a_nearly_full_disk_is_left_alone(tmp_path: Path, monkeypatch: pytest.Mo
     with resources.as_file(model / "mpnet-output.npy") as source:
         layers = unpacked.layers(source, scale, "mpnet-output", tmp_path / "cache")
         expected = np.multiply(np.load(source), scale, dtype=np.float32)
+    for thread in threading.enumerate():  # the layers are kept (or not) beside the first question
+        if thread.name.startswith("keep-"):
+            thread.join()
     assert np.array_equal(layers, expected)
     assert list((tmp_path / "cache").iterdir()) == []

@@ -21,6 +21,8 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +30,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 OFF = "off"
+_STALE_SECONDS = 600  # a half-written file this old was left by a process that stopped
 _SPARE_BYTES = 2 * 2**30  # left free on the disk after keeping a stack (about 110 MB each)
 
 
@@ -62,7 +65,9 @@ def layers(source: Path, scale: np.ndarray, name: str, folder: Path | None) -> n
             return mapped
         log.info("unpacked model layers at %s are not as expected; unpacking again", path)
     unpacked = _unpack(source, scale)
-    _keep(unpacked, path, f"{name}-")
+    # Written beside the first question rather than before it: the answer does not wait for 110 MB of
+    # disk writes. Not a daemon thread, so a command that answers and exits still finishes the file.
+    threading.Thread(target=_keep, args=(unpacked, path, f"{name}-"), name=f"keep-{name}", daemon=False).start()
     return unpacked
 
 
@@ -75,6 +80,10 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for stale in path.parent.glob(f"{prefix}*.tmp"):  # left by a process stopped while writing
+            with contextlib.suppress(OSError):
+                if time.time() - stale.stat().st_mtime > _STALE_SECONDS:
+                    stale.unlink()
         free = shutil.disk_usage(path.parent).free
         if free < array.nbytes + _SPARE_BYTES:
             # A faster start is not worth a full disk: the database and the outbox must still be written.
