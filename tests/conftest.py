@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,13 +26,16 @@ def _model_cache_of_this_run() -> Iterator[None]:
     by every process the tests start, and removed at the end: not into the home folder of whoever runs
     the tests."""
     folder = tempfile.mkdtemp(prefix="policybot-tests-cache-")
-    before = os.environ.get("XDG_CACHE_HOME")
+    before = {name: os.environ.pop(name, None) for name in ("XDG_CACHE_HOME", "POLICYBOT_MODEL_CACHE")}
     os.environ["XDG_CACHE_HOME"] = folder
     yield
-    if before is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = before
+    for thread in threading.enumerate():  # layers still being written by this process
+        if thread.name.startswith("keep-"):
+            thread.join()
+    for name, value in before.items():
+        os.environ.pop(name, None)
+        if value is not None:
+            os.environ[name] = value
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -36,33 +36,42 @@ def _ask(cwd: Path, **settings: str) -> str:
     return result.stdout
 
 
-def _kept(folder: Path) -> dict[str, Path]:
-    return {path.name.rsplit("-", 1)[0]: path for path in folder.glob("mpnet-*.npy")}
+def _kept(folder: Path, *besides: Path) -> dict[str, Path]:
+    return {path.name.rsplit("-", 1)[0]: path for path in folder.glob("mpnet-*.npy") if path not in besides}
 
 
 def test_the_first_start_keeps_the_layers_and_later_starts_map_them_with_the_same_answer(tmp_path: Path) -> None:
     xdg = tmp_path / "xdg"
-    old = xdg / "policybot" / "mpnet-attention-0123456789abcdef.npy"  # an earlier version's weights
+    old = xdg / "policybot" / "mpnet-attention-0123456789abcdef.npy"  # an earlier version's, unused for days
     old.parent.mkdir(parents=True)
     old.write_bytes(b"not these weights")
+    os.utime(old, (time.time() - 3 * 86400, time.time() - 3 * 86400))
+    beside = old.with_name("mpnet-output-fedcba9876543210.npy")  # another install's, in use today
+    beside.write_bytes(b"another install's weights")
     stopped = old.with_name("mpnet-output-abandoned.tmp")  # a process stopped an hour ago while writing
     stopped.write_bytes(b"half a file")
     os.utime(stopped, (time.time() - 3600, time.time() - 3600))
     writing = old.with_name("mpnet-output-in-progress.tmp")  # another process writing now
     writing.write_bytes(b"being written")
     unpacking = _ask(tmp_path, XDG_CACHE_HOME=str(xdg), POLICYBOT_MODEL_CACHE="off")
-    assert sorted((xdg / "policybot").iterdir()) == sorted([old, stopped, writing])  # `off`: nothing kept
+    assert sorted((xdg / "policybot").iterdir()) == sorted([old, beside, stopped, writing])  # `off`: nothing kept
 
     first = _ask(tmp_path, XDG_CACHE_HOME=str(xdg))
-    kept = _kept(xdg / "policybot")
-    assert sorted(kept) == sorted(STACKS) and not old.exists()
+    kept = _kept(xdg / "policybot", beside)
+    assert sorted(kept) == sorted(STACKS) and not old.exists() and beside.exists()
     assert not stopped.exists() and writing.exists()
     assert all(path.stat().st_size > 100_000_000 and path.stat().st_mode & 0o077 == 0 for path in kept.values())
     written = {name: path.stat().st_mtime_ns for name, path in kept.items()}
 
     later = _ask(tmp_path, XDG_CACHE_HOME=str(xdg))
     assert first == later == unpacking
-    assert {name: path.stat().st_mtime_ns for name, path in _kept(xdg / "policybot").items()} == written
+    assert {name: path.stat().st_mtime_ns for name, path in kept.items()} == written
+
+    # A file someone else could have changed is not mapped: it is unpacked and written again, private.
+    kept["mpnet-intermediate"].chmod(0o666)
+    assert _ask(tmp_path, XDG_CACHE_HOME=str(xdg)) == unpacking
+    assert kept["mpnet-intermediate"].stat().st_mode & 0o777 == 0o600
+    assert kept["mpnet-intermediate"].stat().st_mtime_ns != written["mpnet-intermediate"]
 
 
 def test_the_setting_in_env_chooses_the_folder_and_a_damaged_file_is_unpacked_again(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ AWKWARD = [
     "control\x00chars\x07and\ufffdreplacement\u200bzero\u200dwidth\u00adsoft hyphen",
     "日本語のテキストと中文字符 mixed with English 한국어",
     "emoji 👍🏽 and 🎉🎉 and flags 🇬🇧",
+    "a\U0002b830b and a\U0002b920b: the edge of BERT's list of CJK characters",
     "ﬁne ligature, ǅ titlecase, İstanbul, STRASSE ß, ΣΟΦΙΑ ΟΔΟΣ",
     "x" * 99 + " " + "y" * 100 + " " + "z" * 101,
     "https://www.facebook.com/groups/123456789/permalink/987654321/?ref=share&utm_source=whatsapp",

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load
 
-from bot.matching.semantic import MATRIX_GROUPS, stacked_names
+from bot.matching.semantic import MATRIX_GROUPS, int8_rows, stacked_names
 
 OUT = Path(__file__).resolve().parents[1] / "bot" / "matching" / "model"
 MAX_POSITIONS = 258  # 256 tokens after MPNet's two reserved positions; longer clause texts are cut
@@ -45,31 +45,24 @@ def main(wheels: Path) -> int:
         if array.dtype == np.int64 or name.startswith("pooler.") or name in stacked:
             continue  # position ids are recomputed; the pooler is not used; layers' matrices go below
         if name == "embeddings.position_embeddings.weight":
-            quantised, scale = _int8(array[:MAX_POSITIONS])  # as every matrix is: int8 values, float32 here
+            quantised, scale = int8_rows(array[:MAX_POSITIONS])  # as every matrix is: int8 values, float32 here
             array = quantised * scale
         floats[name] = array.astype(np.float32)
     OUT.mkdir(parents=True, exist_ok=True)
     for old in [*OUT.glob("*.npz"), *OUT.glob("*.npy")]:
         old.unlink()
-    words, floats["word.scale"] = _int8(floats.pop("embeddings.word_embeddings.weight"))
+    words, floats["word.scale"] = int8_rows(floats.pop("embeddings.word_embeddings.weight"))
     np.save(OUT / "mpnet-word.npy", words)
     for group in MATRIX_GROUPS:
         # (out, in) -> (in, out) for x @ W, all layers' matrices of one shape stacked: one file, and one
         # multiplication turns them all into float32 (semantic.py)
-        quantised, scales = zip(*(_int8(weights[name]) for name in stacked_names(group)), strict=True)
+        quantised, scales = zip(*(int8_rows(weights[name]) for name in stacked_names(group)), strict=True)
         np.save(OUT / f"mpnet-{group}.npy", np.stack([q.T for q in quantised]))
         floats[f"{group}.scale"] = np.stack([s.T for s in scales])
     np.savez(OUT / "mpnet-float.npz", **floats)
     (OUT / "tokenizer.json").write_bytes(tokenizer)
     print(f"wrote {OUT}: {sum(p.stat().st_size for p in OUT.iterdir()) / 1e6:.1f} MB")
     return 0
-
-
-def _int8(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 values and one float32 scale per row."""
-    scale = np.abs(matrix).max(axis=1, keepdims=True) / 127.0
-    scale[scale == 0] = 1.0
-    return np.round(matrix / scale).astype(np.int8), scale.astype(np.float32)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,7 +64,8 @@ def _progress(label: str) -> Iterator[Progress]:
 
     def update(done: int, total: int) -> None:
         nonlocal shown
-        line = f"{label}: page {done} of {total}"
+        # Cut to the terminal's width: a wrapped line cannot be written over with "\r".
+        line = f"{label}: page {done} of {total}"[: shutil.get_terminal_size().columns - 1]
         sys.stderr.write("\r" + line.ljust(shown))
         sys.stderr.flush()
         shown = len(line)

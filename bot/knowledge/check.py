@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from bot.knowledge.source_text import fold, folded_source, source_lines, without
 
 # A source line this long that no clause quotes is probably a clause left out.
 _MIN_WORDS_FOR_COVERAGE = 8
-_DONT = re.compile(r"(?i)^(don't|do not)\s+")
 _REWRITE = "rewrite the answer as a colleague would say it (docs/load-your-policy.md)"
 
 
@@ -153,9 +151,12 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
 
 
 def _in_policy_words(clause: Clause) -> bool:
-    """Whether the answer line is still the import's draft: the clause's first sentence, perhaps after
-    its list's lead-in or a "Don't". Staff words find the clause far better (docs/matching.md)."""
-    core = _DONT.sub("", clause.answer.rstrip("\u2026").split(": ", 1)[-1])
+    """Whether the answer line is still the import's draft (the clause's first sentence): staff words
+    find the clause far better (docs/matching.md)."""
+    # Imported here: the importer's modules would add to every command's start-up (`kb` is imported by all).
+    from bot.knowledge.importing.guess import policy_words_in_draft_answer
+
+    core = policy_words_in_draft_answer(clause.answer)
     return len(core.split()) >= 4 and fold(core).lower() in fold(clause.text).lower()
 
 

@@ -177,6 +177,14 @@ def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
     return w
 
 
+def int8_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 values and one float32 scale per row, shape (rows, 1): how the weights are packed
+    (tools/pack_mpnet.py) and how the vector caches are kept (vectors.py)."""
+    scale = np.abs(matrix).max(axis=1, keepdims=True) / 127.0
+    scale[scale == 0] = 1.0
+    return np.round(matrix / scale).astype(np.int8), scale.astype(np.float32)
+
+
 def _embed_tokens(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
     return w["word.q"][ids].astype(np.float32) * w["word.scale"][ids]
 

@@ -15,20 +15,28 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any, BinaryIO
 
 import numpy as np
 
+from bot.atomic_file import written_whole
 from bot.knowledge.loader import bundled_knowledge_dir
 from bot.knowledge.models import Clause, KnowledgeFile
-from bot.matching.semantic import DIMENSIONS, MODEL_NAME, encoder
+from bot.matching.semantic import DIMENSIONS, MODEL_NAME, encoder, int8_rows
 
 log = logging.getLogger(__name__)
 
 CACHE_FOLDER = "vectors"
+_INT8 = "vectors_int8"
+_READ_KEPT = 32  # cache files read and kept; more only after many edits in a long-running process
+_read: dict[Path, tuple[tuple[int, int, int], Mapping[str, np.ndarray]]] = {}
+_read_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -65,57 +73,56 @@ def cache_path(directory: Path, school_id: str) -> Path:
     return directory / CACHE_FOLDER / f"{school_id}.npz"
 
 
-def _read_cache(path: Path) -> dict[str, np.ndarray]:
-    """The cache's vectors by key ({} if it is missing or unreadable); read once per version of the file."""
+def _read_cache(path: Path) -> Mapping[str, np.ndarray]:
+    """The cache's vectors by key (empty if it is missing or unreadable). A start reads each school's
+    cache twice (its own index, and other schools' example questions): each version of a file is
+    read once, and every caller shares it, read-only."""
     try:
-        stat = path.stat()
-    except OSError:
-        return {}
-    return _read_cache_version(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size))
-
-
-@lru_cache(maxsize=16)
-def _read_cache_version(path: Path, _version: tuple[int, int, int]) -> dict[str, np.ndarray]:
-    # A start reads each school's cache twice (its own index, and other schools' example questions);
-    # the arrays are never written to, so both can share them.
-    try:
-        with np.load(path) as data:
-            vectors = data["vectors"]  # each access to an npz member reads it from the file again
-            if vectors.ndim != 2 or vectors.shape[1] != DIMENSIONS:
-                return {}  # another model's vectors under a key that happens to match: encode again
-            if "scales" in data:  # int8, a scale per row
-                vectors = np.multiply(vectors, data["scales"][:, None], dtype=np.float32)
-                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            else:  # float16, as written before 2026-11-30: still valid, no need to encode again
-                vectors = vectors.astype(np.float32)
-            vectors.setflags(write=False)  # shared by every caller (the lru_cache above)
-            return dict(zip(data["keys"].tolist(), vectors, strict=True))
+        with path.open("rb") as file:
+            stat = os.fstat(file.fileno())  # the version of the very file read below
+            version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            with _read_lock:
+                kept = _read.get(path)
+            if kept is not None and kept[0] == version:
+                return kept[1]
+            vectors = _vectors(file)
     except (OSError, ValueError, KeyError):
-        return {}
+        return MappingProxyType({})
+    with _read_lock:
+        if len(_read) >= _READ_KEPT:
+            _read.clear()
+        _read[path] = (version, vectors)
+    return vectors
+
+
+def _vectors(file: BinaryIO) -> Mapping[str, np.ndarray]:
+    with np.load(file) as data:
+        if _INT8 in data:  # since 2026-11-30: int8, a scale per row
+            vectors = np.multiply(data[_INT8], data["scales"][:, None], dtype=np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        else:  # float16, as earlier versions wrote them: still valid, no need to encode again
+            vectors = data["vectors"].astype(np.float32)
+        if vectors.ndim != 2 or vectors.shape[1] != DIMENSIONS:
+            return MappingProxyType({})  # another model's vectors under a key that happens to match: encode again
+        vectors.setflags(write=False)
+        return MappingProxyType(dict(zip(data["keys"].tolist(), vectors, strict=True)))
 
 
 def _write_cache(path: Path, known: dict[str, np.ndarray]) -> None:
-    """Best effort, written whole then renamed, so a reader never sees half a file."""
+    """Best effort, written whole (atomic_file.py), so a reader never sees half a file. The int8 values
+    go under their own name: an earlier version, after a rollback, finds no `vectors` it would
+    misread and encodes again."""
+    keys = sorted(known)
+    values, scales = int8_rows(np.stack([known[k] for k in keys]))  # half of float16; a cosine moves by
+    # 0.0002 on average, 0.0015 at most (measured on the bundled sentences)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-        os.fchmod(fd, 0o644)  # not confidential, and the service account may differ from whoever built it
-        with os.fdopen(fd, "wb") as out:
-            keys = sorted(known)
-            vectors, scales = _as_int8(np.stack([known[k] for k in keys]))
-            np.savez(out, keys=np.array(keys), vectors=vectors, scales=scales)
-        os.replace(tmp, path)
+        # 0644: not confidential, and the service account may differ from whoever built it
+        with written_whole(path, 0o644) as out:
+            arrays: dict[str, Any] = {"keys": np.array(keys), _INT8: values, "scales": scales[:, 0]}
+            np.savez(out, **arrays)
     except OSError as exc:
         log.info("meaning vectors not cached at %s (%s); they are computed at each start", path, exc.strerror)
-
-
-def _as_int8(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each vector as int8 with its own scale: half the size of float16 (the bundled caches are part of
-    the install); a cosine moves by 0.0002 on average, 0.0015 at most (float16's caches against these,
-    on the bundled sentences)."""
-    scales = np.abs(vectors).max(axis=1) / 127
-    scales[scales == 0] = 1
-    return np.round(vectors / scales[:, None]).astype(np.int8), scales.astype(np.float32)
 
 
 @cache

@@ -18,11 +18,11 @@ import json
 import unicodedata
 from functools import lru_cache
 
+# BERT's list of CJK ranges, as the model was trained with it (it starts one at 0x2B920, not 0x2B820).
 _CJK = (
     (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
-    (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F),
+    (0x2B740, 0x2B81F), (0x2B920, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F),
 )  # fmt: skip
-_MAX_WORD_CHARS = 100  # a longer "word" (a pasted link, say) is one unknown token, as in BERT
 _WORD_CACHE = 50_000
 
 
@@ -82,6 +82,7 @@ class WordPiece:
         self._vocab: dict[str, int] = model["vocab"]
         self._unknown = self._vocab[model["unk_token"]]
         self._prefix: str = model["continuing_subword_prefix"]
+        self._max_word_chars: int = model["max_input_chars_per_word"]  # longer (a pasted link): unknown
         processing = spec["post_processor"]  # RobertaProcessing: <s> ... </s>
         self._start = processing["cls"][1]
         self._end = processing["sep"][1]
@@ -99,7 +100,7 @@ class WordPiece:
 
     def _word_pieces(self, word: str) -> tuple[int, ...]:
         """Longest known piece first, left to right; a word with any unknown part is one unknown token."""
-        if len(word) > _MAX_WORD_CHARS:
+        if len(word) > self._max_word_chars:
             return (self._unknown,)
         found = []
         start = 0

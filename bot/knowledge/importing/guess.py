@@ -115,6 +115,11 @@ def guess_topics(clause: DraftClause) -> list[str]:
     return [slug for slug, pattern in _TOPICS if pattern.search(wording)][:_MAX_TOPICS]
 
 
+_DONT = "Don't "  # before a DO NOT list's item
+_LEAD = ": "  # after the list's lead-in
+_CUT = "\u2026"
+
+
 def draft_answer(clause: DraftClause) -> str:
     """A one-line answer from the clause's own words: its first sentence, with its list's lead-in."""
     sentences = _SENTENCE.split(clause.text.strip())
@@ -123,11 +128,18 @@ def draft_answer(clause: DraftClause) -> str:
         answer = f"{answer} {sentences[1]}"
     answer = answer.rstrip(";, ")
     if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer):
-        answer = f"Don't {answer[:1].lower()}{answer[1:]}"
+        answer = f"{_DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _SENTENCE.split(clause.lead_in.strip())[-1].rstrip(": ")
-        answer = f"{lead}: {answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else f"{lead}: {answer}"
+        answer = f"{lead}{_LEAD}{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else f"{lead}{_LEAD}{answer}"
     answer = " ".join(answer.split())
     if len(answer) > _ANSWER_CHARS:
-        answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+        answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + _CUT
     return answer[:1].upper() + answer[1:]
+
+
+def policy_words_in_draft_answer(answer: str) -> str:
+    """What of an answer line `draft_answer` made is the policy's own wording: without the lead-in, the
+    "Don't" given to a DO NOT list's item, and the mark of a cut (kb check asks for staff words)."""
+    core = answer.removesuffix(_CUT).split(_LEAD, 1)[-1]
+    return core[len(_DONT) :] if core.lower().startswith(_DONT.lower()) else core
