@@ -5,8 +5,9 @@ costs every process 0.2 to 1.2 s of its start (most of it the first touch of 340
 slow on virtual machines) and its own 340 MB. So the first process keeps the unpacked layers in a
 cache folder, and later ones map those files: the pages come from the operating system's file cache,
 shared by every process that maps them (two `serve` workers, a cron job, `policybot ask`; the
-process that unpacked keeps its own copy), and a start costs tens of milliseconds. A folder that cannot be written, a disk with less than 2 GB to
-spare, or a file that is not what it should be, costs only the old way of loading.
+process that unpacked keeps its own copy), and a start costs tens of milliseconds. A folder that
+cannot be written, a disk with less than 2 GB to spare, or a file that is not what it should be,
+costs only the old way of loading.
 
 The folder: `POLICYBOT_MODEL_CACHE` (`off` keeps nothing), else `$XDG_CACHE_HOME/policybot`, else
 `~/.cache/policybot`. Files are named by a digest of the packed layers (shape, scales, sampled
