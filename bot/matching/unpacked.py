@@ -11,8 +11,8 @@ costs only the old way of loading.
 
 The folder: `POLICYBOT_MODEL_CACHE` (`off` keeps nothing), else `$XDG_CACHE_HOME/policybot`, else
 `~/.cache/policybot`. Files are named by a digest of the packed layers (shape, scales, sampled
-values), so an upgrade to other weights writes new files; another version's files are removed once
-unused for a day. Only files this user wrote and nobody else can change are mapped.
+values), so an upgrade to other weights writes new files; another version's files are removed a
+day after they were written. Only files this user wrote and nobody else can change are mapped.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 OFF = "off"
 _STALE_SECONDS = 600  # a half-written file this old was left by a process that stopped
 _OTHER_VERSION_SECONDS = 86_400
-_SAMPLES = 65_536  # values of the packed layers read to name them
+_SAMPLE = 16_384  # values read from the start, middle and end of the packed layers to name them
 _SPARE_BYTES = 2 * 2**30  # left free on the disk after keeping a stack (about 110 MB each)
 
 
@@ -80,9 +80,9 @@ def _digest(name: str, packed: np.ndarray, scale: np.ndarray) -> str:
     """Names the packed layers: their shape, their scales and samples of their values (reading all
     110 MB at every start would cost more than the mapping saves)."""
     flat = packed.reshape(-1)
-    step = max(len(flat) // _SAMPLES, 1)
-    sample = np.ascontiguousarray(flat[::step][:_SAMPLES])
-    parts = [f"{name} {packed.shape}".encode(), scale.astype(np.float32).tobytes(), sample.tobytes()]
+    middle = len(flat) // 2
+    samples = [flat[:_SAMPLE], flat[middle : middle + _SAMPLE], flat[-_SAMPLE:]]  # a few pages of 28 MB
+    parts = [f"{name} {packed.shape}".encode(), scale.astype(np.float32).tobytes(), *(x.tobytes() for x in samples)]
     return hashlib.sha1(b"\0".join(parts)).hexdigest()[:16]
 
 
@@ -112,7 +112,8 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
         with written_whole(path, 0o600, prefix=prefix) as out:
             np.save(out, array)
         for other in path.parent.glob(f"{prefix}*.npy"):
-            # Another version's layers, unused for a day (two installs may share the folder for a while)
+            # Another version's layers, written over a day ago (two installs may share the folder for a
+            # while; at worst each writes its own again once a day)
             if other != path:
                 _remove_if_older(other, _OTHER_VERSION_SECONDS)
     except OSError as exc:
