@@ -383,6 +383,9 @@ def live_account(bot, fake) -> None:
     click(bot, "application_approve", {"ref": ref}, SLT_MEMBER)
     wait_until(lambda: fake.sent(ADMIN_CHANNEL), timeout=20)
     click(bot, "application_create", {"ref": ref, "handle": "@DobcroftYear5", "credentials": "stored"}, ADMIN)
+    # "Your account is live" reaches the applicant's chat through the outbox: let it arrive first, or
+    # it could be taken for the reply to whatever the test sends them next (seen on a busy machine).
+    drained(bot)
 
 
 def register_card_for(bot, user: str) -> Any:
