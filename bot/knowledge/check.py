@@ -62,27 +62,16 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
     else:
         problems.append(Problem("error", path, raw.school.line, None, f"source policy {source_path} not found"))
 
+    school_line = raw.school.line
+
+    def about_the_file(message: str) -> None:
+        problems.append(Problem("warning", path, school_line, None, message))
+
     if school.is_past_review(today):
-        problems.append(
-            Problem(
-                "warning",
-                path,
-                raw.school.line,
-                None,
-                f"{school.name}: policy review was due {school.review_due:%d %b %Y}; it is past its review date",
-            )
-        )
+        about_the_file(f"{school.name}: policy review was due {school.review_due:%d %b %Y}; it is past its review date")
 
     if school.draft:
-        problems.append(
-            Problem(
-                "warning",
-                path,
-                raw.school.line,
-                None,
-                "draft import: review every clause, add example questions, then delete 'draft: true'",
-            )
-        )
+        about_the_file("draft import: review every clause, add example questions, then delete 'draft: true'")
     quoted: list[str] = []
     headings: set[str] = set()
     without_examples = 0
@@ -123,21 +112,11 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         headings.update({fold(clause.heading), fold(clause.section)})
 
     if without_examples:
-        problems.append(
-            Problem(
-                "warning", path, raw.school.line, None, f"{without_examples} clause(s) have no example questions yet"
-            )
-        )
+        about_the_file(f"{without_examples} clause(s) have no example questions yet")
     if policy_answers:
-        problems.append(
-            Problem(
-                "warning",
-                path,
-                raw.school.line,
-                None,
-                f"{policy_answers} clause(s) still answer in the policy's own words (the import's draft): {_REWRITE}; "
-                "it is also how the bot finds the clause",
-            )
+        about_the_file(
+            f"{policy_answers} clause(s) still answer in the policy's own words (the import's draft): {_REWRITE}; "
+            "it is also how the bot finds the clause"
         )
     if folded:
         joined = "\n".join(quoted)
