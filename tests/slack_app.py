@@ -171,8 +171,12 @@ class RunningBot:
             self.server.close()
             closed.set()
 
-        self.server.trigger.pull_trigger(close)
-        closed.wait(5)
+        try:
+            self.server.trigger.pull_trigger(close)
+        except OSError:  # EBADF: the loop has already closed its sockets, the trigger with them (seen once)
+            self.server.close()
+        else:
+            closed.wait(5)
         self.server.task_dispatcher.shutdown()
         self.services.identity.stop()
         if self.deliverer is not None:
