@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+from bot.cache_folder import cache_folder
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import Clause, KnowledgeFile, School
 from bot.matching.index import ClauseIndex, Match, Ranking
@@ -120,9 +122,15 @@ class PolicyBook:
             self._topic_prior_built = True
         return self._topic_prior
 
+    @cached_property
+    def _cache_folder(self) -> Path | None:
+        """Where validated copies of the school files are kept (knowledge/kept.py): read from the
+        settings once, when the first file is read."""
+        return cache_folder()
+
     def _load(self, path: Path) -> KnowledgeFile:
         if path not in self._files:
-            self._files[path] = load_file(path)
+            self._files[path] = load_file(path, kept_in=self._cache_folder)
         return self._files[path]
 
     def school(self, school_id: str) -> School:

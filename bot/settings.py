@@ -42,8 +42,9 @@ class LocalSettings(BaseSettings):
     retention_years: int = Field(6, alias="POLICYBOT_RETENTION_YEARS")
     # Rank by sentence meaning as well as words (docs/matching.md); `off` for words only.
     meaning: bool = Field(True, alias="POLICYBOT_MEANING")
-    # Where the model's unpacked layers are kept between starts (bot/matching/unpacked.py); `off` for
-    # nowhere. Unset: $XDG_CACHE_HOME/policybot, else ~/.cache/policybot.
+    # policybot's cache folder (bot/cache_folder.py): the model's unpacked layers and the knowledge files'
+    # validated copies, kept between starts; `off` for nowhere. Unset: $XDG_CACHE_HOME/policybot, else
+    # ~/.cache/policybot.
     model_cache: str | None = Field(None, alias="POLICYBOT_MODEL_CACHE")
 
     @field_validator("school")

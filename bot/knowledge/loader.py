@@ -121,9 +121,17 @@ def read_raw(path: Path) -> RawFile:
     return RawFile(path, school, clauses)
 
 
-def load_file(path: Path) -> KnowledgeFile:
+def load_file(path: Path, kept_in: Path | None = None) -> KnowledgeFile:
+    """One school file, validated. `kept_in`: a cache folder holding validated copies (kept.py), read
+    instead of the YAML when made from the same bytes, and written when not."""
+    from bot.knowledge import kept  # only callers that pass a cache folder need it
+
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        recalled = kept.recall(kept_in, path, raw)
+        if recalled is not None:
+            return recalled
+        data = parse_yaml(raw.decode("utf-8"))
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {_problem(exc)}") from exc
     except UnicodeDecodeError as exc:
@@ -131,9 +139,11 @@ def load_file(path: Path) -> KnowledgeFile:
     except OSError as exc:
         raise KnowledgeError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     try:
-        return KnowledgeFile.model_validate(data)
+        knowledge = KnowledgeFile.model_validate(data)
     except ValidationError as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
+    kept.keep(kept_in, path, raw, knowledge)
+    return knowledge
 
 
 def school_files(directory: Path) -> list[Path]:

@@ -25,6 +25,7 @@ from importlib.resources.abc import Traversable
 
 import numpy as np
 
+from bot.cache_folder import cache_folder
 from bot.matching import unpacked
 from bot.matching.wordpiece import WordPiece
 
@@ -169,7 +170,7 @@ def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
         w = {name: floats[name] for name in floats.files}
     with resources.as_file(folder / _WORDS) as path:
         w["word.q"] = np.load(path, mmap_mode="r")  # a question reads a handful of its rows
-    kept = unpacked.cache_folder()
+    kept = cache_folder()
     for group in MATRIX_GROUPS:
         with resources.as_file(folder / f"mpnet-{group}.npy") as path:
             stack = unpacked.layers(path, w.pop(f"{group}.scale"), f"mpnet-{group}", kept)

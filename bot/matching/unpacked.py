@@ -9,10 +9,10 @@ process that unpacked keeps its own copy), and a start costs tens of millisecond
 cannot be written, a disk with less than 2 GB to spare, or a file that is not what it should be,
 costs only the old way of loading.
 
-The folder: `POLICYBOT_MODEL_CACHE` (`off` keeps nothing), else `$XDG_CACHE_HOME/policybot`, else
-`~/.cache/policybot`. Files are named by a digest of the packed layers (shape, scales, sampled
-values), so an upgrade to other weights writes new files; another version's files are removed a
-day after they were written. Only files this user wrote and nobody else can change are mapped.
+The folder is policybot's cache folder (bot/cache_folder.py). Files are named by a digest of the
+packed layers (shape, scales, sampled values), so an upgrade to other weights writes new files;
+another version's files are removed a day after they were written. Only files this user wrote and
+nobody else can change are mapped.
 """
 
 from __future__ import annotations
@@ -20,41 +20,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import numpy as np
 
 from bot.atomic_file import written_whole
+from bot.cache_folder import remove_if_older, trusted
 
 log = logging.getLogger(__name__)
 
-OFF = "off"
 _STALE_SECONDS = 600  # a half-written file this old was left by a process that stopped
 _OTHER_VERSION_SECONDS = 86_400
 _SAMPLE = 16_384  # values read from the start, middle and end of the packed layers to name them
 _SPARE_BYTES = 2 * 2**30  # left free on the disk after keeping a stack (about 110 MB each)
-
-
-def cache_folder() -> Path | None:
-    """Where unpacked layers are kept, from the settings (environment, then `.env`); None to keep none."""
-    from bot.settings import SettingsError, local_settings
-
-    try:
-        chosen = local_settings().model_cache
-    except SettingsError:  # another setting is wrong (the command says so): this one may be `off`
-        return None
-    if chosen is not None:
-        return None if chosen.strip().lower() == OFF else Path(chosen).expanduser()
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "policybot"
-    try:
-        return Path.home() / ".cache" / "policybot"
-    except RuntimeError:  # no home folder at all (a bare service account): keep nothing
-        return None
 
 
 def layers(source: Path, scale: np.ndarray, name: str, folder: Path | None) -> np.ndarray:
@@ -64,7 +44,7 @@ def layers(source: Path, scale: np.ndarray, name: str, folder: Path | None) -> n
     packed = np.load(source, mmap_mode="r")  # reads the header; pages only as they are touched
     path = folder / f"{name}-{_digest(name, packed, scale)}.npy"
     with contextlib.suppress(OSError, ValueError):
-        if _trusted(path):
+        if trusted(path):
             mapped = np.load(path, mmap_mode="r")
             if mapped.dtype == np.float32 and mapped.shape == packed.shape:
                 return mapped
@@ -86,15 +66,6 @@ def _digest(name: str, packed: np.ndarray, scale: np.ndarray) -> str:
     return hashlib.sha1(b"\0".join(parts)).hexdigest()[:16]
 
 
-def _trusted(path: Path) -> bool:
-    """Only a file this user wrote, that nobody else can change: mapped weights decide every answer,
-    and a file truncated under a mapping stops the process."""
-    stat = path.stat()
-    if hasattr(os, "getuid") and stat.st_uid != os.getuid():
-        return False
-    return stat.st_mode & 0o022 == 0
-
-
 def _unpack(source: Path, scale: np.ndarray) -> np.ndarray:
     return np.multiply(np.load(source), scale, dtype=np.float32)
 
@@ -103,7 +74,7 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in path.parent.glob(f"{prefix}*.tmp"):  # left by a process stopped while writing
-            _remove_if_older(stale, _STALE_SECONDS)
+            remove_if_older(stale, _STALE_SECONDS)
         free = shutil.disk_usage(path.parent).free
         if free < array.nbytes + _SPARE_BYTES:
             # A faster start is not worth a full disk: the database and the outbox must still be written.
@@ -115,12 +86,6 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
             # Another version's layers, written over a day ago (two installs may share the folder for a
             # while; at worst each writes its own again once a day)
             if other != path:
-                _remove_if_older(other, _OTHER_VERSION_SECONDS)
+                remove_if_older(other, _OTHER_VERSION_SECONDS)
     except OSError as exc:
         log.info("unpacked model layers not kept at %s (%s); each start unpacks them", path.parent, exc.strerror)
-
-
-def _remove_if_older(path: Path, seconds: float) -> None:
-    with contextlib.suppress(OSError):
-        if time.time() - path.stat().st_mtime > seconds:
-            path.unlink()

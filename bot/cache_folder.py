@@ -1,0 +1,48 @@
+"""policybot's cache folder: what a start can read instead of working out again (the model's unpacked
+layers, bot/matching/unpacked.py; validated knowledge files, bot/knowledge/kept.py).
+
+`POLICYBOT_MODEL_CACHE` (`off` keeps nothing), else `$XDG_CACHE_HOME/policybot`, else
+`~/.cache/policybot`. Everything in it can be deleted at any time: the next start works it out again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+OFF = "off"
+
+
+def cache_folder() -> Path | None:
+    """The folder, from the settings (environment, then `.env`); None to keep nothing."""
+    from bot.settings import SettingsError, local_settings
+
+    try:
+        chosen = local_settings().model_cache
+    except SettingsError:  # another setting is wrong (the command says so): this one may be `off`
+        return None
+    if chosen is not None:
+        return None if chosen.strip().lower() == OFF else Path(chosen).expanduser()
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "policybot"
+    try:
+        return Path.home() / ".cache" / "policybot"
+    except RuntimeError:  # no home folder at all (a bare service account): keep nothing
+        return None
+
+
+def trusted(path: Path) -> bool:
+    """Only a file this user wrote, that nobody else can change, is read back: what is kept decides
+    answers (and a file truncated under a mapping stops the process). Raises OSError if it is missing."""
+    stat = path.stat()
+    if hasattr(os, "getuid") and stat.st_uid != os.getuid():
+        return False
+    return stat.st_mode & 0o022 == 0
+
+
+def remove_if_older(path: Path, seconds: float) -> None:
+    with contextlib.suppress(OSError):
+        if time.time() - path.stat().st_mtime > seconds:
+            path.unlink()
