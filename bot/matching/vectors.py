@@ -142,12 +142,14 @@ def _from_caches(keys: list[str], directory: Path | None, school_id: str) -> tup
     """The vectors of `keys` that the school's cache or the package's has, and whether the school's
     own cache has them all (else it is worth writing again)."""
     known = _read_cache(cache_path(directory, school_id)) if directory is not None else {}
+    if all(k in known for k in keys):  # the usual start: the package's caches need not be read
+        return {k: known[k] for k in keys}, True
     # A folder holding copies of the bundled files (a new school's folder beside the reviewed ones)
     # takes their vectors from the package instead of encoding thousands of sentences again. A
     # vector depends on its sentence's text alone, so nothing else of the bundled files comes along.
     shipped = _shipped()
     found = {k: known[k] if k in known else shipped[k] for k in keys if k in known or k in shipped}
-    return found, all(k in known for k in keys)
+    return found, False
 
 
 def cached_vectors(kb: KnowledgeFile, directory: Path) -> ClauseVectors | None:
@@ -157,7 +159,7 @@ def cached_vectors(kb: KnowledgeFile, directory: Path) -> ClauseVectors | None:
     found, _ = _from_caches(keys, directory, kb.school.id)
     if len(found) < len(set(keys)):
         return None
-    return _grouped(kb, np.stack([found[k] for k in keys]).astype(np.float32))
+    return _grouped(kb, np.stack([found[k] for k in keys]))
 
 
 def _grouped(kb: KnowledgeFile, matrix: np.ndarray) -> ClauseVectors:
@@ -177,4 +179,4 @@ def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
             found[_key(text)] = vector
     if directory is not None and not cache_complete:
         _write_cache(cache_path(directory, kb.school.id), found)  # this school's current sentences only
-    return _grouped(kb, np.stack([found[k] for k in keys]).astype(np.float32))
+    return _grouped(kb, np.stack([found[k] for k in keys]))
