@@ -93,7 +93,9 @@ class PolicyBook:
         # What the folder's reviewed example questions say a question is about: most help to clauses
         # nobody has given example questions yet (a new school's import).
         prior = self._topics(school_id, kb, vectors) if vectors is not None else None
-        index = ClauseIndex.for_school(kb, load_vocabulary(self.directory), vectors=vectors, topic_prior=prior)
+        index = ClauseIndex.for_school(
+            kb, load_vocabulary(self.directory, self._cache_folder), vectors=vectors, topic_prior=prior
+        )
         if self.meaning:
             encoder()  # the model too (raising here if it cannot load), so a first question waits for nothing
         return index
@@ -124,7 +126,7 @@ class PolicyBook:
 
     @cached_property
     def _cache_folder(self) -> Path | None:
-        """Where validated copies of the school files are kept (knowledge/kept.py): read from the
+        """Where validated copies of the knowledge files are kept (knowledge/kept.py): read from the
         settings once, when the first file is read."""
         return cache_folder()
 

@@ -6,7 +6,6 @@ import argparse
 
 from bot.answers import UnknownSchoolError
 from bot.cli.common import book, fail
-from bot.evaluation import evaluate, read_cases
 from bot.knowledge.loader import KnowledgeError
 from bot.questions import QuestionError
 
@@ -23,6 +22,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate, read_cases  # not imported by the other commands
+
     try:
         with open(args.file, encoding="utf-8") as lines:
             cases = read_cases(lines)

@@ -6,7 +6,6 @@ import argparse
 
 from bot.cli import kb_import
 from bot.cli.common import knowledge_dir
-from bot.knowledge.check import check_knowledge
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -25,6 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from bot.knowledge.check import check_knowledge  # with PyYAML: only this command needs them
+
     directory = knowledge_dir(args.dir)
     problems = check_knowledge(directory)
     errors = [p for p in problems if p.level == "error"]

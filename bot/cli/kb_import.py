@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from bot.cli.common import fail, knowledge_dir, settings
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
 from bot.knowledge.loader import KnowledgeError, load_file
@@ -20,7 +18,8 @@ from bot.matching.vectors import cache_path, clause_vectors, sentences
 if TYPE_CHECKING:
     from bot.knowledge.importing.draft import Draft
 
-# The importer's modules are imported by the commands that use them: `policybot ask` starts faster.
+# The importer's modules (and PyYAML) are imported by the commands that use them: `policybot ask` starts
+# faster.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,6 +78,8 @@ def _progress(label: str) -> Iterator[Progress]:
 
 
 def _load_previous(path: Path) -> dict[str, Any] | None:
+    import yaml
+
     from bot.knowledge.importing.draft import DraftError
 
     try:

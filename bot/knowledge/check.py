@@ -8,9 +8,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.knowledge.loader import KnowledgeError, load_vocabulary, read_raw, school_files
+from bot.knowledge.loader import KnowledgeError, load_vocabulary, school_files
 from bot.knowledge.models import Clause, School
 from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
+from bot.knowledge.yaml_text import read_raw
 
 # A source line this long that no clause quotes is probably a clause left out.
 _MIN_WORDS_FOR_COVERAGE = 8

@@ -1,4 +1,5 @@
-"""Knowledge files as last validated, kept as JSON in the cache folder (bot/cache_folder.py).
+"""Knowledge files (school files and the vocabulary) as last validated, kept as JSON in the cache
+folder (bot/cache_folder.py).
 
 PyYAML builds a school file's thousands of strings one Python call at a time, even with libyaml: 12
 to 20 ms a file, and a start reads every school file of the folder (their example questions vote on
@@ -17,19 +18,20 @@ import hashlib
 import json
 import logging
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.atomic_file import written_whole
 from bot.cache_folder import remove_if_older, trusted
-from bot.knowledge.models import KnowledgeFile
 
 log = logging.getLogger(__name__)
+Model = TypeVar("Model", bound=BaseModel)
 
 # Part of the digest: a release that validates or reads files differently reads its own copies.
 _FORMAT = b"policybot knowledge 1\n"
 _SUBFOLDER = "knowledge"
-_UNUSED_SECONDS = 30 * 86_400  # copies of files nobody reads any more (a folder tried once) go after a month
+_UNUSED_SECONDS = 7 * 86_400  # copies of files nobody reads any more (a folder tried once) go after a week
 _STALE_SECONDS = 600  # a half-written copy this old was left by a process that stopped
 
 
@@ -42,8 +44,8 @@ def _digest(raw: bytes) -> str:
     return hashlib.sha256(_FORMAT + raw).hexdigest()
 
 
-def recall(folder: Path | None, source: Path, raw: bytes) -> KnowledgeFile | None:
-    """The kept copy of `source` if it was made from exactly these bytes, else None."""
+def recall(folder: Path | None, source: Path, raw: bytes, model: type[Model]) -> Model | None:
+    """The kept copy of `source` as `model` if it was made from exactly these bytes, else None."""
     if folder is None:
         return None
     path = _copy_path(folder, source)
@@ -53,12 +55,12 @@ def recall(folder: Path | None, source: Path, raw: bytes) -> KnowledgeFile | Non
         kept = json.loads(path.read_bytes())
         if kept.get("digest") != _digest(raw):
             return None
-        return KnowledgeFile.model_validate(kept["file"])
+        return model.model_validate(kept["file"])
     except (OSError, ValueError, KeyError, AttributeError, ValidationError):  # ValueError: damaged JSON
         return None
 
 
-def keep(folder: Path | None, source: Path, raw: bytes, knowledge: KnowledgeFile) -> None:
+def keep(folder: Path | None, source: Path, raw: bytes, knowledge: BaseModel) -> None:
     """Best effort: a folder that cannot be written costs only the YAML's time at the next start."""
     if folder is None:
         return
