@@ -113,6 +113,31 @@ def test_markdown_policy(tmp_path: Path) -> None:
     assert [c["stance"] for c in draft.clauses] == ["not_allowed", "must", "allowed"]
 
 
+def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_path: Path) -> None:
+    """Only a lead-in ("...:") or a sentence the items finish owns a list: a paragraph that merely ends
+    without a full stop must not colour its neighbours' verdicts and answer lines."""
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nSocial Media Policy\n\n3. Personal use\n\n"
+        "Where possible it may be useful to add a disclaimer such as \u201cthese are my own views\u201d\n\n"
+        "- The school's logos must also not be used on personal webpages.\n"
+        "- Staff should review their privacy settings each term.\n\n"
+        "4. Training\n\nEvery new member of staff is shown this policy and asked to sign it as part of\n\n"
+        "- their induction, and\n- annual training.\n",
+        encoding="utf-8",
+    )
+    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    logos = clauses["The school's logos must also not be used on personal webpages."]
+    assert logos["stance"] == "not_allowed" and "disclaimer" not in logos["answer"]
+    assert "disclaimer" not in clauses["Staff should review their privacy settings each term."]["answer"]
+    assert clauses["Where possible it may be useful to add a disclaimer such as \u201cthese are my own views\u201d"]
+    # A sentence the bullets finish is still one clause.
+    assert (
+        "Every new member of staff is shown this policy and asked to sign it as part of their induction, and annual "
+        "training." in clauses
+    )
+
+
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
     from docx import Document
 

@@ -14,9 +14,11 @@ from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
 
 _NOT = re.compile(
-    r"\b(must not|mustn't|must never|should not|shouldn't|should never|do not|don't|never|not permitted|"
-    r"not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|unacceptable|under no circumstances|"
-    r"not acceptable|inappropriate (?:to|for)|refrain from|avoid|strongly advised not|advised not to|"
+    r"\b(must(?: \w+)? not|mustn't|must never|should(?: \w+)? not|shouldn't|should never|do not|don't|never|"
+    r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|unacceptable|"
+    r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
+    # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
+    r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
     r"expects? that .{0,60}\bwill not|(?:considers?|considered|deemed) .{0,50}\binappropriate|examples of cases)\b",
     re.IGNORECASE,
 )

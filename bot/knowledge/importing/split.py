@@ -140,6 +140,14 @@ def _continues_into_items(text: str) -> bool:
     return not text.rstrip().endswith((".", ":", ";", "?", "!")) and len(text.split()) > _MAX_HEADING_WORDS
 
 
+def _owns_items(text: str, first_item: Block) -> bool:
+    """Whether the list after a paragraph is its own: after a lead-in ("... have a responsibility to:"),
+    or when the items finish its sentence ("... as part of" + lower-case bullets). A paragraph that only
+    lacks a full stop (a quotation, say) before items that are whole sentences is not their lead-in:
+    its words would be read into each item's stance and answer line."""
+    return _is_lead_in(text) or (_continues_into_items(text) and first_item.text[:1].islower())
+
+
 def _merge_first(node: _Node) -> bool:
     """One short lead-in sentence the items complete: kept with the first item."""
     text = node.text
@@ -344,8 +352,7 @@ def split(layout: Layout) -> list[DraftClause]:
             splitter.on_numbered_paragraph(number)
         node = _node(Block(rest, False, 0, block.line))
         i += 1
-        owns_items = _is_lead_in(node.text) or _continues_into_items(node.text)
-        if owns_items and i < len(blocks) and i not in stop and _is_item(blocks[i]):
+        if i < len(blocks) and i not in stop and _is_item(blocks[i]) and _owns_items(node.text, blocks[i]):
             node.children, i = _run(blocks, i, 0, stop)
         splitter.emit(node, True, None)
     return splitter.clauses
