@@ -6,6 +6,7 @@ with the real parsers; the draft must load, pass `kb check`, and hold the same c
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -136,6 +137,30 @@ def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_
         "Every new member of staff is shown this policy and asked to sign it as part of their induction, and annual "
         "training." in clauses
     )
+
+
+@pytest.mark.parametrize(
+    ("cover", "reviewed", "due"),
+    [
+        ("DATE OF REVIEW: January 2018\n\nDATE OF NEXT REVIEW: January 2019", "2018-01-01", "2019-01-01"),
+        ("Date of review: September 2025", None, "2025-09-01"),  # the only review date a cover gives is the next
+    ],
+)
+def test_a_review_date_beside_a_next_review_date_is_the_last_review(
+    tmp_path: Path, cover: str, reviewed: str | None, due: str
+) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        f"Oakfield Primary School\n\nOnline Safety Policy\n\n{cover}\n\n1. Scope\n\n"
+        "1.1 This policy applies to all staff.\n",
+        encoding="utf-8",
+    )
+    school = make_draft(policy, "oakfield").data["school"]
+    assert (school.get("reviewed"), school.get("review_due")) == (
+        reviewed and dt.date.fromisoformat(reviewed),
+        dt.date.fromisoformat(due),
+    )
+    assert school.get("adopted") is None  # a review date is not when the policy was adopted
 
 
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:

@@ -42,9 +42,10 @@ _DATE = re.compile(
     r"|\b(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b",
     re.IGNORECASE,
 )
-_DUE = re.compile(
-    r"review date|date (?:of|for) review|next review|review(?:\s+is)? due|due for review|to be reviewed|review by", re.I
-)
+_DUE = re.compile(r"next review|review(?:\s+is)? due|due for review|to be reviewed|review by|date for review", re.I)
+# "Date of review: January 2018" is the next review on a cover that gives no other, but the last one
+# beside a "Date of next review: January 2019".
+_REVIEW_DATE = re.compile(r"review date|date of review", re.I)
 _REVIEWED = re.compile(r"\b(?:reviewed|last review|updated|revised)\b", re.IGNORECASE)
 # Stronger words first: "adopted ... on 16.5.17" says more than a "Date:" on the cover.
 _ADOPTED = [
@@ -100,7 +101,7 @@ def _add_years(date: dt.date, years: int) -> dt.date:
 def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.date | None, str | None]:
     """(adopted, reviewed, review_due, the lines that state them)."""
     adopted: tuple[int, dt.date] | None = None  # (strength rank, date)
-    reviewed = due = None
+    reviewed = due = review_date = None
     every: int | None = None
     noted: list[str] = []
     for line in lines:
@@ -114,6 +115,8 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
                 continue
             if _DUE.search(before):
                 due = due or date
+            elif _REVIEW_DATE.search(before):
+                review_date = review_date or date
             elif _REVIEWED.search(before):
                 reviewed = reviewed or date
             else:
@@ -130,12 +133,17 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
             used = True
         if used and text not in noted:
             noted.append(text.rstrip("."))
+    if review_date is not None:
+        if due is None:
+            due = review_date
+        elif review_date < due:
+            reviewed = reviewed or review_date
     adopted_date = adopted[1] if adopted else None
     if adopted_date is None and reviewed is None:
         # "Acceptable Use of Social Media Policy January 2018": a cover date is when it was adopted.
         for line in lines[:_HEAD_LINES]:
             cover = _DATE.search(line)
-            if cover and _date(cover):
+            if cover and _date(cover) and " ".join(line.split()).rstrip(".") not in noted:  # not a review date
                 adopted_date = _date(cover)
                 noted.append(" ".join(line.split()))
                 break
