@@ -163,6 +163,17 @@ def test_a_review_date_beside_a_next_review_date_is_the_last_review(
     assert school.get("adopted") is None  # a review date is not when the policy was adopted
 
 
+def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Parents\n\n"
+        "1.1 We share updates via Facebook (e.g. Internet Matters) with parents. Staff must not add comments.\n",
+        encoding="utf-8",
+    )
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"] == "We share updates via Facebook (e.g. Internet Matters) with parents."
+
+
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
     from docx import Document
 

@@ -95,6 +95,18 @@ _MAX_TOPICS = 4
 _ANSWER_CHARS = 240
 _SHORT_SENTENCE = 6  # words; "Protect your own privacy." says little without the sentence after it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c\u2018])")
+# "(e.g. Internet Matters)": a full stop that ends an abbreviation, not a sentence.
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|incl|approx|Mr|Mrs|Ms|Dr|St|No)\.$", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    for part in _SENTENCE.split(text):
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {part}"
+        else:
+            sentences.append(part)
+    return sentences
 
 
 def guess_stance(clause: DraftClause) -> Stance:
@@ -124,7 +136,7 @@ _CUT = "\u2026"
 
 def draft_answer(clause: DraftClause) -> str:
     """A one-line answer from the clause's own words: its first sentence, with its list's lead-in."""
-    sentences = _SENTENCE.split(clause.text.strip())
+    sentences = _sentences(clause.text.strip())
     answer = sentences[0]
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
@@ -132,7 +144,7 @@ def draft_answer(clause: DraftClause) -> str:
     if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer):
         answer = f"{_DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
-        lead = _SENTENCE.split(clause.lead_in.strip())[-1].rstrip(": ")
+        lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
         answer = f"{lead}{_LEAD}{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else f"{lead}{_LEAD}{answer}"
     answer = " ".join(answer.split())
     if len(answer) > _ANSWER_CHARS:
