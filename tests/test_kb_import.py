@@ -174,6 +174,27 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
     assert clause["answer"] == "We share updates via Facebook (e.g. Internet Matters) with parents."
 
 
+@pytest.mark.parametrize(
+    ("rule", "stance"),
+    [
+        ("Pupils' full names will not be used anywhere on the website.", "not_allowed"),
+        ("I will not download or distribute copies of music or videos.", "not_allowed"),
+        ("The school's logos must also not be used on personal webpages.", "not_allowed"),
+        ("Staff are allowed to take images for school use, but must follow the images policy.", "allowed_with_care"),
+        ("Parents are welcome to film school events for their own use, but must not post them.", "allowed_with_care"),
+        ("You must not speak for the school online. You may be required to attend training first.", "not_allowed"),
+        ("Governors / Directors should take part in online safety training.", "must"),
+        ("Taking these steps will avoid the risk of identity theft.", "information"),
+        ("Avoid mentioning pupils by name on personal accounts.", "not_allowed"),
+    ],
+)
+def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Rules\n\n1.1 {rule}\n", encoding="utf-8")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["stance"] == stance
+
+
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
     from docx import Document
 

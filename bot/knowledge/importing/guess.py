@@ -15,6 +15,9 @@ from bot.knowledge.models import Stance
 
 _NOT = re.compile(
     r"\b(must(?: \w+)? not|mustn't|must never|should(?: \w+)? not|shouldn't|should never|do not|don't|never|"
+    # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement
+    r"(?:I|you|staff|employees|users|pupils) will not|will not be (?:used|tolerated|permitted|accepted|allowed|"
+    r"posted|shared|published|given|disclosed)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|unacceptable|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
@@ -30,14 +33,14 @@ _CARE = re.compile(
 # A duty on a person ("staff should", "you must", "Ensure ..."), not "the purpose is to ensure".
 _MUST = re.compile(
     r"(?:\b(?:you|staff|employees|members|representatives|users|they|all|colleagues|managers|governors|individuals)"
-    r"(?:\s+\w+){0,2}?\s+(?:must|should|shall|are required|need to|are expected to|have a responsibility|"
+    r"(?:\s+[\w/]+){0,3}?\s+(?:must|should|shall|are required|need to|are expected to|have a responsibility|"
     r"are responsible|have a duty)\b|\b(?:must|is required|are required|is expected)\b|^(?:ensure|always|make sure)\b)",
     re.IGNORECASE,
 )
 _ALLOWED = re.compile(
     r"\b(?:(?:you|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
-    r"(?:may|can|are permitted|are allowed|are encouraged|are free)|is permitted|we authorise|we authorize|"
-    r"is acceptable|can be assumed to be acceptable)\b",
+    r"(?:may(?! be\b)|can|are permitted|are allowed|are encouraged|are free)|is permitted|we authorise|we authorize|"
+    r"is acceptable|can be assumed to be acceptable|(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
     re.IGNORECASE,
 )
 
@@ -113,7 +116,11 @@ def guess_stance(clause: DraftClause) -> Stance:
     if clause.polarity == "dont":
         return Stance.NOT_ALLOWED
     wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
-    if _NOT.search(wording):
+    restricted = _NOT.search(wording)
+    if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
+        # "Staff are allowed to take images ..., but must follow ...": allowed, on conditions
+        return Stance.ALLOWED_WITH_CARE
+    if restricted:
         return Stance.NOT_ALLOWED
     if _CARE.search(wording):
         return Stance.ALLOWED_WITH_CARE
