@@ -186,6 +186,9 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("Governors / Directors should take part in online safety training.", "must"),
         ("Taking these steps will avoid the risk of identity theft.", "information"),
         ("Avoid mentioning pupils by name on personal accounts.", "not_allowed"),
+        ("The purpose of this policy is to guide staff, who should already be aware of the code.", "information"),
+        ("If a conversation becomes offensive or unacceptable, staff should block or report the users.", "must"),
+        ("Bullying colleagues online is unacceptable.", "not_allowed"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:

@@ -18,7 +18,8 @@ _NOT = re.compile(
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement
     r"(?:I|you|staff|employees|users|pupils) will not|will not be (?:used|tolerated|permitted|accepted|allowed|"
     r"posted|shared|published|given|disclosed)|"
-    r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|unacceptable|"
+    r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
+    r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
     r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
@@ -41,6 +42,13 @@ _ALLOWED = re.compile(
     r"\b(?:(?:you|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
     r"(?:may(?! be\b)|can|are permitted|are allowed|are encouraged|are free)|is permitted|we authorise|we authorize|"
     r"is acceptable|can be assumed to be acceptable|(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
+    re.IGNORECASE,
+)
+
+# What the policy is for and whom it covers: information, whatever duties it mentions on the way
+# ("... the regulations employees should already be aware of").
+_ABOUT_THE_POLICY = re.compile(
+    r"(?:the (?:purpose|aims?|scope|objectives?) of this policy|this policy (?:applies|covers|sets out|aims|is))\b",
     re.IGNORECASE,
 )
 
@@ -115,6 +123,8 @@ def _sentences(text: str) -> list[str]:
 def guess_stance(clause: DraftClause) -> Stance:
     if clause.polarity == "dont":
         return Stance.NOT_ALLOWED
+    if _ABOUT_THE_POLICY.match(clause.text):
+        return Stance.INFORMATION
     wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
     restricted = _NOT.search(wording)
     if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
