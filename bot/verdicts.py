@@ -3,7 +3,10 @@
 "Not allowed" over a clause that says "... unless the child is a family member" misleads the member of
 staff whose question is about their nephew. A clause with an exception ("unless", "except",
 "other than", "without permission") is labelled "Not allowed, with exceptions"; when the question
-names what the exception is about, the label says the exception may apply to them.
+names what the exception is about, the label says the exception may apply to them. A prohibition the
+policy only advises ("you are strongly advised not to") is "Advised against", and a permission it
+gives only with someone's approval ("they can only do so with the approval of the school") is "Only
+with permission": a flat "Not allowed" or "Allowed, with care" says more, or less, than the clause.
 """
 
 from __future__ import annotations
@@ -15,13 +18,31 @@ from bot.knowledge.models import Clause, Stance
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
-    r"without\s+(?:the\s+)?(?:prior\s+|express\s+|explicit\s+|written\s+)?"
-    r"(?:permission|consent|approval|authori[sz]ation|agreement))\b[^.;:]*",
+    r"without\s+(?:the\s+)?(?:\w+\s+)?"  # "without the prior permission", "without the appropriate permissions"
+    r"(?:permissions?|consent|approval|authori[sz]ation|agreement))\b[^.;:]*",
     re.IGNORECASE,
 )
 _PERMISSION = re.compile(r"^without\b", re.IGNORECASE)
+# A prohibition by advice only: no rule word ("must not", "never") beside it.
+_ADVISED_NOT = re.compile(
+    r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"
+    r"not (?:advisable|advised|recommended)|best not)\b",
+    re.IGNORECASE,
+)
+_RULE_NOT = re.compile(
+    r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b|\b(?:mustn't|shouldn't|never|do not|don't|prohibited|"
+    r"forbidden|not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b",
+    re.IGNORECASE,
+)
+_ONLY_WITH_PERMISSION = re.compile(
+    r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
+    r"\b(?:approval|permission|consent|agreement|authori[sz]ation|approved)\b",
+    re.IGNORECASE,
+)
 
 NOT_ALLOWED_WITH_EXCEPTIONS = "Not allowed, with exceptions"
+ADVISED_AGAINST = "Advised against"
+ONLY_WITH_PERMISSION = "Only with permission"
 NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
 EXCEPTION_MAY_APPLY = "It depends on the exception, which may apply to you"
 
@@ -42,8 +63,12 @@ def exception_in(clause: Clause) -> str | None:
 
 def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None) -> str:
     """The words before the colon of the verdict line."""
+    if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE) and _ONLY_WITH_PERMISSION.search(clause.text):
+        return ONLY_WITH_PERMISSION
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label
+    if _ADVISED_NOT.search(clause.text) and not _RULE_NOT.search(_ADVISED_NOT.sub(" ", clause.text)):
+        return ADVISED_AGAINST
     split = _split(clause)
     if split is None:
         return clause.stance.label

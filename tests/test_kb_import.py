@@ -198,6 +198,22 @@ def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, 
     assert clause["stance"] == stance
 
 
+def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Staff\n\nStaff should ensure that:\n\n"
+        "- their privacy settings are checked each term\n- their passwords are kept private\n\n"
+        "2. Images\n\nThe school will inform and educate users about these risks and will put in place "
+        "policies to reduce the likelihood of harm:\n\n- Pupils' full names will not be used on the website.\n"
+        "- Written permission is obtained before photographs are published.\n",
+        encoding="utf-8",
+    )
+    answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    assert answers["their passwords are kept private"] == "Staff should ensure that: their passwords are kept private"
+    published = "Written permission is obtained before photographs are published."
+    assert answers[published] == published
+
+
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
     from docx import Document
 

@@ -7,9 +7,11 @@ import subprocess
 from bot.answers import PolicyBook
 from bot.knowledge.models import Clause, Stance
 from bot.verdicts import (
+    ADVISED_AGAINST,
     EXCEPTION_MAY_APPLY,
     NOT_ALLOWED_WITH_EXCEPTIONS,
     NOT_ALLOWED_WITHOUT_PERMISSION,
+    ONLY_WITH_PERMISSION,
     label,
 )
 from tests.cli import POLICYBOT, clean_env
@@ -50,6 +52,38 @@ def test_permission_is_named() -> None:
         "No - not without the headteacher's permission.",
     )
     assert label(clause) == NOT_ALLOWED_WITHOUT_PERMISSION
+
+
+def test_any_wording_of_permission_is_named() -> None:
+    clause = _clause(
+        "Never post pupils' personal information online without the appropriate permissions.",
+        "No - not without the appropriate permissions.",
+    )
+    assert label(clause) == NOT_ALLOWED_WITHOUT_PERMISSION
+
+
+def test_advice_is_not_called_a_rule() -> None:
+    advised = _clause(
+        "You are strongly advised not to be friends (on or offline) with recent learners.",
+        "Best not - be friends with recent learners only after talking to the Head.",
+    )
+    assert label(advised) == ADVISED_AGAINST
+    recommended = _clause("It is strongly recommended that staff do not contact pupils' families online.", "No.")
+    assert label(recommended) == ADVISED_AGAINST
+    ruled = _clause("Staff must not share passwords. Staff are advised not to reuse a password.", "No - never share.")
+    assert label(ruled) == "Not allowed"  # a rule beside the advice is still a rule
+
+
+def test_a_permission_given_only_with_approval_says_so() -> None:
+    clause = _clause(
+        "If staff wish to communicate with children through social media, they can only do so with the approval of "
+        "the school and through official school sites.",
+        "Only through official school channels, with the school's approval.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    assert label(clause) == ONLY_WITH_PERMISSION
+    free = _clause("Staff may share the school's public posts.", "Yes.", Stance.ALLOWED_WITH_CARE)
+    assert label(free) == "Allowed, with care"
 
 
 def test_other_stances_keep_their_label() -> None:

@@ -148,6 +148,9 @@ def guess_topics(clause: DraftClause) -> list[str]:
 
 _DONT = "Don't "  # before a DO NOT list's item
 _LEAD = ": "  # after the list's lead-in
+# A longer lead-in ("The school will inform and educate users about these risks and will implement
+# policies to reduce the likelihood of the potential for harm:") would bury the item's own words.
+_LEAD_IN_WORDS = 10
 _CUT = "\u2026"
 
 
@@ -162,7 +165,9 @@ def draft_answer(clause: DraftClause) -> str:
         answer = f"{_DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
-        answer = f"{lead}{_LEAD}{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else f"{lead}{_LEAD}{answer}"
+        if len(lead.split()) <= _LEAD_IN_WORDS:
+            item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else answer
+            answer = f"{lead}{_LEAD}{item}"
     answer = " ".join(answer.split())
     if len(answer) > _ANSWER_CHARS:
         answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + _CUT
