@@ -34,6 +34,7 @@ _RULE_NOT = re.compile(
     r"forbidden|not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b",
     re.IGNORECASE,
 )
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
     r"\b(?:approval|permission|consent|agreement|authori[sz]ation|approved)\b",
@@ -63,8 +64,11 @@ def exception_in(clause: Clause) -> str | None:
 
 def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None) -> str:
     """The words before the colon of the verdict line."""
-    if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE) and _ONLY_WITH_PERMISSION.search(clause.text):
-        return ONLY_WITH_PERMISSION
+    if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
+        if _ONLY_WITH_PERMISSION.search(clause.text):
+            return ONLY_WITH_PERMISSION
+        if terms is not None and _asks_about_the_limit(clause.text, set(question_terms), terms):
+            return Stance.NOT_ALLOWED.label
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label
     if _ADVISED_NOT.search(clause.text) and not _RULE_NOT.search(_ADVISED_NOT.sub(" ", clause.text)):
@@ -82,3 +86,21 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
         if only_exception & set(question_terms):
             return EXCEPTION_MAY_APPLY
     return NOT_ALLOWED_WITH_EXCEPTIONS
+
+
+def _asks_about_the_limit(text: str, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
+    """Whether the question is about what a permission rules out: "parents are welcome to film school
+    events ... these images should not be published on social networking sites", asked "can parents
+    post videos with other children in them?". The sentence the question shares most words with (at
+    least two) is a prohibition, and no other sentence shares as many."""
+    shared = sorted(
+        ((len(set(terms(part)) & question_terms), bool(_RULE_NOT.search(part))) for part in _sentences(text)),
+        reverse=True,
+    )
+    if len(shared) < 2 or shared[0][0] < 2 or shared[0][0] == shared[1][0]:
+        return False
+    return shared[0][1]
+
+
+def _sentences(text: str) -> list[str]:
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]

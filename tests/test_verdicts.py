@@ -86,6 +86,19 @@ def test_a_permission_given_only_with_approval_says_so() -> None:
     assert label(free) == "Allowed, with care"
 
 
+def test_a_question_about_what_a_permission_rules_out_hears_not_allowed() -> None:
+    clause = _clause(
+        "Parents are welcome to take videos of their children at school events for their own use. These videos "
+        "should not be published on social networking sites.",
+        "Yes - for their own use only.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    posting = _words("can parents post videos on social networking sites like facebook")
+    assert label(clause, posting, _words) == "Not allowed"
+    filming = _words("can parents take videos of the nativity")
+    assert label(clause, filming, _words) == "Allowed, with care"
+
+
 def test_other_stances_keep_their_label() -> None:
     clause = _clause("Staff may use social media unless it interferes with work.", "Yes, with care.", Stance.ALLOWED)
     assert label(clause) == "Allowed"
