@@ -214,6 +214,19 @@ def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path
     assert answers[published] == published
 
 
+def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n5. Parents\n\nIf a parent continues to post in a "
+        "manner the School considers inappropriate, the School will consider taking the following action:\n\n"
+        "- Contact the police where a crime may have been committed.\n- Ask the host site to remove the post.\n",
+        encoding="utf-8",
+    )
+    stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
+    assert stances["Ask the host site to remove the post."] == "information"
+    assert all(stance != "not_allowed" for stance in stances.values())
+
+
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
     from docx import Document
 

@@ -45,6 +45,14 @@ _ALLOWED = re.compile(
     re.IGNORECASE,
 )
 
+# "... the School will consider taking the following action:" - its items are the school's, not rules for
+# staff, whatever the lead-in says of the conduct that prompts them ("in a manner the School considers
+# inappropriate").
+_SCHOOL_ACTIONS = re.compile(
+    r"\b(?:the school|we|the headteacher|the council|the governors)\s+(?:will|may|can|might)\b[^.:]{0,60}"
+    r"\b(?:following|these)\b[^.:]{0,30}\b(?:actions?|steps|measures|sanctions)\b",
+    re.IGNORECASE,
+)
 # What the policy is for and whom it covers: information, whatever duties it mentions on the way
 # ("... the regulations employees should already be aware of").
 _ABOUT_THE_POLICY = re.compile(
@@ -125,6 +133,10 @@ def guess_stance(clause: DraftClause) -> Stance:
         return Stance.NOT_ALLOWED
     if _ABOUT_THE_POLICY.match(clause.text):
         return Stance.INFORMATION
+    if _SCHOOL_ACTIONS.search(clause.text) or (
+        clause.lead_in and _SCHOOL_ACTIONS.search(clause.lead_in) and not _NOT.search(clause.text)
+    ):
+        return Stance.INFORMATION  # what the school will do, not a rule for staff
     wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
     restricted = _NOT.search(wording)
     if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
