@@ -104,8 +104,9 @@ def test_a_copy_that_cannot_be_believed_is_ignored_and_replaced(folder: Path, ca
 
 def test_off_keeps_nothing_and_a_broken_file_is_never_kept(folder: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("POLICYBOT_MODEL_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # where copies would go were `off` ignored
     expected = _answer(folder)
-    assert not (tmp_path / "cache").exists()
+    assert not (tmp_path / "xdg").exists()
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(cache))
@@ -114,3 +115,25 @@ def test_off_keeps_nothing_and_a_broken_file_is_never_kept(folder: Path, tmp_pat
     broken.write_text(broken.read_text(encoding="utf-8").replace("stance: must", "stance: maybe", 1), "utf-8")
     with pytest.raises(KnowledgeError, match=r"howitt\.yaml"):
         _answer(folder)  # the error names the file, as without copies: the kept copy of the old text is not used
+
+
+def test_a_copy_in_a_folder_others_can_change_is_not_believed(folder: Path, cache: Path) -> None:
+    expected = _answer(folder)
+    copy = _copies(cache)["howitt"]
+    _edit_copy(copy, "changed in the copy")
+    copy.parent.chmod(0o777)  # anyone could have put this file here
+    assert _answer(folder) == expected
+    assert "changed in the copy" in copy.read_text(encoding="utf-8")  # nor kept in such a folder
+
+
+def test_a_field_the_file_leaves_out_stays_left_out(folder: Path, cache: Path) -> None:
+    """A school without `reporting_clause` has one found for it (cases/guidance.py); read back from its
+    copy it must not become a school whose policy has none."""
+    source = folder / "howitt.yaml"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    source.write_text("".join(line for line in lines if "reporting_clause:" not in line), encoding="utf-8")
+    first = PolicyBook(folder, meaning=False).school("howitt")
+    later = PolicyBook(folder, meaning=False).school("howitt")
+    assert "howitt" in _copies(cache)
+    assert "reporting_clause" not in first.model_fields_set
+    assert later == first and later.model_fields_set == first.model_fields_set

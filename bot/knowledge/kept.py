@@ -4,12 +4,14 @@ folder (bot/cache_folder.py).
 PyYAML builds a school file's thousands of strings one Python call at a time, even with libyaml: 12
 to 20 ms a file, and a start reads every school file of the folder (their example questions vote on
 topics, matching/topic_prior.py), 60 to 100 ms of `policybot ask`'s start. The same records read
-back from JSON take about 1 ms a file, validated again as they are read, so nothing reaches an
-answer that the models would not accept from the YAML.
+back from JSON take about 1 ms a file, validated again as they are read. A copy holds only the
+fields the file gave, so the records are the YAML's own: a school that leaves `reporting_clause`
+out (the bot finds one) is not read back as one that set it to null (the policy has none).
 
 One copy per knowledge file (named by a digest of the file's path), holding a digest of the YAML's
-bytes: an edited file no longer matches and is read from its YAML again, then kept anew. A copy
-that is missing, damaged, someone else's or changeable by others is ignored.
+bytes and of the models' source: an edited file, or another version of the models, no longer
+matches, and the YAML is read again and kept anew. A copy that is missing, damaged, someone else's
+or in a folder others could change is ignored. Copies nobody has read for a week are removed.
 """
 
 from __future__ import annotations
@@ -17,21 +19,35 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import time
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import remove_if_older, trusted
+from bot.cache_folder import folder_is_ours, read_trusted, remove_if_older
+from bot.knowledge import models as models_module
 
 log = logging.getLogger(__name__)
 Model = TypeVar("Model", bound=BaseModel)
 
-# Part of the digest: a release that validates or reads files differently reads its own copies.
-_FORMAT = b"policybot knowledge 1\n"
+
+def _format() -> bytes:
+    """Part of every digest: a copy made by code that validated differently is never believed. The
+    models' own source is part of it, so a change there needs no one to remember a version number."""
+    try:
+        models = Path(models_module.__file__ or "").read_bytes()
+    except OSError:
+        models = b""
+    return b"policybot knowledge 2\n" + hashlib.sha256(models).digest()
+
+
+_FORMAT = _format()
 _SUBFOLDER = "knowledge"
-_UNUSED_SECONDS = 7 * 86_400  # copies of files nobody reads any more (a folder tried once) go after a week
+_UNUSED_SECONDS = 7 * 86_400  # copies nobody has read for a week (a folder tried once) are removed
+_TOUCH_SECONDS = 86_400  # a copy read is marked as used at most once a day
 _STALE_SECONDS = 600  # a half-written copy this old was left by a process that stopped
 
 
@@ -50,12 +66,16 @@ def recall(folder: Path | None, source: Path, raw: bytes, model: type[Model]) ->
         return None
     path = _copy_path(folder, source)
     try:
-        if not trusted(path):
+        text = read_trusted(path, folder)
+        if text is None:
             return None
-        kept = json.loads(path.read_bytes())
+        kept = json.loads(text)
         if kept.get("digest") != _digest(raw):
             return None
-        return model.model_validate(kept["file"])
+        recalled = model.model_validate(kept["file"])
+        if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
+            os.utime(path)  # in use: not to be removed as unused
+        return recalled
     except (OSError, ValueError, KeyError, AttributeError, ValidationError):  # ValueError: damaged JSON
         return None
 
@@ -65,15 +85,20 @@ def keep(folder: Path | None, source: Path, raw: bytes, knowledge: BaseModel) ->
     if folder is None:
         return
     path = _copy_path(folder, source)
-    record = {"source": str(source), "digest": _digest(raw), "file": knowledge.model_dump(mode="json")}
+    # Only what the file said: a field left out ("find the reporting clause") is not the same as one
+    # set to its default ("this policy has none").
+    said = knowledge.model_dump(mode="json", exclude_unset=True)
+    record = {"source": str(source), "digest": _digest(raw), "file": said}
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.parent.mkdir(exist_ok=True, mode=0o700)
+        if not (folder_is_ours(folder) and folder_is_ours(path.parent)):
+            log.info("validated copies not kept at %s: the folder is not this user's alone", path.parent)
+            return
         with written_whole(path, 0o600) as out:
             out.write(json.dumps(record, ensure_ascii=False).encode())
         for other in path.parent.iterdir():
-            # A copy in use is never written again, so this also drops those of folders still used: they
-            # are read from their YAML once more and kept again. Half files of a stopped process go sooner.
+            # Copies in use are marked when read (recall); half files of a stopped process go sooner.
             remove_if_older(other, _STALE_SECONDS if other.suffix == ".tmp" else _UNUSED_SECONDS)
     except OSError as exc:
         log.info("validated copy of %s not kept at %s (%s)", source.name, path.parent, exc.strerror)
