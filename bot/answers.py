@@ -39,7 +39,7 @@ class Answer:
     school: School
     question: str
     ranking: Ranking
-    verdict_label: str = ""  # the best clause's stance, qualified by its exceptions (bot/verdicts.py)
+    verdict_label: str = ""  # the best clause's stance, qualified by its exceptions and the question (verdicts.py)
 
     @property
     def answered(self) -> bool:

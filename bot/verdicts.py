@@ -7,6 +7,8 @@ names what the exception is about, the label says the exception may apply to the
 policy only advises ("you are strongly advised not to") is "Advised against", and a permission it
 gives only with someone's approval ("they can only do so with the approval of the school") is "Only
 with permission": a flat "Not allowed" or "Allowed, with care" says more, or less, than the clause.
+A question about what a permission rules out (the clause's sentence it shares most words with is a
+prohibition) hears "Not allowed", unless the answer line itself says yes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from bot.knowledge.models import Clause, Stance
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
-    r"without\s+(?:the\s+)?(?:\w+\s+)?"  # "without the prior permission", "without the appropriate permissions"
+    # "without the prior permission", "without the appropriate permissions"; never "without your consent",
+    # which describes what happens to you ("followed by a child without your consent"), not a way to ask.
+    r"without\s+(?:the\s+)?(?:(?:prior|express|explicit|written|appropriate|necessary|relevant|proper|formal)\s+)?"
     r"(?:permissions?|consent|approval|authori[sz]ation|agreement))\b[^.;:]*",
     re.IGNORECASE,
 )
@@ -34,6 +38,14 @@ _RULE_NOT = re.compile(
     r"forbidden|not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b",
     re.IGNORECASE,
 )
+# A limit stated as a rule: "may not" and "cannot" in a permission's clause are mostly "it may not
+# always be appropriate", not a rule.
+_LIMIT = re.compile(
+    r"\b(?:must|should|shall|will)(?:\s+\w+)?\s+not\b|\b(?:mustn't|shouldn't|never|do not|don't|prohibited|"
+    r"forbidden|not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b",
+    re.IGNORECASE,
+)
+_YES = re.compile(r"\s*(?:yes|only|ok|okay|fine)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
@@ -67,7 +79,7 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
     if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
         if _ONLY_WITH_PERMISSION.search(clause.text):
             return ONLY_WITH_PERMISSION
-        if terms is not None and _asks_about_the_limit(clause.text, set(question_terms), terms):
+        if terms is not None and _asks_about_the_limit(clause, set(question_terms), terms):
             return Stance.NOT_ALLOWED.label
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label
@@ -88,13 +100,20 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
     return NOT_ALLOWED_WITH_EXCEPTIONS
 
 
-def _asks_about_the_limit(text: str, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
+def _asks_about_the_limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
     """Whether the question is about what a permission rules out: "parents are welcome to film school
     events ... these images should not be published on social networking sites", asked "can parents
     post videos with other children in them?". The sentence the question shares most words with (at
-    least two) is a prohibition, and no other sentence shares as many."""
+    least two) is a prohibition without an exception of its own ("should not be posted unless you have
+    their agreement" is the permission's condition, not a limit), and no other sentence shares as many.
+    Never over an answer line that itself says yes."""
+    if _YES.match(clause.answer):
+        return False
     shared = sorted(
-        ((len(set(terms(part)) & question_terms), bool(_RULE_NOT.search(part))) for part in _sentences(text)),
+        (
+            (len(set(terms(part)) & question_terms), bool(_LIMIT.search(part)) and not _EXCEPTION.search(part))
+            for part in _sentences(clause.text)
+        ),
         reverse=True,
     )
     if len(shared) < 2 or shared[0][0] < 2 or shared[0][0] == shared[1][0]:

@@ -90,13 +90,36 @@ def test_a_question_about_what_a_permission_rules_out_hears_not_allowed() -> Non
     clause = _clause(
         "Parents are welcome to take videos of their children at school events for their own use. These videos "
         "should not be published on social networking sites.",
-        "Yes - for their own use only.",
+        "Parents may film school events for their own use; the videos must not go on social media.",
         Stance.ALLOWED_WITH_CARE,
     )
     posting = _words("can parents post videos on social networking sites like facebook")
     assert label(clause, posting, _words) == "Not allowed"
     filming = _words("can parents take videos of the nativity")
     assert label(clause, filming, _words) == "Allowed, with care"
+    # Not over an answer line that says yes: "Not allowed: Yes - ..." would contradict itself.
+    yes = clause.model_copy(update={"answer": "Yes - for their own use only."})
+    assert label(yes, posting, _words) == "Allowed, with care"
+
+
+def test_what_happens_without_your_consent_is_no_way_to_ask_permission() -> None:
+    clause = _clause(
+        "Staff must never 'friend' a child or ex-child, or allow themselves to be followed by a child without "
+        "your consent.",
+        "No - never friend a child or ex-child.",
+    )
+    assert label(clause) == "Not allowed"
+
+
+def test_a_permission_whose_condition_is_asked_about_is_not_turned_into_a_no() -> None:
+    clause = _clause(
+        "Be considerate to your colleagues. Pictures or information about colleagues should not be posted on "
+        "social networking sites unless you have the agreement of the individual concerned.",
+        "Only with their agreement - ask before posting pictures of colleagues.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    question = _words("can I post pictures of a colleague on social networking sites if she agreed")
+    assert label(clause, question, _words) != "Not allowed"
 
 
 def test_other_stances_keep_their_label() -> None:
