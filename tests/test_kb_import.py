@@ -189,6 +189,14 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("The purpose of this policy is to guide staff, who should already be aware of the code.", "information"),
         ("If a conversation becomes offensive or unacceptable, staff should block or report the users.", "must"),
         ("Bullying colleagues online is unacceptable.", "not_allowed"),
+        ("Staff must not contact pupils from personal accounts. You can find guidance in Appendix 2.", "not_allowed"),
+        ("No member of staff is permitted to access another's account.", "not_allowed"),
+        ("Staff can't use personal phones to take photos, but must use school cameras.", "not_allowed"),
+        ("Staff must not post images of pupils. If they do, the school will take the following steps.", "not_allowed"),
+        ("This policy is mandatory and staff must not share pupils' images.", "not_allowed"),
+        ("Staff will not be disciplined for raising a concern in good faith.", "information"),
+        ("Staff should note not all apps are encrypted.", "must"),
+        ("It may not always be appropriate to share information this way.", "information"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
@@ -225,6 +233,29 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
     stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
     assert stances["Ask the host site to remove the post."] == "information"
     assert all(stance != "not_allowed" for stance in stances.values())
+
+
+def test_a_sentence_finished_by_a_list_of_names_stays_one_rule(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Personal use\n\nStaff who use social media in "
+        "their own time must not post anything about the school on sites such as\n\n- Facebook\n- Instagram\n",
+        encoding="utf-8",
+    )
+    clauses = make_draft(policy, "oakfield").clauses
+    assert [c["stance"] for c in clauses] == ["not_allowed"]
+    assert clauses[0]["text"].endswith("sites such as Facebook Instagram")
+
+
+def test_a_cover_line_with_the_policy_date_and_the_review_date_gives_both(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nSocial Media Policy January 2018 Review due: January 2020\n\n1. Scope\n\n"
+        "1.1 This policy applies to all staff.\n",
+        encoding="utf-8",
+    )
+    school = make_draft(policy, "oakfield").data["school"]
+    assert (school.get("adopted"), school.get("review_due")) == (dt.date(2018, 1, 1), dt.date(2020, 1, 1))
 
 
 def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:

@@ -98,6 +98,11 @@ def _add_years(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year + years, day=28)
 
 
+def _review_words(before: str) -> bool:
+    """Whether a date is introduced as a review date, not the date the policy bears."""
+    return bool(_DUE.search(before) or _REVIEW_DATE.search(before) or _REVIEWED.search(before))
+
+
 def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.date | None, str | None]:
     """(adopted, reviewed, review_due, the lines that state them)."""
     adopted: tuple[int, dt.date] | None = None  # (strength rank, date)
@@ -131,7 +136,7 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
             word = interval.group(2)
             every = 1 if not word else int(_WORD_NUMBERS.get(word, word) if not word.isdigit() else word)
             used = True
-        if used and text not in noted:
+        if used and text.rstrip(".") not in noted:
             noted.append(text.rstrip("."))
     if review_date is not None:
         if due is None:
@@ -143,9 +148,10 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
         # "Acceptable Use of Social Media Policy January 2018": a cover date is when it was adopted.
         for line in lines[:_HEAD_LINES]:
             cover = _DATE.search(line)
-            if cover and _date(cover) and " ".join(line.split()).rstrip(".") not in noted:  # not a review date
+            if cover and _date(cover) and not _review_words(line[: cover.start()]):
                 adopted_date = _date(cover)
-                noted.append(" ".join(line.split()))
+                if " ".join(line.split()).rstrip(".") not in noted:
+                    noted.append(" ".join(line.split()).rstrip("."))
                 break
     if due is None and every and (reviewed or adopted_date):
         due = _add_years(reviewed or adopted_date, every)  # type: ignore[arg-type]

@@ -14,10 +14,16 @@ from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
 
 _NOT = re.compile(
-    r"\b(must(?: \w+)? not|mustn't|must never|should(?: \w+)? not|shouldn't|should never|do not|don't|never|"
-    # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement
-    r"(?:I|you|staff|employees|users|pupils) will not|will not be (?:used|tolerated|permitted|accepted|allowed|"
-    r"posted|shared|published|given|disclosed)|"
+    r"\b(must(?: (?:also|really|ever|therefore|still|certainly|absolutely|then))? not|mustn't|must never|"
+    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|do not|don't|never|"
+    # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
+    # "staff will not be disciplined for raising a concern"
+    r"(?:I|you|staff|employees|users|pupils) will not (?!be\b)|will not be (?:used|tolerated|permitted|accepted|"
+    r"allowed|posted|published)|"
+    # "No member of staff is permitted to ...", "staff cannot ...": not "it may not always be appropriate"
+    r"(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
+    r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can) |"
+    r"(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
     r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
@@ -40,11 +46,25 @@ _MUST = re.compile(
 )
 _ALLOWED = re.compile(
     r"\b(?:(?:you|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
-    r"(?:may(?! be\b)|can|are permitted|are allowed|are encouraged|are free)|is permitted|we authorise|we authorize|"
-    r"is acceptable|can be assumed to be acceptable|(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
+    # not "you may not", nor "you can find the guidance in Appendix 2" (where to look, not what is allowed)
+    r"(?:(?:may|can)(?! be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|contact)\b)|"
+    r"are permitted|are allowed|are encouraged|are free)|is permitted|"
+    r"we authorise|we authorize|is acceptable|can be assumed to be acceptable|"
+    r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
     re.IGNORECASE,
 )
 
+_NONE_MAY = re.compile(
+    r"\b(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
+    r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can)\b",
+    re.IGNORECASE,
+)
+# A rule for staff in so many words, as opposed to conduct described ("in a manner the School considers
+# inappropriate").
+_RULE_WORDS = re.compile(
+    r"\b(?:must|should|shall)(?: \w+)? not\b|\b(?:mustn't|shouldn't|never|do not|don't|prohibited|forbidden)\b",
+    re.IGNORECASE,
+)
 # "... the School will consider taking the following action:" - its items are the school's, not rules for
 # staff, whatever the lead-in says of the conduct that prompts them ("in a manner the School considers
 # inappropriate").
@@ -115,7 +135,7 @@ _ANSWER_CHARS = 240
 _SHORT_SENTENCE = 6  # words; "Protect your own privacy." says little without the sentence after it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c\u2018])")
 # "(e.g. Internet Matters)": a full stop that ends an abbreviation, not a sentence.
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|incl|approx|Mr|Mrs|Ms|Dr|St|No)\.$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"\b(?:(?i:e\.g|i\.e|etc|incl|approx)|Mr|Mrs|Ms|Dr|St)\.$")
 
 
 def _sentences(text: str) -> list[str]:
@@ -131,14 +151,17 @@ def _sentences(text: str) -> list[str]:
 def guess_stance(clause: DraftClause) -> Stance:
     if clause.polarity == "dont":
         return Stance.NOT_ALLOWED
-    if _ABOUT_THE_POLICY.match(clause.text):
-        return Stance.INFORMATION
-    if _SCHOOL_ACTIONS.search(clause.text) or (
-        clause.lead_in and _SCHOOL_ACTIONS.search(clause.lead_in) and not _NOT.search(clause.text)
+    ruled = _RULE_WORDS.search(clause.text)
+    if not ruled and (
+        _ABOUT_THE_POLICY.match(clause.text)
+        or _SCHOOL_ACTIONS.search(clause.text)
+        or (clause.lead_in and _SCHOOL_ACTIONS.search(clause.lead_in) and not _NOT.search(clause.text))
     ):
-        return Stance.INFORMATION  # what the school will do, not a rule for staff
+        return Stance.INFORMATION  # what the policy is for, or what the school will do: not a rule for staff
     wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
     restricted = _NOT.search(wording)
+    if restricted and _NONE_MAY.search(wording):
+        return Stance.NOT_ALLOWED  # "No member of staff is permitted to ...": no permission at all
     if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
         # "Staff are allowed to take images ..., but must follow ...": allowed, on conditions
         return Stance.ALLOWED_WITH_CARE

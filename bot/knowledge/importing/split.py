@@ -142,10 +142,16 @@ def _continues_into_items(text: str) -> bool:
 
 def _owns_items(text: str, first_item: Block) -> bool:
     """Whether the list after a paragraph is its own: after a lead-in ("... have a responsibility to:"),
-    or when the items finish its sentence ("... as part of" + lower-case bullets). A paragraph that only
-    lacks a full stop (a quotation, say) before items that are whole sentences is not their lead-in:
-    its words would be read into each item's stance and answer line."""
-    return _is_lead_in(text) or (_continues_into_items(text) and first_item.text[:1].islower())
+    or when the items finish its sentence ("... as part of" + lower-case bullets, or "... on sites such
+    as" + "Facebook"). A paragraph that only lacks a full stop (a quotation, say) before items that are
+    whole sentences is not their lead-in: its words would be read into each item's stance and answer
+    line."""
+    return _is_lead_in(text) or (_continues_into_items(text) and _finishes_a_sentence(first_item.text))
+
+
+def _finishes_a_sentence(item: str) -> bool:
+    """A list item that completes the sentence before it: lower case, or no sentence of its own."""
+    return item[:1].islower() or not item.rstrip().endswith((".", "!", "?"))
 
 
 def _merge_first(node: _Node) -> bool:
@@ -245,7 +251,11 @@ class _Splitter:
         kids = node.children
         if not kids:
             self.add(node.text, node.block, node.letter, lead_in)
-        elif _continues_into_items(node.text) and all(not k.children for k in kids) and kids[0].text[:1].islower():
+        elif (
+            _continues_into_items(node.text)
+            and all(not k.children for k in kids)
+            and _finishes_a_sentence(kids[0].text)
+        ):
             self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in)
         elif len(kids) == 1 and not kids[0].children:
             self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in)
