@@ -66,9 +66,11 @@ def _folders_ours(folder: Path, root: Path | None) -> bool:
 
 
 def _ours(stat: os.stat_result) -> bool:
-    if hasattr(os, "getuid") and stat.st_uid != os.getuid():
-        return False
-    return stat.st_mode & 0o022 == 0
+    if not hasattr(os, "getuid"):
+        # Windows: its mode bits say every file is writable, and access lists, not owners and modes, keep
+        # the user's profile folder private. Checking them would rewrite 340 MB of layers at every start.
+        return True
+    return stat.st_uid == os.getuid() and stat.st_mode & 0o022 == 0
 
 
 def remove_if_older(path: Path, seconds: float) -> None:
