@@ -33,18 +33,14 @@ _ADVISED_NOT = re.compile(
     r"not (?:advisable|advised|recommended)|best not)\b",
     re.IGNORECASE,
 )
-_RULE_NOT = re.compile(
-    r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b|\b(?:mustn't|shouldn't|never|do not|don't|prohibited|"
-    r"forbidden|not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b",
-    re.IGNORECASE,
+_RULE_WORDS = (
+    r"\b(?:mustn't|shouldn't|never|do not|don't|prohibited|forbidden|not (?:permitted|allowed|acceptable|tolerated)|"
+    r"under no circumstances)\b"
 )
-# A limit stated as a rule: "may not" and "cannot" in a permission's clause are mostly "it may not
-# always be appropriate", not a rule.
-_LIMIT = re.compile(
-    r"\b(?:must|should|shall|will)(?:\s+\w+)?\s+not\b|\b(?:mustn't|shouldn't|never|do not|don't|prohibited|"
-    r"forbidden|not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b",
-    re.IGNORECASE,
-)
+_RULE_NOT = re.compile(r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b|" + _RULE_WORDS, re.IGNORECASE)
+# A prohibition stated as a rule, as opposed to conduct described ("in a manner the school considers
+# inappropriate"); "may not" and "cannot" are left out, being mostly "it may not always be appropriate".
+STATED_RULE = re.compile(r"\b(?:must|should|shall|will)(?:\s+\w+)?\s+not\b|" + _RULE_WORDS, re.IGNORECASE)
 _YES = re.compile(r"\s*(?:yes|only|ok|okay|fine)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
 _ONLY_WITH_PERMISSION = re.compile(
@@ -111,7 +107,7 @@ def _asks_about_the_limit(clause: Clause, question_terms: set[str], terms: Calla
         return False
     shared = sorted(
         (
-            (len(set(terms(part)) & question_terms), bool(_LIMIT.search(part)) and not _EXCEPTION.search(part))
+            (len(set(terms(part)) & question_terms), bool(STATED_RULE.search(part)) and not _EXCEPTION.search(part))
             for part in _sentences(clause.text)
         ),
         reverse=True,

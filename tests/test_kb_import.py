@@ -44,6 +44,13 @@ def policy_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, st
     return files
 
 
+def _policy(folder: Path, *text: str) -> Path:
+    """A plain-text policy as a school might save it, for the importer's rules one at a time."""
+    path = folder / "policy.txt"
+    path.write_text("".join(text), encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
 @pytest.mark.parametrize("school", SCHOOLS)
 def test_word_and_pdf_policies_give_the_clauses_of_the_text(
@@ -117,15 +124,14 @@ def test_markdown_policy(tmp_path: Path) -> None:
 def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_path: Path) -> None:
     """Only a lead-in ("...:") or a sentence the items finish owns a list: a paragraph that merely ends
     without a full stop must not colour its neighbours' verdicts and answer lines."""
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         "Oakfield Primary School\n\nSocial Media Policy\n\n3. Personal use\n\n"
         "Where possible it may be useful to add a disclaimer such as \u201cthese are my own views\u201d\n\n"
         "- The school's logos must also not be used on personal webpages.\n"
         "- Staff should review their privacy settings each term.\n\n"
         "4. Training\n\nEvery new member of staff is shown this policy and asked to sign it as part of\n\n"
         "- their induction, and\n- annual training.\n",
-        encoding="utf-8",
     )
     clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
     logos = clauses["The school's logos must also not be used on personal webpages."]
@@ -149,11 +155,10 @@ def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_
 def test_a_review_date_beside_a_next_review_date_is_the_last_review(
     tmp_path: Path, cover: str, reviewed: str | None, due: str
 ) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         f"Oakfield Primary School\n\nOnline Safety Policy\n\n{cover}\n\n1. Scope\n\n"
         "1.1 This policy applies to all staff.\n",
-        encoding="utf-8",
     )
     school = make_draft(policy, "oakfield").data["school"]
     assert (school.get("reviewed"), school.get("review_due")) == (
@@ -164,11 +169,10 @@ def test_a_review_date_beside_a_next_review_date_is_the_last_review(
 
 
 def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Parents\n\n"
         "1.1 We share updates via Facebook (e.g. Internet Matters) with parents. Staff must not add comments.\n",
-        encoding="utf-8",
     )
     (clause,) = make_draft(policy, "oakfield").clauses
     assert clause["answer"] == "We share updates via Facebook (e.g. Internet Matters) with parents."
@@ -200,21 +204,19 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Rules\n\n1.1 {rule}\n", encoding="utf-8")
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Rules\n\n1.1 {rule}\n")
     (clause,) = make_draft(policy, "oakfield").clauses
     assert clause["stance"] == stance
 
 
 def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Staff\n\nStaff should ensure that:\n\n"
         "- their privacy settings are checked each term\n- their passwords are kept private\n\n"
         "2. Images\n\nThe school will inform and educate users about these risks and will put in place "
         "policies to reduce the likelihood of harm:\n\n- Pupils' full names will not be used on the website.\n"
         "- Written permission is obtained before photographs are published.\n",
-        encoding="utf-8",
     )
     answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
     assert answers["their passwords are kept private"] == "Staff should ensure that: their passwords are kept private"
@@ -223,12 +225,11 @@ def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path
 
 
 def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         "Oakfield Primary School\n\nOnline Safety Policy\n\n5. Parents\n\nIf a parent continues to post in a "
         "manner the School considers inappropriate, the School will consider taking the following action:\n\n"
         "- Contact the police where a crime may have been committed.\n- Ask the host site to remove the post.\n",
-        encoding="utf-8",
     )
     stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
     assert stances["Ask the host site to remove the post."] == "information"
@@ -236,11 +237,10 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
 
 
 def test_a_sentence_finished_by_a_list_of_names_stays_one_rule(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Personal use\n\nStaff who use social media in "
         "their own time must not post anything about the school on sites such as\n\n- Facebook\n- Instagram\n",
-        encoding="utf-8",
     )
     clauses = make_draft(policy, "oakfield").clauses
     assert [c["stance"] for c in clauses] == ["not_allowed"]
@@ -248,11 +248,10 @@ def test_a_sentence_finished_by_a_list_of_names_stays_one_rule(tmp_path: Path) -
 
 
 def test_a_cover_line_with_the_policy_date_and_the_review_date_gives_both(tmp_path: Path) -> None:
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy = _policy(
+        tmp_path,
         "Oakfield Primary School\n\nSocial Media Policy January 2018 Review due: January 2020\n\n1. Scope\n\n"
         "1.1 This policy applies to all staff.\n",
-        encoding="utf-8",
     )
     school = make_draft(policy, "oakfield").data["school"]
     assert (school.get("adopted"), school.get("review_due")) == (dt.date(2018, 1, 1), dt.date(2020, 1, 1))

@@ -12,6 +12,7 @@ import re
 
 from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
+from bot.verdicts import STATED_RULE
 
 _NOT = re.compile(
     r"\b(must(?: (?:also|really|ever|therefore|still|certainly|absolutely|then))? not|mustn't|must never|"
@@ -57,12 +58,6 @@ _ALLOWED = re.compile(
 _NONE_MAY = re.compile(
     r"\b(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
     r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can)\b",
-    re.IGNORECASE,
-)
-# A rule for staff in so many words, as opposed to conduct described ("in a manner the School considers
-# inappropriate").
-_RULE_WORDS = re.compile(
-    r"\b(?:must|should|shall)(?: \w+)? not\b|\b(?:mustn't|shouldn't|never|do not|don't|prohibited|forbidden)\b",
     re.IGNORECASE,
 )
 # "... the School will consider taking the following action:" - its items are the school's, not rules for
@@ -151,7 +146,7 @@ def _sentences(text: str) -> list[str]:
 def guess_stance(clause: DraftClause) -> Stance:
     if clause.polarity == "dont":
         return Stance.NOT_ALLOWED
-    ruled = _RULE_WORDS.search(clause.text)
+    ruled = STATED_RULE.search(clause.text)
     if not ruled and (
         _ABOUT_THE_POLICY.match(clause.text)
         or _SCHOOL_ACTIONS.search(clause.text)
