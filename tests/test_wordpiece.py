@@ -46,7 +46,7 @@ def _sentences() -> list[str]:
             texts += [f"{clause['heading']}: {clause['text']}", clause["answer"], *clause.get("examples", [])]
     for policy in sorted(SHARED.glob("policies*/*.txt")):  # what `kb import` encodes for a new school
         texts += [line for line in policy.read_text(encoding="utf-8").splitlines() if line.strip()]
-    question_files = [*sorted((REPO / "benchmarks" / "data").glob("*.jsonl")), DEV_QUESTIONS]
+    question_files = [*sorted((REPO / "benchmarks" / "data").glob("unseen-*.jsonl")), DEV_QUESTIONS]
     for path in question_files:
         if path.exists():
             texts += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line]
