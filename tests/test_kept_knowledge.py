@@ -81,6 +81,19 @@ def test_an_edited_file_is_read_again_and_kept_anew(folder: Path, cache: Path) -
     assert recent.exists() and not month_old.exists()
 
 
+def test_a_copy_in_use_is_not_removed_as_unused(folder: Path, cache: Path) -> None:
+    expected = _answer(folder)
+    copy = _copies(cache)["howitt"]
+    eight_days = time.time() - 8 * 86400
+    os.utime(copy, (eight_days, eight_days))
+    assert _answer(folder) == expected  # read from the copy, which is marked as used
+    assert copy.stat().st_mtime > eight_days + 86400
+    vocabulary = folder / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # kept again: a clean-up
+    assert _answer(folder) == expected
+    assert copy.exists()
+
+
 @pytest.mark.parametrize(
     "spoil",
     [

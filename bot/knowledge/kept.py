@@ -16,6 +16,7 @@ or in a folder others could change is ignored. Copies nobody has read for a week
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -73,11 +74,12 @@ def recall(folder: Path | None, source: Path, raw: bytes, model: type[Model]) ->
         if kept.get("digest") != _digest(raw):
             return None
         recalled = model.model_validate(kept["file"])
-        if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
-            os.utime(path)  # in use: not to be removed as unused
-        return recalled
     except (OSError, ValueError, KeyError, AttributeError, ValidationError):  # ValueError: damaged JSON
         return None
+    with contextlib.suppress(OSError):  # a folder since made read-only: the copy is still good
+        if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
+            os.utime(path)  # in use: not to be removed as unused
+    return recalled
 
 
 def keep(folder: Path | None, source: Path, raw: bytes, knowledge: BaseModel) -> None:
