@@ -43,11 +43,11 @@ def collect(split: str) -> list[Row]:
         for school in CURATED:
             add("curated", curated, school)
             folder = imported_folder(Path(tmp) / "loo", school, [s for s in CURATED if s != school])
-            add("loo", PolicyBook(folder), school)
+            add("loo", PolicyBook(folder, keep_copies=False), school)
             keep_vectors(folder, school)
         if policy_path(DECOY).exists():
             folder = imported_folder(Path(tmp) / "decoy", DECOY, CURATED)
-            add("decoy", PolicyBook(folder), DECOY)
+            add("decoy", PolicyBook(folder, keep_copies=False), DECOY)
             keep_vectors(folder, DECOY)
     return rows
 

@@ -68,8 +68,8 @@ def main(questions: Path) -> int:
         print("| knowledge base | top-1 | top-3 | out-of-scope declined | in-scope answered |")
         print("|---|---|---|---|---|")
         print(_line("curated (reviewed by people)", evaluate(PolicyBook(default_knowledge_dir()), cases)))
-        print(_line("imported drafts, unedited", evaluate(PolicyBook(drafts), cases)))
-        print(_line("re-imported over the reviewed files", evaluate(PolicyBook(reimported), cases)))
+        print(_line("imported drafts, unedited", evaluate(PolicyBook(drafts, keep_copies=False), cases)))
+        print(_line("re-imported over the reviewed files", evaluate(PolicyBook(reimported, keep_copies=False), cases)))
     return 0
 
 

@@ -137,13 +137,13 @@ def main() -> int:
             rows = []
             for school in CURATED:
                 folder = imported_folder(Path(tmp) / "loo", school, [s for s in CURATED if s != school])
-                rows += run(PolicyBook(folder), questions[school])
+                rows += run(PolicyBook(folder, keep_copies=False), questions[school])
                 keep_vectors(folder, school)
             table("imported and unedited, leave one school out", rows)
             show_misses(rows, args.misses)
         if "decoy" in modes and policy_path(DECOY).exists() and questions.get(DECOY):
             folder = imported_folder(Path(tmp) / "decoy", DECOY, CURATED)
-            rows = run(PolicyBook(folder), questions[DECOY])
+            rows = run(PolicyBook(folder, keep_copies=False), questions[DECOY])
             keep_vectors(folder, DECOY)
             table("another template (decoy-primary), imported and unedited", rows)
             show_misses(rows, args.misses)

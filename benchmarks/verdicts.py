@@ -72,10 +72,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for school in CURATED:
             folder = imported_folder(Path(tmp) / "loo", school, [s for s in CURATED if s != school])
-            items += answered("draft", PolicyBook(folder), school, questions[school])
+            items += answered("draft", PolicyBook(folder, keep_copies=False), school, questions[school])
         if policy_path(DECOY).exists() and questions.get(DECOY):
             folder = imported_folder(Path(tmp) / "decoy", DECOY, CURATED)
-            items += answered("other-template", PolicyBook(folder), DECOY, questions[DECOY])
+            items += answered("other-template", PolicyBook(folder, keep_copies=False), DECOY, questions[DECOY])
 
     print(f"Question split: {args.split}\n")
     print("| knowledge base | confident answers | agrees | contradicts | flattens | weak | wrong clause | not judged |")

@@ -57,10 +57,13 @@ class Answer:
 class PolicyBook:
     """Every school in a knowledge directory, indexed lazily."""
 
-    def __init__(self, directory: Path, meaning: bool = True) -> None:
-        """`meaning`: rank by sentence meaning as well as words (the setting POLICYBOT_MEANING)."""
+    def __init__(self, directory: Path, meaning: bool = True, keep_copies: bool = True) -> None:
+        """`meaning`: rank by sentence meaning as well as words (the setting POLICYBOT_MEANING).
+        `keep_copies`: keep validated copies of the folder's files for later starts (knowledge/kept.py);
+        off for a folder used once, such as a benchmark's temporary one."""
         self.directory = directory
         self.meaning = meaning
+        self._keep_copies = keep_copies
         self._indexes: dict[str, ClauseIndex] = {}
         self._topic_prior: TopicPrior | None = None
         self._topic_prior_built = False
@@ -128,7 +131,7 @@ class PolicyBook:
     def _cache_folder(self) -> Path | None:
         """Where validated copies of the knowledge files are kept (knowledge/kept.py): read from the
         settings once, when the first file is read."""
-        return cache_folder()
+        return cache_folder() if self._keep_copies else None
 
     def _load(self, path: Path) -> KnowledgeFile:
         if path not in self._files:

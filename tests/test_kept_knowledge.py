@@ -130,6 +130,17 @@ def test_off_keeps_nothing_and_a_broken_file_is_never_kept(folder: Path, tmp_pat
         _answer(folder)  # the error names the file, as without copies: the kept copy of the old text is not used
 
 
+def test_a_folder_used_once_can_keep_no_copies(folder: Path, cache: Path) -> None:
+    """Benchmarks build temporary folders by the dozen: they ask for no copies, and none are written."""
+    best = PolicyBook(folder, meaning=False, keep_copies=False).ask("howitt", QUESTION).best
+    assert best is not None and best.clause.id == _answer(folder)[0]
+    assert sorted(_copies(cache)) == ["howitt", "vocabulary"]  # only the second book's
+    for copy in _copies(cache).values():
+        copy.unlink()
+    PolicyBook(folder, meaning=False, keep_copies=False).ask("howitt", QUESTION)
+    assert _copies(cache) == {}
+
+
 def test_a_copy_in_a_folder_others_can_change_is_not_believed(folder: Path, cache: Path) -> None:
     expected = _answer(folder)
     copy = _copies(cache)["howitt"]
