@@ -33,30 +33,27 @@ def cache_folder() -> Path | None:
         return None
 
 
-def trusted(path: Path, root: Path | None = None) -> bool:
-    """Only a file this user wrote, that nobody else can change, is read back: what is kept decides
-    answers (and a file truncated under a mapping stops the process). The folders it is in, up to
-    `root` (default: its own folder), must be this user's and closed to others too, or someone could
-    put another file in its place. Raises OSError if it is missing."""
-    return _ours(path.stat()) and _folders_ours(path.parent, root)
+def trusted(path: Path) -> bool:
+    """Only a file this user wrote, that nobody else can change, in a folder nobody else can change,
+    is read back: what is kept decides answers (and a file truncated under a mapping stops the
+    process). Raises OSError if it is missing."""
+    return _ours(path.stat()) and folders_ours(path.parent)
 
 
 def read_trusted(path: Path, root: Path) -> bytes | None:
-    """The file's bytes if it is `trusted`, read from the very file checked (opened once, never
-    through a symbolic link); None if not. Raises OSError if it cannot be read."""
-    if not _folders_ours(path.parent, root):
+    """The file's bytes if it and its folders up to `root` are this user's alone, read from the very
+    file checked (opened once, never through a symbolic link); None if not. Raises OSError if it
+    cannot be read."""
+    if not folders_ours(path.parent, root):
         return None
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(descriptor, "rb") as file:
         return file.read() if _ours(os.fstat(file.fileno())) else None
 
 
-def folder_is_ours(folder: Path) -> bool:
-    """Whether files may be kept in `folder` (an existing one): this user's, closed to others."""
-    return _ours(folder.stat())
-
-
-def _folders_ours(folder: Path, root: Path | None) -> bool:
+def folders_ours(folder: Path, root: Path | None = None) -> bool:
+    """Whether `folder`, and the folders above it up to `root`, are this user's and closed to others:
+    otherwise someone could put another file in the place of one kept there."""
     while True:
         if not _ours(folder.stat()):
             return False

@@ -28,7 +28,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import folder_is_ours, read_trusted, remove_if_older
+from bot.cache_folder import folders_ours, read_trusted, remove_if_older
 from bot.knowledge import models as models_module
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def keep(folder: Path | None, source: Path, raw: bytes, knowledge: BaseModel) ->
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.parent.mkdir(exist_ok=True, mode=0o700)
-        if not (folder_is_ours(folder) and folder_is_ours(path.parent)):
+        if not folders_ours(path.parent, folder):
             log.info("validated copies not kept at %s: the folder is not this user's alone", path.parent)
             return
         with written_whole(path, 0o600) as out:

@@ -136,7 +136,7 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
             word = interval.group(2)
             every = 1 if not word else int(_WORD_NUMBERS.get(word, word) if not word.isdigit() else word)
             used = True
-        if used and text.rstrip(".") not in noted:
+        if used and text.rstrip(".") not in noted:  # a line repeated on every page is noted once
             noted.append(text.rstrip("."))
     if review_date is not None:
         if due is None:
@@ -150,8 +150,9 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
             cover = _DATE.search(line)
             if cover and _date(cover) and not _review_words(line[: cover.start()]):
                 adopted_date = _date(cover)
-                if " ".join(line.split()).rstrip(".") not in noted:
-                    noted.append(" ".join(line.split()).rstrip("."))
+                stated = " ".join(line.split()).rstrip(".")
+                if stated not in noted:
+                    noted.append(stated)
                 break
     if due is None and every and (reviewed or adopted_date):
         due = _add_years(reviewed or adopted_date, every)  # type: ignore[arg-type]
