@@ -201,6 +201,14 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("Staff will not be disciplined for raising a concern in good faith.", "information"),
         ("Staff should note not all apps are encrypted.", "must"),
         ("It may not always be appropriate to share information this way.", "information"),
+        ("Keep your passwords private and change them each term.", "must"),
+        ("Regularly check who can see your posts.", "must"),
+        ("Receive completed requests for new class accounts.", "information"),
+        ("Employees must be mindful that what they post reflects on the school.", "must"),
+        ("Even if you do not name the school, be aware that parents may recognise you.", "allowed_with_care"),
+        ("If you name the school on your profile, you must state that your views do not represent ours.", "must"),
+        ("Leaving games running on school laptops is considered to be a breach of the acceptable use policy.",
+         "not_allowed"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
@@ -234,6 +242,30 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
     stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
     assert stances["Ask the host site to remove the post."] == "information"
     assert all(stance != "not_allowed" for stance in stances.values())
+
+
+def test_examples_in_a_list_within_a_prohibition_list_are_prohibited_too(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n4. Conduct online\n\nAnything staff post online "
+        "must not:\n\n- bring the school into disrepute, for example by:\n    - mocking parents or pupils;\n"
+        "    - sharing offensive images.\n- breach confidentiality.\n",
+    )
+    stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
+    assert stances["mocking parents or pupils;"] == "not_allowed"
+    assert stances["sharing offensive images."] == "not_allowed"
+
+
+def test_documents_to_read_alongside_the_policy_are_not_forbidden(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n5. Related documents\n\nSocial media must not be "
+        "used in a way that breaks other policies. This policy should be read in conjunction with the following "
+        "documents:\n\n- The Staff Code of Conduct\n- The Data Protection Policy\n",
+    )
+    stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
+    assert stances["The Staff Code of Conduct"] == "information"
+    assert stances["The Data Protection Policy"] == "information"
 
 
 def test_a_sentence_finished_by_a_list_of_names_stays_one_rule(tmp_path: Path) -> None:

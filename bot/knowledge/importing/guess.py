@@ -16,7 +16,10 @@ from bot.verdicts import STATED_RULE
 
 _NOT = re.compile(
     r"\b(must(?: (?:also|really|ever|therefore|still|certainly|absolutely|then))? not|mustn't|must never|"
-    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|do not|don't|never|"
+    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|"
+    # not a condition ("Even if you do not identify your place of work, ..."), nor what a disclaimer
+    # says ("state that your views do not represent those of your employer")
+    r"(?<!if you )(?<!if they )(?<!if staff )(?<!views )(?<!opinions )(?:do not|don't)|never|"
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
     # "staff will not be disciplined for raising a concern"
     r"(?:I|you|staff|employees|users|pupils) will not (?!be\b)|will not be (?:used|tolerated|permitted|accepted|"
@@ -27,6 +30,8 @@ _NOT = re.compile(
     r"(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
     r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
+    # "Leaving social media sites running in work time is considered to be a breach of ..."
+    r"(?:considered|deemed|viewed|regarded|seen) (?:as|to be) (?:an? )?(?:breach|misconduct|gross misconduct|bullying)|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
     r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
@@ -55,6 +60,19 @@ _ALLOWED = re.compile(
     re.IGNORECASE,
 )
 
+# An instruction to the reader: "Keep your personal information private", "Regularly review your
+# connections". Not a role's duties ("Receive completed applications", "Take legal advice"), which
+# speak to no one in particular.
+_INSTRUCTION = re.compile(
+    r"^(?:(?:regularly|always|please|also)\s+)?(?:keep|check|know|review|protect|respect|remember|report|tell|"
+    r"follow|read|treat|set|adjust|seek|inform|maintain|make|take|act|limit|restrict|delete|remove|block|change|"
+    r"update|lock|monitor|ask|speak|talk|use|be)\b[^.]*\byou(?:r|rs|rself)?\b",
+    re.IGNORECASE,
+)
+
+# "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
+_STRONG_DUTY = re.compile(r"\b(?:must|are required to|is required to)\b(?! not\b)", re.IGNORECASE)
+
 _NONE_MAY = re.compile(
     r"\b(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
     r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can)\b",
@@ -70,6 +88,13 @@ _SCHOOL_ACTIONS = re.compile(
 )
 # What the policy is for and whom it covers: information, whatever duties it mentions on the way
 # ("... the regulations employees should already be aware of").
+# "This policy should be read in conjunction with the following documents:": its items are documents,
+# whatever rule the sentence before it states.
+_READ_WITH = re.compile(
+    r"\b(?:read|used|considered) (?:in conjunction|alongside|together|along) with\b|"
+    r"\bthe following (?:documents|policies)",
+    re.IGNORECASE,
+)
 _ABOUT_THE_POLICY = re.compile(
     r"(?:the (?:purpose|aims?|scope|objectives?) of this policy|this policy (?:applies|covers|sets out|aims|is))\b",
     re.IGNORECASE,
@@ -151,9 +176,13 @@ def guess_stance(clause: DraftClause) -> Stance:
         _ABOUT_THE_POLICY.match(clause.text)
         or _SCHOOL_ACTIONS.search(clause.text)
         or (clause.lead_in and _SCHOOL_ACTIONS.search(clause.lead_in) and not _NOT.search(clause.text))
+        or (clause.lead_in and _READ_WITH.search(_sentences(clause.lead_in.strip())[-1]))
     ):
         return Stance.INFORMATION  # what the policy is for, or what the school will do: not a rule for staff
     wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
+    if clause.outer_lead_in and not any(p.search(wording) for p in (_NOT, _CARE, _MUST, _ALLOWED)):
+        # "Making defamatory comments" under "... for example by:" under "... must not:"
+        wording = f"{clause.outer_lead_in} {wording}"
     restricted = _NOT.search(wording)
     if restricted and _NONE_MAY.search(wording):
         return Stance.NOT_ALLOWED  # "No member of staff is permitted to ...": no permission at all
@@ -162,9 +191,9 @@ def guess_stance(clause: DraftClause) -> Stance:
         return Stance.ALLOWED_WITH_CARE
     if restricted:
         return Stance.NOT_ALLOWED
-    if _CARE.search(wording):
+    if _CARE.search(wording) and not _STRONG_DUTY.search(wording):
         return Stance.ALLOWED_WITH_CARE
-    if clause.polarity == "do" or _MUST.search(wording):
+    if clause.polarity == "do" or _MUST.search(wording) or _INSTRUCTION.search(clause.text):
         return Stance.MUST
     if _ALLOWED.search(wording):
         return Stance.ALLOWED

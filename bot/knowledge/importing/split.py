@@ -64,6 +64,9 @@ class DraftClause:
     text: str
     line: int  # where the clause starts in the policy text
     lead_in: str | None = None  # the sentence introducing the list this item belongs to
+    # The lead-in of the list that the lead-in itself is an item of: "... must not:" above "Bring the
+    # organisation into disrepute, for example by:", whose items say no rule word of their own.
+    outer_lead_in: str | None = None
     polarity: str | None = None  # "do" or "dont" inside a DO / DO NOT list
 
 
@@ -235,7 +238,9 @@ class _Splitter:
         self.last_was_heading = False
 
     # ---------------------------------------------------------------- clauses
-    def add(self, text: str, block: Block, letter: str | None, lead_in: str | None) -> None:
+    def add(
+        self, text: str, block: Block, letter: str | None, lead_in: str | None, outer: str | None = None
+    ) -> None:
         self.clauses.append(
             DraftClause(
                 section=self.section(letter),
@@ -243,33 +248,34 @@ class _Splitter:
                 text=text,
                 line=block.line,
                 lead_in=lead_in,
+                outer_lead_in=outer if lead_in else None,
                 polarity=self.marker[1] if self.marker else None,
             )
         )
 
-    def emit(self, node: _Node, top: bool, lead_in: str | None) -> None:
+    def emit(self, node: _Node, top: bool, lead_in: str | None, outer: str | None = None) -> None:
         kids = node.children
         if not kids:
-            self.add(node.text, node.block, node.letter, lead_in)
+            self.add(node.text, node.block, node.letter, lead_in, outer)
         elif (
             _continues_into_items(node.text)
             and all(not k.children for k in kids)
             and _finishes_a_sentence(kids[0].text)
         ):
-            self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in)
+            self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in, outer)
         elif len(kids) == 1 and not kids[0].children:
-            self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in)
+            self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in, outer)
         elif top and _merge_first(node):
             first = kids[0]
-            self.add(f"{node.text} {first.text}", node.block, node.letter, lead_in)
+            self.add(f"{node.text} {first.text}", node.block, node.letter, lead_in, outer)
             for grandchild in first.children:
-                self.emit(grandchild, False, first.text)
+                self.emit(grandchild, False, first.text, node.text)
             for kid in kids[1:]:
-                self.emit(kid, False, node.text)
+                self.emit(kid, False, node.text, lead_in)
         else:
-            self.add(node.text, node.block, node.letter, lead_in)
+            self.add(node.text, node.block, node.letter, lead_in, outer)
             for kid in kids:
-                self.emit(kid, False, node.text)
+                self.emit(kid, False, node.text, lead_in)
 
 
 def _norm(text: str) -> str:
