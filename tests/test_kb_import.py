@@ -327,6 +327,32 @@ def test_errors_are_one_line_without_a_traceback(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("previous", "message"),
+    [
+        # a "billion laughs": nine nested aliases would expand to 10^9 strings once walked
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+                      for p, n in zip("abcdefgh", "bcdefghi", strict=True)),
+            "alias",
+        ),
+        ("school: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_a_previous_version_that_is_not_a_knowledge_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], previous: str, message: str
+) -> None:
+    policy = _policy(tmp_path, "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Rules\n\n1.1 Be kind.\n")
+    old = tmp_path / "old.yaml"
+    old.write_text(previous, encoding="utf-8")
+    args = ["kb", "import", str(policy), "--school", "oakfield", "--dir", str(tmp_path / "kb"), "--previous", str(old)]
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err and "previous version" in err
+    assert "Traceback" not in err and not (tmp_path / "kb" / "oakfield.yaml").exists()
+
+
 def test_an_existing_file_is_never_overwritten_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

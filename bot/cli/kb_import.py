@@ -78,14 +78,18 @@ def _progress(label: str) -> Iterator[Progress]:
 
 
 def _load_previous(path: Path) -> dict[str, Any] | None:
-    import yaml
-
+    """The reviewed file a new import keeps the work of: read as every knowledge file is (yaml_text.py:
+    no aliases, so no "billion laughs"; a short error without the file's content)."""
     from bot.knowledge.importing.draft import DraftError
+    from bot.knowledge.loader import KnowledgeError
+    from bot.knowledge.yaml_text import parsed
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DraftError(f"cannot read the previous version {path}: {exc}") from exc
+        data = parsed(path, path.read_bytes())
+    except OSError as exc:
+        raise DraftError(f"cannot read the previous version {path}: {exc.strerror}") from exc
+    except KnowledgeError as exc:
+        raise DraftError(f"cannot read the previous version: {exc}") from exc
     return data if isinstance(data, dict) else None
 
 
