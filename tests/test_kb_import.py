@@ -207,6 +207,7 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("Employees must be mindful that what they post reflects on the school.", "must"),
         ("Even if you do not name the school, be aware that parents may recognise you.", "allowed_with_care"),
         ("If you name the school on your profile, you must state that your views do not represent ours.", "must"),
+        ("Users shall not upload material that is offensive to colleagues.", "not_allowed"),
         ("Leaving games running on school laptops is considered to be a breach of the acceptable use policy.",
          "not_allowed"),
     ],
@@ -254,6 +255,27 @@ def test_examples_in_a_list_within_a_prohibition_list_are_prohibited_too(tmp_pat
     stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
     assert stances["mocking parents or pupils;"] == "not_allowed"
     assert stances["sharing offensive images."] == "not_allowed"
+
+
+def test_a_table_of_activities_gives_each_row_the_stance_of_its_marked_column(tmp_path: Path) -> None:
+    # As a Word table reads in plain text: one row per line, the marked column after a colon.
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n6. User actions\n\nUsers shall not visit sites, "
+        "post or pass on material that relates to:\n\n- pornography: Unacceptable\n"
+        "- promotion of discrimination: Unacceptable and illegal\n\n- Using school systems to run a private "
+        "business: Unacceptable\n- Online shopping: Acceptable at certain times\n- Educational games: Acceptable\n",
+    )
+    clauses = make_draft(policy, "oakfield").clauses
+
+    def stance(row: str) -> str:  # the first row may share its clause with the lead-in
+        return next(c["stance"] for c in clauses if c["text"].endswith(row))
+
+    assert stance("pornography: Unacceptable") == "not_allowed"
+    assert stance("promotion of discrimination: Unacceptable and illegal") == "not_allowed"
+    assert stance("Using school systems to run a private business: Unacceptable") == "not_allowed"
+    assert stance("Online shopping: Acceptable at certain times") == "allowed_with_care"
+    assert stance("Educational games: Acceptable") == "allowed"
 
 
 def test_documents_to_read_alongside_the_policy_are_not_forbidden(tmp_path: Path) -> None:

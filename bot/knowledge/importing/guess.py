@@ -16,7 +16,7 @@ from bot.verdicts import STATED_RULE
 
 _NOT = re.compile(
     r"\b(must(?: (?:also|really|ever|therefore|still|certainly|absolutely|then))? not|mustn't|must never|"
-    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|"
+    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|shall not|shan't|"
     # not a condition ("Even if you do not identify your place of work, ..."), nor what a disclaimer
     # says ("state that your views do not represent those of your employer")
     r"(?<!if you )(?<!if they )(?<!if staff )(?<!views )(?<!opinions )(?:do not|don't)|never|"
@@ -72,6 +72,16 @@ _INSTRUCTION = re.compile(
 
 # "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
 _STRONG_DUTY = re.compile(r"\b(?:must|are required to|is required to)\b(?! not\b)", re.IGNORECASE)
+
+# A table of activities, one row per line with its marked column after a colon (the SWGfL template's
+# "User Actions": "Infringing copyright: Unacceptable", "File sharing: Acceptable at certain times"):
+# the row's own cell says what the lead-in above the table cannot.
+_TABLE_CELL = re.compile(
+    r":\s*(?:(?P<no>unacceptable(?: and illegal)?|not allowed)|(?P<care>(?:acceptable|allowed) "
+    r"(?:at certain times|for nominated (?:users|staff)|for selected staff|with staff permission))|"
+    r"(?P<yes>acceptable|allowed))\s*$",
+    re.IGNORECASE,
+)
 
 _NONE_MAY = re.compile(
     r"\b(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
@@ -171,6 +181,9 @@ def _sentences(text: str) -> list[str]:
 def guess_stance(clause: DraftClause) -> Stance:
     if clause.polarity == "dont":
         return Stance.NOT_ALLOWED
+    cell = _TABLE_CELL.search(clause.text)
+    if cell:
+        return Stance.NOT_ALLOWED if cell["no"] else Stance.ALLOWED_WITH_CARE if cell["care"] else Stance.ALLOWED
     ruled = STATED_RULE.search(clause.text)
     if not ruled and (
         _ABOUT_THE_POLICY.match(clause.text)
