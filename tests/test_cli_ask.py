@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from bot.cli.main import main
-from tests.cli import POLICYBOT
+from tests.cli import POLICYBOT, clean_env
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -85,6 +85,33 @@ def test_batch_answers_every_line_in_order_and_reports_bad_ones(
     assert results[2]["id"] == "q3" and "unknown school" in results[2]["error"]
     assert results[3]["id"] == "q4" and "empty" in results[3]["error"]
     assert results[4]["id"] == "q5" and results[4]["topic"] == "photos" and "error" not in results[4]
+
+
+def test_the_command_writes_every_answer_before_it_exits(capsys: pytest.CaptureFixture[str]) -> None:
+    # `policybot ask` leaves without the interpreter's tidy-up (bot/cli/quick_exit.py): all its output
+    # must still reach a pipe, and a reader that stops early must not turn into an error.
+    env = {k: v for k, v in clean_env().items() if k != "PYTHONUNBUFFERED"}  # a pipe is block-buffered
+    one = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "howitt", "can I friend a parent?"], capture_output=True, text=True, env=env
+    )
+    assert one.returncode == 0 and one.stdout == run(capsys, "ask", "--school", "howitt", "can I friend a parent?")[1]
+
+    questions = [{"id": f"q{n}", "school": "howitt", "question": f"can I friend parent {n}?"} for n in range(40)]
+    batch = "".join(json.dumps(q) + "\n" for q in questions)
+    command = [*POLICYBOT, "ask", "--batch", "-", "--json", "--top", "20"]
+    proc = subprocess.run(command, input=batch, capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == [q["id"] for q in questions]
+
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    reader = subprocess.Popen(command, env=env, **pipes)
+    assert reader.stdout is not None and reader.stdin is not None
+    reader.stdin.write(batch.encode())
+    reader.stdin.close()
+    assert json.loads(reader.stdout.readline())["id"] == "q0"
+    reader.stdout.close()  # as `| head -1` does
+    assert reader.wait(timeout=120) == 0
+    assert reader.stderr is not None and b"Traceback" not in reader.stderr.read()
 
 
 @pytest.mark.parametrize(

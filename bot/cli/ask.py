@@ -32,7 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help='answer every line of a JSON-lines file ({"school", "question"}); "-" reads standard input',
     )
-    parser.set_defaults(run=run)
+    # Nothing to close: it opens no database (quick_exit.py)
+    parser.set_defaults(run=run, quick_exit=True)
 
 
 def answer_json(answer: Answer, school_id: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 
 from bot.cli import accounts, ask, backup, evaluate, kb, outbox, questions, reports, retention, schools, serve, teams
 from bot.cli.common import CliError, fail
+from bot.cli.quick_exit import exit_now
 
 EXIT_USAGE = 2
 
@@ -71,19 +72,34 @@ def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _main(argv)[0]
+
+
+def script() -> NoReturn:
+    """The `policybot` command itself (pyproject's entry point): a command that asks for it (`ask`)
+    leaves without the interpreter's tidy-up (quick_exit.py)."""
+    code, quick = _main(None)
+    if quick:
+        exit_now(code)
+    sys.exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """The exit code, and whether the command may leave without tidying up."""
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown:
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
+    quick = bool(getattr(args, "quick_exit", False))
     try:
-        return args.run(args)
+        return args.run(args), quick
     except CliError as exc:
-        return fail(str(exc))
+        return fail(str(exc)), quick
     except KeyboardInterrupt:
-        return 130
+        return 130, quick
     except BrokenPipeError:  # `policybot ... | head` is normal use
-        return 0
+        return 0, quick
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    script()
