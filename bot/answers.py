@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.cache_folder import cache_folder
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
 from bot.knowledge.models import Clause, KnowledgeFile, School
+from bot.matching import kept_vote
 from bot.matching.index import ClauseIndex, Match, Ranking
 from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
@@ -104,28 +105,39 @@ class PolicyBook:
         return index
 
     def _topics(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> TopicPrior | None:
-        """The folder's example questions and their topics, read once per book (every school's file)."""
+        """The folder's example questions and their topics, read once per book (every school's file), or
+        kept from an earlier start while none of the files has changed (matching/kept_vote.py)."""
         if not self._topic_prior_built:
-            schools: list[tuple[KnowledgeFile, ClauseVectors]] = [(kb, vectors)]
-            for path in school_files(self.directory):
-                if path.stem == school_id:
-                    continue
-                try:
-                    other = self._load(path)
-                except KnowledgeError as exc:  # that school's own questions report it; this one can do without
-                    log.warning("example questions of %s not used for other schools: %s", path.name, exc)
-                    continue
-                if other.school.id != path.stem:  # a kept copy ("dobcroft-old.yaml") would vote twice
-                    log.info("example questions of %s not used: its school id is %s", path.name, other.school.id)
-                    continue
-                other_vectors = cached_vectors(other, self.directory)
-                if other_vectors is None:
-                    log.info("example questions of %s not used until its vectors are cached (ask it once)", path.name)
-                    continue
-                schools.append((other, other_vectors))
-            self._topic_prior = TopicPrior.from_schools(schools)
+            built_from = kept_vote.digest(self.directory) if self._cache_folder is not None else ""
+            self._topic_prior = kept_vote.recall(self._cache_folder, self.directory, built_from)
+            if self._topic_prior is None:
+                self._topic_prior = self._vote(school_id, kb, vectors)
+                if self._topic_prior is not None:
+                    kept_vote.keep(self._cache_folder, self.directory, built_from, self._topic_prior)
             self._topic_prior_built = True
         return self._topic_prior
+
+    def _vote(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> TopicPrior | None:
+        # In the files' order, whichever school is asked first: the vote kept is the folder's, not the school's.
+        schools: list[tuple[KnowledgeFile, ClauseVectors]] = []
+        for path in school_files(self.directory):
+            if path.stem == school_id:
+                schools.append((kb, vectors))
+                continue
+            try:
+                other = self._load(path)
+            except KnowledgeError as exc:  # that school's own questions report it; this one can do without
+                log.warning("example questions of %s not used for other schools: %s", path.name, exc)
+                continue
+            if other.school.id != path.stem:  # a kept copy ("dobcroft-old.yaml") would vote twice
+                log.info("example questions of %s not used: its school id is %s", path.name, other.school.id)
+                continue
+            other_vectors = cached_vectors(other, self.directory)
+            if other_vectors is None:
+                log.info("example questions of %s not used until its vectors are cached (ask it once)", path.name)
+                continue
+            schools.append((other, other_vectors))
+        return TopicPrior.from_schools(schools)
 
     @cached_property
     def _cache_folder(self) -> Path | None:

@@ -1,5 +1,6 @@
 """policybot's cache folder: what a start can read instead of working out again (the model's unpacked
-layers, bot/matching/unpacked.py; validated knowledge files, bot/knowledge/kept.py).
+layers, bot/matching/unpacked.py; validated knowledge files, bot/knowledge/kept.py; each knowledge
+folder's topic vote, bot/matching/kept_vote.py).
 
 `POLICYBOT_MODEL_CACHE` (`off` keeps nothing), else `$XDG_CACHE_HOME/policybot`, else
 `~/.cache/policybot`. Everything in it can be deleted at any time: the next start works it out again.

@@ -1,0 +1,140 @@
+"""The knowledge folder's topic vote (topic_prior.py), kept in the cache folder between starts.
+
+Building the vote reads every other school file of the folder and its sentence vectors: about 60 ms
+of `policybot ask`'s start, more than half of indexing a school. It depends on nothing but those
+files, their vectors and the code that builds it, so it is kept, with a digest of them all, and read
+back in a few milliseconds while none of them has changed. A school file edited, a vector cache
+rewritten (an edit encoded, an upgrade's model) or another version of this code: another digest, and
+the vote is built afresh. A kept vote that is missing, damaged, someone else's or in a folder others
+could change is ignored, as validated copies of the knowledge files are (knowledge/kept.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bot.atomic_file import written_whole
+from bot.cache_folder import folders_ours, read_trusted, remove_if_older, trusted
+from bot.knowledge import models
+from bot.knowledge.loader import bundled_knowledge_dir, school_files
+from bot.matching import topic_prior, vectors
+from bot.matching.semantic import DIMENSIONS, MODEL_NAME
+from bot.matching.topic_prior import TopicPrior
+
+log = logging.getLogger(__name__)
+
+_SUBFOLDER = "topic-votes"
+_UNUSED_SECONDS = 7 * 86_400  # the votes of folders nobody has asked for a week (tried once) are removed
+_TOUCH_SECONDS = 86_400
+_STALE_SECONDS = 600
+# This folder's vote before its files changed, unless another install sharing the cache still uses it
+_REPLACED_SECONDS = 86_400
+
+
+def _code() -> bytes:
+    """The source of what decides a vote: a change there needs no version number to be remembered."""
+    parts = [b"policybot topic vote 1", MODEL_NAME.encode()]
+    for module in (models, topic_prior, vectors):
+        with contextlib.suppress(OSError):
+            parts.append(Path(module.__file__ or "").read_bytes())
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+_CODE = _code()
+
+
+def _version(path: Path) -> str:
+    """Which version of a file this is, without reading it: a vector cache is rewritten whole."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "-"
+    return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def digest(directory: Path) -> str:
+    """What the folder's vote is built from: each school file's bytes, its vector cache's version and the
+    package's caches (which stand in for a school's own where it lacks sentences)."""
+    h = hashlib.sha256(_CODE)
+    for path in school_files(directory):
+        h.update(f"\0{path.name}\0".encode())
+        with contextlib.suppress(OSError):
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(_version(vectors.cache_path(directory, path.stem)).encode())
+    with contextlib.suppress(ModuleNotFoundError, OSError):
+        for shipped in sorted((bundled_knowledge_dir() / vectors.CACHE_FOLDER).glob("*.npz")):
+            h.update(f"\0{shipped.name}\0{_version(shipped)}".encode())
+    return h.hexdigest()
+
+
+def _paths(cache: Path, directory: Path, built_from: str) -> tuple[Path, Path]:
+    """The vote's vectors (mapped, not read) and its topics, named by the folder and the digest: a file
+    once written is never changed, so the two always belong together."""
+    folder = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:16]
+    stem = cache / _SUBFOLDER / f"{folder}-{built_from[:16]}"
+    return stem.with_suffix(".npy"), stem.with_suffix(".json")
+
+
+def recall(cache: Path | None, directory: Path, built_from: str) -> TopicPrior | None:
+    """The folder's kept vote if it was built from exactly `built_from` (see `digest`), else None."""
+    if cache is None:
+        return None
+    matrix_path, topics_path = _paths(cache, directory, built_from)
+    try:
+        raw = read_trusted(topics_path, cache)
+        if raw is None or not trusted(matrix_path):
+            return None
+        record = json.loads(raw)
+        if record.get("digest") != built_from:
+            return None
+        kinds = [tuple(str(t) for t in kind) for kind in record["kinds"]]
+        topics = tuple(kinds[row] for row in record["rows"])
+        matrix = np.load(matrix_path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):  # missing or damaged
+        return None
+    if matrix.dtype != np.float32 or matrix.ndim != 2 or matrix.shape[1] != DIMENSIONS or len(topics) != len(matrix):
+        return None
+    for path in (matrix_path, topics_path):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
+                os.utime(path)  # in use: not to be removed as unused
+    return TopicPrior(matrix, topics)
+
+
+def keep(cache: Path | None, directory: Path, built_from: str, prior: TopicPrior) -> None:
+    """Best effort: a cache folder that cannot be written costs only the building at the next start."""
+    if cache is None:
+        return
+    matrix_path, topics_path = _paths(cache, directory, built_from)
+    try:
+        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+        matrix_path.parent.mkdir(exist_ok=True, mode=0o700)
+        if not folders_ours(matrix_path.parent, cache):
+            log.info("topic vote not kept at %s: the folder is not this user's alone", matrix_path.parent)
+            return
+        with written_whole(matrix_path, 0o600) as out:  # first: the topics' file is what says it is there
+            np.save(out, prior.vectors.astype(np.float32, copy=False), allow_pickle=False)
+        with written_whole(topics_path, 0o600) as out:
+            # Each example's clause's topics, as an index into the few distinct lists of them
+            kinds = list(dict.fromkeys(prior.topics))
+            number = {kind: n for n, kind in enumerate(kinds)}
+            rows = [number[kind] for kind in prior.topics]
+            out.write(json.dumps({"digest": built_from, "kinds": kinds, "rows": rows}).encode())
+        folder = matrix_path.name.split("-", 1)[0]
+        for other in matrix_path.parent.iterdir():
+            if other.suffix == ".tmp":
+                remove_if_older(other, _STALE_SECONDS)  # half written by a process that stopped
+            elif other.name.startswith(folder) and other not in (matrix_path, topics_path):
+                remove_if_older(other, _REPLACED_SECONDS)  # this folder's earlier vote
+            else:
+                remove_if_older(other, _UNUSED_SECONDS)
+    except OSError as exc:
+        log.info("topic vote not kept at %s (%s)", matrix_path.parent, exc.strerror)
