@@ -52,6 +52,15 @@ def read_trusted(path: Path, root: Path) -> bytes | None:
         return file.read() if _ours(os.fstat(file.fileno())) else None
 
 
+def private_subfolder(cache: Path, name: str) -> Path | None:
+    """`cache/name`, made if missing, closed to others; None if it or a folder above it up to `cache`
+    is not this user's alone (nothing kept there would be believed). Raises OSError."""
+    cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = cache / name
+    folder.mkdir(exist_ok=True, mode=0o700)
+    return folder if folders_ours(folder, cache) else None
+
+
 def folders_ours(folder: Path, root: Path | None = None) -> bool:
     """Whether `folder`, and the folders above it up to `root`, are this user's and closed to others:
     otherwise someone could put another file in the place of one kept there."""

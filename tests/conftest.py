@@ -39,6 +39,14 @@ def _model_cache_of_this_run() -> Iterator[None]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture
+def kept_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own (POLICYBOT_MODEL_CACHE), for what a start keeps there."""
+    chosen = tmp_path / "cache"
+    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(chosen))
+    return chosen
+
+
 @pytest.fixture(scope="session")
 def book() -> PolicyBook:
     return PolicyBook(default_knowledge_dir())

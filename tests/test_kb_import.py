@@ -245,49 +245,42 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
     assert all(stance != "not_allowed" for stance in stances.values())
 
 
-def test_examples_in_a_list_within_a_prohibition_list_are_prohibited_too(tmp_path: Path) -> None:
-    policy = _policy(
-        tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n4. Conduct online\n\nAnything staff post online "
-        "must not:\n\n- bring the school into disrepute, for example by:\n    - mocking parents or pupils;\n"
-        "    - sharing offensive images.\n- breach confidentiality.\n",
-    )
-    stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
-    assert stances["mocking parents or pupils;"] == "not_allowed"
-    assert stances["sharing offensive images."] == "not_allowed"
-
-
-def test_a_table_of_activities_gives_each_row_the_stance_of_its_marked_column(tmp_path: Path) -> None:
-    # As a Word table reads in plain text: one row per line, the marked column after a colon.
-    policy = _policy(
-        tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n6. User actions\n\nUsers shall not visit sites, "
-        "post or pass on material that relates to:\n\n- pornography: Unacceptable\n"
-        "- promotion of discrimination: Unacceptable and illegal\n\n- Using school systems to run a private "
-        "business: Unacceptable\n- Online shopping: Acceptable at certain times\n- Educational games: Acceptable\n",
-    )
+@pytest.mark.parametrize(
+    ("section", "stances"),
+    [
+        (  # examples in a list inside a prohibition list are prohibited too
+            "4. Conduct online\n\nAnything staff post online must not:\n\n- bring the school into disrepute, for "
+            "example by:\n    - mocking parents or pupils;\n    - sharing offensive images.\n"
+            "- breach confidentiality.\n",
+            {"mocking parents or pupils;": "not_allowed", "sharing offensive images.": "not_allowed"},
+        ),
+        (  # documents to read alongside the policy are not forbidden by the sentence before them
+            "5. Related documents\n\nSocial media must not be used in a way that breaks other policies. This policy "
+            "should be read in conjunction with the following documents:\n\n- The Staff Code of Conduct\n"
+            "- The Data Protection Policy\n",
+            {"The Staff Code of Conduct": "information", "The Data Protection Policy": "information"},
+        ),
+        (  # a table of activities as a Word table reads in plain text: each row's marked column after a colon
+            "6. User actions\n\nUsers shall not visit sites, post or pass on material that relates to:\n\n"
+            "- pornography: Unacceptable\n- promotion of discrimination: Unacceptable and illegal\n\n"
+            "- Using school systems to run a private business: Unacceptable\n"
+            "- Online shopping: Acceptable at certain times\n- Educational games: Acceptable\n",
+            {
+                "pornography: Unacceptable": "not_allowed",
+                "promotion of discrimination: Unacceptable and illegal": "not_allowed",
+                "Using school systems to run a private business: Unacceptable": "not_allowed",
+                "Online shopping: Acceptable at certain times": "allowed_with_care",
+                "Educational games: Acceptable": "allowed",
+            },
+        ),
+    ],
+)
+def test_a_list_item_takes_its_stance_from_its_lists(tmp_path: Path, section: str, stances: dict[str, str]) -> None:
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n{section}")
     clauses = make_draft(policy, "oakfield").clauses
-
-    def stance(row: str) -> str:  # the first row may share its clause with the lead-in
-        return next(c["stance"] for c in clauses if c["text"].endswith(row))
-
-    assert stance("pornography: Unacceptable") == "not_allowed"
-    assert stance("promotion of discrimination: Unacceptable and illegal") == "not_allowed"
-    assert stance("Using school systems to run a private business: Unacceptable") == "not_allowed"
-    assert stance("Online shopping: Acceptable at certain times") == "allowed_with_care"
-    assert stance("Educational games: Acceptable") == "allowed"
-
-
-def test_documents_to_read_alongside_the_policy_are_not_forbidden(tmp_path: Path) -> None:
-    policy = _policy(
-        tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n5. Related documents\n\nSocial media must not be "
-        "used in a way that breaks other policies. This policy should be read in conjunction with the following "
-        "documents:\n\n- The Staff Code of Conduct\n- The Data Protection Policy\n",
-    )
-    stances = {c["text"]: c["stance"] for c in make_draft(policy, "oakfield").clauses}
-    assert stances["The Staff Code of Conduct"] == "information"
-    assert stances["The Data Protection Policy"] == "information"
+    # the first item may share its clause with the lead-in
+    found = {item: next(c["stance"] for c in clauses if c["text"].endswith(item)) for item in stances}
+    assert found == stances
 
 
 def test_a_sentence_finished_by_a_list_of_names_stays_one_rule(tmp_path: Path) -> None:

@@ -25,13 +25,6 @@ def folder(tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    chosen = tmp_path / "cache"
-    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(chosen))
-    return chosen
-
-
 def _answer(folder: Path) -> tuple[str, str, str]:
     """A new start's best clause for the question: its id, answer line and quoted text. Words only:
     the copies are about reading the files, and the model's layers would go to the same folder."""
@@ -40,8 +33,8 @@ def _answer(folder: Path) -> tuple[str, str, str]:
     return best.clause.id, best.clause.answer, best.clause.text
 
 
-def _copies(cache: Path) -> dict[str, Path]:
-    return {path.name.rsplit("-", 1)[0]: path for path in (cache / "knowledge").glob("*.json")}
+def _copies(kept_cache: Path) -> dict[str, Path]:
+    return {path.name.rsplit("-", 1)[0]: path for path in (kept_cache / "knowledge").glob("*.json")}
 
 
 def _edit_copy(path: Path, change: str) -> None:
@@ -52,12 +45,12 @@ def _edit_copy(path: Path, change: str) -> None:
     path.write_text(json.dumps(record), encoding="utf-8")
 
 
-def test_a_later_start_reads_the_kept_copies_and_answers_the_same(folder: Path, cache: Path) -> None:
+def test_a_later_start_reads_the_kept_copies_and_answers_the_same(folder: Path, kept_cache: Path) -> None:
     first = _answer(folder)
-    copies = _copies(cache)
+    copies = _copies(kept_cache)
     assert sorted(copies) == ["howitt", "vocabulary"]  # words only: the other schools' files are not read
     assert all(path.stat().st_mode & 0o777 == 0o600 for path in copies.values())
-    assert (cache / "knowledge").stat().st_mode & 0o777 == 0o700 and cache.stat().st_mode & 0o077 == 0
+    assert (kept_cache / "knowledge").stat().st_mode & 0o777 == 0o700 and kept_cache.stat().st_mode & 0o077 == 0
     assert _answer(folder) == first
 
     # Proof that the copy is what a later start reads: an answer line changed in it is what staff see.
@@ -65,9 +58,9 @@ def test_a_later_start_reads_the_kept_copies_and_answers_the_same(folder: Path, 
     assert _answer(folder)[1] == "changed in the copy"
 
 
-def test_an_edited_file_is_read_again_and_kept_anew(folder: Path, cache: Path) -> None:
+def test_an_edited_file_is_read_again_and_kept_anew(folder: Path, kept_cache: Path) -> None:
     clause_id, answer, _ = _answer(folder)
-    month_old = cache / "knowledge" / "dobcroft-0123456789abcdef.json"  # a folder tried once, long ago
+    month_old = kept_cache / "knowledge" / "dobcroft-0123456789abcdef.json"  # a folder tried once, long ago
     month_old.write_text("{}", encoding="utf-8")
     os.utime(month_old, (time.time() - 31 * 86400, time.time() - 31 * 86400))
     recent = month_old.with_name("link-school-0123456789abcdef.json")  # another folder's, in use
@@ -77,13 +70,13 @@ def test_an_edited_file_is_read_again_and_kept_anew(folder: Path, cache: Path) -
     assert text.count(answer) == 1
     source.write_text(text.replace(answer, "Edited by SLT this morning."), encoding="utf-8")
     assert _answer(folder)[:2] == (clause_id, "Edited by SLT this morning.")
-    assert "Edited by SLT this morning." in _copies(cache)["howitt"].read_text(encoding="utf-8")
+    assert "Edited by SLT this morning." in _copies(kept_cache)["howitt"].read_text(encoding="utf-8")
     assert recent.exists() and not month_old.exists()
 
 
-def test_a_copy_in_use_is_not_removed_as_unused(folder: Path, cache: Path) -> None:
+def test_a_copy_in_use_is_not_removed_as_unused(folder: Path, kept_cache: Path) -> None:
     expected = _answer(folder)
-    copy = _copies(cache)["howitt"]
+    copy = _copies(kept_cache)["howitt"]
     eight_days = time.time() - 8 * 86400
     os.utime(copy, (eight_days, eight_days))
     assert _answer(folder) == expected  # read from the copy, which is marked as used
@@ -106,9 +99,9 @@ def test_a_copy_in_use_is_not_removed_as_unused(folder: Path, cache: Path) -> No
         ),
     ],
 )
-def test_a_copy_that_cannot_be_believed_is_ignored_and_replaced(folder: Path, cache: Path, spoil) -> None:
+def test_a_copy_that_cannot_be_believed_is_ignored_and_replaced(folder: Path, kept_cache: Path, spoil) -> None:
     expected = _answer(folder)
-    copy = _copies(cache)["howitt"]
+    copy = _copies(kept_cache)["howitt"]
     _edit_copy(copy, "changed in the copy")  # were it believed, this would show
     spoil(copy)
     assert _answer(folder) == expected
@@ -121,8 +114,8 @@ def test_off_keeps_nothing_and_a_broken_file_is_never_kept(folder: Path, tmp_pat
     expected = _answer(folder)
     assert not (tmp_path / "xdg").exists()
 
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(cache))
+    kept_cache = tmp_path / "kept_cache"
+    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(kept_cache))
     assert _answer(folder) == expected
     broken = folder / "howitt.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("stance: must", "stance: maybe", 1), "utf-8")
@@ -130,27 +123,27 @@ def test_off_keeps_nothing_and_a_broken_file_is_never_kept(folder: Path, tmp_pat
         _answer(folder)  # the error names the file, as without copies: the kept copy of the old text is not used
 
 
-def test_a_folder_used_once_can_keep_no_copies(folder: Path, cache: Path) -> None:
+def test_a_folder_used_once_can_keep_no_copies(folder: Path, kept_cache: Path) -> None:
     """Benchmarks build temporary folders by the dozen: they ask for no copies, and none are written."""
     best = PolicyBook(folder, meaning=False, keep_copies=False).ask("howitt", QUESTION).best
     assert best is not None and best.clause.id == _answer(folder)[0]
-    assert sorted(_copies(cache)) == ["howitt", "vocabulary"]  # only the second book's
-    for copy in _copies(cache).values():
+    assert sorted(_copies(kept_cache)) == ["howitt", "vocabulary"]  # only the second book's
+    for copy in _copies(kept_cache).values():
         copy.unlink()
     PolicyBook(folder, meaning=False, keep_copies=False).ask("howitt", QUESTION)
-    assert _copies(cache) == {}
+    assert _copies(kept_cache) == {}
 
 
-def test_a_copy_in_a_folder_others_can_change_is_not_believed(folder: Path, cache: Path) -> None:
+def test_a_copy_in_a_folder_others_can_change_is_not_believed(folder: Path, kept_cache: Path) -> None:
     expected = _answer(folder)
-    copy = _copies(cache)["howitt"]
+    copy = _copies(kept_cache)["howitt"]
     _edit_copy(copy, "changed in the copy")
     copy.parent.chmod(0o777)  # anyone could have put this file here
     assert _answer(folder) == expected
     assert "changed in the copy" in copy.read_text(encoding="utf-8")  # nor kept in such a folder
 
 
-def test_a_field_the_file_leaves_out_stays_left_out(folder: Path, cache: Path) -> None:
+def test_a_field_the_file_leaves_out_stays_left_out(folder: Path, kept_cache: Path) -> None:
     """A school without `reporting_clause` has one found for it (cases/guidance.py); read back from its
     copy it must not become a school whose policy has none."""
     source = folder / "howitt.yaml"
@@ -158,6 +151,6 @@ def test_a_field_the_file_leaves_out_stays_left_out(folder: Path, cache: Path) -
     source.write_text("".join(line for line in lines if "reporting_clause:" not in line), encoding="utf-8")
     first = PolicyBook(folder, meaning=False).school("howitt")
     later = PolicyBook(folder, meaning=False).school("howitt")
-    assert "howitt" in _copies(cache)
+    assert "howitt" in _copies(kept_cache)
     assert "reporting_clause" not in first.model_fields_set
     assert later == first and later.model_fields_set == first.model_fields_set

@@ -28,13 +28,6 @@ def folder(tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    chosen = tmp_path / "cache"
-    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(chosen))
-    return chosen
-
-
 def _answers(folder: Path, keep: bool = True) -> list[tuple[tuple[str, ...], tuple[float, ...], float]]:
     """A new start's ranking for each question: clause ids, scores and confidence."""
     book = PolicyBook(folder, keep_copies=keep)
@@ -46,25 +39,25 @@ def _answers(folder: Path, keep: bool = True) -> list[tuple[tuple[str, ...], tup
     return out
 
 
-def _votes(cache: Path) -> list[Path]:
-    return sorted((cache / "topic-votes").iterdir())
+def _votes(kept_cache: Path) -> list[Path]:
+    return sorted((kept_cache / "topic-votes").iterdir())
 
 
-def test_a_later_start_reads_the_kept_vote_and_answers_as_one_that_builds_it(folder: Path, cache: Path) -> None:
+def test_a_later_start_reads_the_kept_vote_and_answers_as_one_that_builds_it(folder: Path, kept_cache: Path) -> None:
     built = _answers(folder, keep=False)  # nothing kept: every start builds the vote
-    assert not (cache / "topic-votes").exists()
+    assert not (kept_cache / "topic-votes").exists()
     first = _answers(folder)
-    kept = _votes(cache)
+    kept = _votes(kept_cache)
     assert [p.suffix for p in kept] == [".json", ".npy"]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in kept)
-    assert (cache / "topic-votes").stat().st_mode & 0o777 == 0o700
+    assert (kept_cache / "topic-votes").stat().st_mode & 0o777 == 0o700
     stamps = [p.stat().st_mtime_ns for p in kept]
     later = _answers(folder)
-    assert [p.stat().st_mtime_ns for p in _votes(cache)] == stamps  # read, not built and written again
+    assert [p.stat().st_mtime_ns for p in _votes(kept_cache)] == stamps  # read, not built and written again
     assert first == later == built
 
 
-def test_an_edited_school_file_is_voted_afresh(folder: Path, cache: Path) -> None:
+def test_an_edited_school_file_is_voted_afresh(folder: Path, kept_cache: Path) -> None:
     before = _answers(folder)
     # Another school's reviewed clauses lose their topics: they no longer vote for howitt's questions.
     path = folder / "link-school.yaml"
@@ -75,18 +68,18 @@ def test_an_edited_school_file_is_voted_afresh(folder: Path, cache: Path) -> Non
     after = _answers(folder)
     assert after == _answers(folder, keep=False)  # as a start that builds the vote from the files
     assert after != before  # and not the earlier vote, kept from before the edit
-    assert len(_votes(cache)) == 4  # the earlier vote stays a day, for another install sharing the cache
+    assert len(_votes(kept_cache)) == 4  # the earlier vote stays a day, for another install sharing the kept_cache
 
 
-def test_a_damaged_or_unsafe_kept_vote_is_not_believed(folder: Path, cache: Path) -> None:
+def test_a_damaged_or_unsafe_kept_vote_is_not_believed(folder: Path, kept_cache: Path) -> None:
     first = _answers(folder)
-    matrix = next(p for p in _votes(cache) if p.suffix == ".npy")
+    matrix = next(p for p in _votes(kept_cache) if p.suffix == ".npy")
     matrix.write_bytes(b"not an array")
     assert _answers(folder) == first
-    topics = next(p for p in _votes(cache) if p.suffix == ".json")
+    topics = next(p for p in _votes(kept_cache) if p.suffix == ".json")
     topics.write_text('{"digest": "x", "kinds": [], "rows": [0]}', encoding="utf-8")
     assert _answers(folder) == first
-    for path in _votes(cache):
+    for path in _votes(kept_cache):
         os.chmod(path, 0o666)  # anyone could have written it
     assert _answers(folder) == first
-    assert all(p.stat().st_mode & 0o777 == 0o600 for p in _votes(cache))  # built and kept again, privately
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in _votes(kept_cache))  # built and kept again, privately

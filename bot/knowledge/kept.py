@@ -28,7 +28,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import folders_ours, read_trusted, remove_if_older
+from bot.cache_folder import private_subfolder, read_trusted, remove_if_older
 from bot.knowledge import models as models_module
 
 log = logging.getLogger(__name__)
@@ -92,9 +92,7 @@ def keep(folder: Path | None, source: Path, raw: bytes, knowledge: BaseModel) ->
     said = knowledge.model_dump(mode="json", exclude_unset=True)
     record = {"source": str(source), "digest": _digest(raw), "file": said}
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path.parent.mkdir(exist_ok=True, mode=0o700)
-        if not folders_ours(path.parent, folder):
+        if private_subfolder(folder, _SUBFOLDER) is None:
             log.info("validated copies not kept at %s: the folder is not this user's alone", path.parent)
             return
         with written_whole(path, 0o600) as out:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import folders_ours, read_trusted, remove_if_older, trusted
+from bot.cache_folder import private_subfolder, read_trusted, remove_if_older, trusted
 from bot.knowledge import models
 from bot.knowledge.loader import bundled_knowledge_dir, school_files
 from bot.matching import topic_prior, vectors
@@ -115,9 +115,7 @@ def keep(cache: Path | None, directory: Path, built_from: str, prior: TopicPrior
         return
     matrix_path, topics_path = _paths(cache, directory, built_from)
     try:
-        cache.mkdir(parents=True, exist_ok=True, mode=0o700)
-        matrix_path.parent.mkdir(exist_ok=True, mode=0o700)
-        if not folders_ours(matrix_path.parent, cache):
+        if private_subfolder(cache, _SUBFOLDER) is None:
             log.info("topic vote not kept at %s: the folder is not this user's alone", matrix_path.parent)
             return
         with written_whole(matrix_path, 0o600) as out:  # first: the topics' file is what says it is there
