@@ -90,13 +90,15 @@ class PolicyBook:
         # The sentence model loads on another thread while this one reads the file and builds the index.
         if self.meaning:
             load_in_background()
+        # The folder's files before any is read: a vote built while one of them changes is not kept.
+        before = self._vote_digest()
         kb = self._load(path)
         if kb.school.id != school_id:
             raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
         vectors = clause_vectors(kb, self.directory) if self.meaning else None
         # What the folder's reviewed example questions say a question is about: most help to clauses
         # nobody has given example questions yet (a new school's import).
-        prior = self._topics(school_id, kb, vectors) if vectors is not None else None
+        prior = self._topics(school_id, kb, vectors, before) if vectors is not None else None
         index = ClauseIndex.for_school(
             kb, load_vocabulary(self.directory, self._cache_folder), vectors=vectors, topic_prior=prior
         )
@@ -104,25 +106,37 @@ class PolicyBook:
             encoder()  # the model too (raising here if it cannot load), so a first question waits for nothing
         return index
 
-    def _topics(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> TopicPrior | None:
+    def _vote_digest(self) -> str:
+        """What a kept vote must have been built from (matching/kept_vote.py); empty if none is kept."""
+        if not self.meaning or self._topic_prior_built or self._cache_folder is None:
+            return ""
+        return kept_vote.digest(self.directory)
+
+    def _topics(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors, before: str) -> TopicPrior | None:
         """The folder's example questions and their topics, read once per book (every school's file), or
         kept from an earlier start while none of the files has changed (matching/kept_vote.py)."""
         if not self._topic_prior_built:
-            built_from = kept_vote.digest(self.directory) if self._cache_folder is not None else ""
-            self._topic_prior = kept_vote.recall(self._cache_folder, self.directory, built_from)
+            now = kept_vote.digest(self.directory) if before else ""
+            self._topic_prior = kept_vote.recall(self._cache_folder, self.directory, now) if now else None
             if self._topic_prior is None:
-                self._topic_prior = self._vote(school_id, kb, vectors)
-                if self._topic_prior is not None:
-                    kept_vote.keep(self._cache_folder, self.directory, built_from, self._topic_prior)
+                self._topic_prior, cached = self._vote(school_id, kb, vectors)
+                # Kept only as the folder's vote: every school's vectors as its cache holds them, and no
+                # file changed while it was built (a curator saving one while this start read them).
+                if self._topic_prior is not None and cached and now == before:
+                    kept_vote.keep(self._cache_folder, self.directory, now, self._topic_prior)
             self._topic_prior_built = True
         return self._topic_prior
 
-    def _vote(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> TopicPrior | None:
-        # In the files' order, whichever school is asked first: the vote kept is the folder's, not the school's.
+    def _vote(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors) -> tuple[TopicPrior | None, bool]:
+        """The folder's vote, in the files' order whichever school is asked first, and whether each
+        school's vectors came from its cache (as any later start would read them)."""
         schools: list[tuple[KnowledgeFile, ClauseVectors]] = []
+        cached = True
         for path in school_files(self.directory):
             if path.stem == school_id:
-                schools.append((kb, vectors))
+                own = cached_vectors(kb, self.directory)  # the cache's, as rounded there, if it has them all
+                cached = cached and own is not None
+                schools.append((kb, own if own is not None else vectors))
                 continue
             try:
                 other = self._load(path)
@@ -137,7 +151,7 @@ class PolicyBook:
                 log.info("example questions of %s not used until its vectors are cached (ask it once)", path.name)
                 continue
             schools.append((other, other_vectors))
-        return TopicPrior.from_schools(schools)
+        return TopicPrior.from_schools(schools), cached
 
     @cached_property
     def _cache_folder(self) -> Path | None:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +113,18 @@ def test_the_command_writes_every_answer_before_it_exits(capsys: pytest.CaptureF
     reader.stdout.close()  # as `| head -1` does
     assert reader.wait(timeout=120) == 0
     assert reader.stderr is not None and b"Traceback" not in reader.stderr.read()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's always-full device")
+def test_an_answer_that_cannot_be_written_is_an_error_not_a_silent_success() -> None:
+    env = {k: v for k, v in clean_env().items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:  # as a full disk: every write fails
+        proc = subprocess.run(
+            [*POLICYBOT, "ask", "--school", "howitt", "can I friend a parent?"], stdout=full, stderr=subprocess.PIPE,
+            text=True, env=env, check=False,
+        )
+    assert proc.returncode != 0
+    assert proc.stderr.strip().splitlines() == ["policybot: the answer could not be written: No space left on device"]
 
 
 @pytest.mark.parametrize(

@@ -208,6 +208,12 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("Even if you do not name the school, be aware that parents may recognise you.", "allowed_with_care"),
         ("If you name the school on your profile, you must state that your views do not represent ours.", "must"),
         ("Users shall not upload material that is offensive to colleagues.", "not_allowed"),
+        ("Staff shall not be disciplined for raising concerns in good faith.", "information"),
+        ("Use of your own mobile phone is permitted in the staffroom.", "allowed"),
+        ("Report abuse buttons are available on most sites you use.", "information"),
+        ("Raising a concern in good faith will not be regarded as a breach of confidentiality.", "information"),
+        ("Staff must report any concerns; failure to do so will be considered to be a breach of the code.", "must"),
+        ("Personal opinions do not belong on school accounts.", "not_allowed"),
         ("Leaving games running on school laptops is considered to be a breach of the acceptable use policy.",
          "not_allowed"),
     ],
@@ -253,6 +259,12 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
             "example by:\n    - mocking parents or pupils;\n    - sharing offensive images.\n"
             "- breach confidentiality.\n",
             {"mocking parents or pupils;": "not_allowed", "sharing offensive images.": "not_allowed"},
+        ),
+        (  # the exceptions to a rule in a list are not more of the rule
+            "4. Contact with pupils\n\nStaff must not:\n\n- contact pupils through social media, unless:\n"
+            "    - the pupil is a family member;\n    - the head has agreed it in writing.\n"
+            "- share the following documents on social media:\n    - pupil reports;\n    - class lists.\n",
+            {"the pupil is a family member;": "information", "pupil reports;": "not_allowed"},
         ),
         (  # documents to read alongside the policy are not forbidden by the sentence before them
             "5. Related documents\n\nSocial media must not be used in a way that breaks other policies. This policy "

@@ -4,10 +4,12 @@ always seen, and a kept vote that is damaged or changeable by others never belie
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -77,9 +79,24 @@ def test_a_damaged_or_unsafe_kept_vote_is_not_believed(folder: Path, kept_cache:
     matrix.write_bytes(b"not an array")
     assert _answers(folder) == first
     topics = next(p for p in _votes(kept_cache) if p.suffix == ".json")
-    topics.write_text('{"digest": "x", "kinds": [], "rows": [0]}', encoding="utf-8")
+    record = json.loads(topics.read_text(encoding="utf-8"))
+    topics.write_text(json.dumps({**record, "digest": "0" * 64}), encoding="utf-8")  # built from other files
     assert _answers(folder) == first
     for path in _votes(kept_cache):
         os.chmod(path, 0o666)  # anyone could have written it
     assert _answers(folder) == first
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in _votes(kept_cache))  # built and kept again, privately
+
+
+def test_the_kept_vote_is_the_folders_whichever_school_is_asked_first(folder: Path, kept_cache: Path) -> None:
+    PolicyBook(folder).ask("rudyard-kipling", "can I post photos of the school fair?")  # builds and keeps it
+    assert _answers(folder) == _answers(folder, keep=False)  # howitt first, the vote read back
+
+
+def test_a_vote_in_a_folder_others_can_change_is_not_believed(folder: Path, kept_cache: Path) -> None:
+    built = _answers(folder)
+    matrix = next(p for p in _votes(kept_cache) if p.suffix == ".npy")
+    np.save(matrix, np.zeros_like(np.load(matrix)))  # a vote no start would build: nothing near anything
+    assert _answers(folder) != built  # believed: the file is this user's, in this user's folder
+    (kept_cache / "topic-votes").chmod(0o770)  # now the group could have put it there
+    assert _answers(folder) == built

@@ -87,7 +87,7 @@ def _load_previous(path: Path) -> dict[str, Any] | None:
     try:
         data = parsed(path, path.read_bytes())
     except OSError as exc:
-        raise DraftError(f"cannot read the previous version {path}: {exc.strerror}") from exc
+        raise DraftError(f"cannot read the previous version {path}: {exc.strerror or exc}") from exc
     except KnowledgeError as exc:
         raise DraftError(f"cannot read the previous version: {exc}") from exc
     return data if isinstance(data, dict) else None

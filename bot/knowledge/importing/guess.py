@@ -16,28 +16,34 @@ from bot.verdicts import STATED_RULE
 
 _NOT = re.compile(
     r"\b(must(?: (?:also|really|ever|therefore|still|certainly|absolutely|then))? not|mustn't|must never|"
-    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|shall not|shan't|"
+    r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|"
     # not a condition ("Even if you do not identify your place of work, ..."), nor what a disclaimer
     # says ("state that your views do not represent those of your employer")
-    r"(?<!if you )(?<!if they )(?<!if staff )(?<!views )(?<!opinions )(?:do not|don't)|never|"
+    r"(?<!if you )(?<!if they )(?<!if staff )(?:do not|don't)(?! (?:represent|reflect|necessarily)\b)|never|"
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
     # "staff will not be disciplined for raising a concern"
-    r"(?:I|you|staff|employees|users|pupils) will not (?!be\b)|will not be (?:used|tolerated|permitted|accepted|"
-    r"allowed|posted|published)|"
+    r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|(?:will|shall) not be (?:used|tolerated|"
+    r"permitted|accepted|allowed|posted|published)|shan't|"
     # "No member of staff is permitted to ...", "staff cannot ...": not "it may not always be appropriate"
     r"(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
     r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can) |"
     r"(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
     r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
-    # "Leaving social media sites running in work time is considered to be a breach of ..."
-    r"(?:considered|deemed|viewed|regarded|seen) (?:as|to be) (?:an? )?(?:breach|misconduct|gross misconduct|bullying)|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
     r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
     r"expects? that .{0,60}\bwill not|(?:considers?|considered|deemed) .{0,50}\binappropriate|examples of cases)\b",
     re.IGNORECASE,
 )
+# "Leaving social media sites running in work time is considered to be a breach of ...": not "will not be
+# regarded as a breach", nor a duty's sanction ("failure to do so will be considered a breach")
+_BREACH = re.compile(
+    r"(?<!not )(?<!not be )(?:considered|deemed|viewed|regarded|seen) (?:as|to be) (?:an? )?"
+    r"(?:breach|misconduct|gross misconduct|bullying)\b",
+    re.IGNORECASE,
+)
+_FAILURE = re.compile(r"\bfail(?:ure|ing|s)? to\b", re.IGNORECASE)
 _CARE = re.compile(
     r"\b(strongly advised|advised|advisable|recommended|recommend|consider|caution|cautious|careful|carefully|"
     r"be aware|mindful|think about|think before|think through|prudent|may be useful|good practice|good idea)\b",
@@ -46,7 +52,7 @@ _CARE = re.compile(
 # A duty on a person ("staff should", "you must", "Ensure ..."), not "the purpose is to ensure".
 _MUST = re.compile(
     r"(?:\b(?:you|staff|employees|members|representatives|users|they|all|colleagues|managers|governors|individuals)"
-    r"(?:\s+[\w/]+){0,3}?\s+(?:must|should|shall|are required|need to|are expected to|have a responsibility|"
+    r"(?:\s+[\w/]+){0,3}?\s+(?:must|should|shall(?! not\b)|are required|need to|are expected to|have a responsibility|"
     r"are responsible|have a duty)\b|\b(?:must|is required|are required|is expected)\b|^(?:ensure|always|make sure)\b)",
     re.IGNORECASE,
 )
@@ -66,7 +72,10 @@ _ALLOWED = re.compile(
 _INSTRUCTION = re.compile(
     r"^(?:(?:regularly|always|please|also)\s+)?(?:keep|check|know|review|protect|respect|remember|report|tell|"
     r"follow|read|treat|set|adjust|seek|inform|maintain|make|take|act|limit|restrict|delete|remove|block|change|"
-    r"update|lock|monitor|ask|speak|talk|use|be)\b[^.]*\byou(?:r|rs|rself)?\b",
+    r"update|lock|monitor|ask|speak|talk|use|be)"
+    # followed by what it acts on, not a noun ("Report abuse buttons are ...", "Check-ins", "Set-up of")
+    r" (?=[^.]*\byou(?:r|rs|rself)?\b)(?:your|yourself|you|the|a|an|any|all|this|these|those|them|it|how|what|"
+    r"who|when|whether|that|up|regularly|carefully)\b",
     re.IGNORECASE,
 )
 
@@ -101,10 +110,10 @@ _SCHOOL_ACTIONS = re.compile(
 # "This policy should be read in conjunction with the following documents:": its items are documents,
 # whatever rule the sentence before it states.
 _READ_WITH = re.compile(
-    r"\b(?:read|used|considered) (?:in conjunction|alongside|together|along) with\b|"
-    r"\bthe following (?:documents|policies)",
-    re.IGNORECASE,
+    r"\b(?:read|used|considered) (?:(?:in conjunction|together|along) with|alongside)\b", re.IGNORECASE
 )
+# "... contact pupils through social media, unless:" - its items are the exceptions, not more of the rule
+_EXCEPTIONS_FOLLOW = re.compile(r"\b(?:unless|except(?: where| when| if| that)?|provided(?: that)?)\W*$", re.IGNORECASE)
 _ABOUT_THE_POLICY = re.compile(
     r"(?:the (?:purpose|aims?|scope|objectives?) of this policy|this policy (?:applies|covers|sets out|aims|is))\b",
     re.IGNORECASE,
@@ -193,10 +202,14 @@ def guess_stance(clause: DraftClause) -> Stance:
     ):
         return Stance.INFORMATION  # what the policy is for, or what the school will do: not a rule for staff
     wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
-    if clause.outer_lead_in and not any(p.search(wording) for p in (_NOT, _CARE, _MUST, _ALLOWED)):
+    if (
+        clause.outer_lead_in
+        and not (clause.lead_in and _EXCEPTIONS_FOLLOW.search(clause.lead_in))
+        and not any(p.search(wording) for p in (_NOT, _CARE, _MUST, _ALLOWED))
+    ):
         # "Making defamatory comments" under "... for example by:" under "... must not:"
         wording = f"{clause.outer_lead_in} {wording}"
-    restricted = _NOT.search(wording)
+    restricted = _NOT.search(wording) or (_BREACH.search(wording) and not _FAILURE.search(wording))
     if restricted and _NONE_MAY.search(wording):
         return Stance.NOT_ALLOWED  # "No member of staff is permitted to ...": no permission at all
     if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
@@ -204,12 +217,14 @@ def guess_stance(clause: DraftClause) -> Stance:
         return Stance.ALLOWED_WITH_CARE
     if restricted:
         return Stance.NOT_ALLOWED
-    if _CARE.search(wording) and not _STRONG_DUTY.search(wording):
+    if _CARE.search(wording) and not _STRONG_DUTY.search(clause.text):
         return Stance.ALLOWED_WITH_CARE
-    if clause.polarity == "do" or _MUST.search(wording) or _INSTRUCTION.search(clause.text):
+    if clause.polarity == "do" or _MUST.search(wording):
         return Stance.MUST
     if _ALLOWED.search(wording):
         return Stance.ALLOWED
+    if _INSTRUCTION.search(clause.text):
+        return Stance.MUST
     return Stance.INFORMATION
 
 
