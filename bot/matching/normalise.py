@@ -19,6 +19,7 @@ from bot.knowledge.models import Vocabulary
 _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_WORDS_KEPT = 100_000
 
 # PyStemmer: Snowball's own C implementation of its English stemmer.
 _stemmer = Stemmer.Stemmer("english")
@@ -81,6 +82,7 @@ class Normaliser:
         # Every word the vocabulary itself knows is spelled right by definition.
         self.known_words: set[str] = set(self._synonyms) | {fold(c) for c in vocabulary.synonyms}
         self.known_words |= {w for p in phrase_map for w in p.split()}
+        self._word_terms: dict[str, tuple[str, ...]] = {}  # each word's terms, see terms_of_words
 
     def without_school_name(self, text: str) -> str:
         """The text with the school's own name read as "the school" (for the sentence model)."""
@@ -134,9 +136,13 @@ class Normaliser:
         for word in words:
             if correct is not None and word not in self.known_words and word not in self._stopwords:
                 word = correct(word)
-            word = self._synonyms.get(word, word)
-            for part in word.split():
-                if part in self._stopwords or not part:
-                    continue
-                out.append(stem(part))
+            found = self._word_terms.get(word)
+            if found is None:
+                synonym = self._synonyms.get(word, word)
+                found = tuple(stem(part) for part in synonym.split() if part and part not in self._stopwords)
+                # A few thousand words make up a school's tens of thousands: each is worked out once. Not
+                # every word staff ever type, though: a server runs for months.
+                if len(self._word_terms) < _WORDS_KEPT:
+                    self._word_terms[word] = found
+            out.extend(found)
         return out
