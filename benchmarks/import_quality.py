@@ -1,6 +1,7 @@
 """How good is an imported, unedited draft? Imports the five policy texts and measures them.
 
-Prints, per school, the share of curated clauses the import reproduces with the same text; then
+Prints, per school, the share of curated clauses the import reproduces with the same text, and of
+those the share whose guessed stance is the curators' (docs/load-your-policy.md, `stance`); then
 `policybot eval`'s figures on the dev questions for three knowledge bases: the curated one, the
 imported drafts as they come (no example questions, draft answers), and the drafts re-imported
 over the curated files (what a school has after its first review, when the policy is re-imported).
@@ -28,8 +29,9 @@ SHARED = REPO.parent / "shared"
 SCHOOLS = ["dobcroft", "hiltingbury", "howitt", "link-school", "rudyard-kipling"]
 
 
-def import_all(target: Path, keep_reviewed: bool) -> list[tuple[str, int, int]]:
-    """Import every policy text into `target`; (school, curated clauses found, curated clauses)."""
+def import_all(target: Path, keep_reviewed: bool) -> list[tuple[str, int, int, int]]:
+    """Import every policy text into `target`; (school, curated clauses found, curated clauses, found
+    clauses whose stance is the curators')."""
     curated_dir = default_knowledge_dir()
     target.mkdir(parents=True)
     shutil.copy(curated_dir / "vocabulary.yaml", target)
@@ -40,9 +42,11 @@ def import_all(target: Path, keep_reviewed: bool) -> list[tuple[str, int, int]]:
         policy = SHARED / "policies" / f"{school}.txt"
         draft = make_draft(policy, school, previous=previous)
         write_draft(draft, policy, target / f"{school}.yaml", force=False)
-        imported = {fold(c["text"]) for c in draft.clauses}
+        imported = {fold(c["text"]): c["stance"] for c in draft.clauses}
         curated = load_file(curated_path).clauses
-        rows.append((school, sum(fold(c.text) in imported for c in curated), len(curated)))
+        found = [c for c in curated if fold(c.text) in imported]
+        same = sum(imported[fold(c.text)] == c.stance.value for c in found)
+        rows.append((school, len(found), len(curated), same))
     return rows
 
 
@@ -58,12 +62,11 @@ def main(questions: Path) -> int:
         drafts, reimported = Path(tmp) / "drafts", Path(tmp) / "reimported"
         rows = import_all(drafts, keep_reviewed=False)
         import_all(reimported, keep_reviewed=True)
-        print("| school | curated clauses imported with the same text |")
-        print("|---|---|")
-        for school, found, total in rows:
-            print(f"| {school} | {found}/{total} ({found / total:.1%}) |")
-        found, total = sum(r[1] for r in rows), sum(r[2] for r in rows)
-        print(f"| all five | {found}/{total} ({found / total:.1%}) |\n")
+        print("| school | curated clauses imported with the same text | of those, with the curators' stance |")
+        print("|---|---|---|")
+        for school, found, total, same in [*rows, ("all five", *(sum(r[i] for r in rows) for i in (1, 2, 3)))]:
+            print(f"| {school} | {found}/{total} ({found / total:.1%}) | {same}/{found} ({same / found:.1%}) |")
+        print()
         print(f"`policybot eval {questions.name}`\n")
         print("| knowledge base | top-1 | top-3 | out-of-scope declined | in-scope answered |")
         print("|---|---|---|---|---|")
