@@ -9,11 +9,15 @@ folder's topic vote, bot/matching/kept_vote.py).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from pathlib import Path
 
 OFF = "off"
+STALE_SECONDS = 600  # a half-written file this old was left by a process that stopped
+_UNUSED_SECONDS = 7 * 86_400  # what nobody has read for a week (a folder tried once) is removed
+_USED_SECONDS = 86_400  # a file read is marked as used at most once a day
 
 
 def cache_folder() -> Path | None:
@@ -78,6 +82,25 @@ def _ours(stat: os.stat_result) -> bool:
         # the user's profile folder private. Checking them would rewrite 340 MB of layers at every start.
         return True
     return stat.st_uid == os.getuid() and stat.st_mode & 0o022 == 0
+
+
+def named_after(path: Path) -> str:
+    """A short name for what is kept on behalf of `path` (a knowledge file, a knowledge folder)."""
+    return hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+
+
+def mark_used(path: Path) -> None:
+    """A kept file just read is in use: `sweep` is not to remove it as unused."""
+    with contextlib.suppress(OSError):  # a folder since made read-only: the file is still good
+        if time.time() - path.stat().st_mtime > _USED_SECONDS:
+            os.utime(path)
+
+
+def sweep(folder: Path) -> None:
+    """Removes from `folder` what nobody has read for a week, and what a stopped process half wrote."""
+    with contextlib.suppress(OSError):
+        for other in folder.iterdir():
+            remove_if_older(other, STALE_SECONDS if other.suffix == ".tmp" else _UNUSED_SECONDS)
 
 
 def remove_if_older(path: Path, seconds: float) -> None:

@@ -16,19 +16,16 @@ or in a folder others could change is ignored. Copies nobody has read for a week
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
-import time
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import private_subfolder, read_trusted, remove_if_older
+from bot.cache_folder import mark_used, named_after, private_subfolder, read_trusted, sweep
 from bot.knowledge import models as models_module
 
 log = logging.getLogger(__name__)
@@ -47,14 +44,10 @@ def _format() -> bytes:
 
 _FORMAT = _format()
 _SUBFOLDER = "knowledge"
-_UNUSED_SECONDS = 7 * 86_400  # copies nobody has read for a week (a folder tried once) are removed
-_TOUCH_SECONDS = 86_400  # a copy read is marked as used at most once a day
-_STALE_SECONDS = 600  # a half-written copy this old was left by a process that stopped
 
 
 def _copy_path(folder: Path, source: Path) -> Path:
-    named = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:16]
-    return folder / _SUBFOLDER / f"{source.stem[:40]}-{named}.json"
+    return folder / _SUBFOLDER / f"{source.stem[:40]}-{named_after(source)}.json"
 
 
 def _digest(raw: bytes) -> str:
@@ -76,9 +69,7 @@ def recall(folder: Path | None, source: Path, raw: bytes, model: type[Model]) ->
         recalled = model.model_validate(kept["file"])
     except (OSError, ValueError, KeyError, AttributeError, ValidationError):  # ValueError: damaged JSON
         return None
-    with contextlib.suppress(OSError):  # a folder since made read-only: the copy is still good
-        if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
-            os.utime(path)  # in use: not to be removed as unused
+    mark_used(path)
     return recalled
 
 
@@ -97,8 +88,6 @@ def keep(folder: Path | None, source: Path, raw: bytes, knowledge: BaseModel) ->
             return
         with written_whole(path, 0o600) as out:
             out.write(json.dumps(record, ensure_ascii=False).encode())
-        for other in path.parent.iterdir():
-            # Copies in use are marked when read (recall); half files of a stopped process go sooner.
-            remove_if_older(other, _STALE_SECONDS if other.suffix == ".tmp" else _UNUSED_SECONDS)
+        sweep(path.parent)  # copies in use are marked when read (recall)
     except OSError as exc:
         log.info("validated copy of %s not kept at %s (%s)", source.name, path.parent, exc.strerror)

@@ -16,14 +16,12 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
-import time
 from pathlib import Path
 
 import numpy as np
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import private_subfolder, read_trusted, remove_if_older, trusted
+from bot.cache_folder import mark_used, named_after, private_subfolder, read_trusted, remove_if_older, sweep, trusted
 from bot.knowledge import loader, models
 from bot.knowledge.loader import bundled_knowledge_dir, school_files
 from bot.matching import topic_prior, vectors
@@ -33,9 +31,6 @@ from bot.matching.topic_prior import TopicPrior
 log = logging.getLogger(__name__)
 
 _SUBFOLDER = "topic-votes"
-_UNUSED_SECONDS = 7 * 86_400  # the votes of folders nobody has asked for a week (tried once) are removed
-_TOUCH_SECONDS = 86_400
-_STALE_SECONDS = 600
 # This folder's vote before its files changed, unless another install sharing the cache still uses it
 _REPLACED_SECONDS = 86_400
 
@@ -85,8 +80,7 @@ def digest(directory: Path) -> str:
 def _paths(cache: Path, directory: Path, built_from: str) -> tuple[Path, Path]:
     """The vote's vectors (mapped, not read) and its topics, named by the folder and the digest: a file
     once written is never changed, so the two always belong together."""
-    folder = hashlib.sha1(str(directory.resolve()).encode()).hexdigest()[:16]
-    stem = cache / _SUBFOLDER / f"{folder}-{built_from[:16]}"
+    stem = cache / _SUBFOLDER / f"{named_after(directory)}-{built_from[:16]}"
     return stem.with_suffix(".npy"), stem.with_suffix(".json")
 
 
@@ -109,10 +103,8 @@ def recall(cache: Path | None, directory: Path, built_from: str) -> TopicPrior |
         return None
     if matrix.dtype != np.float32 or matrix.ndim != 2 or matrix.shape[1] != DIMENSIONS or len(topics) != len(matrix):
         return None
-    for path in (matrix_path, topics_path):
-        with contextlib.suppress(OSError):
-            if time.time() - path.stat().st_mtime > _TOUCH_SECONDS:
-                os.utime(path)  # in use: not to be removed as unused
+    mark_used(matrix_path)
+    mark_used(topics_path)
     return TopicPrior(matrix, topics)
 
 
@@ -134,13 +126,9 @@ def keep(cache: Path | None, directory: Path, built_from: str, prior: TopicPrior
             number = {kind: n for n, kind in enumerate(kinds)}
             rows = [number[kind] for kind in prior.topics]
             out.write(json.dumps({"digest": built_from, "kinds": kinds, "rows": rows}).encode())
-        folder = matrix_path.name.split("-", 1)[0]
-        for other in matrix_path.parent.iterdir():
-            if other.suffix == ".tmp":
-                remove_if_older(other, _STALE_SECONDS)  # half written by a process that stopped
-            elif other.name.startswith(folder) and other not in (matrix_path, topics_path):
-                remove_if_older(other, _REPLACED_SECONDS)  # this folder's earlier vote
-            else:
-                remove_if_older(other, _UNUSED_SECONDS)
+        for earlier in matrix_path.parent.glob(f"{named_after(directory)}-*"):  # this folder's earlier votes
+            if earlier not in (matrix_path, topics_path):
+                remove_if_older(earlier, _REPLACED_SECONDS)
+        sweep(matrix_path.parent)
     except OSError as exc:
         log.info("topic vote not kept at %s (%s)", matrix_path.parent, exc.strerror)

@@ -27,11 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from bot.atomic_file import written_whole
-from bot.cache_folder import remove_if_older, trusted
+from bot.cache_folder import STALE_SECONDS, remove_if_older, trusted
 
 log = logging.getLogger(__name__)
 
-_STALE_SECONDS = 600  # a half-written file this old was left by a process that stopped
 _OTHER_VERSION_SECONDS = 86_400
 _SAMPLE = 16_384  # values read from the start, middle and end of the packed layers to name them
 _SPARE_BYTES = 2 * 2**30  # left free on the disk after keeping a stack (about 110 MB each)
@@ -74,7 +73,7 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         for stale in path.parent.glob(f"{prefix}*.tmp"):  # left by a process stopped while writing
-            remove_if_older(stale, _STALE_SECONDS)
+            remove_if_older(stale, STALE_SECONDS)
         free = shutil.disk_usage(path.parent).free
         if free < array.nbytes + _SPARE_BYTES:
             # A faster start is not worth a full disk: the database and the outbox must still be written.

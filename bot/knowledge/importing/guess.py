@@ -14,6 +14,11 @@ from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
 from bot.verdicts import STATED_RULE
 
+# "No member of staff is permitted to ...", "nobody may ...": a rule that leaves no one a permission
+_NO_ONE_MAY = (
+    r"(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
+    r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can)\b"
+)
 _NOT = re.compile(
     r"\b(must(?: (?:also|really|ever|therefore|still|certainly|absolutely|then))? not|mustn't|must never|"
     r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|"
@@ -24,10 +29,9 @@ _NOT = re.compile(
     # "staff will not be disciplined for raising a concern"
     r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|(?:will|shall) not be (?:used|tolerated|"
     r"permitted|accepted|allowed|posted|published)|shan't|"
-    # "No member of staff is permitted to ...", "staff cannot ...": not "it may not always be appropriate"
-    r"(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
-    r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can) |"
-    r"(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
+    # "staff cannot ...": not "it may not always be appropriate"
+    + _NO_ONE_MAY
+    + r"|(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
     r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
@@ -92,11 +96,7 @@ _TABLE_CELL = re.compile(
     re.IGNORECASE,
 )
 
-_NONE_MAY = re.compile(
-    r"\b(?:no (?:member|members|person|staff|employee|employees|user|users|pupil|pupils|student|students)"
-    r"(?: \w+){0,2} |nobody |no-one |no one )(?:is|are|may|can)\b",
-    re.IGNORECASE,
-)
+_NONE_MAY = re.compile(r"\b" + _NO_ONE_MAY, re.IGNORECASE)
 # "... the School will consider taking the following action:" - its items are the school's, not rules for
 # staff, whatever the lead-in says of the conduct that prompts them ("in a manner the School considers
 # inappropriate").
@@ -105,8 +105,6 @@ _SCHOOL_ACTIONS = re.compile(
     r"\b(?:following|these)\b[^.:]{0,30}\b(?:actions?|steps|measures|sanctions)\b",
     re.IGNORECASE,
 )
-# What the policy is for and whom it covers: information, whatever duties it mentions on the way
-# ("... the regulations employees should already be aware of").
 # "This policy should be read in conjunction with the following documents:": its items are documents,
 # whatever rule the sentence before it states.
 _READ_WITH = re.compile(
@@ -114,6 +112,8 @@ _READ_WITH = re.compile(
 )
 # "... contact pupils through social media, unless:" - its items are the exceptions, not more of the rule
 _EXCEPTIONS_FOLLOW = re.compile(r"\b(?:unless|except(?: where| when| if| that)?|provided(?: that)?)\W*$", re.IGNORECASE)
+# What the policy is for and whom it covers: information, whatever duties it mentions on the way
+# ("... the regulations employees should already be aware of").
 _ABOUT_THE_POLICY = re.compile(
     r"(?:the (?:purpose|aims?|scope|objectives?) of this policy|this policy (?:applies|covers|sets out|aims|is))\b",
     re.IGNORECASE,
