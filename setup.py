@@ -11,7 +11,7 @@ setup(
     package_dir={"bot.bundled_knowledge": "knowledge"},
     package_data={
         "bot.bundled_knowledge": ["*.yaml", "*.md", "sources/*.txt", "vectors/*.npz"],
-        "bot.matching": ["model/*.npz", "model/*.npy", "model/*.json", "model/LICENSE"],
+        "bot.matching": ["model/*.npy", "model/*.json", "model/LICENSE"],
         "bot.teams": ["icons/*.png"],
     },
 )

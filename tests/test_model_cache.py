@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from bot.matching import unpacked
+from bot.matching.semantic import read_floats
 from tests.cli import POLICYBOT, clean_env
 
 QUESTION = "can I friend a parent?"
@@ -99,8 +100,7 @@ def test_a_folder_that_cannot_hold_the_layers_still_answers(tmp_path: Path) -> N
 def test_a_nearly_full_disk_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """340 MB of layers must not take the last space the database and the outbox need."""
     model = resources.files("bot.matching") / "model"
-    with resources.as_file(model / "mpnet-float.npz") as path, np.load(path) as floats:
-        scale = floats["output.scale"]
+    scale = read_floats(model)["output.scale"]
     real_usage = shutil.disk_usage
     monkeypatch.setattr(
         shutil, "disk_usage", lambda where: real_usage(where)._replace(free=1_500_000_000)

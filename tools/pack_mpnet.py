@@ -12,12 +12,14 @@ the float model above 0.99 on every sentence we tried); biases, layer norms and 
 Layout, chosen for start-up time (semantic.py reads it): the int8 matrices are plain `.npy` files,
 each well under the 100 MB a file may have on GitHub: the word embeddings, and the twelve layers'
 matrices stacked by shape (attention, intermediate, output), already transposed to (in, out), so that
-one read and one multiplication turn each stack into float32. `mpnet-float.npz` holds the rest.
+one read and one multiplication turn each stack into float32. `mpnet-float.npy` holds the rest, end
+to end in one float32 array, with each part's name and shape in `mpnet-float.json`.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -49,7 +51,7 @@ def main(wheels: Path) -> int:
             array = quantised * scale
         floats[name] = array.astype(np.float32)
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in [*OUT.glob("*.npz"), *OUT.glob("*.npy")]:
+    for old in [*OUT.glob("*.npz"), *OUT.glob("*.npy"), *OUT.glob("mpnet-*.json")]:
         old.unlink()
     words, floats["word.scale"] = int8_rows(floats.pop("embeddings.word_embeddings.weight"))
     np.save(OUT / "mpnet-word.npy", words)
@@ -59,7 +61,9 @@ def main(wheels: Path) -> int:
         quantised, scales = zip(*(int8_rows(weights[name]) for name in stacked_names(group)), strict=True)
         np.save(OUT / f"mpnet-{group}.npy", np.stack([q.T for q in quantised]))
         floats[f"{group}.scale"] = np.stack([s.T for s in scales])
-    np.savez(OUT / "mpnet-float.npz", **floats)
+    np.save(OUT / "mpnet-float.npy", np.concatenate([a.reshape(-1) for a in floats.values()]).astype(np.float32))
+    layout = [[name, list(array.shape)] for name, array in floats.items()]
+    (OUT / "mpnet-float.json").write_text(json.dumps(layout, indent=0) + "\n", encoding="utf-8")
     (OUT / "tokenizer.json").write_bytes(tokenizer)
     print(f"wrote {OUT}: {sum(p.stat().st_size for p in OUT.iterdir()) / 1e6:.1f} MB")
     return 0
