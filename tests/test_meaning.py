@@ -16,7 +16,7 @@ import yaml
 
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir, load_file
-from bot.matching.semantic import DIMENSIONS, encoder
+from bot.matching.semantic import DIMENSIONS, embed_words, encoder, uint4_groups
 from bot.matching.vectors import _key as vector_key
 from bot.matching.vectors import cache_path, sentences
 from tests.cli import POLICYBOT, clean_env
@@ -224,3 +224,19 @@ def _every_core_busy() -> Iterator[None]:
     finally:
         for _ in range(held):
             model._cores.release()
+
+
+def test_packed_word_embeddings_come_back_within_half_a_step() -> None:
+    """The word embeddings ship 4-bit (tools/pack_mpnet.py): what the encoder reads back is each value to
+    within half its group's step, a group of equal values exactly."""
+    rng = np.random.default_rng(7)
+    rows = rng.normal(0, 0.05, size=(50, 64)).astype(np.float32)
+    rows[3, :32] = 0.25  # one group of equal values
+    packed, groups = uint4_groups(rows, 32)
+    assert packed.shape == (50, 32) and packed.dtype == np.uint8
+    ids = np.array([[3, 0, 49], [7, 7, 1]])
+    back = embed_words({"word.q": packed, "word.groups": groups}, ids)
+    steps = groups[..., 0].astype(np.float32)[ids]  # (2, 3, groups)
+    error = np.abs(back - rows[ids]).reshape(*ids.shape, 2, 32)
+    assert (error <= steps[..., None] / 2 + 1e-3).all()
+    assert np.allclose(back[0, 0, :32], 0.25, atol=1e-3)

@@ -30,14 +30,18 @@ from bot.cache_folder import cache_folder
 from bot.matching import unpacked
 from bot.matching.wordpiece import WordPiece
 
-MODEL_NAME = "all-mpnet-base-v2 int8"  # part of every cached vector's key (vectors.py)
+# Part of every cached vector's key (vectors.py): vectors another packing of the weights gave are encoded again
+MODEL_NAME = "all-mpnet-base-v2 int8, words 4-bit"
 _MODEL_DIR = "model"
 # Biases, layer norms, position embeddings and the int8 matrices' scales, end to end in one float32 array,
 # and each one's name and shape in order: one read instead of 128 (an .npz parses a header per array,
 # 15 to 30 ms of the start while the index is built beside it).
 _FLOATS = "mpnet-float.npy"
 _FLOAT_LAYOUT = "mpnet-float.json"
-_WORDS = "mpnet-word.npy"  # int8
+# The word embeddings, 4-bit in groups of 32 (tools/pack_mpnet.py): two values a byte, and each group's
+# step and least value as float16
+_WORDS = "mpnet-word.npy"
+_WORD_GROUPS = "mpnet-word-groups.npy"
 # Each layer's int8 matrices, stacked by shape across the layers in `mpnet-<group>.npy` (pack_mpnet.py)
 MATRIX_GROUPS = {
     "attention": ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o"),
@@ -118,7 +122,7 @@ class Encoder:
             ids[row, : len(tokens)] = tokens
             mask[row, : len(tokens)] = 1.0
         positions = w["embeddings.position_embeddings.weight"][_PAD + 1 : _PAD + 1 + n]
-        x = _layer_norm(_embed_tokens(w, ids) + positions, w, "embeddings.LayerNorm")
+        x = _layer_norm(embed_words(w, ids) + positions, w, "embeddings.LayerNorm")
         # Every layer adds the same bias by relative position, and padding is never attended to.
         bias = _position_bias(w, n)[None] + (1.0 - mask)[:, None, None, :] * -1e9
         size = DIMENSIONS // _HEADS
@@ -170,10 +174,12 @@ def _read_weights(folder: Traversable) -> dict[str, np.ndarray]:
     the unpacked copy an earlier start kept (unpacked.py), else read in one go and turned into float32
     with one multiplication: numpy lets go of the interpreter during each, so the index is built beside
     it, but takes it back between calls, and a call per matrix made the load wait on the other
-    thread's Python a hundred times. The word embeddings stay int8: a question looks up a handful."""
+    thread's Python a hundred times. The word embeddings stay 4-bit: a question looks up a handful."""
     w = read_floats(folder)
     with resources.as_file(folder / _WORDS) as path:
         w["word.q"] = np.load(path, mmap_mode="r")  # a question reads a handful of its rows
+    with resources.as_file(folder / _WORD_GROUPS) as path:
+        w["word.groups"] = np.load(path, mmap_mode="r")
     kept = cache_folder()
     for group in MATRIX_GROUPS:
         with resources.as_file(folder / f"mpnet-{group}.npy") as path:
@@ -206,8 +212,28 @@ def int8_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.round(matrix / scale).astype(np.int8), scale.astype(np.float32)
 
 
-def _embed_tokens(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
-    return w["word.q"][ids].astype(np.float32) * w["word.scale"][ids]
+def uint4_groups(matrix: np.ndarray, group: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's groups of `group` values as 4-bit steps from the group's least value, two a byte (low
+    nibble first), and per group (step, least value) as float16, as `embed_words` turns them back."""
+    rows, columns = matrix.shape
+    grouped = matrix.astype(np.float32).reshape(rows, columns // group, group)
+    low = grouped.min(axis=-1, keepdims=True).astype(np.float16)
+    step = ((grouped.max(axis=-1, keepdims=True) - low) / 15).astype(np.float16)
+    step[step == 0] = 1.0  # a group of equal values: any step gives them back
+    steps = np.clip(np.round((grouped - low.astype(np.float32)) / step.astype(np.float32)), 0, 15)
+    steps = steps.astype(np.uint8).reshape(rows, columns)
+    packed = steps[:, 0::2] | (steps[:, 1::2] << 4)
+    return packed, np.concatenate([step, low], axis=-1)
+
+
+def embed_words(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
+    packed = w["word.q"][ids]
+    steps = np.empty((*packed.shape[:-1], packed.shape[-1] * 2), dtype=np.float32)
+    steps[..., 0::2] = packed & 0x0F
+    steps[..., 1::2] = packed >> 4
+    groups = w["word.groups"][ids].astype(np.float32)  # (..., groups, [step, least value])
+    grouped = steps.reshape(*groups.shape[:-1], -1) * groups[..., :1] + groups[..., 1:]
+    return grouped.reshape(steps.shape)
 
 
 def _linear(x: np.ndarray, w: dict[str, np.ndarray], name: str) -> np.ndarray:
