@@ -7,10 +7,10 @@ regularly". A sentence-embedding model can, and fused with the word ranking it l
 six-layer all-MiniLM-L6-v2 the bot used before).
 
 Why numpy and not PyTorch: the package index's copy of these weights is meant for PyTorch, 4 GB with
-its CUDA libraries, for what is twelve matrix layers. `tools/pack_mpnet.py` stores the weights as int8
-with a scale per row (110 MB); this module turns them back into float32 when first used (about 340 MB
-of memory), so a CLI call that never needs meaning never pays for it. Words become the model's tokens
-in `wordpiece.py`.
+its CUDA libraries, for what is twelve matrix layers. `tools/pack_mpnet.py` stores the layers' weights
+as int8 with a scale per row and the word embeddings as 4 bits (102 MB); this module turns the layers
+back into float32 when first used (about 340 MB of memory), so a CLI call that never needs meaning
+never pays for it. Words become the model's tokens in `wordpiece.py`.
 """
 
 from __future__ import annotations

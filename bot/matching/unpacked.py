@@ -1,6 +1,6 @@
 """The model's layers as float32 on disk, mapped into memory at start instead of unpacked again.
 
-The package ships the layers as int8 (110 MB); the arithmetic wants float32 (340 MB). Unpacking them
+The package ships the layers as int8 (85 MB); the arithmetic wants float32 (340 MB). Unpacking them
 costs every process 0.2 to 1.2 s of its start (most of it the first touch of 340 MB of fresh memory,
 slow on virtual machines) and its own 340 MB. So the first process keeps the unpacked layers in a
 cache folder, and later ones map those files: the pages come from the operating system's file cache,
