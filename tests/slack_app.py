@@ -24,6 +24,7 @@ from bot.slack.services import build_services
 from bot.slack.transport import SlackTransport
 from tests.conftest import FIXTURES
 from tests.fake_slack import Call, FakeSlack
+from tests.waitress_close import close_server
 
 SIGNING_SECRET = "test-signing-secret"
 SLT_CHANNEL = "GSLT0001"
@@ -163,21 +164,7 @@ class RunningBot:
         return self.signed(json.dumps(envelope).encode(), "application/json")
 
     def stop(self) -> None:
-        # Close the server from its own loop thread: closing its sockets from here while that thread is in
-        # select() made the loop fail with EBADF (an unhandled thread exception in a later test).
-        closed = threading.Event()
-
-        def close() -> None:
-            self.server.close()
-            closed.set()
-
-        try:
-            self.server.trigger.pull_trigger(close)
-        except OSError:  # EBADF: the loop has already closed its sockets, the trigger with them (seen once)
-            self.server.close()
-        else:
-            closed.wait(5)
-        self.server.task_dispatcher.shutdown()
+        close_server(self.server)
         self.services.identity.stop()
         if self.deliverer is not None:
             self.deliverer.stop()

@@ -21,6 +21,7 @@ from bot.teams.transport import TeamsTransport
 from tests.conftest import SHARED
 from tests.fake_bot_framework import APP_ID, APP_PASSWORD, TENANT_ID, FakeBotFramework
 from tests.slack_app import Reply, wait_until  # noqa: F401  (the Slack tests' own; Teams tests import both here)
+from tests.waitress_close import close_server
 
 TEAMS_FIXTURES = SHARED / "fixtures" / "teams"
 SLT_CHANNEL = "19:fakeSltChannelxxxxxxxxxxxxxxxx01@thread.tacv2"
@@ -115,15 +116,7 @@ class RunningTeamsBot:
         return activity
 
     def stop(self) -> None:
-        closed = threading.Event()
-
-        def close() -> None:
-            self.server.close()
-            closed.set()
-
-        self.server.trigger.pull_trigger(close)
-        closed.wait(5)
-        self.server.task_dispatcher.shutdown()
+        close_server(self.server)
         if self.deliverer is not None:
             self.deliverer.stop()
 

@@ -12,6 +12,7 @@ from bot.slack.app import build_app
 from bot.slack.http_server import make_server
 from bot.slack.services import build_services
 from tests.slack_app import SIGNING_SECRET, settings_for
+from tests.waitress_close import close_server
 
 SLOW_CONNECTIONS = 110  # more than waitress's 100-connection limit
 TRICKLE_SECONDS = 0.5  # one body byte this often: never idle, never finished
@@ -74,13 +75,5 @@ def test_slow_request_bodies_are_cut_off_and_healthz_still_answers(slack, tmp_pa
         stop.set()
         for attacker in attackers:
             attacker.join(timeout=5)
-        closed = threading.Event()
-
-        def close() -> None:
-            server.close()
-            closed.set()
-
-        server.trigger.pull_trigger(close)
-        closed.wait(5)
-        server.task_dispatcher.shutdown()
+        close_server(server)
         services.identity.stop()
