@@ -238,5 +238,8 @@ def test_packed_word_embeddings_come_back_within_half_a_step() -> None:
     back = embed_words({"word.q": packed, "word.groups": groups}, ids)
     steps = groups[..., 0].astype(np.float32)[ids]  # (2, 3, groups)
     error = np.abs(back - rows[ids]).reshape(*ids.shape, 2, 32)
-    assert (error <= steps[..., None] / 2 + 1e-3).all()
-    assert np.allclose(back[0, 0, :32], 0.25, atol=1e-3)
+    assert (error <= steps[..., None] / 2 + 1e-4).all()
+    assert np.allclose(back[0, 0, :32], 0.25, atol=1e-4)
+    # The byte order the shipped file was written in: the low nibble is the first value
+    one_byte = {"word.q": np.array([[0x21]], np.uint8), "word.groups": np.array([[[1.0, 0.0]]], np.float16)}
+    assert embed_words(one_byte, np.array([0])).tolist() == [[1.0, 2.0]]

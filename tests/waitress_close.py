@@ -22,5 +22,6 @@ def close_server(server: Any) -> None:
     except OSError:
         server.close()
     else:
-        closed.wait(5)
+        if not closed.wait(5):  # the loop thread is gone: nothing else will close them
+            server.close()
     server.task_dispatcher.shutdown()

@@ -193,10 +193,14 @@ def read_floats(folder: Traversable) -> dict[str, np.ndarray]:
     layout = json.loads((folder / _FLOAT_LAYOUT).read_text(encoding="utf-8"))
     with resources.as_file(folder / _FLOATS) as path:
         flat = np.load(path, allow_pickle=False)
+    if flat.dtype != np.float32 or flat.ndim != 1:
+        raise ValueError(f"{_FLOATS} holds {flat.dtype} values in {flat.ndim} dimensions, not a float32 list")
     weights: dict[str, np.ndarray] = {}
     start = 0
     for name, shape in layout:
         size = math.prod(shape)
+        if name in weights or start + size > flat.size:
+            raise ValueError(f"{_FLOAT_LAYOUT} names {name} twice or past the end of {_FLOATS}")
         weights[name] = flat[start : start + size].reshape(shape)
         start += size
     if start != flat.size:
@@ -220,6 +224,9 @@ def uint4_groups(matrix: np.ndarray, group: int) -> tuple[np.ndarray, np.ndarray
     low = grouped.min(axis=-1, keepdims=True).astype(np.float16)
     step = ((grouped.max(axis=-1, keepdims=True) - low) / 15).astype(np.float16)
     step[step == 0] = 1.0  # a group of equal values: any step gives them back
+    if not (np.isfinite(low).all() and np.isfinite(step).all() and (step > 0).all()):
+        # Beyond float16's range, or a spread finer than float16 can tell apart at that size
+        raise ValueError("these values cannot be packed as 4-bit steps with float16 steps and least values")
     steps = np.clip(np.round((grouped - low.astype(np.float32)) / step.astype(np.float32)), 0, 15)
     steps = steps.astype(np.uint8).reshape(rows, columns)
     packed = steps[:, 0::2] | (steps[:, 1::2] << 4)
@@ -232,7 +239,7 @@ def embed_words(w: dict[str, np.ndarray], ids: np.ndarray) -> np.ndarray:
     steps[..., 0::2] = packed & 0x0F
     steps[..., 1::2] = packed >> 4
     groups = w["word.groups"][ids].astype(np.float32)  # (..., groups, [step, least value])
-    grouped = steps.reshape(*groups.shape[:-1], -1) * groups[..., :1] + groups[..., 1:]
+    grouped = steps.reshape(*groups.shape[:-1], steps.shape[-1] // groups.shape[-2]) * groups[..., :1] + groups[..., 1:]
     return grouped.reshape(steps.shape)
 
 

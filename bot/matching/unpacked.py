@@ -57,7 +57,7 @@ def layers(source: Path, scale: np.ndarray, name: str, folder: Path | None) -> n
 
 def _digest(name: str, packed: np.ndarray, scale: np.ndarray) -> str:
     """Names the packed layers: their shape, their scales and samples of their values (reading all
-    110 MB at every start would cost more than the mapping saves)."""
+    85 MB at every start would cost more than the mapping saves)."""
     flat = packed.reshape(-1)
     middle = len(flat) // 2
     samples = [flat[:_SAMPLE], flat[middle : middle + _SAMPLE], flat[-_SAMPLE:]]  # a few pages of 28 MB
