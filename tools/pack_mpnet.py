@@ -18,7 +18,7 @@ float32 array, with each part's name and shape in `mpnet-float.json`.
 The word embeddings (a row per word piece, of which a question reads a handful) are 4-bit: each row in
 groups of 32 values, each group 16 levels from its least value to its greatest, two values a byte
 (`mpnet-word.npy`), with the group's step and least value as float16 (`mpnet-word-groups.npy`). 14.7 MB
-instead of int8's 23.4, for the install's 300 MB; sentence vectors' cosine to the float32 layers' 0.9990
+instead of int8's 23.4, for the install's 300 MB goal; sentence vectors' cosine to the float32 layers' 0.9990
 on average, against 0.9994 with int8 words (docs/performance.md, ninth run).
 """
 
