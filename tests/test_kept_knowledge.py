@@ -114,8 +114,7 @@ def test_off_keeps_nothing_and_a_broken_file_is_never_kept(folder: Path, tmp_pat
     expected = _answer(folder)
     assert not (tmp_path / "xdg").exists()
 
-    kept_cache = tmp_path / "kept_cache"
-    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(kept_cache))
+    monkeypatch.setenv("POLICYBOT_MODEL_CACHE", str(tmp_path / "cache"))
     assert _answer(folder) == expected
     broken = folder / "howitt.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("stance: must", "stance: maybe", 1), "utf-8")

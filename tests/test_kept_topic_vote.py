@@ -70,7 +70,7 @@ def test_an_edited_school_file_is_voted_afresh(folder: Path, kept_cache: Path) -
     after = _answers(folder)
     assert after == _answers(folder, keep=False)  # as a start that builds the vote from the files
     assert after != before  # and not the earlier vote, kept from before the edit
-    assert len(_votes(kept_cache)) == 4  # the earlier vote stays a day, for another install sharing the kept_cache
+    assert len(_votes(kept_cache)) == 4  # the earlier vote stays a day, for another install sharing the cache folder
 
 
 def test_a_damaged_or_unsafe_kept_vote_is_not_believed(folder: Path, kept_cache: Path) -> None:
