@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from bot.delivery.runner import OutboxRunner
 from bot.delivery.transport import Message
 from bot.store.outbox import OutboxItem
 from bot.teams.transport import TeamsTransport
@@ -31,41 +32,44 @@ def _drained(bot) -> None:
 
 @pytest.mark.parametrize("kind", ["500", "timeout"])
 def test_an_outage_delays_the_slt_post_and_it_arrives(bot, fake, kind) -> None:
-    _ask_slt_without_sending(bot)
+    _ask_slt_while_paused(bot)
     fake.fail("send", kind, times=2)
-    bot.services.wake_outbox()
+    _resume_sending(bot)
     _drained(bot)
     attempts = [c.failed for c in fake.calls if c.conversation == SLT_CHANNEL]
     assert attempts == [kind, kind, None]
 
 
 def test_a_rate_limit_is_waited_out_for_its_retry_after(bot, fake) -> None:
-    _ask_slt_without_sending(bot)
+    _ask_slt_while_paused(bot)
     fake.fail("send", "429", times=1, retry_after=2)
     started = time.monotonic()
-    bot.services.wake_outbox()
+    _resume_sending(bot)
     [posted] = wait_until(lambda: fake.sent(SLT_CHANNEL), timeout=15)
     assert time.monotonic() - started >= 1.9
     assert [c.failed for c in fake.calls if c.conversation == SLT_CHANNEL] == ["429", None]
     assert posted.body["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
 
 
-def _ask_slt_without_sending(bot) -> None:
-    """Ask SLT with the sender paused, so a failure set afterwards hits the SLT post, not the answer."""
+def _ask_slt_while_paused(bot) -> None:
+    """Ask SLT with the sender paused, so that a failure set before `_resume_sending` hits the SLT post.
+    (Resuming here raced the test's failure: a sender started at once could post before it was set.)"""
     bot.deliverer.stop()
     bot.deliverer = None
     _ask_slt(bot)
-    from bot.delivery.runner import OutboxRunner
 
+
+def _resume_sending(bot) -> None:
     bot.deliverer = OutboxRunner(
         bot.services.db, TeamsTransport(bot.services), bot.services.outbox_signal, idle_seconds=0.1, max_backoff=1.0
     ).start()
+    bot.services.wake_outbox()
 
 
 def test_a_refusal_is_parked_and_the_admin_told(bot, fake) -> None:
-    _ask_slt_without_sending(bot)
+    _ask_slt_while_paused(bot)
     fake.fail("send", "403", times=1)
-    bot.services.wake_outbox()
+    _resume_sending(bot)
     [alert] = wait_until(lambda: fake.sent(ADMIN_CHANNEL), timeout=15)
     assert "could not deliver slt_question" in alert.body["text"]
     assert fake.sent(SLT_CHANNEL) == []
