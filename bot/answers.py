@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 
 
 class UnknownSchoolError(LookupError):
-    def __init__(self, school_id: str, known: list[str]) -> None:
+    def __init__(self, school_id: str, known: list[str], directory: Path | None = None) -> None:
         self.school_id = school_id
         self.known = known
-        listing = ", ".join(known) if known else "none found"
+        # An empty list usually means the wrong folder (a typo in POLICYBOT_KNOWLEDGE_DIR): name it.
+        listing = ", ".join(known) if known else f"none found in {directory or 'the knowledge folder'}"
         super().__init__(f"unknown school id {school_id!r}; known school ids: {listing}")
 
 
@@ -85,8 +86,12 @@ class PolicyBook:
 
     def _build(self, school_id: str) -> ClauseIndex:
         path = self.directory / f"{school_id}.yaml"
+        if not self.directory.is_dir():
+            raise KnowledgeError(
+                f"the knowledge folder {self.directory} does not exist (check POLICYBOT_KNOWLEDGE_DIR)"
+            )
         if path not in school_files(self.directory):
-            raise UnknownSchoolError(school_id, self.school_ids())
+            raise UnknownSchoolError(school_id, self.school_ids(), self.directory)
         # The sentence model loads on another thread while this one reads the file and builds the index.
         if self.meaning:
             load_in_background()

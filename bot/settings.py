@@ -47,6 +47,11 @@ class LocalSettings(BaseSettings):
     # ~/.cache/policybot.
     model_cache: str | None = Field(None, alias="POLICYBOT_MODEL_CACHE")
 
+    @field_validator("db", "knowledge_dir")
+    @classmethod
+    def _home(cls, value: Path) -> Path:
+        return value.expanduser()  # "~/kb" from a .env or a service file, where no shell expands it
+
     @field_validator("school")
     @classmethod
     def _school(cls, value: str | None) -> str | None:
@@ -167,12 +172,24 @@ _ENV_NAMES = {name: field.alias for name, field in Settings.model_fields.items()
 def _read(kind: type[_S]) -> _S:
     try:
         return kind()
+    except UnicodeDecodeError as exc:
+        # Notepad's "Unicode" is UTF-16: python-dotenv cannot read it, and said so with a traceback.
+        env_file = Path(".env").resolve()
+        raise SettingsError([f"{env_file}: not UTF-8 text; save it again as UTF-8 ({exc.reason})"]) from exc
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "settings"
-            problems.append(f"{_ENV_NAMES.get(name, name)}: {err['msg'].removeprefix('Value error, ')}")
+            message = _PLAIN.get(err["type"], err["msg"].removeprefix("Value error, "))
+            problems.append(f"{_ENV_NAMES.get(name, name)}: {message}")
         raise SettingsError(problems) from exc
+
+
+# Pydantic's words for a value of the wrong kind, as the person editing a .env file would put it.
+_PLAIN = {
+    "bool_parsing": "should be on or off (or true / false, yes / no, 1 / 0)",
+    "int_parsing": "should be a whole number",
+}
 
 
 def local_settings() -> LocalSettings:

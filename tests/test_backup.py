@@ -81,7 +81,7 @@ def test_an_existing_backup_is_not_overwritten_without_force(tmp_path: Path, cap
     [
         ("missing-folder/backup.db", "does not exist"),
         (".", "is a folder"),
-        ("policybot.db", "not be the live database"),
+        ("policybot.db", "is the live database"),
     ],
 )
 def test_backup_problems_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, target: str, message: str) -> None:
@@ -97,3 +97,22 @@ def test_backup_of_a_missing_database_says_so(tmp_path: Path, capsys: pytest.Cap
     assert main(["backup", str(tmp_path / "b.db"), "--db", str(tmp_path / "nope.db")]) == 2
     assert "no database at" in capsys.readouterr().err
     assert not (tmp_path / "nope.db").exists()
+
+
+@pytest.mark.parametrize("companion", ["-wal", "-shm", "-journal"])
+def test_a_backup_never_replaces_the_live_database_s_own_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture, companion: str
+) -> None:
+    """`backup --force policybot.db-wal` (a slip of tab completion) once wrote a copy over the write-ahead
+    log of the open database, which then read "file is not a database"."""
+    db = tmp_path / "policybot.db"
+    refs = submit_many(str(db), "W", 3)
+    open_db = Database(db)  # the bot is running: its -wal and -shm files exist
+    target = tmp_path / f"policybot.db{companion}"
+    before = target.read_bytes() if target.exists() else None
+    assert main(["backup", "--force", str(target), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is the live database or one of its own files" in err
+    assert (target.read_bytes() if target.exists() else None) == before
+    assert [r.ref for r in ReportBook(open_db).all()] == refs
+    assert [r.ref for r in ReportBook(Database(db)).all()] == refs

@@ -88,6 +88,35 @@ def test_batch_answers_every_line_in_order_and_reports_bad_ones(
     assert results[4]["id"] == "q5" and results[4]["topic"] == "photos" and "error" not in results[4]
 
 
+def test_a_batch_file_saved_by_notepad_or_with_one_bad_byte_is_answered_line_by_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notepad starts a UTF-8 file with a byte-order mark; a line pasted from an old document may carry a
+    Latin-1 byte. The first was "line 1 is not valid JSON", the second refused the whole file."""
+    good = {"id": "q1", "school": "howitt", "question": "can I friend a parent?"}
+    bad = {"id": "q2", "school": "howitt", "question": "is a caf\u00e9 trip ok to post?"}
+    batch = tmp_path / "questions.jsonl"
+    batch.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(good).encode()
+        + b"\n"
+        + json.dumps(bad, ensure_ascii=False).encode("latin-1")
+        + b"\n\n"
+        + json.dumps({**good, "id": "q3"}).encode()
+        + b"\n"
+        + json.dumps({"id": "q4", "school": "howitt"}).encode()
+        + b"\n"
+    )
+    code, out, err = run(capsys, "ask", "--batch", str(batch), "--json")
+    assert code == 0 and err == ""
+    results = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("id") for r in results] == ["q1", None, "q3", "q4"]
+    assert results[0]["matches"] and "error" not in results[0]
+    assert results[1] == {"line": 2, "error": "line 2 is not UTF-8 text (save the file as UTF-8)"}
+    assert results[2]["matches"]
+    assert results[3]["school"] == "howitt" and 'no "question"' in results[3]["error"]
+
+
 def test_the_command_writes_every_answer_before_it_exits(capsys: pytest.CaptureFixture[str]) -> None:
     # `policybot ask` leaves without the interpreter's tidy-up (bot/cli/quick_exit.py): all its output
     # must still reach a pipe, and a reader that stops early must not turn into an error.

@@ -70,3 +70,22 @@ def test_policybot_knowledge_dir_still_overrides_the_bundled_one(installed: Path
     proc = _run(installed, tmp_path, "schools", POLICYBOT_KNOWLEDGE_DIR=str(own))
     assert proc.returncode == 0, proc.stderr
     assert [line.split()[0] for line in proc.stdout.splitlines()] == ["howitt"]
+
+
+def test_an_import_never_writes_into_the_installed_package(installed: Path, tmp_path: Path) -> None:
+    """With no knowledge folder of its own set, `kb import` once wrote the school's reviewed work inside the
+    venv, where the next `pip install` replaces it (and a service user cannot write)."""
+    policy = tmp_path / "policy.txt"
+    policy.write_text("1. Staff must not accept friend requests from pupils.\n", encoding="utf-8")
+    bundled = installed / "bot" / "bundled_knowledge"
+    before = sorted(p.name for p in bundled.iterdir())
+    proc = _run(installed, tmp_path, "kb", "import", str(policy), "--school", "st-annes", POLICYBOT_MEANING="off")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "set POLICYBOT_KNOWLEDGE_DIR" in proc.stderr
+    assert sorted(p.name for p in bundled.iterdir()) == before
+    own = tmp_path / "our-knowledge"
+    shutil.copytree(bundled, own)  # as the message says
+    proc = _run(installed, tmp_path, "kb", "import", str(policy), "--school", "st-annes", POLICYBOT_MEANING="off",
+                POLICYBOT_KNOWLEDGE_DIR=str(own))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (own / "st-annes.yaml").is_file()

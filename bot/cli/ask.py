@@ -82,23 +82,30 @@ def run(args: argparse.Namespace) -> int:
 def _run_batch(policies: PolicyBook, args: argparse.Namespace) -> int:
     fallback_school = default_school(args.school)
     if args.batch == "-":
-        return _answer_lines(policies, sys.stdin, sys.stdout, fallback_school, args.top)
+        stdin = getattr(sys.stdin, "buffer", sys.stdin)  # bytes: a line that is not UTF-8 is that line's error
+        return _answer_lines(policies, stdin, sys.stdout, fallback_school, args.top)
     try:
-        with open(args.batch, encoding="utf-8") as lines:
+        with open(args.batch, "rb") as lines:
             return _answer_lines(policies, lines, sys.stdout, fallback_school, args.top)
     except OSError as exc:
         return fail(f"cannot read {args.batch}: {exc.strerror}")
-    except UnicodeDecodeError:
-        return fail(f"{args.batch} is not UTF-8 text")
 
 
 def _answer_lines(
-    policies: PolicyBook, lines: Iterable[str], out: TextIO, fallback_school: str | None, top: int
+    policies: PolicyBook, lines: Iterable[bytes | str], out: TextIO, fallback_school: str | None, top: int
 ) -> int:
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        out.write(json.dumps(_answer_line(policies, line, number, fallback_school, top), ensure_ascii=False) + "\n")
+    for number, raw in enumerate(lines, start=1):
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError:
+            result = {"line": number, "error": f"line {number} is not UTF-8 text (save the file as UTF-8)"}
+        else:
+            if number == 1:
+                line = line.removeprefix("\ufeff")  # Notepad's byte-order mark
+            if not line.strip():
+                continue
+            result = _answer_line(policies, line, number, fallback_school, top)
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
     return 0
 
@@ -114,7 +121,11 @@ def _answer_line(policies: PolicyBook, line: str, number: int, fallback_school: 
     school_id = item.get("school") or fallback_school
     extras = {k: v for k, v in item.items() if k not in ("school", "question")}
     if not isinstance(question, str):
-        return {**extras, "error": f'line {number} has no "question" text'}
+        return {
+            **extras,
+            **({"school": school_id} if school_id else {}),
+            "error": f'line {number} has no "question" text',
+        }
     if not isinstance(school_id, str):
         return {
             **extras,

@@ -29,7 +29,7 @@ def settings() -> LocalSettings:
     try:
         return local_settings()
     except SettingsError as exc:
-        raise CliError("; ".join(exc.problems)) from exc
+        raise CliError("\npolicybot: ".join(exc.problems)) from exc  # one line each, as `serve` prints them
 
 
 def book() -> PolicyBook:
@@ -56,11 +56,11 @@ DB_HELP = "database file (default: $POLICYBOT_DB or policybot.db)"
 
 def open_database(explicit: str | None) -> Database:
     """The existing database (a typo in --db must not create an empty one), or CliError."""
-    from bot.store.database import Database, DatabaseOpenError
+    from bot.store.database import MISSING_HINT, Database, DatabaseOpenError
 
     path = database_path(explicit)
     if not path.exists():
-        raise CliError(f"no database at {path} (set POLICYBOT_DB or pass --db)")
+        raise CliError(f"no database at {path} ({MISSING_HINT})")
     try:
         return Database(path)
     except DatabaseOpenError as exc:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import fail, knowledge_dir, settings
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
-from bot.knowledge.loader import KnowledgeError, load_file
+from bot.knowledge.loader import KnowledgeError, inside_installed_package, load_file
 from bot.matching.vectors import cache_path, clause_vectors, sentences
 
 if TYPE_CHECKING:
@@ -98,6 +98,12 @@ def run_import(args: argparse.Namespace) -> int:
 
     policy = Path(args.policy)
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
+    if inside_installed_package(out.parent):
+        return fail(
+            f"{out.parent} is the knowledge base inside the installed package, which the next `pip install` "
+            "replaces: keep your school's files in a folder of your own, e.g. "
+            f"`cp -r {out.parent} ~/policybot-knowledge`, and set POLICYBOT_KNOWLEDGE_DIR to it (or pass --dir)"
+        )
     try:
         if out.exists() and not args.force:
             raise DraftError(f"{out} already exists; add --force to replace it (reviewed clauses are kept)")

@@ -47,10 +47,10 @@ def _escaped(char: str) -> str:
 def export_target(csv_path: str, database: Path, force: bool) -> Path:
     """Where an export may be written: never over the live database or its -wal/-shm companions (that
     destroys every record), and not over an existing file unless `--force`; otherwise CliError."""
+    from bot.store.database import database_files
+
     target = Path(csv_path)
-    live = database.resolve()
-    protected = {live, *(live.with_name(live.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
-    if target.resolve() in protected:
+    if target.resolve() in database_files(database):
         raise CliError(f"{target} is the bot's database; choose another file for the export")
     if target.is_dir():
         raise CliError(f"{target} is a folder; give a file name, e.g. {target / 'export.csv'}")

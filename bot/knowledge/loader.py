@@ -25,11 +25,18 @@ def bundled_knowledge_dir() -> Path:
     return Path(str(resources.files(BUNDLED_PACKAGE)))
 
 
+def inside_installed_package(folder: Path) -> bool:
+    """Whether `folder` is the knowledge base a plain `pip install` put inside the package, which the next
+    install replaces; an editable install's is the checkout's own `knowledge/`, beside pyproject.toml."""
+    bundled = bundled_knowledge_dir()
+    return folder.resolve() == bundled.resolve() and not (bundled.parent / "pyproject.toml").is_file()
+
+
 def default_knowledge_dir() -> Path:
     """`POLICYBOT_KNOWLEDGE_DIR`, else the bundled knowledge base."""
     configured = os.environ.get("POLICYBOT_KNOWLEDGE_DIR")
     if configured:
-        return Path(configured)
+        return Path(configured).expanduser()  # "~/kb" from a .env or a service file, where no shell expands it
     return bundled_knowledge_dir()
 
 

@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.store.database import MISSING_HINT, database_files
+
 
 class BackupError(Exception):
     """Why a backup was not made, in one line for the person running it."""
@@ -29,11 +31,11 @@ class BackupResult:
 
 def backup(source: Path, target: Path, force: bool = False) -> BackupResult:
     if not source.is_file():
-        raise BackupError(f"no database at {source} (set POLICYBOT_DB or pass --db)")
+        raise BackupError(f"no database at {source} ({MISSING_HINT})")
     if target.is_dir():
         raise BackupError(f"{target} is a folder; give a file name")
-    if target.resolve() == source.resolve():
-        raise BackupError("the backup must not be the live database itself")
+    if target.resolve() in database_files(source):
+        raise BackupError(f"{target} is the live database or one of its own files; choose another file")
     if target.exists() and not force:
         raise BackupError(f"{target} already exists; use --force to replace it")
     if not target.parent.is_dir():

@@ -93,6 +93,15 @@ class Database:
 _COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
+def database_files(path: Path) -> set[Path]:
+    """The database file and the files SQLite keeps beside it: writing over any of them destroys records."""
+    live = path.resolve()
+    return {live.with_name(live.name + suffix) for suffix in _COMPANIONS}
+
+
+MISSING_HINT = "it is made when `policybot serve` first runs; POLICYBOT_DB or --db names another"
+
+
 def _make_private(path: str) -> None:
     """The database holds misuse reports: readable by the bot's own user only (0600), as the backups and
     the sender lock are. SQLite gives the -wal and -shm files the database file's mode, so creating the
