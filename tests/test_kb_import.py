@@ -425,14 +425,44 @@ def test_reimporting_a_new_version_keeps_reviewed_work_and_diff_shows_the_change
         assert (clause["id"], clause["answer"], clause["examples"]) == (old["id"], old["answer"], old["examples"])
     reworded = next(c for c in new["clauses"] if "promptly" in c["text"])
     assert reworded["id"] == "howitt-7-2" and reworded["examples"]
+    # What the reviewer settled about the school: the same dates in the text, so the same notes on them.
+    school, before = new["school"], reviewed["school"]
+    for key in ("authority", "dates_note", "status", "reporting_clause", "report_to"):
+        assert school[key] == before[key], key
+    assert set(before["page_headers"]) <= set(school["page_headers"])
 
     code, out, _ = run(capsys, "kb", "diff", str(knowledge / "howitt.yaml.bak"), str(knowledge / "howitt.yaml"))
     assert code == 0
+    assert out.splitlines()[0] == "school draft: no -> yes"  # and nothing else about the school
+    assert not any(line.startswith("school ") for line in out.splitlines()[1:])
     assert "changed (1):" in out and "howitt-7-2" in out and "{+must+}" in out and "[-should-]" in out
     assert "added (1):" in out and "AI tools" in out
     assert "removed (1):" in out and "howitt-9-1" in out
     code, out, _ = run(capsys, "kb", "check", "--dir", str(knowledge))
     assert code == 0, out
+
+
+def test_a_new_version_with_new_dates_drops_the_notes_on_the_old_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!hv]*.yaml"))
+    text = (POLICIES / "howitt.txt").read_text(encoding="utf-8").replace("January 2018", "March 2025")
+    new_policy = tmp_path / "howitt-2025.txt"
+    new_policy.write_text(text, encoding="utf-8")
+    command = ["kb", "import", str(new_policy), "--school", "howitt", "--dir", str(knowledge), "--force"]
+    code, _, err = run(capsys, *command)
+    assert code == 0, err
+    school = yaml.safe_load((knowledge / "howitt.yaml").read_text())["school"]
+    assert school["adopted"] == dt.date(2025, 3, 1)
+    assert "status" not in school and "2018" not in school.get("dates_note", "")
+    assert school["authority"] == "Derbyshire County Council"
+
+
+def test_diff_of_two_schools_files_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    howitt, dobcroft = REPO / "knowledge" / "howitt.yaml", REPO / "knowledge" / "dobcroft.yaml"
+    code, out, err = run(capsys, "kb", "diff", str(howitt), str(dobcroft))
+    assert code == 2 and out == "" and "compare two versions of one school's file" in err
 
 
 def test_diff_of_a_missing_file_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -162,6 +162,9 @@ def run_diff(args: argparse.Namespace) -> int:
         return fail(str(exc).splitlines()[0])
     except OSError as exc:
         return fail(f"cannot read {exc.filename}: {exc.strerror}")
+    if old.school.id != new.school.id:
+        return fail(f"{args.old} is {old.school.id}'s file and {args.new} is {new.school.id}'s: compare two "
+                    "versions of one school's file")  # fmt: skip
     for line in render_diff(diff_policies(old, new)):
         print(line)
     return 0

@@ -14,7 +14,10 @@ from bot.knowledge.importing.merge import pair_clauses
 from bot.knowledge.models import Clause, KnowledgeFile
 from bot.knowledge.source_text import fold
 
-_SCHOOL_FIELDS = ("name", "policy_title", "adopted", "reviewed", "review_due", "report_to")
+_SCHOOL_FIELDS = (
+    "name", "authority", "policy_title", "adopted", "reviewed", "review_due", "dates_note", "status", "report_to",
+    "reporting_clause", "draft",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -92,10 +95,16 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "(none)" if value is None or value == "" else str(value)
+
+
 def render_diff(diff: PolicyDiff) -> list[str]:
     lines: list[str] = []
     for name, before, after in diff.school:
-        lines.append(f"school {name}: {before or '(none)'} -> {after or '(none)'}")
+        lines.append(f"school {name}: {_shown(before)} -> {_shown(after)}")
     if diff.changed:
         lines.append(f"\nchanged ({len(diff.changed)}):")
         for change in diff.changed:
@@ -114,4 +123,5 @@ def render_diff(diff: PolicyDiff) -> list[str]:
         f"\n{diff.unchanged} unchanged, {len(diff.changed)} changed, {len(diff.added)} added, "
         f"{len(diff.removed)} removed, {len(diff.moved)} renumbered"
     )
+    lines[0] = lines[0].removeprefix("\n")  # a section's blank line before it, not before the report
     return lines

@@ -4,7 +4,8 @@ A clause whose text did not change keeps its id, answer, stance, topics, heading
 questions (and its section name, unless the policy numbers its sections, when the new number wins:
 staff look clauses up by it). A clause whose text changed a little keeps its id and example
 questions, and gets a fresh draft answer to review. Pairing by folded text means a reformatted
-Word file or PDF does not count as a change.
+Word file or PDF does not count as a change. What a person settled about the school carries over
+too, where the new text does not contradict it (`_keep_school_review`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.knowledge.models import School
 from bot.knowledge.source_text import fold
 
 # Folded texts at least this alike (rapidfuzz ratio) are one clause reworded, not a new one.
@@ -82,8 +84,30 @@ def merge(previous: dict[str, Any], draft: dict[str, Any]) -> MergeReport:
         report.added.append(clause["id"])
     matched = set(same.values()) | set(reworded.values())
     report.removed = [c["id"] for i, c in enumerate(old) if i not in matched]
-    school, before = draft["school"], previous.get("school") or {}
-    for key in ("name", "authority", "report_to"):  # a person checked these; the policy text rarely changes them
+    _keep_school_review(previous.get("school") or {}, draft["school"], {c["id"] for c in new})
+    return report
+
+
+_DATES = ("adopted", "reviewed", "review_due")
+
+
+def _keep_school_review(before: dict[str, Any], school: dict[str, Any], clause_ids: set[str]) -> None:
+    """What a person settled about the school and its policy, where the new text does not contradict it."""
+    for key in ("name", "authority", "report_to"):  # the policy text rarely changes these
         if before.get(key):
             school[key] = before[key]
-    return report
+    # The same dates read from the new text: the same version of the policy, so what the reviewer noted
+    # about them (approval left blank, a date written oddly) still holds; new dates are a new version.
+    if all(str(before.get(key) or "") == str(school.get(key) or "") for key in _DATES):
+        for key in ("dates_note", "status"):
+            if key in before:
+                school[key] = before[key]
+    reporting = before.get("reporting_clause", "")
+    if reporting is None or reporting in clause_ids:  # null: the reviewer found none; an id: still there
+        school["reporting_clause"] = reporting
+    headers = [*school.get("page_headers", []), *before.get("page_headers", [])]
+    if headers:
+        school["page_headers"] = list(dict.fromkeys(headers))
+    order = list(School.model_fields)  # the file reads as a reviewed one does
+    for key in sorted(school, key=lambda key: order.index(key) if key in order else len(order)):
+        school[key] = school.pop(key)
