@@ -100,7 +100,7 @@ class PolicyBook:
         kb = self._load(path)
         if kb.school.id != school_id:
             raise KnowledgeError(f"{path}: school id {kb.school.id!r} does not match the file name")
-        vectors = clause_vectors(kb, self.directory) if self.meaning else None
+        vectors = clause_vectors(kb, self.directory, announce=True) if self.meaning else None
         # What the folder's reviewed example questions say a question is about: most help to clauses
         # nobody has given example questions yet (a new school's import).
         prior = self._topics(school_id, kb, vectors, before) if vectors is not None else None

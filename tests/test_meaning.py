@@ -86,6 +86,31 @@ def test_a_folder_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
     assert answer.best is not None and "logo" in answer.best.clause.text.lower()
 
 
+def test_a_folder_that_cannot_be_written_keeps_its_vectors_in_the_cache_folder(
+    tmp_path: Path, kept_cache: Path
+) -> None:
+    """A service account's read-only knowledge folder once had every start encode its new sentences again
+    (70 s a start for an imported policy); they are kept in the cache folder after the first."""
+    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
+    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
+    path = folder / "hiltingbury.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clauses"][0]["examples"] = ["a question about the logo that no bundled file has ever held"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    question = "can I use the school logo on my instagram?"
+
+    first = PolicyBook(folder).ask("hiltingbury", question)
+    kept = list((kept_cache / "vectors").glob("hiltingbury-*.npz"))
+    assert len(kept) == 1 and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    written = kept[0].stat()
+    second = PolicyBook(folder).ask("hiltingbury", question)
+    again = kept[0].stat()
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)  # read, not written anew
+    assert first.best is not None and second.best is not None
+    assert second.best.clause.id == first.best.clause.id and "logo" in second.best.clause.text.lower()
+    assert second.ranking.confidence == pytest.approx(first.ranking.confidence, abs=1e-3)
+
+
 def _few_clauses(folder: Path) -> Path:
     """Hiltingbury's logo clause and four others, so encoding them all is quick."""
     path = folder / "hiltingbury.yaml"

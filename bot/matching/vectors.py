@@ -5,7 +5,8 @@ best of them speaks for the clause. Encoding a school's thousand sentences takes
 they are cached in `<knowledge folder>/vectors/<school>.npz`, keyed by a hash of each sentence and
 the model's name: an edited clause re-encodes only what changed, and another model's cache is not
 read. The bundled knowledge base ships its cache; `kb import` writes one for a new school; a folder
-that cannot be written to is encoded in memory at start-up. A folder holding copies of the bundled
+that cannot be written to (a service account's read-only copy) has its vectors kept in policybot's
+cache folder instead, so only the first start encodes them. A folder holding copies of the bundled
 files takes their vectors from the package. Other schools' vectors, read only for their example
 questions (topic_prior.py), are taken from caches alone.
 """
@@ -26,6 +27,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from bot.atomic_file import written_whole
+from bot.cache_folder import cache_folder, mark_used, named_after, private_subfolder, sweep, trusted
 from bot.knowledge.loader import bundled_knowledge_dir
 from bot.knowledge.models import Clause, KnowledgeFile
 from bot.matching.semantic import DIMENSIONS, MODEL_NAME, encoder, int8_rows
@@ -33,6 +35,8 @@ from bot.matching.semantic import DIMENSIONS, MODEL_NAME, encoder, int8_rows
 log = logging.getLogger(__name__)
 
 CACHE_FOLDER = "vectors"
+_KEPT_SUBFOLDER = "vectors"  # in policybot's cache folder, for knowledge folders that cannot be written
+_SAY_SENTENCES = 100  # encoding this many makes a start wait long enough to say so
 _INT8 = "vectors_int8"
 _READ_KEPT = 32  # cache files read and kept; more only after many edits in a long-running process
 _read: dict[Path, tuple[tuple[int, int, int], Mapping[str, np.ndarray]]] = {}
@@ -108,21 +112,56 @@ def _vectors(file: BinaryIO) -> Mapping[str, np.ndarray]:
         return MappingProxyType(dict(zip(data["keys"].tolist(), vectors, strict=True)))
 
 
-def _write_cache(path: Path, known: dict[str, np.ndarray]) -> None:
+def _write_cache(path: Path, known: dict[str, np.ndarray], mode: int = 0o644) -> bool:
     """Best effort, written whole (atomic_file.py), so a reader never sees half a file. The int8 values
     go under their own name: an earlier version, after a rollback, finds no `vectors` it would
-    misread and encodes again."""
+    misread and encodes again. 0644 beside the knowledge file: not confidential, and the service
+    account may differ from whoever built it."""
     keys = sorted(known)
     # Half the size of float16; a cosine moves by 0.0002 on average, 0.0015 at most (bundled sentences).
     values, scales = int8_rows(np.stack([known[k] for k in keys]))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # 0644: not confidential, and the service account may differ from whoever built it
-        with written_whole(path, 0o644) as out:
+        with written_whole(path, mode) as out:
             arrays: dict[str, Any] = {"keys": np.array(keys), _INT8: values, "scales": scales[:, 0]}
             np.savez(out, **arrays)
     except OSError as exc:
-        log.info("meaning vectors not cached at %s (%s); they are computed at each start", path, exc.strerror)
+        log.info("meaning vectors not cached at %s (%s)", path, exc.strerror)
+        return False
+    return True
+
+
+def _kept_path(directory: Path, school_id: str) -> Path | None:
+    """Where the school's vectors are kept when its knowledge folder cannot be written: policybot's
+    cache folder, named after the knowledge folder (None if nothing is kept)."""
+    cache = cache_folder()
+    if cache is None:
+        return None
+    return cache / _KEPT_SUBFOLDER / f"{school_id}-{named_after(directory)}.npz"
+
+
+def _read_kept(directory: Path, school_id: str) -> Mapping[str, np.ndarray]:
+    path = _kept_path(directory, school_id)
+    try:
+        if path is None or not trusted(path):  # what is kept decides answers: only this user's own file
+            return MappingProxyType({})
+    except OSError:
+        return MappingProxyType({})
+    mark_used(path)
+    return _read_cache(path)
+
+
+def _keep(directory: Path, school_id: str, known: dict[str, np.ndarray]) -> None:
+    cache = cache_folder()
+    try:
+        folder = private_subfolder(cache, _KEPT_SUBFOLDER) if cache is not None else None
+    except OSError:
+        folder = None
+    path = _kept_path(directory, school_id)
+    if folder is None or path is None or not _write_cache(path, known, 0o600):
+        log.warning("meaning vectors of %s cannot be kept anywhere: they are encoded again at each start", school_id)
+        return
+    sweep(folder)
 
 
 @cache
@@ -144,6 +183,8 @@ def _from_caches(keys: list[str], directory: Path | None, school_id: str) -> tup
     known = _read_cache(cache_path(directory, school_id)) if directory is not None else {}
     if all(k in known for k in keys):  # the usual start: the package's caches need not be read
         return {k: known[k] for k in keys}, True
+    if directory is not None:  # a read-only knowledge folder's vectors, kept in the cache folder
+        known = {**_read_kept(directory, school_id), **known}
     # A folder holding copies of the bundled files (a new school's folder beside the reviewed ones)
     # takes their vectors from the package instead of encoding thousands of sentences again. A
     # vector depends on its sentence's text alone, so nothing else of the bundled files comes along.
@@ -168,15 +209,20 @@ def _grouped(kb: KnowledgeFile, matrix: np.ndarray) -> ClauseVectors:
     return ClauseVectors(matrix, starts)
 
 
-def clause_vectors(kb: KnowledgeFile, directory: Path | None) -> ClauseVectors:
-    """The school's vectors, from the caches where they have them, encoding (and caching) the rest."""
+def clause_vectors(kb: KnowledgeFile, directory: Path | None, announce: bool = False) -> ClauseVectors:
+    """The school's vectors, from the caches where they have them, encoding (and caching) the rest.
+    `announce`: log a warning before a long encoding (a start of `ask` or `serve` that will wait)."""
     wanted = [s for clause in kb.clauses for s in sentences(clause)]
     keys = [_key(s) for s in wanted]
     found, cache_complete = _from_caches(keys, directory, kb.school.id)
     missing = list(dict.fromkeys(text for text, k in zip(wanted, keys, strict=True) if k not in found))
     if missing:
+        if announce and len(missing) >= _SAY_SENTENCES:  # tens of seconds: whoever waits should know why
+            log.warning("encoding %d sentences of %s for matching by meaning, once", len(missing), kb.school.id)
         for text, vector in zip(missing, encoder().encode(missing), strict=True):
             found[_key(text)] = vector
-    if directory is not None and not cache_complete:
-        _write_cache(cache_path(directory, kb.school.id), found)  # this school's current sentences only
+    # This school's current sentences only; a folder that cannot be written keeps them in the cache folder.
+    written = directory is None or cache_complete or _write_cache(cache_path(directory, kb.school.id), found)
+    if directory is not None and not written and missing:
+        _keep(directory, kb.school.id, found)
     return _grouped(kb, np.stack([found[k] for k in keys]))
