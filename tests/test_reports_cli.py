@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import stat
 
 from bot.cases.misuse import ReportForm
 from bot.cases.records import Actor
@@ -59,6 +60,20 @@ def test_export_for_governors_has_no_free_text_unless_asked(tmp_path, capsys) ->
     assert main(["reports", "export", "--csv", str(target), "--include-details", "--force", "--db", str(db)]) == 0
     detailed = list(csv.DictReader(target.open()))
     assert detailed[1]["what_happened"] == "A parent posted my name and a complaint, <!channel>."  # as typed
+
+
+def test_an_export_is_readable_by_its_owner_only(tmp_path, capsys) -> None:
+    """Case records, and with --include-details what reporters wrote: 0600 like the database, even over a
+    file others could read (--force)."""
+    db = _reports(tmp_path)
+    target = tmp_path / "reports.csv"
+    target.write_text("last term's export")
+    target.chmod(0o644)
+    assert main(["reports", "export", "--csv", str(target), "--include-details", "--force", "--db", str(db)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    accounts = tmp_path / "accounts.csv"
+    assert main(["accounts", "export", "--csv", str(accounts), "--db", str(db)]) == 0
+    assert stat.S_IMODE(accounts.stat().st_mode) == 0o600
 
 
 def test_unknown_reference_or_missing_database_is_one_line(tmp_path, capsys) -> None:

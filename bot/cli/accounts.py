@@ -6,7 +6,7 @@ import argparse
 import csv
 
 from bot.cli.common import DB_HELP, database_path, fail, open_database
-from bot.cli.safe_output import export_target, spreadsheet_row, terminal_text
+from bot.cli.safe_output import export_target, private_csv, spreadsheet_row, terminal_text
 
 COLUMNS = [
     "platform", "handle", "url", "scope", "lead", "moderator", "approved_by", "approved_at", "created_by",
@@ -70,7 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
     target = export_target(args.csv, database_path(args.db), args.force)
     rows = _rows(args)
     try:
-        with target.open("w", newline="", encoding="utf-8") as handle:
+        with private_csv(target) as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             writer.writerows(spreadsheet_row(r) for r in rows)

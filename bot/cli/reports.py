@@ -6,7 +6,7 @@ import argparse
 import csv
 
 from bot.cli.common import DB_HELP, database_path, fail, open_database
-from bot.cli.safe_output import export_target, spreadsheet_row, terminal_text
+from bot.cli.safe_output import export_target, private_csv, spreadsheet_row, terminal_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -112,7 +112,7 @@ def run_export(args: argparse.Namespace) -> int:
         columns += ["reporter", "what_happened", "where", "others"]
     target = export_target(args.csv, database_path(args.db), args.force)
     try:
-        handle = target.open("w", newline="", encoding="utf-8")
+        handle = private_csv(target)
     except OSError as exc:
         return fail(f"cannot write {target}: {exc.strerror}")
     with handle:

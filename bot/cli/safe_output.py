@@ -3,9 +3,11 @@ shows. Both hold words staff typed in Slack, so neither may be read as instructi
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import TextIO
 
 from bot.cli.common import CliError
 
@@ -57,3 +59,15 @@ def export_target(csv_path: str, database: Path, force: bool) -> Path:
     if target.exists() and not force:
         raise CliError(f"{target} already exists; use --force to replace it")
     return target
+
+
+def private_csv(target: Path) -> TextIO:
+    """`target` opened for a CSV only its owner can read (0600, an existing file tightened too): an
+    export holds case records, and with `--include-details` what the reporter wrote."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "w", newline="", encoding="utf-8")
