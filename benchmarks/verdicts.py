@@ -41,15 +41,16 @@ def answered(mode: str, book: PolicyBook, school: str, cases: list) -> list[dict
         answer = book.ask(school, case.question)
         if answer.answered and answer.best is not None:
             clause = answer.best.clause
+            line = answer.verdict_line or clause.answer  # what follows the label on screen
             out.append(
                 {
                     "item": f"{mode}:{case.id}",
                     "mode": mode,
                     "question": case.question,
                     "verdict": answer.verdict_label,
-                    "answer_line": clause.answer,
+                    "answer_line": line,
                     "clause_text": clause.text,
-                    "shown": shown(answer.verdict_label, clause.text, clause.answer),
+                    "shown": shown(answer.verdict_label, clause.text, line),
                 }
             )
     return out

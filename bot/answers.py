@@ -22,7 +22,7 @@ from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors, cached_vectors, clause_vectors
 from bot.questions import clean_question
-from bot.verdicts import label
+from bot.verdicts import label, limit_line
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class Answer:
     question: str
     ranking: Ranking
     verdict_label: str = ""  # the best clause's stance, qualified by its exceptions and the question (verdicts.py)
+    verdict_line: str = ""  # what follows the label, when not the clause's answer line (verdicts.limit_line)
 
     @property
     def answered(self) -> bool:
@@ -181,5 +182,8 @@ class PolicyBook:
         cleaned = clean_question(question)
         ranking = index.rank(cleaned, top=max(top, 1))
         best = ranking.best
-        verdict_label = "" if best is None else label(best.clause, ranking.terms, index.normaliser.terms)
-        return Answer(index.school, cleaned, ranking, verdict_label)
+        if best is None:
+            return Answer(index.school, cleaned, ranking)
+        verdict_label = label(best.clause, ranking.terms, index.normaliser.terms)
+        line = limit_line(best.clause, ranking.terms, index.normaliser.terms)
+        return Answer(index.school, cleaned, ranking, verdict_label, line)

@@ -75,7 +75,7 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
     if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
         if _ONLY_WITH_PERMISSION.search(clause.text):
             return ONLY_WITH_PERMISSION
-        if terms is not None and _asks_about_the_limit(clause, set(question_terms), terms):
+        if terms is not None and _limit(clause, set(question_terms), terms) is not None:
             return Stance.NOT_ALLOWED.label
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label
@@ -96,25 +96,37 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
     return NOT_ALLOWED_WITH_EXCEPTIONS
 
 
-def _asks_about_the_limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
-    """Whether the question is about what a permission rules out: "parents are welcome to film school
-    events ... these images should not be published on social networking sites", asked "can parents
-    post videos with other children in them?". The sentence the question shares most words with (at
-    least two) is a prohibition without an exception of its own ("should not be posted unless you have
-    their agreement" is the permission's condition, not a limit), and no other sentence shares as many.
-    Never over an answer line that itself says yes."""
+def limit_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
+    """What to show after "Not allowed" when the question is about what a permission rules out and the
+    clause's answer line is only its own first words (an unreviewed draft's, stating the permission):
+    the prohibiting sentence. Empty otherwise: a reviewed answer line speaks for the whole clause."""
+    if clause.stance not in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
+        return ""
+    if " ".join(clause.answer.split()).rstrip(".") not in " ".join(clause.text.split()):
+        return ""
+    return _limit(clause, set(question_terms), terms) or ""
+
+
+def _limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> str | None:
+    """The sentence a question about what a permission rules out is asking about, if it is one: "parents
+    are welcome to film school events ... these images should not be published on social networking
+    sites", asked "can parents post videos with other children in them?". The sentence the question
+    shares most words with (at least two) is a prohibition without an exception of its own ("should
+    not be posted unless you have their agreement" is the permission's condition, not a limit), and no
+    other sentence shares as many. Never over an answer line that itself says yes."""
     if _YES.match(clause.answer):
-        return False
+        return None
     shared = sorted(
-        (
-            (len(set(terms(part)) & question_terms), bool(STATED_RULE.search(part)) and not _EXCEPTION.search(part))
-            for part in _sentences(clause.text)
-        ),
+        ((len(set(terms(part)) & question_terms), _prohibits(part), part) for part in _sentences(clause.text)),
         reverse=True,
     )
-    if len(shared) < 2 or shared[0][0] < 2 or shared[0][0] == shared[1][0]:
-        return False
-    return shared[0][1]
+    if len(shared) < 2 or shared[0][0] < 2 or shared[0][0] == shared[1][0] or not shared[0][1]:
+        return None
+    return shared[0][2]
+
+
+def _prohibits(sentence: str) -> bool:
+    return bool(STATED_RULE.search(sentence)) and not _EXCEPTION.search(sentence)
 
 
 def _sentences(text: str) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+from pathlib import Path
 
 from bot.answers import PolicyBook
 from bot.knowledge.models import Clause, Stance
+from bot.render.text import render_answer
 from bot.verdicts import (
     ADVISED_AGAINST,
     EXCEPTION_MAY_APPLY,
@@ -13,8 +16,10 @@ from bot.verdicts import (
     NOT_ALLOWED_WITHOUT_PERMISSION,
     ONLY_WITH_PERMISSION,
     label,
+    limit_line,
 )
 from tests.cli import POLICYBOT, clean_env
+from tests.conftest import REPO
 
 
 def _clause(text: str, answer: str, stance: Stance = Stance.NOT_ALLOWED) -> Clause:
@@ -100,6 +105,48 @@ def test_a_question_about_what_a_permission_rules_out_hears_not_allowed() -> Non
     # Not over an answer line that says yes: "Not allowed: Yes - ..." would contradict itself.
     yes = clause.model_copy(update={"answer": "Yes - for their own use only."})
     assert label(yes, posting, _words) == "Allowed, with care"
+
+
+def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: Path) -> None:
+    """An unreviewed draft's answer line is the clause's first sentence: here the permission. Under "Not
+    allowed" it read "Not allowed: Staff ... are allowed to take images"; the prohibiting sentence is shown."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Use of digital and video images\n\n"
+        "Staff are allowed to take digital images to support educational aims. Those images should only be "
+        "taken on school equipment; the personal equipment of staff should not be used for such purposes.\n\n"
+        "Staff must not share their passwords with anyone.\n",
+        encoding="utf-8",
+    )
+    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(folder))
+    imported = subprocess.run(
+        [*POLICYBOT, "kb", "import", str(policy), "--school", "st-annes"], env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    book = PolicyBook(folder)
+    answer = book.ask("st-annes", "can staff use their personal phones to take photos of pupils")
+    assert answer.answered, answer.ranking.confidence
+    assert answer.best is not None and "personal equipment" in answer.best.clause.text
+    assert answer.verdict_label == "Not allowed"
+    assert answer.verdict_line.startswith("Those images should only be taken on school equipment")
+    assert render_answer(answer).startswith("Not allowed: Those images should only be taken on school equipment")
+    # Asked about what it allows, the clause's own line stands.
+    allowed = book.ask("st-annes", "can staff take digital images to support educational aims")
+    assert allowed.verdict_label != "Not allowed" and allowed.verdict_line == ""
+
+
+def test_a_reviewed_answer_line_speaks_for_the_whole_clause() -> None:
+    clause = _clause(
+        "Parents are welcome to take videos of their children at school events for their own use. These videos "
+        "should not be published on social networking sites.",
+        "Parents may film school events for their own use; the videos must not go on social media.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    assert limit_line(clause, _words("can parents post videos on social networking sites"), _words) == ""
 
 
 def test_what_happens_without_your_consent_is_no_way_to_ask_permission() -> None:

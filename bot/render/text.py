@@ -19,7 +19,7 @@ def render_answer(answer: Answer) -> str:
     lines: list[str] = []
     best = answer.best
     if answer.answered and best is not None:
-        lines.append(verdict(best.clause, answer.verdict_label))
+        lines.append(verdict(best.clause, answer.verdict_label, answer.verdict_line))
         lines.append("")
         lines.append(_quote(best.clause.text))
         lines.append(f"  - {citation(school, best.clause)}")

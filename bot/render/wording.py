@@ -59,9 +59,10 @@ def citation(school: School, clause: Clause) -> str:
     return f"{school.name}, {school.policy_title}, {where}"
 
 
-def verdict(clause: Clause, label: str = "") -> str:
-    """The one-line verdict; `label` is the answer's own (bot/verdicts.py), else the clause's stance."""
-    return f"{label or verdict_label(clause)}: {clause.answer}"
+def verdict(clause: Clause, label: str = "", line: str = "") -> str:
+    """The one-line verdict; `label` and `line` are the answer's own (bot/verdicts.py), else the clause's
+    stance and answer line."""
+    return f"{label or verdict_label(clause)}: {line or clause.answer}"
 
 
 def not_covered(answer: Answer) -> str:

@@ -57,9 +57,9 @@ def _text(text: str, **extra: Any) -> TextBlock:
     return TextBlock(text=text, wrap=True, **extra)
 
 
-def _clause_blocks(school: School, clause: Clause, label: str) -> list[Any]:
+def _clause_blocks(school: School, clause: Clause, label: str, line: str = "") -> list[Any]:
     blocks: list[Any] = [
-        _text(f"**{plain(label or verdict_label(clause))}:** {plain(clause.answer)}"),
+        _text(f"**{plain(label or verdict_label(clause))}:** {plain(line or clause.answer)}"),
         Container(style="emphasis", items=[_text(plain(clause.text))]),
         _text(plain(f"{citation(school, clause)} · Policy {policy_dates(school)}"), is_subtle=True, size="Small"),
     ]
@@ -89,7 +89,7 @@ def answer_card(answer: Answer, button_value: str) -> dict[str, Any]:
     body: list[Any] = [_text(f"You asked: *{plain(answer.question, 500)}*", is_subtle=True)]
     best = answer.best if answer.answered else None
     if best is not None:
-        body += _clause_blocks(answer.school, best.clause, answer.verdict_label)
+        body += _clause_blocks(answer.school, best.clause, answer.verdict_label, answer.verdict_line)
         related = [m.clause for m in answer.related]
         if related:
             body.append(_related("Related clauses", related))

@@ -52,14 +52,14 @@ def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(text, CONTEXT_LIMIT))])
 
 
-def clause_blocks(school: School, clause: Clause, label: str = "") -> list[Block]:
+def clause_blocks(school: School, clause: Clause, label: str = "", line: str = "") -> list[Block]:
     """The verdict, the quoted clause and where to find it: shared by answers and shared answers.
 
-    `label` is the answer's verdict for the asker's question; a shared answer, which never shows the
-    question, uses the clause's own.
+    `label` and `line` are the answer's verdict for the asker's question; a shared answer, which never
+    shows the question, uses the clause's own.
     """
     blocks: list[Block] = [
-        _section(f"*{escape(label or verdict_label(clause))}:* {escape(clause.answer)}"),
+        _section(f"*{escape(label or verdict_label(clause))}:* {escape(line or clause.answer)}"),
         _section(quote(clause.text, SECTION_LIMIT)),
         _context(escape(f"{citation(school, clause)} · Policy {policy_dates(school)}")),
     ]
@@ -88,7 +88,7 @@ def answer_blocks(answer: Answer, button_value: str) -> list[dict]:
     blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
     best = answer.best if answer.answered else None
     if best is not None:
-        blocks += clause_blocks(answer.school, best.clause, answer.verdict_label)
+        blocks += clause_blocks(answer.school, best.clause, answer.verdict_label, answer.verdict_line)
         related = [m.clause for m in answer.related]
         if related:
             blocks += [DividerBlock(), _related("Related clauses", related)]
