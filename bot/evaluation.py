@@ -88,7 +88,10 @@ def read_cases(lines: Iterable[str]) -> list[Case]:
                     tuple(item.get("gold") or ()),
                 )
             )
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        except KeyError as exc:
+            missing = exc.args[0]
+            raise ValueError(f'line {number} has no "{missing}" (each line: {{"school", "question", "gold"}})') from exc
+        except (json.JSONDecodeError, TypeError) as exc:
             raise ValueError(f'line {number}: expected {{"school", "question", "gold"}} ({exc})') from exc
     return cases
 

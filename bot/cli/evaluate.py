@@ -25,10 +25,12 @@ def run(args: argparse.Namespace) -> int:
     from bot.evaluation import evaluate, read_cases  # not imported by the other commands
 
     try:
-        with open(args.file, encoding="utf-8") as lines:
+        with open(args.file, encoding="utf-8-sig") as lines:  # -sig: a byte-order mark (Notepad) is not a line
             cases = read_cases(lines)
     except OSError as exc:
         return fail(f"cannot read {args.file}: {exc.strerror}")
+    except UnicodeDecodeError:
+        return fail(f"{args.file} is not UTF-8 text; save it again as UTF-8")
     except ValueError as exc:
         return fail(f"{args.file}: {exc}")
     try:
