@@ -121,6 +121,17 @@ def test_markdown_policy(tmp_path: Path) -> None:
     assert [c["stance"] for c in draft.clauses] == ["not_allowed", "must", "allowed"]
 
 
+def test_a_sentence_starting_a_school_is_no_school_s_name(tmp_path: Path) -> None:
+    """"A School Personal Data template is available in the appendices" named a whole school "A School"."""
+    policy = _policy(
+        tmp_path,
+        "Online Safety Policy\n\n",
+        "1. Staff must not share pupils' personal data online. A School Personal Data template is available.\n\n",
+        "2. Any school device must be locked when left unattended. A School Personal Data template applies.\n",
+    )
+    assert make_draft(policy, "st-annes").data["school"]["name"] == "St Annes"  # from the id, for a person to check
+
+
 def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_path: Path) -> None:
     """Only a lead-in ("...:") or a sentence the items finish owns a list: a paragraph that merely ends
     without a full stop must not colour its neighbours' verdicts and answer lines."""

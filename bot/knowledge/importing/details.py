@@ -57,7 +57,11 @@ _SCHOOL = re.compile(
     r"\b((?:The )?(?:[A-Z][\w'&.-]*\s){1,5}?(?:(?:Junior|Infant|Primary|Secondary|High|Community|Grammar|"
     r"Church of England|C of E|CE|RC|Catholic|Special)\s)*(?:School|Academy|College)(?: and Nursery)?)\b"
 )
-_GENERIC_NAME = {"the", "school", "schools", "junior", "infant", "primary", "secondary", "high", "community", "this"}
+# Words that make no school's name on their own: "A School Personal Data template is available" names none.
+_GENERIC_NAME = {
+    "the", "a", "an", "any", "each", "every", "our", "your", "this", "that", "school", "schools", "junior", "infant",
+    "primary", "secondary", "high", "community",
+}  # fmt: skip
 _REPORT = re.compile(
     r"\b(?:report(?:ed|ing)?\b[^.;:]{0,60}?\bto|inform)\s+(?P<who>(?:the|your|their|a)\s+[^.,;:()]{3,60})",
     re.IGNORECASE,
