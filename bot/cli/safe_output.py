@@ -66,7 +66,8 @@ def private_csv(target: Path) -> TextIO:
     export holds case records, and with `--include-details` what the reporter wrote."""
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.fchmod(descriptor, 0o600)
+        if hasattr(os, "fchmod"):  # not on Windows, where the folder's access list decides
+            os.fchmod(descriptor, 0o600)
     except OSError:
         os.close(descriptor)
         raise
