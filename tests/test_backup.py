@@ -116,3 +116,14 @@ def test_a_backup_never_replaces_the_live_database_s_own_files(
     assert (target.read_bytes() if target.exists() else None) == before
     assert [r.ref for r in ReportBook(open_db).all()] == refs
     assert [r.ref for r in ReportBook(Database(db)).all()] == refs
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, which nobody can write in")
+def test_a_backup_into_a_folder_it_cannot_write_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A read-only folder (here /proc: the tests may run as root, whom file permissions do not stop) once
+    ended in mkstemp's traceback."""
+    db = tmp_path / "policybot.db"
+    submit_many(str(db), "R", 1)
+    assert main(["backup", "/proc/policybot-backup.db", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write in folder /proc" in err and "Traceback" not in err

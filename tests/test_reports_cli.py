@@ -82,3 +82,14 @@ def test_unknown_reference_or_missing_database_is_one_line(tmp_path, capsys) -> 
     assert capsys.readouterr().err.strip() == "policybot: no report MR-9999"
     assert main(["reports", "list", "--db", str(tmp_path / "nope.db")]) == 2
     assert "no database at" in capsys.readouterr().err
+
+
+def test_a_wrong_db_path_leaves_that_file_as_it_was(tmp_path, capsys) -> None:
+    """`--db knowledge/vocabulary.yaml` was refused as "not a policybot database", but the file had
+    already been made private (0600) on the way."""
+    other = tmp_path / "vocabulary.yaml"
+    other.write_text("phrases: {}\n")
+    other.chmod(0o644)
+    assert main(["reports", "list", "--db", str(other)]) == 2
+    assert "is not a policybot database" in capsys.readouterr().err
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644 and other.read_text() == "phrases: {}\n"

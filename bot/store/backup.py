@@ -40,7 +40,10 @@ def backup(source: Path, target: Path, force: bool = False) -> BackupResult:
         raise BackupError(f"{target} already exists; use --force to replace it")
     if not target.parent.is_dir():
         raise BackupError(f"folder {target.parent} does not exist")
-    fd, partial_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        fd, partial_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:  # a read-only folder, or one the service account may not write
+        raise BackupError(f"cannot write in folder {target.parent}: {exc.strerror or exc}") from exc
     os.close(fd)
     partial = Path(partial_name)
     try:

@@ -3,6 +3,7 @@ numbered schema migrations (bot/store/migrations.py) run on open."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -28,6 +29,11 @@ def _why_not(path: Path, exc: sqlite3.Error) -> str:
         return f"cannot create the database {path}: the folder {path.parent} does not exist"
     if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
         return f"{path} is not a policybot database (it is some other kind of file)"
+    if not os.access(path.parent, os.W_OK):
+        return (
+            f"cannot open the database {path}: this user cannot write in {path.parent} "
+            "(SQLite keeps its -wal and -shm files beside the database)"
+        )
     return f"cannot open the database {path}: {exc}"
 
 
@@ -45,7 +51,7 @@ class Database:
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        _make_private(self.path)
+        _create_private(self.path)
         self._local = threading.local()
         self._inherited: list[threading.local] = []
         _OPEN.add(self)
@@ -55,7 +61,9 @@ class Database:
             migrate(self.connection())
         except sqlite3.Error as exc:
             raise DatabaseOpenError(_why_not(Path(path), exc)) from exc
-        _make_private(self.path)  # the -wal and -shm files now exist too
+        # Only now, known to be a database: a wrong --db (a knowledge file) must be left as it was. The
+        # -wal and -shm files now exist too.
+        _make_private(self.path)
 
     def connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -102,10 +110,10 @@ def database_files(path: Path) -> set[Path]:
 MISSING_HINT = "it is made when `policybot serve` first runs; POLICYBOT_DB or --db names another"
 
 
-def _make_private(path: str) -> None:
-    """The database holds misuse reports: readable by the bot's own user only (0600), as the backups and
-    the sender lock are. SQLite gives the -wal and -shm files the database file's mode, so creating the
-    database 0600 covers them; a database made by an older version is tightened here."""
+def _create_private(path: str) -> None:
+    """A new database file is created readable by the bot's own user only (0600), as the backups and
+    the sender lock are: it holds misuse reports. SQLite gives the -wal and -shm files the database
+    file's mode, so this covers them."""
     if path == ":memory:" or path.startswith("file:"):
         return
     # Only a file this call creates is opened here (O_EXCL): closing any descriptor of a file drops
@@ -113,12 +121,14 @@ def _make_private(path: str) -> None:
     # let another process (an admin command that opened and closed the database) take it for the
     # last user, checkpoint and delete the WAL, and every later write went to the deleted file.
     if not os.path.lexists(path):
-        try:
+        with contextlib.suppress(OSError):  # exists after all, a missing folder, no permission: SQLite says
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            pass
-        except OSError:
-            return  # a missing folder or no permission: SQLite's own error says so when it opens
+
+
+def _make_private(path: str) -> None:
+    """A database made by an older version (0644) is tightened to 0600, with its -wal and -shm files."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
     for suffix in _COMPANIONS:
         try:
             if os.stat(path + suffix).st_mode & 0o077:
