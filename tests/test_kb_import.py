@@ -394,13 +394,27 @@ def test_a_previous_version_that_is_not_a_knowledge_file_is_one_line(
 def test_an_existing_file_is_never_overwritten_without_force(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out_file = tmp_path / "mine.yaml"
+    out_file = tmp_path / "howitt.yaml"
     out_file.write_text("school: {}\n")
     code, _, err = run(
         capsys, "kb", "import", str(POLICIES / "howitt.txt"), "--school", "howitt", "--out", str(out_file)
     )
     assert code == 2 and "already exists" in err and "--force" in err
     assert out_file.read_text() == "school: {}\n"
+
+
+def test_a_draft_is_never_written_under_another_school_s_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--out "try out/trial.yaml"` for `--school trial-school` wrote a file `kb check` passed and `ask`
+    could not use ("school id 'trial-school' does not match the file name")."""
+    out_file = tmp_path / "try out" / "trial.yaml"
+    code, out, err = run(
+        capsys, "kb", "import", str(POLICIES / "howitt.txt"), "--school", "trial-school", "--out", str(out_file)
+    )
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "needs " + str(tmp_path / "try out" / "trial-school.yaml") in err
+    assert not out_file.parent.exists()
 
 
 def test_reimporting_a_new_version_keeps_reviewed_work_and_diff_shows_the_changes(

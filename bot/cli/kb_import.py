@@ -98,6 +98,11 @@ def run_import(args: argparse.Namespace) -> int:
 
     policy = Path(args.policy)
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
+    if out.stem != args.school:
+        return fail(
+            f"{out.name}: a school's file is named after its id, so --school {args.school} needs "
+            f"{out.with_name(args.school + '.yaml')} (the bot finds a school by its file name)"
+        )
     if inside_installed_package(out.parent):
         return fail(
             f"{out.parent} is the knowledge base inside the installed package, which the next `pip install` "
