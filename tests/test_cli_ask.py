@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -183,3 +184,20 @@ def test_cli_does_not_load_slack_libraries() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_ctrl_c_says_it_stopped_the_command() -> None:
+    """Ctrl-C in the middle of a batch (or a `kb import`) ended with exit code 130 and not a word."""
+    reader = subprocess.Popen(
+        [*POLICYBOT, "ask", "--batch", "-", "--json"], env=clean_env(), stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert reader.stdin is not None and reader.stdout is not None and reader.stderr is not None
+    reader.stdin.write(json.dumps({"school": "howitt", "question": "can I friend a parent?"}) + "\n")
+    reader.stdin.flush()
+    assert json.loads(reader.stdout.readline())["school"] == "howitt"  # answering, waiting for more
+    reader.send_signal(signal.SIGINT)
+    assert reader.wait(timeout=60) == 130
+    err = reader.stderr.read()
+    assert err == "policybot: interrupted\n", err
+    reader.stdin.close()

@@ -95,7 +95,8 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
         return args.run(args), quick
     except CliError as exc:
         return fail(str(exc)), quick
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: said, so a half-done `kb import` is not taken for a finished one
+        print("policybot: interrupted", file=sys.stderr)
         return 130, quick
     except BrokenPipeError:  # `policybot ... | head` is normal use
         return 0, quick
