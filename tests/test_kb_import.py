@@ -351,13 +351,21 @@ def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
         ("policy.pdf", b"%PDF-1.4 broken", "st-annes", "PDF"),
         ("policy.txt", b"Staff must not post photos of pupils.", "St Annes", "lower-case letters, digits and hyphens"),
         ("missing.txt", None, "st-annes", "no such file"),
+        ("our policy", "folder", "st-annes", "is a folder; give the policy file inside it"),
     ],
 )
 def test_errors_are_one_line_without_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | None, school: str, message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes | str | None,
+    school: str,
+    message: str,
 ) -> None:
     policy = tmp_path / name
-    if content is not None:
+    if content == "folder":
+        policy.mkdir()
+    elif content is not None:
         policy.write_bytes(content)
     code, out, err = run(capsys, "kb", "import", str(policy), "--school", school, "--dir", str(tmp_path / "kb"))
     assert code == 2 and out == ""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.cli.common import fail, knowledge_dir, settings
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
 from bot.knowledge.loader import KnowledgeError, inside_installed_package, load_file
-from bot.matching.vectors import cache_path, clause_vectors, sentences
+from bot.matching.vectors import cache_path, clause_vectors, uncached
 
 if TYPE_CHECKING:
     from bot.knowledge.importing.draft import Draft
@@ -132,8 +132,10 @@ def _meaning_vectors(out: Path) -> None:
         kb = load_file(out)
     except KnowledgeError:
         return  # `kb check` says what is wrong
-    total = sum(len(sentences(c)) for c in kb.clauses)
-    print(f"  encoding {total} sentences for matching by meaning (cached in {cache_path(out.parent, kb.school.id)})")
+    missing = uncached(kb, out.parent)  # a re-import finds most of its sentences cached already
+    if missing:
+        where = cache_path(out.parent, kb.school.id)
+        print(f"  encoding {missing} sentences for matching by meaning (cached in {where})")
     clause_vectors(kb, out.parent)
 
 

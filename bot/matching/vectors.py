@@ -193,6 +193,13 @@ def _from_caches(keys: list[str], directory: Path | None, school_id: str) -> tup
     return found, False
 
 
+def uncached(kb: KnowledgeFile, directory: Path) -> int:
+    """How many of the school's sentences no cache has: what encoding it would take."""
+    keys = {_key(s) for clause in kb.clauses for s in sentences(clause)}
+    found, _ = _from_caches(list(keys), directory, kb.school.id)
+    return len(keys) - len(found)
+
+
 def cached_vectors(kb: KnowledgeFile, directory: Path) -> ClauseVectors | None:
     """The school's vectors if its cache (or the package's) has every one of them; never encodes or
     writes. For reading other schools' example questions, which must not cost a start-up minutes."""

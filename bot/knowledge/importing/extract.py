@@ -31,6 +31,8 @@ class Extracted:
 
 def extract(path: Path, progress: Progress | None = None) -> Extracted:
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise ExtractError(f"{path} is a folder; give the policy file inside it ({', '.join(SUPPORTED)})")
     if suffix not in SUPPORTED:
         raise ExtractError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
     if not path.is_file():
