@@ -225,6 +225,10 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("Raising a concern in good faith will not be regarded as a breach of confidentiality.", "information"),
         ("Staff must report any concerns; failure to do so will be considered to be a breach of the code.", "must"),
         ("Personal opinions do not belong on school accounts.", "not_allowed"),
+        # an acceptable use agreement's undertakings, and a rule that leaves nothing allowed
+        ("I will immediately report any damage or faults involving equipment or software.", "must"),
+        ("I will ensure that my data is regularly backed up.", "must"),
+        ("No reference should be made in social media to pupils, parents or school staff.", "not_allowed"),
         ("Leaving games running on school laptops is considered to be a breach of the acceptable use policy.",
          "not_allowed"),
     ],

@@ -37,7 +37,9 @@ _NOT = re.compile(
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
     r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
-    r"expects? that .{0,60}\bwill not|(?:considers?|considered|deemed) .{0,50}\binappropriate|examples of cases)\b",
+    r"expects? that .{0,60}\bwill not|(?:considers?|considered|deemed) .{0,50}\binappropriate|examples of cases|"
+    # "No reference should be made to pupils", "no images may be taken": nothing of the kind is allowed
+    r"(?:^|[.;:] )no (?:\w+ ){1,3}(?:should|must|shall|may|will|can) (?:ever )?be)\b",
     re.IGNORECASE,
 )
 # "Leaving social media sites running in work time is considered to be a breach of ...": not "will not be
@@ -57,7 +59,9 @@ _CARE = re.compile(
 _MUST = re.compile(
     r"(?:\b(?:you|staff|employees|members|representatives|users|they|all|colleagues|managers|governors|individuals)"
     r"(?:\s+[\w/]+){0,3}?\s+(?:must|should|shall(?! not\b)|are required|need to|are expected to|have a responsibility|"
-    r"are responsible|have a duty)\b|\b(?:must|is required|are required|is expected)\b|^(?:ensure|always|make sure)\b)",
+    r"are responsible|have a duty)\b|\b(?:must|is required|are required|is expected)\b|^(?:ensure|always|make sure)\b|"
+    # an acceptable use agreement's undertakings: "I will immediately report ...", "I will only use ..."
+    r"(?:^|[.;:] )I (?:will|shall|agree to)\b(?! not\b))",
     re.IGNORECASE,
 )
 _ALLOWED = re.compile(
