@@ -129,6 +129,19 @@ def make_draft(
     return draft
 
 
+class _Dumper(yaml.SafeDumper):
+    """Short lists on one line (`topics: [privacy, photos]`), sentences one per line: a reviewer edits
+    the example questions a re-import keeps, and a wrapped `[...]` of quoted sentences is hard to edit."""
+
+    def represent_list(self, data: Any) -> yaml.SequenceNode:
+        short = all(isinstance(item, str) and len(item) <= _SHORT_ITEM for item in data)
+        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=short)
+
+
+_SHORT_ITEM = 30
+_Dumper.add_representer(list, _Dumper.represent_list)
+
+
 def render(draft: Draft, policy: Path) -> str:
     # A line break in the file name would end the comment and leave the rest of the name as YAML.
     name = "".join(c if c.isprintable() else " " for c in policy.name)
@@ -138,7 +151,7 @@ def render(draft: Draft, policy: Path) -> str:
         "# and topics; add two or three example questions in staff words to each clause; run\n"
         "# `policybot kb check`; then delete the line `draft: true`. See docs/load-your-policy.md.\n"
     )
-    body = yaml.safe_dump(draft.data, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+    body = yaml.dump(draft.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
     return header + body
 
 
