@@ -32,7 +32,7 @@ def run_report(args: argparse.Namespace) -> int:
             print(json.dumps(row))
         return 0
     if not rows:
-        print("No unanswered or unhelpful questions logged.")
+        print(f"No unanswered or unhelpful questions logged{f' for {args.school}' if args.school else ''}.")
         return 0
     print(f"{'times':>5}  {'unanswered':>10}  {'not helpful':>11}  {'to SLT':>6}  question")
     for row in rows:

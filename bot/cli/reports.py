@@ -69,7 +69,7 @@ def run_show(args: argparse.Namespace) -> int:
     lines = [
         f"{report.ref}  {report.category.label}  [{report.state}]",
         f"school:        {report.school}",
-        f"submitted:     {report.submitted_at} by {report.reporter_id}",
+        f"submitted:     {report.submitted_at} by {report.reporter_id or '(removed at the end of retention)'}",
         f"child at risk: {report.child_risk.label}",
         f"where:         {form.where_seen or '-'}",
         f"when:          {form.happened_on or '-'}",
