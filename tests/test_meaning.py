@@ -16,6 +16,7 @@ import yaml
 
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir, load_file
+from bot.matching import kept_vote
 from bot.matching.semantic import DIMENSIONS, embed_words, encoder, uint4_groups
 from bot.matching.vectors import _key as vector_key
 from bot.matching.vectors import cache_path, sentences
@@ -109,6 +110,21 @@ def test_a_folder_that_cannot_be_written_keeps_its_vectors_in_the_cache_folder(
     assert first.best is not None and second.best is not None
     assert second.best.clause.id == first.best.clause.id and "logo" in second.best.clause.text.lower()
     assert second.ranking.confidence == pytest.approx(first.ranking.confidence, abs=1e-3)
+
+
+def test_vectors_kept_for_a_read_only_folder_count_in_its_topic_vote(tmp_path: Path, kept_cache: Path) -> None:
+    """The folder's kept topic vote is named by what it was built from; vectors kept in the cache folder
+    are part of that, or a vote built before a school's vectors were kept would be recalled after."""
+    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
+    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
+    path = folder / "hiltingbury.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clauses"][0]["examples"] = ["another question about the logo that no bundled file has held"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    before = kept_vote.digest(folder)
+    PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+    assert list((kept_cache / "vectors").glob("hiltingbury-*.npz"))
+    assert kept_vote.digest(folder) != before
 
 
 def _few_clauses(folder: Path) -> Path:

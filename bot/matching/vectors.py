@@ -131,19 +131,19 @@ def _write_cache(path: Path, known: dict[str, np.ndarray], mode: int = 0o644) ->
     return True
 
 
-def _kept_path(directory: Path, school_id: str) -> Path | None:
+def kept_path(cache: Path, directory: Path, school_id: str) -> Path:
     """Where the school's vectors are kept when its knowledge folder cannot be written: policybot's
-    cache folder, named after the knowledge folder (None if nothing is kept)."""
-    cache = cache_folder()
-    if cache is None:
-        return None
+    cache folder (bot/cache_folder.py), named after the knowledge folder."""
     return cache / _KEPT_SUBFOLDER / f"{school_id}-{named_after(directory)}.npz"
 
 
 def _read_kept(directory: Path, school_id: str) -> Mapping[str, np.ndarray]:
-    path = _kept_path(directory, school_id)
+    cache = cache_folder()
+    if cache is None:
+        return MappingProxyType({})
+    path = kept_path(cache, directory, school_id)
     try:
-        if path is None or not trusted(path):  # what is kept decides answers: only this user's own file
+        if not trusted(path):  # what is kept decides answers: only this user's own file
             return MappingProxyType({})
     except OSError:
         return MappingProxyType({})
@@ -157,8 +157,7 @@ def _keep(directory: Path, school_id: str, known: dict[str, np.ndarray]) -> None
         folder = private_subfolder(cache, _KEPT_SUBFOLDER) if cache is not None else None
     except OSError:
         folder = None
-    path = _kept_path(directory, school_id)
-    if folder is None or path is None or not _write_cache(path, known, 0o600):
+    if cache is None or folder is None or not _write_cache(kept_path(cache, directory, school_id), known, 0o600):
         log.warning("meaning vectors of %s cannot be kept anywhere: they are encoded again at each start", school_id)
         return
     sweep(folder)
