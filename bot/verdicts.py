@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from bot.knowledge.draft_words import answer_in_policy_words
 from bot.knowledge.models import Clause, Stance
 
 _EXCEPTION = re.compile(
@@ -100,9 +101,9 @@ def limit_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[s
     """What to show after "Not allowed" when the question is about what a permission rules out and the
     clause's answer line is only its own first words (an unreviewed draft's, stating the permission):
     the prohibiting sentence. Empty otherwise: a reviewed answer line speaks for the whole clause."""
-    if clause.stance not in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
-        return ""
-    if " ".join(clause.answer.split()).rstrip(".") not in " ".join(clause.text.split()):
+    if clause.stance not in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE) or _ONLY_WITH_PERMISSION.search(clause.text):
+        return ""  # as `label`: such a clause is never called "Not allowed"
+    if not answer_in_policy_words(clause):
         return ""
     return _limit(clause, set(question_terms), terms) or ""
 

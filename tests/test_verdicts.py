@@ -139,6 +139,27 @@ def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: 
     assert allowed.verdict_label != "Not allowed" and allowed.verdict_line == ""
 
 
+def test_a_draft_line_cut_short_or_led_in_is_still_the_draft_s() -> None:
+    text = (
+        "Staff are allowed to take digital images to support educational aims and to share them with parents "
+        "at the end of each term. The personal equipment of staff should not be used for such purposes."
+    )
+    question = _words("can staff use personal equipment for such purposes")
+    for answer in ("Staff are allowed to take digital images to support educational aims and to\u2026",
+                   "Use of images: staff are allowed to take digital images to support educational aims"):  # fmt: skip
+        clause = _clause(text, answer, Stance.ALLOWED_WITH_CARE)
+        assert limit_line(clause, question, _words).startswith("The personal equipment of staff"), answer
+    # A permission given only with approval is never "Not allowed", so its limit is not shown under it
+    approval = _clause(
+        "Staff may take photographs of pupils only with the approval of the headteacher. Photographs of pupils "
+        "must not be stored on personal phones.",
+        "Staff may take photographs of pupils only with the approval of the headteacher.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    stored = _words("can photographs of pupils be stored on personal phones")
+    assert label(approval, stored, _words) == ONLY_WITH_PERMISSION and limit_line(approval, stored, _words) == ""
+
+
 def test_a_reviewed_answer_line_speaks_for_the_whole_clause() -> None:
     clause = _clause(
         "Parents are welcome to take videos of their children at school events for their own use. These videos "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.knowledge.draft_words import answer_in_policy_words
 from bot.knowledge.loader import KnowledgeError, load_vocabulary, school_files
 from bot.knowledge.models import Clause, School
 from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
@@ -103,7 +104,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             without_examples += 1  # one line for the whole draft, not one per clause
         elif not clause.examples:
             problems.append(Problem("warning", path, located.line, clause.id, "no example questions"))
-        if _in_policy_words(clause):
+        if answer_in_policy_words(clause):
             if school.draft:
                 policy_answers += 1
             else:
@@ -128,16 +129,6 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             if len(text.split()) >= _MIN_WORDS_FOR_COVERAGE and text not in joined:
                 problems.append(Problem("warning", source_path, number, None, f"not in any clause: {text[:70]}..."))
     return problems
-
-
-def _in_policy_words(clause: Clause) -> bool:
-    """Whether the answer line is still the import's draft (the clause's first sentence): staff words
-    find the clause far better (docs/matching.md)."""
-    # Imported here: the importer's modules would add to every command's start-up (`kb` is imported by all).
-    from bot.knowledge.importing.guess import policy_words_in_draft_answer
-
-    core = policy_words_in_draft_answer(clause.answer)
-    return len(core.split()) >= 4 and fold(core).lower() in fold(clause.text).lower()
 
 
 def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.knowledge.draft_words import CUT, DONT, LEAD
 from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
 from bot.verdicts import STATED_RULE
@@ -237,12 +238,9 @@ def guess_topics(clause: DraftClause) -> list[str]:
     return [slug for slug, pattern in _TOPICS if pattern.search(wording)][:_MAX_TOPICS]
 
 
-_DONT = "Don't "  # before a DO NOT list's item
-_LEAD = ": "  # after the list's lead-in
 # A longer lead-in ("The school will inform and educate users about these risks and will implement
 # policies to reduce the likelihood of the potential for harm:") would bury the item's own words.
 _LEAD_IN_WORDS = 10
-_CUT = "\u2026"
 
 
 def draft_answer(clause: DraftClause) -> str:
@@ -253,20 +251,13 @@ def draft_answer(clause: DraftClause) -> str:
         answer = f"{answer} {sentences[1]}"
     answer = answer.rstrip(";, ")
     if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer):
-        answer = f"{_DONT}{answer[:1].lower()}{answer[1:]}"
+        answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
         if len(lead.split()) <= _LEAD_IN_WORDS:
             item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else answer
-            answer = f"{lead}{_LEAD}{item}"
+            answer = f"{lead}{LEAD}{item}"
     answer = " ".join(answer.split())
     if len(answer) > _ANSWER_CHARS:
-        answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + _CUT
+        answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + CUT
     return answer[:1].upper() + answer[1:]
-
-
-def policy_words_in_draft_answer(answer: str) -> str:
-    """What of an answer line `draft_answer` made is the policy's own wording: without the lead-in, the
-    "Don't" given to a DO NOT list's item, and the mark of a cut (kb check asks for staff words)."""
-    core = answer.removesuffix(_CUT).split(_LEAD, 1)[-1]
-    return core[len(_DONT) :] if core.lower().startswith(_DONT.lower()) else core

@@ -1,0 +1,26 @@
+"""How `kb import` builds a draft's answer line from the clause's own words, and how to tell such a line
+later: `kb check` asks a reviewer to put it in staff words, and a verdict must not present it as
+speaking for the whole clause (bot/verdicts.py). Kept apart from the importer, which every command
+would otherwise load."""
+
+from __future__ import annotations
+
+from bot.knowledge.models import Clause
+from bot.knowledge.source_text import fold
+
+DONT = "Don't "  # before a DO NOT list's item
+LEAD = ": "  # after the list's lead-in
+CUT = "\u2026"  # the mark of an answer line cut short
+
+
+def policy_words_in_draft_answer(answer: str) -> str:
+    """What of an answer line the importer made is the policy's own wording: without the lead-in, the
+    "Don't" given to a DO NOT list's item, and the mark of a cut."""
+    core = answer.removesuffix(CUT).split(LEAD, 1)[-1]
+    return core[len(DONT) :] if core.lower().startswith(DONT.lower()) else core
+
+
+def answer_in_policy_words(clause: Clause) -> bool:
+    """Whether the clause's answer line is still the import's draft (its first words), not a reviewer's."""
+    core = policy_words_in_draft_answer(clause.answer)
+    return len(core.split()) >= 4 and fold(core).lower() in fold(clause.text).lower()
