@@ -16,6 +16,7 @@ import yaml
 
 from bot.cli.main import main
 from bot.knowledge.importing.draft import make_draft
+from bot.knowledge.importing.merge import merge
 from bot.knowledge.loader import load_file
 from bot.knowledge.source_text import fold
 from tests.conftest import REPO, SHARED
@@ -481,6 +482,39 @@ def test_reimporting_a_new_version_keeps_reviewed_work_and_diff_shows_the_change
     assert "removed (1):" in out and "howitt-9-1" in out
     code, out, _ = run(capsys, "kb", "check", "--dir", str(knowledge))
     assert code == 0, out
+
+
+def test_the_same_policy_imported_again_keeps_the_dates_a_reviewer_put_right(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!hv]*.yaml"))
+    path = knowledge / "howitt.yaml"
+    reviewed = yaml.safe_load(path.read_text())
+    reviewed["school"]["adopted"] = dt.date(2018, 1, 15)  # the reviewer knows the day the text leaves out
+    path.write_text(yaml.safe_dump(reviewed, sort_keys=False), encoding="utf-8")
+    command = ["kb", "import", str(POLICIES / "howitt.txt"), "--school", "howitt", "--dir", str(knowledge), "--force"]
+    code, _, err = run(capsys, *command)
+    assert code == 0, err
+    school = yaml.safe_load(path.read_text())["school"]
+    assert school["adopted"] == dt.date(2018, 1, 15)
+    assert (school["status"], school["dates_note"]) == (reviewed["school"]["status"], reviewed["school"]["dates_note"])
+
+
+def test_a_reporting_clause_id_a_new_clause_took_over_is_not_kept() -> None:
+    """Ids follow section numbers: a new clause 7.3 may take the id of a removed 7.3 that told staff how
+    to report misuse, and reporters would be quoted the camera rule."""
+    school = {"id": "s", "name": "S School", "report_to": "the head", "reporting_clause": "s-7.3"}
+    old = {"school": school, "clauses": [
+        {"id": "s-7.1", "section": "7.1", "text": "Staff must not share passwords with anyone at all."},
+        {"id": "s-7.3", "section": "7.3", "text": "Report any misuse of social media to the headteacher at once."},
+    ]}  # fmt: skip
+    new = {"school": {"id": "s", "name": "S School", "report_to": "the head"}, "clauses": [
+        {"id": "s-7.1", "section": "7.1", "text": "Staff must not share passwords with anyone at all."},
+        {"id": "s-7.3", "section": "7.3", "text": "Cameras in classrooms need the governors' written approval."},
+    ]}  # fmt: skip
+    report = merge(old, new)
+    assert report.removed == ["s-7.3"] and "reporting_clause" not in new["school"]
 
 
 def test_a_new_version_with_new_dates_drops_the_notes_on_the_old_ones(

@@ -93,6 +93,18 @@ def _load_previous(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def _previous_text(path: Path, previous: dict[str, Any]) -> str | None:
+    """The policy text the previous file was cut from (its `sources/` file), if it is there to read."""
+    school = previous.get("school")
+    source = school.get("source") if isinstance(school, dict) else None
+    if not isinstance(source, str) or not source:
+        return None
+    try:
+        return (path.parent / "sources" / Path(source).name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def run_import(args: argparse.Namespace) -> int:
     from bot.knowledge.importing.draft import DraftError, make_draft, write_draft
 
@@ -114,8 +126,9 @@ def run_import(args: argparse.Namespace) -> int:
             raise DraftError(f"{out} already exists; add --force to replace it (reviewed clauses are kept)")
         previous_path = Path(args.previous) if args.previous else (out if out.exists() else None)
         previous = _load_previous(previous_path) if previous_path else None
+        previous_text = _previous_text(previous_path, previous) if previous_path and previous else None
         with _progress(f"Reading {policy.name}") as progress:
-            draft = make_draft(policy, args.school, args.name, previous, progress)
+            draft = make_draft(policy, args.school, args.name, previous, progress, previous_text)
         backup = write_draft(draft, policy, out, args.force)
     except (DraftError, ExtractError) as exc:
         return fail(str(exc))

@@ -24,6 +24,7 @@ from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topi
 from bot.knowledge.importing.merge import MergeReport, merge
 from bot.knowledge.importing.split import DraftClause, split
 from bot.knowledge.models import KnowledgeFile
+from bot.knowledge.source_text import fold
 
 SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 _ID_LENGTH = 72  # leaves room for "-NN" within the models' 80
@@ -85,7 +86,10 @@ def make_draft(
     name: str | None = None,
     previous: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    previous_text: str | None = None,
 ) -> Draft:
+    """`previous`: the reviewed file the draft keeps the work of; `previous_text`: the policy text it was
+    cut from (the same text again keeps the reviewer's dates too)."""
     if not SCHOOL_ID.match(school_id):
         raise DraftError(
             f"school id {school_id!r} must be lower-case letters, digits and hyphens, e.g. 'st-marys-primary'"
@@ -119,7 +123,8 @@ def make_draft(
     if extracted.removed:
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text")
     if previous is not None:
-        draft.merged = merge(previous, data)
+        same_text = previous_text is not None and fold(previous_text) == fold(extracted.text)
+        draft.merged = merge(previous, data, same_text)
         if name:
             school["name"] = name
     try:

@@ -57,8 +57,9 @@ def pair_clauses(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> tuple[
     return same, reworded
 
 
-def merge(previous: dict[str, Any], draft: dict[str, Any]) -> MergeReport:
-    """Carry reviewed work from `previous` into `draft` (both knowledge-file mappings), in place."""
+def merge(previous: dict[str, Any], draft: dict[str, Any], same_text: bool = False) -> MergeReport:
+    """Carry reviewed work from `previous` into `draft` (both knowledge-file mappings), in place.
+    `same_text`: the draft was cut from the very text the previous file was."""
     old, new = previous.get("clauses") or [], draft["clauses"]
     same, reworded = pair_clauses(old, new)
     report = MergeReport()
@@ -84,26 +85,34 @@ def merge(previous: dict[str, Any], draft: dict[str, Any]) -> MergeReport:
         report.added.append(clause["id"])
     matched = set(same.values()) | set(reworded.values())
     report.removed = [c["id"] for i, c in enumerate(old) if i not in matched]
-    _keep_school_review(previous.get("school") or {}, draft["school"], {c["id"] for c in new})
+    # Only ids that still name the clause they named: a new clause may take a removed one's id.
+    carried = {new[j]["id"] for j in (*same, *reworded)}
+    _keep_school_review(previous.get("school") or {}, draft["school"], carried, same_text)
     return report
 
 
 _DATES = ("adopted", "reviewed", "review_due")
 
 
-def _keep_school_review(before: dict[str, Any], school: dict[str, Any], clause_ids: set[str]) -> None:
-    """What a person settled about the school and its policy, where the new text does not contradict it."""
+def _keep_school_review(before: dict[str, Any], school: dict[str, Any], carried: set[str], same_text: bool) -> None:
+    """What a person settled about the school and its policy, where the new text does not contradict it.
+    `carried`: the ids that name the same clause as before; `same_text`: every clause is unchanged."""
     for key in ("name", "authority", "report_to"):  # the policy text rarely changes these
         if before.get(key):
             school[key] = before[key]
-    # The same dates read from the new text: the same version of the policy, so what the reviewer noted
-    # about them (approval left blank, a date written oddly) still holds; new dates are a new version.
-    if all(str(before.get(key) or "") == str(school.get(key) or "") for key in _DATES):
+    # The same policy again, or the same dates read from a new text: what the reviewer settled about the
+    # dates (a date put right, approval left blank) still holds; other dates are a new version's.
+    if same_text:
+        for key in _DATES:
+            school.pop(key, None)
+            if before.get(key):
+                school[key] = before[key]
+    if same_text or all(str(before.get(key) or "") == str(school.get(key) or "") for key in _DATES):
         for key in ("dates_note", "status"):
             if key in before:
                 school[key] = before[key]
     reporting = before.get("reporting_clause", "")
-    if reporting is None or reporting in clause_ids:  # null: the reviewer found none; an id: still there
+    if reporting is None or reporting in carried:  # null: the reviewer found none; an id: the same clause
         school["reporting_clause"] = reporting
     headers = [*school.get("page_headers", []), *before.get("page_headers", [])]
     if headers:
