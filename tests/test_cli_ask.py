@@ -118,6 +118,14 @@ def test_a_batch_file_saved_by_notepad_or_with_one_bad_byte_is_answered_line_by_
     assert results[3]["school"] == "howitt" and 'no "question"' in results[3]["error"]
 
 
+def test_a_batch_file_saved_as_utf_16_is_named_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(json.dumps({"school": "howitt", "question": "can I friend a parent?"}) + "\n", encoding="utf-16")
+    code, out, err = run(capsys, "ask", "--batch", str(batch), "--json")
+    assert code == 2 and out == ""
+    assert err == f"policybot: {batch} is UTF-16 text; save it again as UTF-8\n"
+
+
 def test_the_command_writes_every_answer_before_it_exits(capsys: pytest.CaptureFixture[str]) -> None:
     # `policybot ask` leaves without the interpreter's tidy-up (bot/cli/quick_exit.py): all its output
     # must still reach a pipe, and a reader that stops early must not turn into an error.

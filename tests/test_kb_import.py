@@ -429,6 +429,12 @@ def test_a_draft_is_never_written_under_another_school_s_name(
     assert code == 2 and out == "" and err.count("\n") == 1
     assert "needs " + str(tmp_path / "try out" / "trial-school.yaml") in err
     assert not out_file.parent.exists()
+    # nor under another ending: the bot reads only ID.yaml
+    wrong_ending = tmp_path / "trial-school.yml"
+    code, _, err = run(
+        capsys, "kb", "import", str(POLICIES / "howitt.txt"), "--school", "trial-school", "--out", str(wrong_ending)
+    )
+    assert code == 2 and "trial-school.yaml" in err and not wrong_ending.exists()
 
 
 def test_reimporting_a_new_version_keeps_reviewed_work_and_diff_shows_the_changes(

@@ -79,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _run_batch(policies: PolicyBook, args: argparse.Namespace) -> int:
     fallback_school = default_school(args.school)
     if args.batch == "-":
@@ -86,6 +89,9 @@ def _run_batch(policies: PolicyBook, args: argparse.Namespace) -> int:
         return _answer_lines(policies, stdin, sys.stdout, fallback_school, args.top)
     try:
         with open(args.batch, "rb") as lines:
+            if lines.read(2) in _UTF16_MARKS:  # Notepad's "Unicode": no line of it would read as UTF-8
+                return fail(f"{args.batch} is UTF-16 text; save it again as UTF-8")
+            lines.seek(0)
             return _answer_lines(policies, lines, sys.stdout, fallback_school, args.top)
     except OSError as exc:
         return fail(f"cannot read {args.batch}: {exc.strerror}")

@@ -110,7 +110,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     policy = Path(args.policy)
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
-    if out.stem != args.school:
+    if out.name != f"{args.school}.yaml":
         return fail(
             f"{out.name}: a school's file is named after its id, so --school {args.school} needs "
             f"{out.with_name(args.school + '.yaml')} (the bot finds a school by its file name)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import TextIO
@@ -64,9 +65,12 @@ def export_target(csv_path: str, database: Path, force: bool) -> Path:
 def private_csv(target: Path) -> TextIO:
     """`target` opened for a CSV only its owner can read (0600, an existing file tightened too): an
     export holds case records, and with `--include-details` what the reporter wrote."""
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # O_BINARY: Windows would otherwise turn the csv module's "\r\n" into "\r\r\n"
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        if hasattr(os, "fchmod"):  # not on Windows, where the folder's access list decides
+        # A regular file only (`--csv /dev/null` is no export to protect); not on Windows, where the
+        # folder's access list decides.
+        if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.fchmod(descriptor, 0o600)
     except OSError:
         os.close(descriptor)

@@ -28,7 +28,10 @@ def bundled_knowledge_dir() -> Path:
 def inside_installed_package(folder: Path) -> bool:
     """Whether `folder` is the knowledge base a plain `pip install` put inside the package, which the next
     install replaces; an editable install's is the checkout's own `knowledge/`, beside pyproject.toml."""
-    bundled = bundled_knowledge_dir()
+    try:
+        bundled = bundled_knowledge_dir()
+    except ModuleNotFoundError:  # run from a checkout that was never installed: there is no package copy
+        return False
     return folder.resolve() == bundled.resolve() and not (bundled.parent / "pyproject.toml").is_file()
 
 
