@@ -30,6 +30,9 @@ def test_a_ta_asks_about_friending_a_parent_and_only_she_sees_the_answer(bot: Ru
     assert "Dobcroft Junior School" in text and "section" in text
     assert "review due Dec 2023" in text and ":warning:" in text  # the policy is past its review date
     assert answers_friending_a_parent(text)
+    # The notification's text is the verdict line the blocks show first, not the bare answer line
+    verdict_line = data["blocks"][1]["text"]["text"].replace("*", "")
+    assert data["text"] == verdict_line and data["text"].split(":")[0] in text
     assert re.fullmatch(r"[0-9]+\.[0-9a-f]{32}", _button_value(data["blocks"], "answer_helpful"))
     assert bot.slack.calls_to("chat.postMessage") == []  # nothing posted anywhere public
 

@@ -65,6 +65,14 @@ def verdict(clause: Clause, label: str = "", line: str = "") -> str:
     return f"{label or verdict_label(clause)}: {line or clause.answer}"
 
 
+def summary(answer: Answer) -> str:
+    """The answer in one line, for a notification or a screen reader: its verdict, or that it is unsure."""
+    best = answer.best
+    if not answer.answered or best is None:
+        return "The policy does not clearly say."
+    return verdict(best.clause, answer.verdict_label, answer.verdict_line)
+
+
 def not_covered(answer: Answer) -> str:
     school = answer.school
     return (

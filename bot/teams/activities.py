@@ -18,6 +18,7 @@ from typing import Any
 from bot.answers import Answer
 from bot.question_buttons import button_value, question_for
 from bot.questions import QuestionError
+from bot.render.wording import summary
 from bot.store.conversation_refs import ConversationRef
 from bot.teams.account_applications import TeamsAccountApplications
 from bot.teams.account_cards import VERBS as ACCOUNT_VERBS
@@ -211,7 +212,7 @@ class TeamsActivities:
             return
         question_id = self._log(answer)
         card = answer_card(answer, button_value(services.button_key, question_id, user))
-        self._send(service_url, conversation, card_activity(card, _summary(answer)))
+        self._send(service_url, conversation, card_activity(card, summary(answer)))
 
     def _log(self, answer: Answer) -> int:
         best = answer.best.clause.id if answer.best else None
@@ -298,5 +299,3 @@ def _text(activity: dict[str, Any]) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", text)).split())
 
 
-def _summary(answer: Answer) -> str:
-    return answer.best.clause.answer if answer.answered and answer.best else "The policy does not clearly say."

@@ -9,6 +9,7 @@ from slack_bolt import Ack, App
 
 from bot.question_buttons import button_value
 from bot.questions import QuestionError
+from bot.render.wording import summary
 from bot.slack.blocks.answer import answer_blocks, help_blocks
 from bot.slack.escape import escape
 from bot.slack.services import Services
@@ -38,6 +39,5 @@ def register(app: App, services: Services) -> None:
             # The answer matters more than the log: answer anyway (its buttons will say it has expired).
             log.warning("could not log a question (%s); answered it anyway", exc)
             question_id = 0
-        summary = answer.best.clause.answer if answer.answered and answer.best else "The policy does not clearly say."
         buttons = button_value(services.button_key, question_id, command.get("user_id") or "")
-        ack(response_type="ephemeral", text=escape(summary), blocks=answer_blocks(answer, buttons))
+        ack(response_type="ephemeral", text=escape(summary(answer)), blocks=answer_blocks(answer, buttons))
