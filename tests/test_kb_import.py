@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from bot.cli.main import main
+from bot.file_lock import FileLock
 from bot.knowledge.importing.draft import make_draft
 from bot.knowledge.importing.merge import merge
 from bot.knowledge.loader import load_file
@@ -415,6 +416,28 @@ def test_an_existing_file_is_never_overwritten_without_force(
     )
     assert code == 2 and "already exists" in err and "--force" in err
     assert out_file.read_text() == "school: {}\n"
+
+
+def test_two_imports_of_one_school_at_once_cannot_lose_reviewed_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two `kb import --force` of one school at the same moment each kept the reviewed work of the file they
+    read, and the later write lost the other's; the second is refused while the first runs."""
+    monkeypatch.setenv("POLICYBOT_MEANING", "off")
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", knowledge)
+    running = FileLock(knowledge / ".howitt.yaml.import.lock")  # what an import holds while it runs
+    assert running.acquire()
+    command = ["kb", "import", str(POLICIES / "howitt.txt"), "--school", "howitt", "--dir", str(knowledge)]
+    try:
+        code, out, err = run(capsys, *command)
+        assert code == 2 and out == "" and "another `kb import` of howitt.yaml is running" in err
+        assert not (knowledge / "howitt.yaml").exists()
+    finally:
+        running.release()
+    code, _, err = run(capsys, *command)
+    assert code == 0, err
 
 
 def test_a_draft_is_never_written_under_another_school_s_name(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import fail, knowledge_dir, settings
+from bot.file_lock import FileLock
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
 from bot.knowledge.loader import KnowledgeError, inside_installed_package, load_file
 from bot.matching.vectors import cache_path, clause_vectors, uncached
@@ -106,8 +107,6 @@ def _previous_text(path: Path, previous: dict[str, Any]) -> str | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from bot.knowledge.importing.draft import DraftError, make_draft, write_draft
-
     policy = Path(args.policy)
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
     if out.name != f"{args.school}.yaml":
@@ -121,6 +120,24 @@ def run_import(args: argparse.Namespace) -> int:
             "replaces: keep your school's files in a folder of your own, e.g. "
             f"`cp -r {out.parent} ~/policybot-knowledge`, and set POLICYBOT_KNOWLEDGE_DIR to it (or pass --dir)"
         )
+    # Two imports of one school at once would each keep the reviewed work of the file they read, and the
+    # later write would lose the other's; the lock sits beside the file, for as long as this import runs.
+    lock = FileLock(out.with_name(f".{out.name}.import.lock"))
+    try:
+        busy = out.parent.is_dir() and not lock.acquire()
+    except OSError:  # a folder this user cannot write: the draft cannot be written either, and says so
+        busy = False
+    if busy:
+        return fail(f"another `kb import` of {out.name} is running; run this one when it has finished")
+    try:
+        return _import(args, policy, out)
+    finally:
+        lock.release()
+
+
+def _import(args: argparse.Namespace, policy: Path, out: Path) -> int:
+    from bot.knowledge.importing.draft import DraftError, make_draft, write_draft
+
     try:
         if out.exists() and not args.force:
             raise DraftError(f"{out} already exists; add --force to replace it (reviewed clauses are kept)")
