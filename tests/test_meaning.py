@@ -87,17 +87,24 @@ def test_a_folder_that_cannot_be_written_still_answers(tmp_path: Path) -> None:
     assert answer.best is not None and "logo" in answer.best.clause.text.lower()
 
 
+def _read_only_folder_with_a_new_sentence(tmp_path: Path, example: str) -> Path:
+    """Hiltingbury's few clauses in a folder whose vector cache cannot be written (a file stands where its
+    folder would be), with one example question no bundled file holds, so a start must encode it."""
+    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
+    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
+    path = folder / "hiltingbury.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clauses"][0]["examples"] = [example]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return folder
+
+
 def test_a_folder_that_cannot_be_written_keeps_its_vectors_in_the_cache_folder(
     tmp_path: Path, kept_cache: Path
 ) -> None:
     """A service account's read-only knowledge folder once had every start encode its new sentences again
     (70 s a start for an imported policy); they are kept in the cache folder after the first."""
-    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
-    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
-    path = folder / "hiltingbury.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["clauses"][0]["examples"] = ["a question about the logo that no bundled file has ever held"]
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    folder = _read_only_folder_with_a_new_sentence(tmp_path, "a question about the logo no bundled file has held")
     question = "can I use the school logo on my instagram?"
 
     first = PolicyBook(folder).ask("hiltingbury", question)
@@ -115,12 +122,7 @@ def test_a_folder_that_cannot_be_written_keeps_its_vectors_in_the_cache_folder(
 def test_vectors_kept_for_a_read_only_folder_count_in_its_topic_vote(tmp_path: Path, kept_cache: Path) -> None:
     """The folder's kept topic vote is named by what it was built from; vectors kept in the cache folder
     are part of that, or a vote built before a school's vectors were kept would be recalled after."""
-    folder = _few_clauses(_school_folder(tmp_path, with_cache=False))
-    cache_path(folder, "hiltingbury").parent.write_text("not a folder", encoding="utf-8")
-    path = folder / "hiltingbury.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["clauses"][0]["examples"] = ["another question about the logo that no bundled file has held"]
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    folder = _read_only_folder_with_a_new_sentence(tmp_path, "another question about the logo, never bundled")
     before = kept_vote.digest(folder)
     PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
     assert list((kept_cache / "vectors").glob("hiltingbury-*.npz"))
