@@ -46,7 +46,10 @@ _YES = re.compile(r"\s*(?:yes|only|ok|okay|fine)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
-    r"\b(?:approval|permission|consent|agreement|authori[sz]ation|approved)\b",
+    r"\b(?:approval|permission|consent|agreement|authori[sz]ation|approved)\b|"
+    # "Written permission from parents will be obtained before photographs of pupils are published"
+    r"\b(?:approval|permission|consent|agreement|authori[sz]ation)\b[^.;:]{0,40}?\b(?:will|must|should|shall|is to)"
+    r" be (?:obtained|sought|given|gained|secured)\b[^.;:]{0,20}?\bbefore\b",
     re.IGNORECASE,
 )
 

@@ -89,6 +89,20 @@ def test_a_permission_given_only_with_approval_says_so() -> None:
     assert label(clause) == ONLY_WITH_PERMISSION
     free = _clause("Staff may share the school's public posts.", "Yes.", Stance.ALLOWED_WITH_CARE)
     assert label(free) == "Allowed, with care"
+    # Permission as a step before it, in a policy's own words
+    before = _clause(
+        "Written permission from parents or carers will be obtained before photographs of pupils are published "
+        "on the school website.",
+        "Written permission from parents or carers will be obtained before photographs of pupils are published.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    assert label(before) == ONLY_WITH_PERMISSION
+    after = _clause(
+        "Photographs may be published once the event is over; permission is not needed before then.",
+        "Yes, after the event.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    assert label(after) == "Allowed, with care"
 
 
 def test_a_question_about_what_a_permission_rules_out_hears_not_allowed() -> None:
