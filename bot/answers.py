@@ -116,13 +116,13 @@ class PolicyBook:
         """What a kept vote must have been built from (matching/kept_vote.py); empty if none is kept."""
         if not self.meaning or self._topic_prior_built or self._cache_folder is None:
             return ""
-        return kept_vote.digest(self.directory)
+        return kept_vote.digest(self.directory, self._cache_folder)
 
     def _topics(self, school_id: str, kb: KnowledgeFile, vectors: ClauseVectors, before: str) -> TopicPrior | None:
         """The folder's example questions and their topics, read once per book (every school's file), or
         kept from an earlier start while none of the files has changed (matching/kept_vote.py)."""
         if not self._topic_prior_built:
-            now = kept_vote.digest(self.directory) if before else ""
+            now = kept_vote.digest(self.directory, self._cache_folder) if before and self._cache_folder else ""
             self._topic_prior = kept_vote.recall(self._cache_folder, self.directory, now) if now else None
             if self._topic_prior is None:
                 self._topic_prior, cached = self._vote(school_id, kb, vectors)

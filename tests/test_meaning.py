@@ -123,10 +123,10 @@ def test_vectors_kept_for_a_read_only_folder_count_in_its_topic_vote(tmp_path: P
     """The folder's kept topic vote is named by what it was built from; vectors kept in the cache folder
     are part of that, or a vote built before a school's vectors were kept would be recalled after."""
     folder = _read_only_folder_with_a_new_sentence(tmp_path, "another question about the logo, never bundled")
-    before = kept_vote.digest(folder)
+    before = kept_vote.digest(folder, kept_cache)
     PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
     assert list((kept_cache / "vectors").glob("hiltingbury-*.npz"))
-    assert kept_vote.digest(folder) != before
+    assert kept_vote.digest(folder, kept_cache) != before
 
 
 def _few_clauses(folder: Path) -> Path:

@@ -22,7 +22,6 @@ import numpy as np
 
 from bot.atomic_file import written_whole
 from bot.cache_folder import (
-    cache_folder,
     mark_used,
     named_after,
     private_subfolder,
@@ -71,18 +70,17 @@ def _version(path: Path) -> str:
     return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
-def digest(directory: Path) -> str:
+def digest(directory: Path, cache: Path) -> str:
     """What the folder's vote is built from: each school file's bytes, its vector cache's version and the
-    package's caches (which stand in for a school's own where it lacks sentences)."""
+    package's caches (which stand in for a school's own where it lacks sentences), and the vectors
+    kept in the cache folder `cache` for a folder that cannot be written."""
     h = hashlib.sha256(_CODE)
-    cache = cache_folder()
     for path in school_files(directory):
         h.update(f"\0{path.name}\0".encode())
         with contextlib.suppress(OSError):
             h.update(hashlib.sha256(path.read_bytes()).digest())
         h.update(_version(vectors.cache_path(directory, path.stem)).encode())
-        if cache is not None:  # a read-only folder's vectors, kept in the cache folder
-            h.update(_version(vectors.kept_path(cache, directory, path.stem)).encode())
+        h.update(_version(vectors.kept_path(cache, directory, path.stem)).encode())
     with contextlib.suppress(ModuleNotFoundError, OSError):
         for shipped in sorted((bundled_knowledge_dir() / vectors.CACHE_FOLDER).glob("*.npz")):
             h.update(f"\0{shipped.name}\0{_version(shipped)}".encode())
