@@ -22,7 +22,7 @@ from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors, cached_vectors, clause_vectors
 from bot.questions import clean_question
-from bot.verdicts import label, limit_line
+from bot.verdicts import headline
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +184,5 @@ class PolicyBook:
         best = ranking.best
         if best is None:
             return Answer(index.school, cleaned, ranking)
-        verdict_label = label(best.clause, ranking.terms, index.normaliser.terms)
-        line = limit_line(best.clause, ranking.terms, index.normaliser.terms)
+        verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms)
         return Answer(index.school, cleaned, ranking, verdict_label, line)

@@ -76,13 +76,35 @@ def exception_in(clause: Clause) -> str | None:
 
 def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None) -> str:
     """The words before the colon of the verdict line."""
+    return headline(clause, question_terms, terms)[0]
+
+
+def limit_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
+    """What to show after "Not allowed" when the question is about what a permission rules out and the
+    clause's answer line is only its own first words (an unreviewed draft's, stating the permission):
+    the prohibiting sentence. Empty otherwise: a reviewed answer line speaks for the whole clause."""
+    return headline(clause, question_terms, terms)[1]
+
+
+def headline(
+    clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None
+) -> tuple[str, str]:
+    """The verdict line's label for this question, and what follows it when not the clause's answer line
+    (`limit_line`), worked out once."""
     if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
         if _ONLY_WITH_PERMISSION.search(clause.text):
-            return ONLY_WITH_PERMISSION
-        if terms is not None and _limit(clause, set(question_terms), terms) is not None:
-            return Stance.NOT_ALLOWED.label
+            return ONLY_WITH_PERMISSION, ""
+        limit = _limit(clause, set(question_terms), terms) if terms is not None else None
+        if limit is not None:
+            return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
     if clause.stance is not Stance.NOT_ALLOWED:
-        return clause.stance.label
+        return clause.stance.label, ""
+    return _not_allowed_label(clause, question_terms, terms), ""
+
+
+def _not_allowed_label(
+    clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]] | None
+) -> str:
     if _ADVISED_NOT.search(clause.text) and not _RULE_NOT.search(_ADVISED_NOT.sub(" ", clause.text)):
         return ADVISED_AGAINST
     split = _split(clause)
@@ -98,17 +120,6 @@ def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[s
         if only_exception & set(question_terms):
             return EXCEPTION_MAY_APPLY
     return NOT_ALLOWED_WITH_EXCEPTIONS
-
-
-def limit_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
-    """What to show after "Not allowed" when the question is about what a permission rules out and the
-    clause's answer line is only its own first words (an unreviewed draft's, stating the permission):
-    the prohibiting sentence. Empty otherwise: a reviewed answer line speaks for the whole clause."""
-    if clause.stance not in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE) or _ONLY_WITH_PERMISSION.search(clause.text):
-        return ""  # as `label`: such a clause is never called "Not allowed"
-    if not answer_in_policy_words(clause):
-        return ""
-    return _limit(clause, set(question_terms), terms) or ""
 
 
 def _limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> str | None:
