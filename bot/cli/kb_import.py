@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from bot.cli.common import fail, knowledge_dir, settings
 from bot.file_lock import FileLock
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
-from bot.knowledge.loader import KnowledgeError, inside_installed_package, load_file
+from bot.knowledge.loader import KnowledgeError, load_file
 from bot.matching.vectors import cache_path, clause_vectors, uncached
 
 if TYPE_CHECKING:
@@ -107,19 +107,14 @@ def _previous_text(path: Path, previous: dict[str, Any]) -> str | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bot.knowledge.importing.draft import DraftError, check_target
+
     policy = Path(args.policy)
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
-    if out.name != f"{args.school}.yaml":
-        return fail(
-            f"{out.name}: a school's file is named after its id, so --school {args.school} needs "
-            f"{out.with_name(args.school + '.yaml')} (the bot finds a school by its file name)"
-        )
-    if inside_installed_package(out.parent):
-        return fail(
-            f"{out.parent} is the knowledge base inside the installed package, which the next `pip install` "
-            "replaces: keep your school's files in a folder of your own, e.g. "
-            f"`cp -r {out.parent} ~/policybot-knowledge`, and set POLICYBOT_KNOWLEDGE_DIR to it (or pass --dir)"
-        )
+    try:
+        check_target(out, args.school)
+    except DraftError as exc:
+        return fail(str(exc))
     # Two imports of one school at once would each keep the reviewed work of the file they read, and the
     # later write would lose the other's; the lock sits beside the file, for as long as this import runs.
     lock = FileLock(out.with_name(f".{out.name}.import.lock"))

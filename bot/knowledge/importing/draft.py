@@ -23,6 +23,7 @@ from bot.knowledge.importing.extract import Progress, extract
 from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topics
 from bot.knowledge.importing.merge import MergeReport, merge
 from bot.knowledge.importing.split import DraftClause, split
+from bot.knowledge.loader import inside_installed_package
 from bot.knowledge.models import KnowledgeFile
 from bot.knowledge.source_text import fold
 
@@ -158,6 +159,21 @@ def render(draft: Draft, policy: Path) -> str:
     )
     body = yaml.dump(draft.data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
     return header + body
+
+
+def check_target(out: Path, school_id: str) -> None:
+    """Where a draft may be written, before the policy is read; DraftError if not there."""
+    if out.name != f"{school_id}.yaml":
+        raise DraftError(
+            f"{out.name}: a school's file is named after its id, so --school {school_id} needs "
+            f"{out.with_name(school_id + '.yaml')} (the bot finds a school by its file name)"
+        )
+    if inside_installed_package(out.parent):
+        raise DraftError(
+            f"{out.parent} is the knowledge base inside the installed package, which the next `pip install` "
+            "replaces: keep your school's files in a folder of your own, e.g. "
+            f"`cp -r {out.parent} ~/policybot-knowledge`, and set POLICYBOT_KNOWLEDGE_DIR to it (or pass --dir)"
+        )
 
 
 def write_draft(draft: Draft, policy: Path, out: Path, force: bool) -> Path | None:
