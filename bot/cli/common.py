@@ -24,12 +24,17 @@ def fail(message: str) -> int:
     return EXIT_ERROR
 
 
+def one_line_each(problems: list[str]) -> str:
+    """Several problems as `fail` prints them: each on its own line, each named as policybot's."""
+    return "\npolicybot: ".join(problems)
+
+
 def settings() -> LocalSettings:
     """The environment and `.env`, read the same way by every command (and by `serve`)."""
     try:
         return local_settings()
     except SettingsError as exc:
-        raise CliError("\npolicybot: ".join(exc.problems)) from exc  # one line each, as `serve` prints them
+        raise CliError(one_line_each(exc.problems)) from exc
 
 
 def book() -> PolicyBook:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import CliError, book, fail
+from bot.cli.common import CliError, book, fail, one_line_each
 
 if TYPE_CHECKING:  # Slack libraries are imported only when serving
     from slack_bolt import App
@@ -104,9 +103,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(http=args.http, known_schools=book().school_ids())
     except SettingsError as exc:
-        for problem in exc.problems:
-            print(f"policybot: {problem}", file=sys.stderr)
-        return 2
+        return fail(one_line_each(exc.problems))
     _configure_logging()
 
     from bot.slack.app import build_app
@@ -176,9 +173,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
     try:
         settings = load_teams_settings(known_schools=book().school_ids())
     except SettingsError as exc:
-        for problem in exc.problems:
-            print(f"policybot: {problem}", file=sys.stderr)
-        return 2
+        return fail(one_line_each(exc.problems))
     _configure_logging()
 
     from bot.teams.services import build_services
@@ -262,8 +257,8 @@ def _both_settings(http: bool) -> Settings | None:
             settings = load()
         except SettingsError as exc:
             problems += [p for p in exc.problems if p not in problems]
-    for problem in problems:
-        print(f"policybot: {problem}", file=sys.stderr)
+    if problems:
+        fail(one_line_each(problems))
     return None if problems else settings
 
 
