@@ -3,9 +3,10 @@
 Checked on every request, before anything is parsed further or stored: the signature (against the
 keys named by `jwks_uri` in the OpenID configuration at TEAMS_OPENID_METADATA_URL), the issuer (the
 configuration's `issuer`), the audience (our app id), the expiry and not-before (5 minutes' clock
-tolerance, as Microsoft's SDKs allow), the `serviceurl` claim against the activity's `serviceUrl`, and
-that the signing key is endorsed for the activity's channel (`msteams` in the key's `endorsements`):
-the Bot Framework signs for many channels, and a token minted for Web Chat must not carry a Teams activity.
+tolerance, as Microsoft's SDKs allow), the `serviceurl` claim against the activity's `serviceUrl`, that
+the activity is from Teams (`channelId` msteams), and that the signing key is endorsed for Teams
+(`msteams` in the key's `endorsements`): the Bot Framework signs for many channels, and neither a token
+minted for Web Chat nor a Web Chat activity (whose sender names itself) may act for a Teams user.
 
 Why PyJWT here and not microsoft-teams-apps' validator: that one derives the keys URL from the
 metadata URL by rewriting `/openidconfiguration` to `/keys` instead of reading `jwks_uri`, and comes
@@ -27,6 +28,7 @@ LEEWAY_SECONDS = 300
 # The Bot Framework rotates keys; the configuration is re-read at least daily (its documented advice).
 METADATA_SECONDS = 24 * 3600
 ALGORITHMS = ["RS256", "RS384", "RS512"]
+TEAMS_CHANNEL = "msteams"  # the only channel this bot serves
 
 
 class Unauthorized(Exception):
@@ -85,7 +87,7 @@ class TokenValidator:
                 self._metadata = _Metadata(issuer, keys, time.monotonic())
             return self._metadata
 
-    def check(self, authorization: str | None, service_url: object, channel_id: object = "msteams") -> dict:
+    def check(self, authorization: str | None, service_url: object, channel_id: object = TEAMS_CHANNEL) -> dict:
         """The token's claims, or Unauthorized saying why (for the log, never shown to the caller)."""
         if not authorization or not authorization.startswith("Bearer "):
             raise Unauthorized("no bearer token")
@@ -114,6 +116,10 @@ class TokenValidator:
             raise Unauthorized("no serviceurl claim or no serviceUrl in the activity")
         if claimed.rstrip("/") != service_url.rstrip("/"):
             raise Unauthorized("the token's serviceurl is not the activity's serviceUrl")
+        if channel_id != TEAMS_CHANNEL:
+            # A Web Chat or Direct Line token, properly signed for its own channel: there the sender
+            # names itself (`from.id` is whatever the page says), so it can never speak for a Teams user.
+            raise Unauthorized(f"the activity is not from Teams (channel {channel_id!r})")
         if channel_id not in metadata.jwks.endorsements.get(str(key.key_id), frozenset()):
             raise Unauthorized(f"the signing key is not endorsed for the channel {channel_id!r}")
         return claims

@@ -1,7 +1,8 @@
 """`policybot serve --teams`: activities at POST /api/messages behind waitress, readiness at GET /healthz.
 
 Every activity's bearer token is checked (bot/teams/auth.py) before anything is stored or sent; a
-request without a valid one gets 401. Invokes are answered in the HTTP response itself."""
+request without a valid one gets 401, and one from another Microsoft 365 tenant than the school's
+(TEAMS_TENANT_ID) gets 403. Invokes are answered in the HTTP response itself."""
 
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ def _reply(start_response: StartResponse, status: str, body: object = None) -> I
 
 
 _STATUS = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 500: "500 Internal Server Error"}
+_OBJECTS = ("from", "conversation", "recipient", "channelData")
+_OBJECTS_IN_CHANNEL_DATA = ("channel", "team", "tenant")
+_LISTS = ("entities", "membersAdded", "membersRemoved", "attachments")
+_STRINGS = ("type", "name", "channelId", "serviceUrl", "id", "text", "replyToId")
 
 
 class TeamsHttpApp:
@@ -54,18 +59,25 @@ class TeamsHttpApp:
             return plain(start_response, *body)
         try:
             activity = json.loads(body or b"null")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
             activity = None
         if not isinstance(activity, dict) or not _well_shaped(activity):
             return _reply(start_response, "400 Bad Request", "the body must be a JSON activity\n")
         try:
             self.services.validator.check(authorization, activity.get("serviceUrl"), activity.get("channelId"))
         except Unauthorized as exc:
-            log.warning("refused an activity: %s", exc)
+            # The reason can quote the token's own header (its key id): one line, however it was written.
+            log.warning("refused an activity: %s", " ".join(str(exc).split())[:300])
             return _reply(start_response, "401 Unauthorized", "invalid Bot Framework token\n")
         except KeysUnavailable as exc:
             log.error("cannot check tokens: %s", exc)
             return _reply(start_response, "503 Service Unavailable", "cannot check tokens just now\n")
+        tenant = self.services.settings.teams_tenant_id
+        if tenant and _tenant(activity) != tenant.lower():
+            # A genuine Teams activity, but from another organisation's Teams: its sender is nobody the
+            # school knows, and its serviceUrl must not become where the bot sends SLT's cards.
+            log.warning("ignored an activity from another Microsoft 365 tenant (%s)", _tenant(activity) or "none named")
+            return _reply(start_response, "403 Forbidden", "this bot serves one school's Microsoft 365 tenant\n")
         try:
             status, answer_body = self.activities.handle(activity)
         except Exception:
@@ -83,5 +95,24 @@ def make_server(services: TeamsServices, host: str, port: int, threads: int = 16
 
 
 def _well_shaped(activity: dict) -> bool:
-    """The parts every handler reads are objects or absent, so no handler trips over a string."""
-    return all(isinstance(activity.get(part, {}), dict) for part in ("from", "conversation", "recipient"))
+    """Each part a handler reads has the type the Bot Framework gives it, or is absent, so no handler
+    trips over a string where an object should be (a signed but malformed activity gets 400, not 500)."""
+    if not all(isinstance(activity.get(part, {}), dict) for part in _OBJECTS):
+        return False
+    channel_data = activity.get("channelData", {})
+    if not all(isinstance(channel_data.get(part, {}), dict) for part in _OBJECTS_IN_CHANNEL_DATA):
+        return False
+    if not all(isinstance(activity.get(part, []), list) for part in _LISTS):
+        return False
+    if not all(isinstance(activity.get(part, ""), str) for part in _STRINGS):
+        return False
+    conversation, sender = activity.get("conversation", {}), activity.get("from", {})
+    return isinstance(conversation.get("id", ""), str) and isinstance(sender.get("id", ""), str)
+
+
+def _tenant(activity: dict) -> str:
+    """The Microsoft 365 tenant an activity comes from, as Teams names it (lower case), or ""."""
+    tenant = activity.get("channelData", {}).get("tenant", {}).get("id") or activity.get("conversation", {}).get(
+        "tenantId"
+    )
+    return tenant.lower() if isinstance(tenant, str) else ""

@@ -12,7 +12,7 @@ import pytest
 
 from bot.cases.misuse_rules import NOT_SLT
 from bot.cli.main import main
-from tests.fake_bot_framework import FakeBotFramework, member
+from tests.fake_bot_framework import TENANT_ID, FakeBotFramework, member
 from tests.teams_app import (
     ASKER,
     DSL_CHANNEL,
@@ -220,8 +220,8 @@ def test_a_submission_with_an_invalid_token_gets_401_and_nothing_is_stored(bot, 
 def test_the_welcome_card_in_a_new_1_1_chat_has_the_report_and_account_buttons(bot, fake) -> None:
     added = teams_fixture("conversation_update_members_added.json")
     added["serviceUrl"] = fake.service_url
-    added["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT, "tenantId": "t"}
-    added["channelData"] = {"tenant": {"id": "t"}}
+    added["conversation"] = {"conversationType": "personal", "id": REPORTER_CHAT, "tenantId": TENANT_ID}
+    added["channelData"] = {"tenant": {"id": TENANT_ID}}
     added["from"] = {"id": ASKER, "name": "Fake Parent One"}
     assert bot.send(added).status == 200
     [welcome] = wait_until(lambda: fake.sent(REPORTER_CHAT))

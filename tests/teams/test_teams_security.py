@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fake_bot_framework import new_key
-from tests.teams_app import wait_until
+from tests.teams_app import MISUSE_FORM, SLT_MEMBER, wait_until
 
 
 def _nothing_happened(bot) -> None:
@@ -122,11 +122,73 @@ def test_a_signed_invoke_with_a_malformed_value_is_answered_in_words_and_changes
     assert fake.sent() == []
 
 
-@pytest.mark.parametrize("part", ["from", "conversation", "recipient"])
-def test_a_signed_activity_with_a_part_that_is_not_an_object_is_refused_in_words(bot, fake, part) -> None:
-    activity = bot.personal_message("can I accept a friend request from a parent?")
-    activity[part] = "x"
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"from": "x"},
+        {"conversation": "x"},
+        {"recipient": "x"},
+        {"channelData": "x"},
+        {"channelData": {"channel": "x"}},
+        {"channelData": {"tenant": ["x"]}},
+        {"entities": 5},
+        {"membersAdded": 5},
+        {"membersRemoved": "x"},
+        {"conversation": {"conversationType": "personal", "id": 5}},
+        {"from": {"id": 5, "name": "x"}},
+        {"channelId": ["msteams"]},
+        {"text": {"a": 1}},
+    ],
+    ids=lambda patch: str(patch),
+)
+def test_a_signed_activity_with_a_part_of_the_wrong_type_is_refused_in_words(bot, fake, patch) -> None:
+    activity = {**bot.personal_message("can I accept a friend request from a parent?"), **patch}
     reply = bot.post(activity, fake.activity_token(activity["serviceUrl"]))
     assert reply.status == 400
     assert b"JSON activity" in reply.body
     _nothing_happened(bot)
+
+
+def test_thousands_of_nested_brackets_get_400_without_a_traceback(bot, caplog) -> None:
+    """Parsed before the token can be checked (the token is checked against the activity's serviceUrl)."""
+    reply = bot.post(b"[" * 50_000 + b"]" * 50_000, "Bearer x")
+    assert reply.status == 400 and b"JSON activity" in reply.body
+    assert not [r for r in caplog.records if r.exc_info]
+    _nothing_happened(bot)
+
+
+def test_a_web_chat_activity_cannot_act_for_a_teams_user(bot, fake) -> None:
+    """In Web Chat the page names its own sender: a Web Chat token, properly signed for Web Chat, with an
+    activity that says it is from Web Chat, must not open a report as if an SLT member had asked."""
+    bot.send(bot.dialog_invoke("task/submit", {"dialog": "report_misuse", "key": "k1", **MISUSE_FORM}))
+    report = wait_until(lambda: bot.services.reports.get("MR-0001"))
+    wait_until(lambda: not bot.services.outbox.items("pending"), timeout=20)  # SLT's card sent
+    sent_before = len(fake.sent())
+    view = bot.card_action("report_acknowledge", {"ref": "MR-0001"}, user=SLT_MEMBER)
+    view["channelId"] = "webchat"
+    token = fake.activity_token(view["serviceUrl"], key=fake.webchat_key, kid=fake.webchat_kid)
+    assert bot.post(view, token).status == 401
+    assert bot.services.reports.get("MR-0001").state == report.state
+    assert len(fake.sent()) == sent_before
+
+
+def test_an_activity_from_another_tenant_is_ignored_and_its_address_not_kept(bot, fake) -> None:
+    """Another organisation's Teams, with a genuine token: nobody the school knows, and its serviceUrl
+    must never become where SLT's cards are sent."""
+    other = "99999999-0000-0000-0000-000000000999"
+    service_url = fake.base_url + f"/teams/{other}/"
+    activity = bot.personal_message("can I accept a friend request from a parent?", user="29:1foreign")
+    activity["serviceUrl"] = service_url
+    activity["conversation"]["tenantId"] = other
+    activity["channelData"] = {"tenant": {"id": other}}
+    reply = bot.post(activity, fake.activity_token(service_url))
+    assert reply.status == 403
+    _nothing_happened(bot)
+
+
+def test_a_refused_token_is_logged_on_one_line_whatever_its_key_id_says(bot, fake, caplog) -> None:
+    activity = bot.personal_message("hello")
+    forged_kid = "x\nERROR bot.teams: SLT approved AR-0001"
+    assert bot.post(activity, fake.activity_token(activity["serviceUrl"], kid=forged_kid)).status == 401
+    refusals = [r.getMessage() for r in caplog.records if "refused an activity" in r.getMessage()]
+    assert refusals and all("\n" not in line for line in refusals)
