@@ -123,7 +123,8 @@ class FakeBotFramework:
 
     # -- failures --------------------------------------------------------------------------------
     def fail(self, what: str, kind: str, times: int = 1, retry_after: int = 1) -> None:
-        """Make the next `times` calls of `what` ("send", "update", "create", "members", "token") fail."""
+        """Make the next `times` calls of `what` ("send", "update", "create", "members", "token", and the
+        token checker's "openid" configuration and "keys") fail."""
         with self._lock:
             self._failures[what] = Failure(kind, times, retry_after)
 
@@ -202,6 +203,11 @@ class FakeBotFramework:
         url = urlparse(h.path)
         path = unquote(url.path)
         raw = h._body() if method in ("POST", "PUT") else b""
+        if method == "GET" and path in ("/v1/.well-known/openidconfiguration", "/v1/keys"):
+            failure = self._take_failure("openid" if "openid" in path else "keys")
+            if failure is not None:
+                h._send(500, {"error": {"code": "ServiceError", "message": "failed on purpose"}})
+                return
         if method == "GET" and path == "/v1/.well-known/openidconfiguration":
             h._send(
                 200,

@@ -15,6 +15,7 @@ with its own async server, so it cannot be pointed at a local stand-in by a meta
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -25,8 +26,12 @@ import jwt
 
 # Clock tolerance for exp/nbf, as botbuilder allows.
 LEEWAY_SECONDS = 300
+log = logging.getLogger(__name__)
+
 # The Bot Framework rotates keys; the configuration is re-read at least daily (its documented advice).
 METADATA_SECONDS = 24 * 3600
+# After a failed re-read, what was read before stays in use and the next try is this much later.
+RETRY_SECONDS = 600
 ALGORITHMS = ["RS256", "RS384", "RS512"]
 TEAMS_CHANNEL = "msteams"  # the only channel this bot serves
 
@@ -45,9 +50,20 @@ class _EndorsedKeys(jwt.PyJWKClient):
     def __init__(self, uri: str, timeout: int) -> None:
         super().__init__(uri, timeout=timeout)
         self.endorsements: dict[str, frozenset[str]] = {}
+        self._last: Any = None
 
     def fetch_data(self) -> Any:
-        data = super().fetch_data()
+        try:
+            data = super().fetch_data()
+        except jwt.PyJWKClientConnectionError as exc:
+            if self._last is None:
+                raise
+            # Keys are published well before they sign anything and retired slowly: while Microsoft's
+            # key endpoint is unreachable, the set read last still proves who is talking. PyJWKClient
+            # caches what this returns, so the endpoint is tried again when that copy expires.
+            log.warning("could not re-read the Bot Framework's signing keys (%s); using those read before", exc)
+            return self._last
+        self._last = data
         keys = data.get("keys") if isinstance(data, dict) else None
         self.endorsements = {
             str(k.get("kid")): frozenset(str(e) for e in k.get("endorsements") or () if isinstance(e, str))
@@ -82,8 +98,17 @@ class TokenValidator:
                     issuer, jwks_uri = str(document["issuer"]), str(document["jwks_uri"])
                 except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                     where = self.metadata_url
-                    raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
-                keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout))
+                    if self._metadata is None:
+                        raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
+                    # A day-old configuration (and its keys) is still Microsoft's: a short outage of
+                    # that one page must not turn every message away.
+                    log.warning("could not re-read the OpenID configuration at %s (%s); using the last one", where, exc)
+                    self._metadata.read_at = time.monotonic() - METADATA_SECONDS + RETRY_SECONDS
+                    return self._metadata
+                if self._metadata is not None and self._metadata.jwks.uri == jwks_uri:
+                    keys = self._metadata.jwks  # the same keys, and what was last read of them
+                else:
+                    keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout))
                 self._metadata = _Metadata(issuer, keys, time.monotonic())
             return self._metadata
 

@@ -192,3 +192,21 @@ def test_a_refused_token_is_logged_on_one_line_whatever_its_key_id_says(bot, fak
     assert bot.post(activity, fake.activity_token(activity["serviceUrl"], kid=forged_kid)).status == 401
     refusals = [r.getMessage() for r in caplog.records if "refused an activity" in r.getMessage()]
     assert refusals and all("\n" not in line for line in refusals)
+
+
+def test_messages_are_checked_and_answered_while_microsofts_key_pages_are_down(bot, fake, caplog) -> None:
+    """The OpenID configuration is re-read daily and the keys every few minutes; when those pages fail,
+    what was read before still proves who is talking, instead of every message getting 503."""
+    assert bot.send(bot.personal_message("hello")).status == 200  # both read once
+    fake.fail("openid", "500", times=1000)
+    fake.fail("keys", "500", times=1000)
+    validator = bot.services.validator
+    validator._metadata.read_at -= 25 * 3600  # a day later: the configuration is due to be read again
+    validator._metadata.jwks.jwk_set_cache.put(None)  # and the keys' copy has expired
+    reply = bot.send(bot.personal_message("can I accept a friend request from a parent?"))
+    assert reply.status == 200
+    forged = bot.personal_message("can I accept a friend request from a parent?")
+    assert bot.post(forged, fake.activity_token(forged["serviceUrl"], key=new_key())).status == 401
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("OpenID configuration" in w and "using the last one" in w for w in warnings)
+    assert any("signing keys" in w and "using those read before" in w for w in warnings)
