@@ -65,6 +65,7 @@ class FakeBotFramework:
     # conversation id -> member objects (as the connector returns them), paged `page_size` at a time
     members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     page_size: int = 2
+    repeat_pages: bool = False  # a connector fault: every page of members names itself as the next one
     calls: list[ConnectorCall] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -317,6 +318,8 @@ class FakeBotFramework:
         body: dict[str, Any] = {"members": page}
         if start + self.page_size < len(everyone):
             body["continuationToken"] = str(start + self.page_size)
+        if self.repeat_pages:
+            body["continuationToken"] = str(start)
         h._send(200, body)
 
 

@@ -47,6 +47,7 @@ class FakeSlack:
     bot_user_id: str = "UBOT"
     members: dict[str, list[str]] = field(default_factory=dict)
     page_size: int = 2
+    repeat_pages: bool = False  # a Slack fault: every page of members names itself as the next one
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     socket_url: str | None = None
@@ -212,6 +213,8 @@ class FakeSlack:
             start = int(body.get("cursor") or 0)
             page = members[start : start + self.page_size]
             next_cursor = str(start + self.page_size) if start + self.page_size < len(members) else ""
+            if self.repeat_pages:
+                next_cursor = str(start)
             return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + body.get("users", "X")}}

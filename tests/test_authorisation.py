@@ -158,3 +158,14 @@ def test_when_slack_cannot_say_who_is_slt_nobody_can_act(bot: RunningBot) -> Non
     bot.slack.fail("conversations.members", "internal_error", times=0)
     assert REFUSAL in told["text"]
     assert bot.services.reports.get(ref).state == "open"
+
+
+def test_slack_repeating_a_page_of_members_does_not_hold_the_click(bot: RunningBot) -> None:
+    """A cursor naming the page it came with: the members seen so far decide, and the click is answered."""
+    ref = new_case(bot)
+    bot.slack.repeat_pages = True
+    try:
+        click(bot, "acknowledge", ref, HEAD)  # HEAD is on the first page
+        wait_until(lambda: bot.services.reports.get(ref).state == "acknowledged")
+    finally:
+        bot.slack.repeat_pages = False

@@ -37,12 +37,19 @@ class ChannelMembers:
                 return cached[1]
         found: set[str] = set()
         cursor = None
+        followed: set[str] = set()
         while True:
             response = self._client.conversations_members(channel=channel, cursor=cursor, limit=200)
             found.update(response.get("members", []))
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break
+            if cursor in followed:
+                # Slack giving the same page again would hold the click that asked forever; the members
+                # seen so far decide (someone missing is refused: the safe failure).
+                log.warning("Slack gave the same page of %s's members twice; using the %d seen", channel, len(found))
+                break
+            followed.add(cursor)
         found.discard(self._bot_user_id() or "")
         members = frozenset(found)
         with self._lock:

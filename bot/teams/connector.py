@@ -142,7 +142,13 @@ class Connector:
         found: list[dict[str, Any]] = []
         page = self._call("GET", url)
         found += page.get("members") or []
+        followed: set[str] = set()
         while page.get("continuationToken"):
-            page = self._call("GET", f"{url}&continuationToken={quote(str(page['continuationToken']), safe='')}")
+            token = str(page["continuationToken"])
+            if token in followed:
+                # A connector that keeps giving the same page would hold the click that asked forever.
+                raise ConnectorError(502, "the connector gave the same page of members twice")
+            followed.add(token)
+            page = self._call("GET", f"{url}&continuationToken={quote(token, safe='')}")
             found += page.get("members") or []
         return found

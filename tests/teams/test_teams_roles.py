@@ -3,6 +3,8 @@ members API (every page), asked again before every decision."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.teams.roles import TeamsRoles
@@ -42,3 +44,14 @@ def test_when_teams_cannot_be_asked_nobody_has_the_role(bot, fake) -> None:
     fake.members[SLT_CHANNEL] = [member(SLT_MEMBER, "Fake Staff Two", "x")]
     fake.fail("members", "500")
     assert not TeamsRoles(bot.services).is_slt(SLT_MEMBER)
+
+
+def test_a_connector_repeating_a_page_of_members_does_not_hold_the_click_forever(bot, fake) -> None:
+    """A continuation token that names the page it came with: the role cannot be checked, so refused."""
+    fake.members[SLT_CHANNEL] = [*OTHERS, member(SLT_MEMBER, "Fake Staff Two", "x")]
+    fake.repeat_pages = True
+    answers: list[bool] = []
+    asking = threading.Thread(target=lambda: answers.append(TeamsRoles(bot.services).is_slt(SLT_MEMBER)), daemon=True)
+    asking.start()
+    asking.join(timeout=10)
+    assert answers == [False]
