@@ -40,6 +40,8 @@ def test_slt_decide_but_never_on_their_own_application() -> None:
     assert said(rules.may_decide("AR-0001", SUBMITTED, ADMIN)) == rules.NOT_SLT
     assert "your own application" in said(rules.may_decide("AR-0001", SUBMITTED, TA_IN_SLT))
     assert said(rules.may_decide("AR-0009", None, HEAD)) == "There is no application AR-0009."
+    # Someone else learns nothing about which references exist.
+    assert said(rules.may_decide("AR-0009", None, TEACHER)) == rules.NOT_SLT
 
 
 def test_only_slt_see_an_application_and_others_cannot_tell_which_exist() -> None:

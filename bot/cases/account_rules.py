@@ -110,12 +110,13 @@ def may_view(ref: str, application: Application | None, actor: Actor) -> Refused
 
 
 def may_decide(ref: str, application: Application | None, actor: Actor) -> Refused | None:
-    """Approve, reject or ask for changes: SLT only, never on their own application, first decision wins."""
+    """Approve, reject or ask for changes: SLT only, never on their own application, first decision wins.
+    The role is asked first, so someone else is refused the same way whether or not `ref` exists."""
+    if not actor.is_slt:
+        return Refused(NOT_SLT)
     refused = _missing(ref, application)
     if refused or application is None:
         return refused
-    if not actor.is_slt:
-        return Refused(NOT_SLT)
     if application.applicant_id == actor.user_id:
         return Refused("You can't decide on your own application: another member of SLT has to.")
     if not awaits_decision(application):

@@ -366,6 +366,16 @@ def test_the_same_dialog_sent_twice_is_one_application(bot, fake) -> None:
     assert len(fake.sent(SLT_CHANNEL)) == 1
 
 
+def test_someone_else_sending_the_same_dialog_key_makes_their_own_application(bot, fake) -> None:
+    """A dialog's key makes a retry one application; it is not a way into someone else's."""
+    dialog = open_dialog(bot)
+    assert "AR-0001" in submit(bot, dialog, GOOD)["value"]
+    said = submit(bot, dialog, {**GOOD, "handle": "@SomeoneElse"}, user=ADMIN)["value"]
+    assert "AR-0002" in said and "AR-0001" not in said
+    assert [a.ref for a in bot.services.applications.by_applicant(TEACHER)] == ["AR-0001"]
+    assert [a.ref for a in bot.services.applications.by_applicant(ADMIN)] == ["AR-0002"]
+
+
 def test_a_bot_framework_outage_at_posting_delays_the_card_and_it_arrives_once(bot, fake) -> None:
     dialog = open_dialog(bot)
     fake.fail("send", "500", times=3)

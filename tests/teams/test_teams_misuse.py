@@ -327,3 +327,16 @@ def test_past_the_retention_period_the_slt_card_and_dsl_alert_are_redrawn_withou
         assert len(posts) == 1 and updates, channel  # redrawn where it was, never posted again
         assert secret not in now_showing(channel) and "Fake Parent One" not in now_showing(channel)
         assert "MR-0001" in now_showing(channel)
+
+
+def test_someone_else_sending_the_same_dialog_key_files_their_own_report(bot) -> None:
+    """A dialog's key makes a retry one report; another person's form with it is theirs, not a receipt
+    for someone else's report."""
+    dialog = _open_dialog(bot)
+    assert "MR-0001" in _submit(bot, dialog, MISUSE_FORM)["value"]
+    data = {**dialog["actions"][0]["data"], **MISUSE_FORM, "what_happened": "Something else, seen by someone else."}
+    reply = bot.send(bot.dialog_invoke("task/submit", data, user=SLT_MEMBER))
+    said = reply.json()["task"]["value"]
+    assert "MR-0002" in said and "MR-0001" not in said
+    report = bot.services.reports.get("MR-0002")
+    assert report.reporter_id == SLT_MEMBER and report.form.what_happened == "Something else, seen by someone else."
