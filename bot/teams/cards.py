@@ -40,7 +40,7 @@ def plain(text: str, limit: int = MAX_TEXT) -> str:
     honours them, and the backslashes would show): look-alikes and zero-width breaks instead."""
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     text = text.replace("*", "\u2217").replace("](", "]" + _ZERO_WIDTH + "(")  # no emphasis, no [link](url)
-    text = text.replace("__", "_" + _ZERO_WIDTH + "_").replace("`", "\u02cb")
+    text = text.replace("_", "\u02cd").replace("`", "\u02cb")  # no _emphasis_ (a zero-width break would not stop it)
     text = text.replace("<", "\u2039").replace(">", "\u203a")  # no <at> mention, no HTML
     text = re.sub(r"(?i)\b(https?|mailto|www)", lambda m: m.group(1)[0] + _ZERO_WIDTH + m.group(1)[1:], text)
     return _LINE_START.sub(lambda m: m.group(1) + _ZERO_WIDTH + m.group(2), text)
