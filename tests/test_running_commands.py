@@ -170,6 +170,19 @@ def test_a_database_path_that_is_not_a_database(tmp_path: Path, argv: list[str],
     _one_line_error(_cli(tmp_path, *argv, "--db", db), says)
 
 
+def test_a_database_a_newer_version_has_used_is_refused_not_misread(tmp_path: Path) -> None:
+    """After an update and a rollback, this version would write rows without what the newer one added."""
+    import sqlite3
+
+    db = tmp_path / "policybot.db"
+    _cli(tmp_path, "reports", "list", "--db", str(db))  # made and migrated by this version
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 99")  # as a later version would leave it
+    _one_line_error(_cli(tmp_path, "reports", "list", "--db", str(db)), "last used by a newer version of policybot")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 99
+
+
 # -- start-up log -----------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.store.migrations import migrate
+from bot.store.migrations import NewerDatabase, migrate
 
 _BUSY_TIMEOUT_MS = 10_000
 
@@ -61,6 +61,8 @@ class Database:
             migrate(self.connection())
         except sqlite3.Error as exc:
             raise DatabaseOpenError(_why_not(Path(path), exc)) from exc
+        except NewerDatabase as exc:
+            raise DatabaseOpenError(f"cannot use the database {path}: {exc}") from exc
         # Only now, known to be a database: a wrong --db (a knowledge file) must be left as it was. The
         # -wal and -shm files now exist too.
         _make_private(self.path)

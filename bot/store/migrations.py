@@ -328,9 +328,21 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 
+class NewerDatabase(Exception):
+    """The database was last used by a later version of policybot, whose records this one may misread."""
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the migrations this database has not had; returns its version afterwards. Several
-    processes may open the database at once: each migration re-reads the version under the write lock."""
+    processes may open the database at once: each migration re-reads the version under the write lock.
+    A database a later version has migrated further is refused: after a rollback, this version would
+    write rows without what the later one added (their platform, say) and nothing would repair them."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > len(MIGRATIONS):
+        raise NewerDatabase(
+            f"it was last used by a newer version of policybot (database version {found}; this version knows "
+            f"up to {len(MIGRATIONS)}): install that version again, or restore the backup taken before the update"
+        )
     for number, migration in enumerate(MIGRATIONS, start=1):
         if conn.execute("PRAGMA user_version").fetchone()[0] >= number:
             continue
