@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import shutil
 import stat
 import subprocess
@@ -117,6 +118,21 @@ def test_a_folder_that_cannot_be_written_keeps_its_vectors_in_the_cache_folder(
     assert first.best is not None and second.best is not None
     assert second.best.clause.id == first.best.clause.id and "logo" in second.best.clause.text.lower()
     assert second.ranking.confidence == pytest.approx(first.ranking.confidence, abs=1e-3)
+
+
+@pytest.mark.parametrize(("new", "said"), [(12, True), (1, False)])
+def test_a_start_that_must_encode_says_so_first(tmp_path: Path, caplog, new: int, said: bool) -> None:
+    """A first start after an import or an upgrade can wait seconds to minutes for the model: it says why,
+    unless it is a moment's work."""
+    folder = _few_clauses(_school_folder(tmp_path))
+    path = folder / "hiltingbury.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["clauses"][0]["examples"] = [f"may I put the logo on flyer number {n}?" for n in range(new)]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    PolicyBook(folder).ask("hiltingbury", "can I use the school logo on my instagram?")
+    told = [r.getMessage() for r in caplog.records if "for matching by meaning" in r.getMessage()]
+    assert told == ([f"encoding {new} sentences of hiltingbury for matching by meaning, once"] if said else [])
 
 
 def test_vectors_kept_for_a_read_only_folder_count_in_its_topic_vote(tmp_path: Path, kept_cache: Path) -> None:

@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 
 CACHE_FOLDER = "vectors"
 _KEPT_SUBFOLDER = "vectors"  # in policybot's cache folder, for knowledge folders that cannot be written
-_SAY_SENTENCES = 100  # encoding this many makes a start wait long enough to say so
+# Encoding this many makes a start wait long enough to say so: a clause text can take a second on a
+# busy server, and 96 of an imported policy's sentences once kept a start silent for 20 s.
+_SAY_SENTENCES = 10
 _INT8 = "vectors_int8"
 _READ_KEPT = 32  # cache files read and kept; more only after many edits in a long-running process
 _read: dict[Path, tuple[tuple[int, int, int], Mapping[str, np.ndarray]]] = {}
@@ -223,7 +225,7 @@ def clause_vectors(kb: KnowledgeFile, directory: Path | None, announce: bool = F
     found, cache_complete = _from_caches(keys, directory, kb.school.id)
     missing = list(dict.fromkeys(text for text, k in zip(wanted, keys, strict=True) if k not in found))
     if missing:
-        if announce and len(missing) >= _SAY_SENTENCES:  # tens of seconds: whoever waits should know why
+        if announce and len(missing) >= _SAY_SENTENCES:  # seconds to minutes: whoever waits should know why
             log.warning("encoding %d sentences of %s for matching by meaning, once", len(missing), kb.school.id)
         for text, vector in zip(missing, encoder().encode(missing), strict=True):
             found[_key(text)] = vector
