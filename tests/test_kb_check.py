@@ -81,3 +81,24 @@ def test_answers_still_in_the_policy_s_words_are_named_until_rewritten(
     named = [line for line in capsys.readouterr().out.splitlines() if "answer is the policy's own words" in line]
     assert len(named) == total - 2
     assert not any(f"[{clause['id']}]" in line for clause in rewritten for line in named)
+
+
+def test_a_copied_folder_whose_vocabulary_an_update_has_left_behind_is_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A school's own knowledge folder keeps the vocabulary of the version it was copied from."""
+    fresh, behind = tmp_path / "fresh", tmp_path / "behind"
+    shutil.copytree(REPO / "knowledge", fresh)
+    shutil.copytree(REPO / "knowledge", behind)
+    assert main(["kb", "check", "--dir", str(fresh)]) == 0
+    assert "vocabulary" not in capsys.readouterr().out  # a fresh copy is up to date
+
+    vocabulary = yaml.safe_load((behind / "vocabulary.yaml").read_text(encoding="utf-8"))
+    vocabulary["synonyms"]["take"].remove("taken")
+    vocabulary["phrases"]["relative"].remove("my sisters")
+    vocabulary["synonyms"]["parent"].append("guardian angel")  # the school's own addition is no problem
+    (behind / "vocabulary.yaml").write_text(yaml.safe_dump(vocabulary), encoding="utf-8")
+    assert main(["kb", "check", "--dir", str(behind)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    assert "2 word(s) this version's vocabulary knows are missing here" in out
+    assert "taken -> take" in out and "my sisters -> relative" in out and "guardian" not in out

@@ -205,7 +205,7 @@ def test_version(capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])
     assert exit_.value.code == 0
-    assert capsys.readouterr().out.strip() == "policybot 0.1.0"
+    assert capsys.readouterr().out.strip() == "policybot 0.2.0"
 
 
 def test_schools_lists_every_school_id(capsys) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.knowledge.draft_words import answer_in_policy_words
-from bot.knowledge.loader import KnowledgeError, load_vocabulary, school_files
-from bot.knowledge.models import Clause, School
+from bot.knowledge.loader import KnowledgeError, bundled_knowledge_dir, load_vocabulary, school_files
+from bot.knowledge.models import Clause, School, Vocabulary
 from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
 from bot.knowledge.yaml_text import read_raw
 
@@ -141,7 +141,41 @@ def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Probl
     for path in files:
         problems.extend(check_file(path, today, seen))
     try:
-        load_vocabulary(directory)
+        vocabulary = load_vocabulary(directory)
     except KnowledgeError as exc:
         problems.append(Problem("error", directory / "vocabulary.yaml", 1, None, str(exc)))
+    else:
+        problems.extend(_behind_the_bundled_vocabulary(directory, vocabulary))
     return problems
+
+
+def _behind_the_bundled_vocabulary(directory: Path, vocabulary: Vocabulary) -> list[Problem]:
+    """A knowledge folder copied from an earlier version keeps that version's vocabulary: the words each
+    update teaches the bot ("taken" is "take") reach it only if someone copies them over."""
+    bundled_dir = bundled_knowledge_dir()
+    if directory.resolve() == bundled_dir.resolve():
+        return []
+    try:
+        bundled = load_vocabulary(bundled_dir)
+    except KnowledgeError:
+        return []
+    missing = [
+        f"{variant} -> {canonical}"
+        for table, ours in ((bundled.synonyms, vocabulary.synonyms), (bundled.phrases, vocabulary.phrases))
+        for canonical, variants in table.items()
+        for variant in variants
+        if variant not in ours.get(canonical, ())
+    ]
+    if not missing:
+        return []
+    shown = ", ".join(missing[:3]) + (", ..." if len(missing) > 3 else "")
+    return [
+        Problem(
+            "warning",
+            directory / "vocabulary.yaml",
+            1,
+            None,
+            f"{len(missing)} word(s) this version's vocabulary knows are missing here ({shown}); if you have not "
+            f"edited this file, copy {bundled_dir / 'vocabulary.yaml'} over it, else add them",
+        )
+    ]
