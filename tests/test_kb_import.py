@@ -530,6 +530,33 @@ def test_the_same_policy_imported_again_keeps_the_dates_a_reviewer_put_right(
     assert (school["status"], school["dates_note"]) == (reviewed["school"]["status"], reviewed["school"]["dates_note"])
 
 
+def test_reimporting_an_unreviewed_draft_takes_this_versions_guesses_for_untouched_clauses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A school imported with an earlier version: clauses nobody reviewed carry that importer's stance and
+    topics. A re-import takes the better reading; a clause someone reviewed keeps what they chose."""
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!v]*.yaml"))
+    command = ["kb", "import", str(POLICIES / "howitt.txt"), "--school", "trial", "--dir", str(knowledge)]
+    assert run(capsys, *command)[0] == 0
+    path = knowledge / "trial.yaml"
+    guessed = yaml.safe_load(path.read_text())
+    untouched, reviewed = guessed["clauses"][3], guessed["clauses"][4]
+    now = {c["id"]: (c["stance"], c["topics"]) for c in guessed["clauses"]}
+    other = {"not_allowed": "information"}.get(untouched["stance"], "not_allowed")
+    untouched.update(stance=other, topics=[])  # as an earlier importer might have guessed
+    reviewed.update(stance=other, topics=[], examples=["a question a reviewer wrote?"])
+    path.write_text(yaml.safe_dump(guessed, sort_keys=False), encoding="utf-8")
+
+    code, out, err = run(capsys, *command, "--force")
+    assert code == 0, err
+    assert "1 unchanged clause(s) nobody has reviewed yet" in out
+    again = {c["id"]: c for c in yaml.safe_load(path.read_text())["clauses"]}
+    assert (again[untouched["id"]]["stance"], again[untouched["id"]]["topics"]) == now[untouched["id"]]
+    assert (again[reviewed["id"]]["stance"], again[reviewed["id"]]["topics"]) == (other, [])
+    assert again[reviewed["id"]]["examples"] == ["a question a reviewer wrote?"]
+
+
 def test_a_reporting_clause_id_a_new_clause_took_over_is_not_kept() -> None:
     """Ids follow section numbers: a new clause 7.3 may take the id of a removed 7.3 that told staff how
     to report misuse, and reporters would be quoted the camera rule."""

@@ -178,6 +178,11 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
             f"  kept from the previous version: {len(m.unchanged)} unchanged; {len(m.changed)} changed "
             f"(answers re-drafted), {len(m.added)} new, {len(m.removed)} removed"
         )
+        if m.refreshed:
+            print(
+                f"  {len(m.refreshed)} unchanged clause(s) nobody has reviewed yet (no example questions, the drafted "
+                "answer) take this version's stance and topics"
+            )
     for note in draft.notes:
         print(f"  note: {note}")
     if backup:

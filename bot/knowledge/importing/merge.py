@@ -2,7 +2,10 @@
 
 A clause whose text did not change keeps its id, answer, stance, topics, heading and example
 questions (and its section name, unless the policy numbers its sections, when the new number wins:
-staff look clauses up by it). A clause whose text changed a little keeps its id and example
+staff look clauses up by it). Except in a file still marked as a draft, a clause nobody has touched
+(no example questions, and the answer still the importer's own): its stance and topics were only the
+earlier importer's guesses, and this version's are taken (`refreshed`), so an update's better reading
+of a policy reaches a school that imported it before. A clause whose text changed a little keeps its id and example
 questions, and gets a fresh draft answer to review. Pairing by folded text means a reformatted
 Word file or PDF does not count as a change. What a person settled about the school carries over
 too, where the new text does not contradict it (`_keep_school_review`).
@@ -21,11 +24,13 @@ from bot.knowledge.source_text import fold
 # Folded texts at least this alike (rapidfuzz ratio) are one clause reworded, not a new one.
 CHANGED_RATIO = 75
 _KEPT = ("id", "heading", "answer", "stance", "topics", "examples")
+_GUESSED = ("stance", "topics")  # what an importer guesses beyond the answer line it drafts
 
 
 @dataclass
 class MergeReport:
     unchanged: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)  # unchanged, untouched: this importer's guesses taken
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -63,10 +68,14 @@ def merge(previous: dict[str, Any], draft: dict[str, Any], same_text: bool = Fal
     old, new = previous.get("clauses") or [], draft["clauses"]
     same, reworded = pair_clauses(old, new)
     report = MergeReport()
+    still_draft = bool((previous.get("school") or {}).get("draft"))
     for j, i in same.items():
-        kept = {key: old[i][key] for key in _KEPT if key in old[i]}
+        untouched = still_draft and not old[i].get("examples") and old[i].get("answer") == new[j]["answer"]
+        kept = {key: old[i][key] for key in _KEPT if key in old[i] and not (untouched and key in _GUESSED)}
         if not str(new[j]["section"])[:1].isdigit():
             kept["section"] = old[i]["section"]
+        if untouched and any(old[i].get(key) != new[j].get(key) for key in _GUESSED):
+            report.refreshed.append(old[i]["id"])
         new[j].update(kept)
         report.unchanged.append(new[j]["id"])
     for j, i in reworded.items():
