@@ -49,7 +49,7 @@ class ConnectorCall:
 
 @dataclass
 class Failure:
-    kind: str  # "500", "429", "timeout"
+    kind: str  # "500", "429", "timeout"; for "openid" and "keys" also "maintenance" and "no keys"
     times: int
     retry_after: int = 1
 
@@ -206,6 +206,17 @@ class FakeBotFramework:
         raw = h._body() if method in ("POST", "PUT") else b""
         if method == "GET" and path in ("/v1/.well-known/openidconfiguration", "/v1/keys"):
             failure = self._take_failure("openid" if "openid" in path else "keys")
+            if failure is not None and failure.kind == "maintenance":  # 200, but a page for people
+                page = b"<html><body>Down for maintenance</body></html>"
+                h.send_response(200)
+                h.send_header("Content-Type", "text/html")
+                h.send_header("Content-Length", str(len(page)))
+                h.end_headers()
+                h.wfile.write(page)
+                return
+            if failure is not None and failure.kind == "no keys":
+                h._send(200, {"keys": []})
+                return
             if failure is not None:
                 h._send(500, {"error": {"code": "ServiceError", "message": "failed on purpose"}})
                 return

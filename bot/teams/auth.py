@@ -30,8 +30,10 @@ log = logging.getLogger(__name__)
 
 # The Bot Framework rotates keys; the configuration is re-read at least daily (its documented advice).
 METADATA_SECONDS = 24 * 3600
-# After a failed re-read, what was read before stays in use and the next try is this much later.
+# After a failed re-read, what was read before stays in use and the next try is this much later;
+# but not for ever: a key Microsoft has since withdrawn must not be trusted through a long outage.
 RETRY_SECONDS = 600
+STALE_SECONDS = 7 * 24 * 3600
 ALGORITHMS = ["RS256", "RS384", "RS512"]
 TEAMS_CHANNEL = "msteams"  # the only channel this bot serves
 
@@ -47,23 +49,28 @@ class KeysUnavailable(Exception):
 class _EndorsedKeys(jwt.PyJWKClient):
     """The keys, remembering which channels each is endorsed for (PyJWK keeps only the key)."""
 
-    def __init__(self, uri: str, timeout: int) -> None:
+    def __init__(self, uri: str, timeout: int, before: _EndorsedKeys | None = None) -> None:
+        """`before`: the keys read from an earlier address, in use until this one answers."""
         super().__init__(uri, timeout=timeout)
-        self.endorsements: dict[str, frozenset[str]] = {}
-        self._last: Any = None
+        self.endorsements: dict[str, frozenset[str]] = before.endorsements if before else {}
+        self._last: Any = before._last if before else None
+        self._last_at: float = before._last_at if before else 0.0
 
     def fetch_data(self) -> Any:
         try:
             data = super().fetch_data()
-        except jwt.PyJWKClientConnectionError as exc:
-            if self._last is None:
-                raise
+            jwt.PyJWKSet.from_dict(data)  # usable keys: a maintenance page or an empty set is no answer
+        except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError) as exc:
+            if self._last is None or time.monotonic() - self._last_at > STALE_SECONDS:
+                raise jwt.PyJWKClientConnectionError(f"no usable signing keys at {self.uri}: {exc}") from exc
             # Keys are published well before they sign anything and retired slowly: while Microsoft's
-            # key endpoint is unreachable, the set read last still proves who is talking. PyJWKClient
-            # caches what this returns, so the endpoint is tried again when that copy expires.
+            # key page is unreachable or broken, the set read last still proves who is talking. Cached
+            # again, so the page is tried once that copy expires, not at every message.
             log.warning("could not re-read the Bot Framework's signing keys (%s); using those read before", exc)
+            if self.jwk_set_cache is not None:
+                self.jwk_set_cache.put(self._last)
             return self._last
-        self._last = data
+        self._last, self._last_at = data, time.monotonic()
         keys = data.get("keys") if isinstance(data, dict) else None
         self.endorsements = {
             str(k.get("kid")): frozenset(str(e) for e in k.get("endorsements") or () if isinstance(e, str))
@@ -77,7 +84,8 @@ class _EndorsedKeys(jwt.PyJWKClient):
 class _Metadata:
     issuer: str
     jwks: _EndorsedKeys
-    read_at: float
+    read_at: float  # when it was read, or is taken to have been (a failed re-read sets the next try)
+    fresh_at: float  # when it was last read successfully
 
 
 class TokenValidator:
@@ -98,18 +106,19 @@ class TokenValidator:
                     issuer, jwks_uri = str(document["issuer"]), str(document["jwks_uri"])
                 except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
                     where = self.metadata_url
-                    if self._metadata is None:
+                    if self._metadata is None or time.monotonic() - self._metadata.fresh_at > STALE_SECONDS:
                         raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
                     # A day-old configuration (and its keys) is still Microsoft's: a short outage of
                     # that one page must not turn every message away.
                     log.warning("could not re-read the OpenID configuration at %s (%s); using the last one", where, exc)
                     self._metadata.read_at = time.monotonic() - METADATA_SECONDS + RETRY_SECONDS
                     return self._metadata
-                if self._metadata is not None and self._metadata.jwks.uri == jwks_uri:
-                    keys = self._metadata.jwks  # the same keys, and what was last read of them
+                before = self._metadata.jwks if self._metadata is not None else None
+                if before is not None and before.uri == jwks_uri:
+                    keys = before  # the same keys, and what was last read of them
                 else:
-                    keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout))
-                self._metadata = _Metadata(issuer, keys, time.monotonic())
+                    keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout), before=before)
+                self._metadata = _Metadata(issuer, keys, time.monotonic(), time.monotonic())
             return self._metadata
 
     def check(self, authorization: str | None, service_url: object, channel_id: object = TEAMS_CHANNEL) -> dict:

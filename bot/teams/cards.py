@@ -33,6 +33,7 @@ MAX_TEXT = 4000
 # A line that card markdown would turn into a list item or a heading.
 _LINE_START = re.compile(r"^(\s*)([-+*#]|\d+\.)(?=\s)", re.MULTILINE)
 _ZERO_WIDTH = "\u200b"
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # not between two letters or digits
 
 
 def plain(text: str, limit: int = MAX_TEXT) -> str:
@@ -40,7 +41,9 @@ def plain(text: str, limit: int = MAX_TEXT) -> str:
     honours them, and the backslashes would show): look-alikes and zero-width breaks instead."""
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     text = text.replace("*", "\u2217").replace("](", "]" + _ZERO_WIDTH + "(")  # no emphasis, no [link](url)
-    text = text.replace("_", "\u02cd").replace("`", "\u02cb")  # no _emphasis_ (a zero-width break would not stop it)
+    # No _emphasis_: only an underscore at a word's edge can open or close it, so one inside a word (a
+    # handle such as st_annes_pe, an email address the administrator copies) is left as typed.
+    text = _EDGE_UNDERSCORE.sub("\u02cd", text).replace("`", "\u02cb")
     text = text.replace("<", "\u2039").replace(">", "\u203a")  # no <at> mention, no HTML
     text = re.sub(r"(?i)\b(https?|mailto|www)", lambda m: m.group(1)[0] + _ZERO_WIDTH + m.group(1)[1:], text)
     return _LINE_START.sub(lambda m: m.group(1) + _ZERO_WIDTH + m.group(2), text)

@@ -95,24 +95,39 @@ def make_server(services: TeamsServices, host: str, port: int, threads: int = 16
 
 
 def _well_shaped(activity: dict) -> bool:
-    """Each part a handler reads has the type the Bot Framework gives it, or is absent, so no handler
-    trips over a string where an object should be (a signed but malformed activity gets 400, not 500)."""
-    if not all(isinstance(activity.get(part, {}), dict) for part in _OBJECTS):
+    """Each part a handler reads has the type the Bot Framework gives it, or is absent (or null, as
+    some clients send), so no handler trips over a string where an object should be: a signed but
+    malformed activity gets 400, not 500."""
+
+    def has(holder: dict, part: str, kind: type) -> bool:
+        return isinstance(holder.get(part), kind | type(None))
+
+    if not all(has(activity, part, dict) for part in _OBJECTS):
         return False
-    channel_data = activity.get("channelData", {})
-    if not all(isinstance(channel_data.get(part, {}), dict) for part in _OBJECTS_IN_CHANNEL_DATA):
+    if not all(has(_part(activity, "channelData"), part, dict) for part in _OBJECTS_IN_CHANNEL_DATA):
         return False
-    if not all(isinstance(activity.get(part, []), list) for part in _LISTS):
+    if not all(has(activity, part, list) for part in _LISTS):
         return False
-    if not all(isinstance(activity.get(part, ""), str) for part in _STRINGS):
+    if not all(isinstance(item, dict) for part in _LISTS for item in activity.get(part) or ()):
         return False
-    conversation, sender = activity.get("conversation", {}), activity.get("from", {})
-    return isinstance(conversation.get("id", ""), str) and isinstance(sender.get("id", ""), str)
+    if not all(has(activity, part, str) for part in _STRINGS):
+        return False
+    mentions = [e.get("mentioned") for e in activity.get("entities") or () if e.get("type") == "mention"]
+    if not all(isinstance(m, dict | type(None)) for m in mentions):
+        return False
+    conversation = _part(activity, "conversation")
+    if conversation and not isinstance(conversation.get("id"), str):  # where every reply would go
+        return False
+    return has(_part(activity, "from"), "id", str)
+
+
+def _part(activity: dict, name: str) -> dict:
+    return activity.get(name) or {}
 
 
 def _tenant(activity: dict) -> str:
     """The Microsoft 365 tenant an activity comes from, as Teams names it (lower case), or ""."""
-    tenant = activity.get("channelData", {}).get("tenant", {}).get("id") or activity.get("conversation", {}).get(
+    tenant = _part(_part(activity, "channelData"), "tenant").get("id") or _part(activity, "conversation").get(
         "tenantId"
     )
     return tenant.lower() if isinstance(tenant, str) else ""

@@ -96,10 +96,11 @@ def test_an_uncovered_question_offers_ask_slt_and_the_slt_reply_reaches_the_aske
 
 
 def test_user_text_cannot_inject_links_or_mentions_into_the_card(bot, fake) -> None:
-    bot.send(bot.personal_message("can I post [this](https://evil.example) <at>Head</at> **now** or _later_?"))
+    question = "can I post [this](https://evil.example) <at>Head</at> **now** or _later_ as st_annes_pe?"
+    bot.send(bot.personal_message(question))
     text = card_text(card_of(fake.sent()[0].body))
     assert "](https" not in text and "<at>" not in text and "**now**" not in text and "_later_" not in text
-    assert "later" in text
+    assert "later" in text and "st_annes_pe" in text  # an underscore inside a word cannot make italics
 
 
 def test_help_shows_how_to_ask(bot, fake) -> None:

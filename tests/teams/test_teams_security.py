@@ -138,6 +138,9 @@ def test_a_signed_invoke_with_a_malformed_value_is_answered_in_words_and_changes
         {"from": {"id": 5, "name": "x"}},
         {"channelId": ["msteams"]},
         {"text": {"a": 1}},
+        {"entities": ["x"]},
+        {"entities": [{"type": "mention", "mentioned": "x", "text": "<at>policybot</at>"}]},
+        {"conversation": {"conversationType": "personal"}},
     ],
     ids=lambda patch: str(patch),
 )
@@ -147,6 +150,14 @@ def test_a_signed_activity_with_a_part_of_the_wrong_type_is_refused_in_words(bot
     assert reply.status == 400
     assert b"JSON activity" in reply.body
     _nothing_happened(bot)
+
+
+@pytest.mark.parametrize("part", ["text", "entities", "channelData", "replyToId", "attachments"])
+def test_a_part_sent_as_null_is_read_as_absent(bot, fake, part) -> None:
+    """Some Bot Framework clients send null for what they leave empty: still a question, still answered."""
+    activity = {**bot.personal_message("can I accept a friend request from a parent?"), part: None}
+    assert bot.post(activity, fake.activity_token(activity["serviceUrl"])).status == 200
+    wait_until(lambda: fake.sent())
 
 
 def test_thousands_of_nested_brackets_get_400_without_a_traceback(bot, caplog) -> None:
@@ -194,12 +205,14 @@ def test_a_refused_token_is_logged_on_one_line_whatever_its_key_id_says(bot, fak
     assert refusals and all("\n" not in line for line in refusals)
 
 
-def test_messages_are_checked_and_answered_while_microsofts_key_pages_are_down(bot, fake, caplog) -> None:
-    """The OpenID configuration is re-read daily and the keys every few minutes; when those pages fail,
-    what was read before still proves who is talking, instead of every message getting 503."""
+@pytest.mark.parametrize("kind", ["500", "maintenance", "no keys"])
+def test_messages_are_checked_and_answered_while_microsofts_key_pages_are_down(bot, fake, caplog, kind) -> None:
+    """The OpenID configuration is re-read daily and the keys every few minutes; when those pages fail
+    (an error, a page for people, a set without keys), what was read before still proves who is
+    talking, instead of every message getting 503 or a 500."""
     assert bot.send(bot.personal_message("hello")).status == 200  # both read once
-    fake.fail("openid", "500", times=1000)
-    fake.fail("keys", "500", times=1000)
+    fake.fail("openid", "500" if kind == "no keys" else kind, times=1000)
+    fake.fail("keys", kind, times=1000)
     validator = bot.services.validator
     validator._metadata.read_at -= 25 * 3600  # a day later: the configuration is due to be read again
     validator._metadata.jwks.jwk_set_cache.put(None)  # and the keys' copy has expired
@@ -210,3 +223,12 @@ def test_messages_are_checked_and_answered_while_microsofts_key_pages_are_down(b
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("OpenID configuration" in w and "using the last one" in w for w in warnings)
     assert any("signing keys" in w and "using those read before" in w for w in warnings)
+
+
+@pytest.mark.parametrize("kind", ["500", "maintenance", "no keys"])
+def test_keys_never_read_mean_503_not_a_500(bot, fake, kind) -> None:
+    """Nothing read yet to fall back on: Teams is asked to try again later, and nothing is stored."""
+    fake.fail("keys", kind, times=1000)
+    activity = bot.personal_message("can I accept a friend request from a parent?")
+    assert bot.post(activity, fake.activity_token(activity["serviceUrl"])).status == 503
+    _nothing_happened(bot)
