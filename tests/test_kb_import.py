@@ -7,6 +7,7 @@ with the real parsers; the draft must load, pass `kb check`, and hold the same c
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -530,31 +531,57 @@ def test_the_same_policy_imported_again_keeps_the_dates_a_reviewer_put_right(
     assert (school["status"], school["dates_note"]) == (reviewed["school"]["status"], reviewed["school"]["dates_note"])
 
 
-def test_reimporting_an_unreviewed_draft_takes_this_versions_guesses_for_untouched_clauses(
+def test_reimporting_a_draft_takes_this_versions_reading_only_where_nobody_touched_a_clause(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A school imported with an earlier version: clauses nobody reviewed carry that importer's stance and
-    topics. A re-import takes the better reading; a clause someone reviewed keeps what they chose."""
+    """A school imported with an earlier version: clauses nobody touched carry that importer's guesses.
+    A re-import takes this version's reading for those; a reviewer's correction, even of a stance alone
+    with no example questions yet, stays."""
     knowledge = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!v]*.yaml"))
     command = ["kb", "import", str(POLICIES / "howitt.txt"), "--school", "trial", "--dir", str(knowledge)]
     assert run(capsys, *command)[0] == 0
-    path = knowledge / "trial.yaml"
+    path, record = knowledge / "trial.yaml", knowledge / "sources" / "trial.drafted.json"
     guessed = yaml.safe_load(path.read_text())
-    untouched, reviewed = guessed["clauses"][3], guessed["clauses"][4]
+    untouched, corrected = guessed["clauses"][3], guessed["clauses"][4]
     now = {c["id"]: (c["stance"], c["topics"]) for c in guessed["clauses"]}
     other = {"not_allowed": "information"}.get(untouched["stance"], "not_allowed")
-    untouched.update(stance=other, topics=[])  # as an earlier importer might have guessed
-    reviewed.update(stance=other, topics=[], examples=["a question a reviewer wrote?"])
+    # What an earlier importer drafted for the first (and nobody changed), and a reviewer's stance for
+    # the second, changed from what was drafted.
+    untouched.update(stance=other, topics=[])
+    drafted = json.loads(record.read_text())
+    drafted["clauses"][fold(untouched["text"])].update(stance=other, topics=[])
+    record.write_text(json.dumps(drafted), encoding="utf-8")
+    corrected["stance"] = {"not_allowed": "information"}.get(corrected["stance"], "not_allowed")
     path.write_text(yaml.safe_dump(guessed, sort_keys=False), encoding="utf-8")
 
     code, out, err = run(capsys, *command, "--force")
     assert code == 0, err
-    assert "1 unchanged clause(s) nobody has reviewed yet" in out
+    assert "1 unchanged clause(s) nobody had touched" in out and "note:" not in out
     again = {c["id"]: c for c in yaml.safe_load(path.read_text())["clauses"]}
     assert (again[untouched["id"]]["stance"], again[untouched["id"]]["topics"]) == now[untouched["id"]]
-    assert (again[reviewed["id"]]["stance"], again[reviewed["id"]]["topics"]) == (other, [])
-    assert again[reviewed["id"]]["examples"] == ["a question a reviewer wrote?"]
+    assert again[corrected["id"]]["stance"] == corrected["stance"]
+
+
+def test_reimporting_a_draft_made_before_drafts_were_recorded_keeps_every_clause_and_names_the_doubtful(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!v]*.yaml"))
+    command = ["kb", "import", str(POLICIES / "howitt.txt"), "--school", "trial", "--dir", str(knowledge)]
+    assert run(capsys, *command)[0] == 0
+    (knowledge / "sources" / "trial.drafted.json").unlink()  # as kb import before 0.2.0 left it
+    path = knowledge / "trial.yaml"
+    guessed = yaml.safe_load(path.read_text())
+    clause = guessed["clauses"][3]
+    clause["stance"] = {"not_allowed": "information"}.get(clause["stance"], "not_allowed")
+    path.write_text(yaml.safe_dump(guessed, sort_keys=False), encoding="utf-8")
+
+    code, out, err = run(capsys, *command, "--force")
+    assert code == 0, err
+    assert "note: 1 clause(s) without example questions keep their stance" in out and clause["id"] in out
+    again = {c["id"]: c for c in yaml.safe_load(path.read_text())["clauses"]}
+    assert again[clause["id"]]["stance"] == clause["stance"]
 
 
 def test_a_reporting_clause_id_a_new_clause_took_over_is_not_kept() -> None:

@@ -131,7 +131,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace, policy: Path, out: Path) -> int:
-    from bot.knowledge.importing.draft import DraftError, make_draft, write_draft
+    from bot.knowledge.importing.draft import DraftError, make_draft, read_drafted, write_draft
 
     try:
         if out.exists() and not args.force:
@@ -139,8 +139,11 @@ def _import(args: argparse.Namespace, policy: Path, out: Path) -> int:
         previous_path = Path(args.previous) if args.previous else (out if out.exists() else None)
         previous = _load_previous(previous_path) if previous_path else None
         previous_text = _previous_text(previous_path, previous) if previous_path and previous else None
+        drafted = None
+        if previous_path and previous and isinstance(previous.get("school"), dict):
+            drafted = read_drafted(previous_path.parent, str(previous["school"].get("source") or ""))
         with _progress(f"Reading {policy.name}") as progress:
-            draft = make_draft(policy, args.school, args.name, previous, progress, previous_text)
+            draft = make_draft(policy, args.school, args.name, previous, progress, previous_text, drafted)
         backup = write_draft(draft, policy, out, args.force)
     except (DraftError, ExtractError) as exc:
         return fail(str(exc))
@@ -180,8 +183,16 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
         )
         if m.refreshed:
             print(
-                f"  {len(m.refreshed)} unchanged clause(s) nobody has reviewed yet (no example questions, the drafted "
-                "answer) take this version's stance and topics"
+                f"  {len(m.refreshed)} unchanged clause(s) nobody had touched (no example questions, still as "
+                "drafted) take this version's answer, stance and topics"
+            )
+        if m.reread:
+            shown = "; ".join(f"{cid}: {kept} (now read as {now})" for cid, kept, now in m.reread[:5])
+            print(
+                f"  note: {len(m.reread)} clause(s) without example questions keep their stance, though this "
+                f"version reads it differently: {shown}{'; ...' if len(m.reread) > 5 else ''}. The file was "
+                "imported before kb import recorded what it drafted, so a reviewer's choice cannot be told from "
+                "a guess: check them"
             )
     for note in draft.notes:
         print(f"  note: {note}")

@@ -8,6 +8,7 @@ questions; `kb check` reminds the reviewer until both are dealt with (docs/load-
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from bot.knowledge.importing.blocks import read_blocks
 from bot.knowledge.importing.details import Details, read_details
 from bot.knowledge.importing.extract import Progress, extract
 from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topics
-from bot.knowledge.importing.merge import MergeReport, merge
+from bot.knowledge.importing.merge import MergeReport, drafted_record, merge
 from bot.knowledge.importing.split import DraftClause, split
 from bot.knowledge.loader import inside_installed_package
 from bot.knowledge.models import KnowledgeFile
@@ -45,6 +46,7 @@ class Draft:
     pages: int
     merged: MergeReport | None = None
     notes: list[str] = field(default_factory=list)
+    drafted: dict[str, dict[str, Any]] = field(default_factory=dict)  # merge.drafted_record, before merging
 
     @property
     def clauses(self) -> list[dict[str, Any]]:
@@ -88,9 +90,11 @@ def make_draft(
     previous: dict[str, Any] | None = None,
     progress: Progress | None = None,
     previous_text: str | None = None,
+    previous_drafted: dict[str, dict[str, Any]] | None = None,
 ) -> Draft:
     """`previous`: the reviewed file the draft keeps the work of; `previous_text`: the policy text it was
-    cut from (the same text again keeps the reviewer's dates too)."""
+    cut from (the same text again keeps the reviewer's dates too); `previous_drafted`: what the importer
+    drafted for it (`drafted_path`), so clauses nobody touched take this version's reading."""
     if not SCHOOL_ID.match(school_id):
         raise DraftError(
             f"school id {school_id!r} must be lower-case letters, digits and hyphens, e.g. 'st-marys-primary'"
@@ -120,12 +124,13 @@ def make_draft(
     ids = clause_ids(school_id, clauses)
     data = {"school": school, "clauses": [_clause(i, c) for i, c in zip(ids, clauses, strict=True)]}
     draft = Draft(data, extracted.text, school["source"], details, layout.page_headers, extracted.pages)
+    draft.drafted = drafted_record(draft.clauses)
     draft.notes.extend(details.notes)
     if extracted.removed:
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text")
     if previous is not None:
         same_text = previous_text is not None and fold(previous_text) == fold(extracted.text)
-        draft.merged = merge(previous, data, same_text)
+        draft.merged = merge(previous, data, same_text, previous_drafted)
         if name:
             school["name"] = name
     try:
@@ -176,6 +181,23 @@ def check_target(out: Path, school_id: str) -> None:
         )
 
 
+def drafted_path(folder: Path, source_name: str) -> Path:
+    """Where `kb import` records what it drafted for each clause: beside the policy text it cut them from."""
+    return folder / "sources" / f"{Path(source_name).stem}.drafted.json"
+
+
+def read_drafted(folder: Path, source_name: str) -> dict[str, dict[str, Any]] | None:
+    """The record `write_draft` left, or None (a file imported before records were kept, or unreadable)."""
+    try:
+        record = json.loads(drafted_path(folder, source_name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    clauses = record.get("clauses") if isinstance(record, dict) else None
+    if not isinstance(clauses, dict):
+        return None
+    return {k: v for k, v in clauses.items() if isinstance(k, str) and isinstance(v, dict)}
+
+
 def write_draft(draft: Draft, policy: Path, out: Path, force: bool) -> Path | None:
     """Write the YAML and its policy text; returns the backup of a replaced file, if any."""
     source = out.parent / "sources" / draft.source_name
@@ -193,6 +215,9 @@ def write_draft(draft: Draft, policy: Path, out: Path, force: bool) -> Path | No
             backup = out.with_name(out.name + ".bak")
             backup.write_bytes(out.read_bytes())
         source.write_text(text, encoding="utf-8")
+        record = {"about": "what `policybot kb import` drafted for each clause; see docs/load-your-policy.md",
+                  "clauses": draft.drafted}  # fmt: skip
+        drafted_path(out.parent, draft.source_name).write_text(json.dumps(record, indent=1), encoding="utf-8")
         out.write_text(render(draft, policy), encoding="utf-8")
     except OSError as exc:
         raise DraftError(f"cannot write {exc.filename}: {exc.strerror}") from exc

@@ -2,11 +2,15 @@
 
 A clause whose text did not change keeps its id, answer, stance, topics, heading and example
 questions (and its section name, unless the policy numbers its sections, when the new number wins:
-staff look clauses up by it). Except in a file still marked as a draft, a clause nobody has touched
-(no example questions, and the answer still the importer's own): its stance and topics were only the
-earlier importer's guesses, and this version's are taken (`refreshed`), so an update's better reading
-of a policy reaches a school that imported it before. A clause whose text changed a little keeps its id and example
-questions, and gets a fresh draft answer to review. Pairing by folded text means a reformatted
+staff look clauses up by it). Except a clause nobody has touched: no example questions, and its
+answer, stance and topics still what the importer drafted, as `kb import` recorded beside the policy
+text (`drafted`). Those were only an earlier importer's guesses, and this version's are taken
+(`refreshed`), so an update's better reading of a policy reaches a school that imported it before,
+while a reviewer's correction, even of a stance alone, stays. A file imported before drafts were
+recorded keeps every clause, and the ones this version reads differently are named (`reread`).
+
+A clause whose text changed a little keeps its id and example questions, and gets a fresh draft
+answer to review. Pairing by folded text means a reformatted
 Word file or PDF does not count as a change. What a person settled about the school carries over
 too, where the new text does not contradict it (`_keep_school_review`).
 """
@@ -24,13 +28,15 @@ from bot.knowledge.source_text import fold
 # Folded texts at least this alike (rapidfuzz ratio) are one clause reworded, not a new one.
 CHANGED_RATIO = 75
 _KEPT = ("id", "heading", "answer", "stance", "topics", "examples")
-_GUESSED = ("stance", "topics")  # what an importer guesses beyond the answer line it drafts
+_GUESSED = ("answer", "stance", "topics")  # what an importer drafts for a clause
 
 
 @dataclass
 class MergeReport:
     unchanged: list[str] = field(default_factory=list)
     refreshed: list[str] = field(default_factory=list)  # unchanged, untouched: this importer's guesses taken
+    # Unchanged, without example questions, no record of what was drafted: (id, stance kept, stance read now)
+    reread: list[tuple[str, str, str]] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -62,20 +68,34 @@ def pair_clauses(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> tuple[
     return same, reworded
 
 
-def merge(previous: dict[str, Any], draft: dict[str, Any], same_text: bool = False) -> MergeReport:
+def drafted_record(clauses: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What an importer drafted for each clause, by its folded text: what a re-import compares against
+    to tell a clause nobody touched from a reviewed one."""
+    return {fold(c["text"]): {key: c.get(key) for key in _GUESSED} for c in clauses}
+
+
+def merge(
+    previous: dict[str, Any],
+    draft: dict[str, Any],
+    same_text: bool = False,
+    drafted: dict[str, dict[str, Any]] | None = None,
+) -> MergeReport:
     """Carry reviewed work from `previous` into `draft` (both knowledge-file mappings), in place.
-    `same_text`: the draft was cut from the very text the previous file was."""
+    `same_text`: the draft was cut from the very text the previous file was; `drafted`: what the
+    importer drafted for the previous file (`drafted_record`), if it was recorded."""
     old, new = previous.get("clauses") or [], draft["clauses"]
     same, reworded = pair_clauses(old, new)
     report = MergeReport()
-    still_draft = bool((previous.get("school") or {}).get("draft"))
     for j, i in same.items():
-        untouched = still_draft and not old[i].get("examples") and old[i].get("answer") == new[j]["answer"]
+        before = drafted.get(fold(old[i]["text"])) if drafted is not None else None
+        untouched = not old[i].get("examples") and before is not None and _as_drafted(old[i], before)
         kept = {key: old[i][key] for key in _KEPT if key in old[i] and not (untouched and key in _GUESSED)}
         if not str(new[j]["section"])[:1].isdigit():
             kept["section"] = old[i]["section"]
         if untouched and any(old[i].get(key) != new[j].get(key) for key in _GUESSED):
             report.refreshed.append(old[i]["id"])
+        elif drafted is None and not old[i].get("examples") and old[i].get("stance") != new[j].get("stance"):
+            report.reread.append((old[i]["id"], str(old[i].get("stance")), str(new[j].get("stance"))))
         new[j].update(kept)
         report.unchanged.append(new[j]["id"])
     for j, i in reworded.items():
@@ -101,6 +121,10 @@ def merge(previous: dict[str, Any], draft: dict[str, Any], same_text: bool = Fal
 
 
 _DATES = ("adopted", "reviewed", "review_due")
+
+
+def _as_drafted(clause: dict[str, Any], drafted: dict[str, Any]) -> bool:
+    return all(clause.get(key) == drafted.get(key) for key in _GUESSED)
 
 
 def _keep_school_review(before: dict[str, Any], school: dict[str, Any], carried: set[str], same_text: bool) -> None:
