@@ -13,6 +13,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Iterator
+from urllib.parse import quote
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
@@ -217,6 +218,39 @@ def test_an_oversized_chunked_body_without_a_length_is_refused(bot: RunningBot) 
     ids=["payload-not-json", "payload-a-list", "json-broken", "json-a-list", "json-nested-50000-deep"],
 )
 def test_a_signed_but_malformed_body_is_a_400_not_a_crash(bot: RunningBot, body: bytes, content_type: str) -> None:
+    before = table_counts(bot)
+    reply = bot.signed(body, content_type)
+    assert reply.status == 400 and b"Traceback" not in reply.body
+    assert table_counts(bot) == before
+
+
+def _payload(**parts: object) -> bytes:
+    payload = {"type": "block_actions", "user": {"id": "UTEACH01"}, "team": {"id": "T0001"}, **parts}
+    return b"payload=" + quote(json.dumps(payload)).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (_payload(actions=["x"]), FORM),
+        (_payload(actions=[None]), FORM),
+        (_payload(actions={}), FORM),
+        (_payload(actions=[]), FORM),
+        (_payload(actions=[{"action_id": "report_acknowledge", "value": {"ref": "MR-0001"}}]), FORM),
+        (_payload(type="view_submission", view={"callback_id": "misuse_report"}), FORM),
+        (_payload(type="view_submission", view={"id": "V1", "private_metadata": {}, "state": {"values": {}}}), FORM),
+        (_payload(type="view_submission", view={"id": "V1", "state": {"values": {"b": "x"}}}), FORM),
+        (json.dumps({"type": "event_callback", "event": "x"}).encode(), "application/json"),
+        (json.dumps({"type": "event_callback", "event": {"type": "message", "thread_ts": {}}}).encode(),
+         "application/json"),
+    ],
+    ids=["actions-strings", "actions-null", "actions-object", "actions-empty", "action-value-object", "view-no-id",
+         "view-metadata-object", "view-state-block-string", "event-string", "event-thread-ts-object"],
+)  # fmt: skip
+def test_a_signed_payload_with_parts_of_the_wrong_type_is_a_400_not_a_crash(
+    bot: RunningBot, body: bytes, content_type: str
+) -> None:
+    """Bolt's matching raises on these before any listener could refuse them in words."""
     before = table_counts(bot)
     reply = bot.signed(body, content_type)
     assert reply.status == 400 and b"Traceback" not in reply.body

@@ -57,14 +57,51 @@ def _parses_like_slack(text: str, content_type: str) -> bool:
     if not text:
         return True
     if media_type(content_type) == "application/json" or text.lstrip().startswith("{"):
-        return _json_object(text) is not None
+        envelope = _json_object(text)
+        return envelope is not None and _event_well_typed(envelope)
     fields = dict(parse_qsl(text, keep_blank_values=True))
     if "payload" in fields:
         payload = _json_object(fields["payload"])
-        return payload is not None and _names_user(payload.get("user"))
+        return payload is not None and _names_user(payload.get("user")) and _payload_well_typed(payload)
     if "command" in fields:
         return _is_id(fields.get("user_id"))
     return True
+
+
+def _payload_well_typed(payload: dict) -> bool:
+    """The parts Bolt and the listeners read have the types Slack gives them (or are absent): a list of
+    action objects, a view object with its id, metadata and state. Bolt's own matching would otherwise
+    raise on `actions: ["x"]` before any listener could refuse it in words."""
+    actions = payload.get("actions")
+    if actions is not None and not (
+        isinstance(actions, list)
+        and all(isinstance(a, dict) and isinstance(a.get("action_id", ""), str) for a in actions)
+        and all(isinstance(a.get("value", ""), str | type(None)) for a in actions)
+    ):
+        return False
+    if payload.get("type") == "block_actions" and not actions:
+        return False
+    view = payload.get("view")
+    if view is None:
+        return payload.get("type") not in ("view_submission", "view_closed")
+    if not isinstance(view, dict) or not isinstance(view.get("id"), str):
+        return False
+    state = view.get("state", {})
+    values = state.get("values", {}) if isinstance(state, dict) else None
+    if not isinstance(view.get("private_metadata", ""), str) or not isinstance(values, dict):
+        return False
+    blocks = values.values()
+    return all(isinstance(block, dict) and all(isinstance(e, dict) for e in block.values()) for block in blocks)
+
+
+def _event_well_typed(envelope: dict) -> bool:
+    """An Events API envelope's event is an object, and the ids the listeners read are text."""
+    if "event" not in envelope:
+        return True  # url_verification and the like
+    event = envelope["event"]
+    if not isinstance(event, dict):
+        return False
+    return all(isinstance(event.get(key, ""), str | type(None)) for key in ("type", "ts", "thread_ts", "channel"))
 
 
 def media_type(content_type: str) -> str:
