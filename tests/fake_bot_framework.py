@@ -66,6 +66,7 @@ class FakeBotFramework:
     members: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     page_size: int = 2
     repeat_pages: bool = False  # a connector fault: every page of members names itself as the next one
+    endless_pages: bool = False  # a connector fault: every page of members names a next one
     calls: list[ConnectorCall] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -331,6 +332,8 @@ class FakeBotFramework:
             body["continuationToken"] = str(start + self.page_size)
         if self.repeat_pages:
             body["continuationToken"] = str(start)
+        if self.endless_pages:
+            body["continuationToken"] = str(start + self.page_size)
         h._send(200, body)
 
 

@@ -48,6 +48,7 @@ class FakeSlack:
     members: dict[str, list[str]] = field(default_factory=dict)
     page_size: int = 2
     repeat_pages: bool = False  # a Slack fault: every page of members names itself as the next one
+    endless_pages: bool = False  # a Slack fault: members and history pages always name a next one
     calls: list[Call] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     socket_url: str | None = None
@@ -203,6 +204,9 @@ class FakeSlack:
             oldest = float(body.get("oldest") or 0)
             with self._lock:
                 found = [m for m in self.history.get(body.get("channel", ""), []) if float(m["ts"]) > oldest]
+            if self.endless_pages:  # empty pages, each naming another
+                following = str(int(body.get("cursor") or 0) + 1)
+                return {"ok": True, "messages": [], "has_more": True, "response_metadata": {"next_cursor": following}}
             return {"ok": True, "messages": found[::-1], "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
@@ -215,6 +219,8 @@ class FakeSlack:
             next_cursor = str(start + self.page_size) if start + self.page_size < len(members) else ""
             if self.repeat_pages:
                 next_cursor = str(start)
+            if self.endless_pages:
+                next_cursor = str(start + self.page_size)
             return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + body.get("users", "X")}}

@@ -160,12 +160,14 @@ def test_when_slack_cannot_say_who_is_slt_nobody_can_act(bot: RunningBot) -> Non
     assert bot.services.reports.get(ref).state == "open"
 
 
-def test_slack_repeating_a_page_of_members_does_not_hold_the_click(bot: RunningBot) -> None:
-    """A cursor naming the page it came with: the members seen so far decide, and the click is answered."""
+@pytest.mark.parametrize("fault", ["repeat_pages", "endless_pages"])
+def test_slack_pages_of_members_that_never_end_do_not_hold_the_click(bot: RunningBot, fault: str) -> None:
+    """A cursor naming the page it came with, or a new cursor for ever: the members seen so far decide,
+    and the click is answered."""
     ref = new_case(bot)
-    bot.slack.repeat_pages = True
+    setattr(bot.slack, fault, True)
     try:
         click(bot, "acknowledge", ref, HEAD)  # HEAD is on the first page
-        wait_until(lambda: bot.services.reports.get(ref).state == "acknowledged")
+        wait_until(lambda: bot.services.reports.get(ref).state == "acknowledged", timeout=20)
     finally:
-        bot.slack.repeat_pages = False
+        setattr(bot.slack, fault, False)

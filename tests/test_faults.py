@@ -137,3 +137,24 @@ def test_a_question_is_still_answered_when_its_log_cannot_be_written(
         ]
     finally:
         running.stop()
+
+
+def test_a_channel_history_without_end_does_not_hold_every_later_message(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a timeout the bot looks for its own earlier post; history pages that never end once held
+    the sender for good, and with it every later report's messages."""
+    outbox = bot.services.outbox
+    bot.slack.endless_pages = True
+    try:
+        bot.slack.fail("chat.postMessage", "slow", times=1)
+        view = report_modal(bot.services.school, dt.date.today())
+        first = bot.submit_view(view, FRIEND_REQUEST, view_id="VENDLESS1").json()
+        later = bot.submit_view(view, FRIEND_REQUEST, view_id="VENDLESS2").json()
+        refs = [re.search(r"MR-\d{4}", json.dumps(reply)).group(0) for reply in (first, later)]
+        wait_until(lambda: all_sent(outbox), timeout=30)
+    finally:
+        bot.slack.endless_pages = False
+    for ref in refs:
+        assert delivered(bot, SLT_CHANNEL, ref) >= 1  # the first may be there twice: the bot could not tell
+    assert any("did not end" in r.getMessage() for r in caplog.records)

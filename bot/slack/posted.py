@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 log = logging.getLogger(__name__)
 
+_MAX_PAGES = 50  # of 200 messages: far more than a channel holds since a message was first tried
 # Clocks differ; look a little further back than the record says.
 _SLACK_CLOCK_MARGIN_SECONDS = 300
 
@@ -28,8 +29,9 @@ def find_posted(client: WebClient, channel: str, text: str, since_iso: str, bot_
     errors propagate, so the send is retried later rather than guessed."""
     oldest = dt.datetime.fromisoformat(since_iso).timestamp() - _SLACK_CLOCK_MARGIN_SECONDS
     cursor = None
+    followed: set[str] = set()
     try:
-        while True:
+        for _ in range(_MAX_PAGES):
             page = client.conversations_history(channel=channel, oldest=str(oldest), limit=200, cursor=cursor)
             messages: list[dict[str, Any]] = page.get("messages", [])
             for message in messages:
@@ -39,6 +41,13 @@ def find_posted(client: WebClient, channel: str, text: str, since_iso: str, bot_
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 return None
+            if cursor in followed:
+                break
+            followed.add(cursor)
+        # Slack giving pages without end (a repeated cursor, or more than anyone posts in a day) would
+        # hold the outbox's sender, and every later message, for ever: cannot tell, so post.
+        log.warning("gave up looking through %s for an earlier copy (its pages did not end); posting", channel)
+        return None
     except SlackApiError as exc:
         log.warning("could not check %s for an earlier copy (%s); posting", channel, exc.response.get("error"))
         return None

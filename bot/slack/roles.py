@@ -17,6 +17,8 @@ from slack_sdk.errors import SlackApiError
 
 log = logging.getLogger(__name__)
 
+_MAX_PAGES = 100  # of 200 members: 20,000, more than any school's channel
+
 CACHE_SECONDS = 60.0
 
 
@@ -38,18 +40,22 @@ class ChannelMembers:
         found: set[str] = set()
         cursor = None
         followed: set[str] = set()
-        while True:
+        for _ in range(_MAX_PAGES):
             response = self._client.conversations_members(channel=channel, cursor=cursor, limit=200)
             found.update(response.get("members", []))
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break
             if cursor in followed:
-                # Slack giving the same page again would hold the click that asked forever; the members
-                # seen so far decide (someone missing is refused: the safe failure).
-                log.warning("Slack gave the same page of %s's members twice; using the %d seen", channel, len(found))
                 break
             followed.add(cursor)
+        else:
+            cursor = "more"
+        if cursor:
+            # Slack giving pages without end (the same page again, or more than any school's channel
+            # holds) would hold the click that asked forever; the members seen so far decide (someone
+            # missing is refused: the safe failure).
+            log.warning("Slack's pages of %s's members did not end; using the %d seen", channel, len(found))
         found.discard(self._bot_user_id() or "")
         members = frozenset(found)
         with self._lock:

@@ -19,6 +19,7 @@ import httpx
 SCOPE = "https://api.botframework.com/.default"
 # Renew the bot's token this long before it expires.
 TOKEN_MARGIN_SECONDS = 300
+_MAX_MEMBER_PAGES = 100  # of 500 members: 50,000, more than any school's team
 
 
 @dataclass
@@ -145,9 +146,9 @@ class Connector:
         followed: set[str] = set()
         while page.get("continuationToken"):
             token = str(page["continuationToken"])
-            if token in followed:
-                # A connector that keeps giving the same page would hold the click that asked forever.
-                raise ConnectorError(502, "the connector gave the same page of members twice")
+            if token in followed or len(followed) >= _MAX_MEMBER_PAGES:
+                # A connector giving pages without end would hold the click that asked forever.
+                raise ConnectorError(502, "the connector's pages of members did not end")
             followed.add(token)
             page = self._call("GET", f"{url}&continuationToken={quote(token, safe='')}")
             found += page.get("members") or []

@@ -46,10 +46,12 @@ def test_when_teams_cannot_be_asked_nobody_has_the_role(bot, fake) -> None:
     assert not TeamsRoles(bot.services).is_slt(SLT_MEMBER)
 
 
-def test_a_connector_repeating_a_page_of_members_does_not_hold_the_click_forever(bot, fake) -> None:
-    """A continuation token that names the page it came with: the role cannot be checked, so refused."""
+@pytest.mark.parametrize("fault", ["repeat_pages", "endless_pages"])
+def test_pages_of_members_that_never_end_do_not_hold_the_click_forever(bot, fake, fault) -> None:
+    """A continuation token naming the page it came with, or a new one for ever: the role cannot be
+    checked, so refused."""
     fake.members[SLT_CHANNEL] = [*OTHERS, member(SLT_MEMBER, "Fake Staff Two", "x")]
-    fake.repeat_pages = True
+    setattr(fake, fault, True)
     answers: list[bool] = []
     asking = threading.Thread(target=lambda: answers.append(TeamsRoles(bot.services).is_slt(SLT_MEMBER)), daemon=True)
     asking.start()
