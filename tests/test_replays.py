@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 
-from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, card_for, report
+from tests.misuse_steps import FRIEND_REQUEST, HEAD, TA, TEACHER, card_for, report
 from tests.slack_app import SLT_CHANNEL, RunningBot, dms_to, drained, fixture_json, posts_to, sign, wait_until
 
 UNCOVERED = "where do I hand in my expenses form?"
@@ -134,3 +135,28 @@ def test_a_replayed_share_posts_once(bot: RunningBot) -> None:
     # Sharing again with a new click is a new share.
     bot.click("answer_share", _button(blocks, "answer_share"))
     wait_until(lambda: len(posts_to(bot.slack, "C0STAFF01")) == 2)
+
+
+def test_a_form_id_someone_else_sends_is_their_own_report(bot: RunningBot) -> None:
+    """Slack's form id makes a retry one report; it is not a way into, or out of, someone else's."""
+    first = json.dumps(report(bot, FRIEND_REQUEST, user=TA, view_id="VSAMEID01"))
+    second = json.dumps(report(bot, dict(FRIEND_REQUEST, what_happened="Another thing, seen by another person."),
+                               user=TEACHER, view_id="VSAMEID01"))  # fmt: skip
+    first_ref, second_ref = (re.search(r"MR-\d{4}", said).group(0) for said in (first, second))
+    assert first_ref != second_ref
+    mine = bot.services.reports.get(second_ref)
+    assert mine.reporter_id == TEACHER and mine.form.what_happened == "Another thing, seen by another person."
+
+
+def test_a_note_form_id_used_on_another_report_still_adds_that_note(bot: RunningBot) -> None:
+    refs = []
+    for view_id in ("VNOTEREF01", "VNOTEREF02"):
+        refs.append(re.search(r"MR-\d{4}", json.dumps(report(bot, FRIEND_REQUEST, view_id=view_id))).group(0))
+        card_for(bot, refs[-1])
+    for ref in refs:
+        opened = len(bot.slack.calls_to("views.open"))
+        bot.click_card("report_add_note", ref, user=HEAD)
+        note_form = bot.slack.wait_for("views.open", opened + 1)[-1].body["view"]
+        bot.submit_view(note_form, {"note": f"Seen to ({ref})."}, user=HEAD, view_id="VNOTESAME1")
+    for ref in refs:
+        assert [e.detail for e in bot.services.reports.get(ref).timeline if e.action == "note"] == [f"Seen to ({ref})."]

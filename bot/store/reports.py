@@ -124,7 +124,9 @@ class ReportBook:
         _raise(rules.check_note(text))
         with self.db.transaction() as conn:
             self._checked(conn, ref, actor, rules.may_add_note)
-            if idempotency_key is not None and not first_time(conn, f"note:{idempotency_key}"):
+            # The form's key is the sender's own for this report: another's can never swallow this note.
+            once = f"note:{ref}:{actor.user_id}:{idempotency_key}"
+            if idempotency_key is not None and not first_time(conn, once):
                 return self._get(conn, ref)
             add_event(conn, ref, actor.user_id, "note", text)
             enqueue_refresh(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=case_platform(conn, "reports", ref))

@@ -58,3 +58,9 @@ def user_field_errors(view: dict[str, Any]) -> dict[str, str]:
             if not all(is_user_id(user) for user in chosen):
                 errors[block_id] = "Please choose people from the list."
     return errors
+
+
+def sender_key(body: dict[str, Any], view: dict[str, Any]) -> str:
+    """A submitted form's idempotency key: Slack's id of the form, as the person who sent it. The same
+    form sent again (a retry, a double click) is one submission; a form id someone else sends is theirs."""
+    return f"{body['user']['id']}:{view['id']}"
