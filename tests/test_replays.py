@@ -160,3 +160,35 @@ def test_a_note_form_id_used_on_another_report_still_adds_that_note(bot: Running
         bot.submit_view(note_form, {"note": f"Seen to ({ref})."}, user=HEAD, view_id="VNOTESAME1")
     for ref in refs:
         assert [e.detail for e in bot.services.reports.get(ref).timeline if e.action == "note"] == [f"Seen to ({ref})."]
+
+
+def _share_click(bot: RunningBot, channel: str) -> dict:
+    blocks = bot.command("/policy", "can I post photos of the children on facebook?").json()["blocks"]
+    payload = copy.deepcopy(fixture_json("block_actions_message_button.json"))
+    payload["user"]["id"] = TA
+    payload["channel"]["id"] = payload["container"]["channel_id"] = channel
+    payload["response_url"] = bot.slack.response_url("action")
+    payload["actions"][0].update(action_id="answer_share", value=_button(blocks, "answer_share"))
+    return payload
+
+
+def test_a_share_into_a_channel_id_slack_would_never_send_is_refused(bot: RunningBot, caplog) -> None:
+    forged = "C1\n2026-12-01 00:00:00 ERROR bot.slack: HEAD deleted MR-0001"
+    assert bot.interactive(_share_click(bot, forged)).status == 200
+    [told] = bot.slack.wait_for_responses(1)
+    assert "can't share" in told["text"]
+    assert bot.slack.calls_to("chat.postMessage") == []
+    assert not any("\n" in r.getMessage() for r in caplog.records)
+
+
+def test_a_share_slack_does_not_answer_in_time_is_told_to_the_person(slack, tmp_path) -> None:
+    from tests.slack_app import start_bot
+
+    bot = start_bot(slack, tmp_path / "policybot.db", POLICYBOT_SLACK_TIMEOUT="1")
+    try:
+        slack.fail("chat.postMessage", "timeout")
+        assert bot.interactive(_share_click(bot, "C0STAFF01")).status == 200
+        [told] = slack.wait_for_responses(1, timeout=20)
+        assert "didn't answer in time" in told["text"]
+    finally:
+        bot.stop()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
@@ -64,7 +65,7 @@ def _parses_like_slack(text: str, content_type: str) -> bool:
         payload = _json_object(fields["payload"])
         return payload is not None and _names_user(payload.get("user")) and _payload_well_typed(payload)
     if "command" in fields:
-        return _is_id(fields.get("user_id"))
+        return is_slack_id(fields.get("user_id"))
     return True
 
 
@@ -110,10 +111,11 @@ def media_type(content_type: str) -> str:
 
 
 def _names_user(user: object) -> bool:
-    return isinstance(user, dict) and _is_id(user.get("id"))
+    return isinstance(user, dict) and is_slack_id(user.get("id"))
 
 
-def _is_id(value: object) -> bool:
+def is_slack_id(value: object) -> TypeGuard[str]:
+    """A user, channel or team id as Slack writes them (nothing else can be put in a log line or a call)."""
     return isinstance(value, str) and bool(SLACK_ID.match(value))
 
 

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.question_buttons import question_for
 from bot.slack.blocks.answer import ASK_SLT, HELPFUL, NOT_HELPFUL, SHARE, shared_blocks, slt_question_blocks
 from bot.slack.listeners.clicks import ack_now
+from bot.slack.request_guard import is_slack_id
 from bot.slack.services import Services
 from bot.store.handled import first_time, forget
 
@@ -51,7 +52,7 @@ def register(app: App, services: Services) -> None:
         logged = questions.get(question_id) if question_id is not None else None
         clause = services.book.clause(logged.school, logged.top_clause) if logged and logged.top_clause else None
         channel = (body.get("channel") or {}).get("id")
-        if clause is None or channel is None or logged is None:
+        if clause is None or not is_slack_id(channel) or logged is None:
             respond(response_type="ephemeral", replace_original=False, text="Sorry, I can't share that answer.")
             return
         school = services.book.school(logged.school)
@@ -79,6 +80,16 @@ def register(app: App, services: Services) -> None:
                 else "Slack did not accept the message; try again."
             )
             respond(response_type="ephemeral", replace_original=False, text=f"I couldn't share it here. {hint}")
+            return
+        except OSError as exc:  # no answer in time: Slack may or may not have posted it
+            log.info("share in %s got no answer from Slack (%s)", channel, exc)
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text="Slack didn't answer in time. If the answer is not in the channel in a minute, press Share again.",
+            )
+            with services.db.transaction() as conn:
+                forget(conn, key)
             return
         respond(response_type="ephemeral", replace_original=False, text="Shared in this channel.")
 

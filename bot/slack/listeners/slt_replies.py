@@ -37,7 +37,7 @@ def register(app: App, services: Services) -> None:
         ):
             services.wake_outbox()
         else:
-            log.info("SLT reply %s for question %s was passed on before; not again", event.get("ts"), asked.id)
+            log.info("SLT reply %r for question %s was passed on before; not again", event.get("ts"), asked.id)
 
     def on_message(ack: Ack, event: dict) -> None:
         # Stored before Slack hears "received": a crash in between cannot lose the reply (Slack sends the
