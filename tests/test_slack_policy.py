@@ -6,7 +6,7 @@ import json
 import re
 import time
 
-from tests.slack_app import SLT_CHANNEL, RunningBot, answers_friending_a_parent
+from tests.slack_app import SLT_CHANNEL, RunningBot, answers_friending_a_parent, wait_until
 
 
 def _all_text(blocks: list[dict]) -> str:
@@ -179,3 +179,27 @@ def test_a_slack_500_or_429_is_retried_and_the_share_still_arrives(bot: RunningB
     bot.click("answer_share", value)
     bot.slack.wait_for("chat.postMessage", 4)
     assert time.monotonic() - started >= 1.0  # Retry-After was honoured
+
+
+def test_ask_slt_whose_post_slack_answered_too_late_still_reaches_the_asker(slack, tmp_path) -> None:
+    """Slack posted the question but its answer came after the client gave up: the bot finds its post in
+    the channel, so SLT's reply in that thread is not lost, and the asker is not told to ask again."""
+    from tests.slack_app import start_bot
+
+    bot = start_bot(slack, tmp_path / "policybot.db", POLICYBOT_SLACK_TIMEOUT="1")
+    try:
+        data = bot.command("/policy", "where do I hand in my expenses form?", user="UTA00001").json()
+        slack.fail("chat.postMessage", "slow")
+        bot.click("answer_ask_slt", _button_value(data["blocks"], "answer_ask_slt"), user="UTA00001")
+        [told] = slack.wait_for_responses(1, timeout=20)
+        assert "Sent to SLT" in told["text"]
+        assert len(slack.calls_to("chat.postMessage")) == 1  # not posted twice
+        thread = bot.services.db.connection().execute(
+            "SELECT message_id FROM places WHERE topic = 'question:1:slt'"
+        ).fetchone()["message_id"]
+        bot.event({"type": "message", "channel": SLT_CHANNEL, "user": "UHEAD0001", "text": "Ask the office.",
+                   "ts": "1700000100.000002", "thread_ts": thread, "channel_type": "group"})  # fmt: skip
+        dm = wait_until(lambda: [c for c in slack.calls_to("chat.postMessage") if c.body["channel"] == "UTA00001"])
+        assert "Ask the office." in dm[0].body["text"]
+    finally:
+        bot.stop()

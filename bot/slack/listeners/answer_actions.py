@@ -10,8 +10,10 @@ from slack_sdk.errors import SlackApiError
 from bot.question_buttons import question_for
 from bot.slack.blocks.answer import ASK_SLT, HELPFUL, NOT_HELPFUL, SHARE, shared_blocks, slt_question_blocks
 from bot.slack.listeners.clicks import ack_now
+from bot.slack.posted import find_posted
 from bot.slack.request_guard import is_slack_id
 from bot.slack.services import Services
+from bot.store.database import now
 from bot.store.handled import first_time, forget
 
 log = logging.getLogger(__name__)
@@ -104,28 +106,45 @@ def register(app: App, services: Services) -> None:
             respond(response_type="ephemeral", replace_original=False, text="You've already sent this to SLT.")
             return
         answer = services.book.ask(logged.school, logged.question)
+        channel = services.settings.slt_channel or ""  # required at start-up; "" is refused by Slack
+        # Names the question, so that a post whose answer was lost can be told from another's.
+        text = f"A policy question for SLT (question {logged.id})"
+        since = now()
+        where: tuple[str, str] | None
         try:
             posted = services.client.chat_postMessage(
-                channel=services.settings.slt_channel or "",  # required at start-up; "" is refused by Slack
-                text="A policy question for SLT",
-                blocks=slt_question_blocks(logged.question, user_id, answer),
+                channel=channel, text=text, blocks=slt_question_blocks(logged.question, user_id, answer),
                 unfurl_links=False,
-            )
+            )  # fmt: skip
+            where = (str(posted["channel"]), str(posted["ts"]))
         except (SlackApiError, OSError) as exc:
-            log.warning("could not post question %s to SLT: %s", logged.id, exc)
-            questions.cancel_escalation(logged.id)
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text="I couldn't reach the SLT channel just now. Please try *Ask SLT* again in a minute.",
-            )
-            return
-        questions.record_slt_post(logged.id, posted["channel"], posted["ts"], "slack")
+            where = _posted_after_all(exc, channel, text, since)
+            if where is None:
+                log.warning("could not post question %s to SLT: %s", logged.id, exc)
+                questions.cancel_escalation(logged.id)
+                respond(
+                    response_type="ephemeral",
+                    replace_original=False,
+                    text="I couldn't reach the SLT channel just now. Please try *Ask SLT* again in a minute.",
+                )
+                return
+        questions.record_slt_post(logged.id, where[0], where[1], "slack")
         respond(
             response_type="ephemeral",
             replace_original=False,
             text="Sent to SLT. When they reply, I'll message you here in policybot.",
         )
+
+    def _posted_after_all(exc: Exception, channel: str, text: str, since: str) -> tuple[str, str] | None:
+        """Where Slack put a post whose answer never came (a timeout: Slack may have posted it), so the
+        thread SLT reply in is known; None when it did not post, or cannot be asked now."""
+        if isinstance(exc, SlackApiError):
+            return None
+        try:
+            ts = find_posted(services.client, channel, text, since, services.identity.user_id)
+        except OSError:
+            return None
+        return (channel, ts) if ts else None
 
     # Acknowledge at once; the work (and any Slack calls) runs after the HTTP response has gone.
     app.action(HELPFUL)(ack=ack_now, lazy=[feedback(True)])
