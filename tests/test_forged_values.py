@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import urllib.parse
 from urllib.parse import urlencode
 
 import pytest
@@ -158,3 +159,29 @@ def _form(body: bytes) -> list[tuple[str, str]]:
     from urllib.parse import parse_qsl
 
     return parse_qsl(body.decode(), keep_blank_values=True)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"type": "static_select", "selected_option": "x"},
+        {"type": "static_select", "selected_option": {"value": ["x"]}},
+        {"type": "plain_text_input", "value": ["a", "list"]},
+        {"type": "plain_text_input", "value": 5},
+        {"type": "checkboxes", "selected_options": ["x"]},
+        {"type": "datepicker", "selected_date": 20261130},
+    ],
+    ids=lambda shape: json.dumps(shape),
+)
+def test_a_report_field_of_the_wrong_shape_is_asked_for_again_not_a_500(bot: RunningBot, shape: dict) -> None:
+    """Each field of a signed form as something no Slack element sends: the form says what to fill in."""
+    body = bot.view_submission_body(open_form(bot, TA), FRIEND_REQUEST, TA, "VSHAPE0001")
+    payload = json.loads(dict(urllib.parse.parse_qsl(body.decode()))["payload"])
+    values = payload["view"]["state"]["values"]
+    before = len(bot.services.reports.all())
+    for block in values.values():
+        for action_id in block:
+            block[action_id] = shape
+    reply = bot.signed(urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded")
+    assert reply.status == 200 and reply.json()["response_action"] == "errors"
+    assert len(bot.services.reports.all()) == before

@@ -30,7 +30,7 @@ from bot.cases.accounts import (
     Application,
     ApplicationForm,
 )
-from bot.slack.blocks.forms import submitted_values, text_or_none
+from bot.slack.blocks.forms import many, one, submitted_values, text_or_none
 from bot.slack.escape import clip, escape
 
 CALLBACK = "request_account"
@@ -162,16 +162,16 @@ def application_modal(applicant_id: str, previous: Application | None = None) ->
 def form_from_view(view: dict[str, Any]) -> ApplicationForm:
     values = submitted_values(view)
     return ApplicationForm(
-        platform=values.get("platform"),
+        platform=one(values.get("platform")),
         handle=text_or_none(values.get("handle")),
-        scope=values.get("scope"),
+        scope=one(values.get("scope")),
         reason=text_or_none(values.get("reason")),
         audience=text_or_none(values.get("audience")),
-        lead=values.get("lead"),
-        moderator=values.get("moderator"),
+        lead=one(values.get("lead")),
+        moderator=one(values.get("moderator")),
         email=text_or_none(values.get("email")),
-        pupil_images=values.get("pupil_images"),
-        confirmations=tuple(values.get("confirmations") or ()),
+        pupil_images=one(values.get("pupil_images")),
+        confirmations=many(values.get("confirmations")),
     )
 
 

@@ -17,20 +17,41 @@ def submitted_values(view: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _value(element: dict[str, Any]) -> Any:
+def _value(element: dict[str, Any]) -> str | list[str] | None:
+    """Only text, or a list of texts, whatever a request put there: a value of another shape reads as
+    left empty, so the form says which field to fill in rather than failing."""
     kind = element.get("type")
     if kind in ("static_select", "radio_buttons", "external_select"):
         option = element.get("selected_option")
-        return option.get("value") if option else None
+        return _text(option.get("value")) if isinstance(option, dict) else None
     if kind in ("checkboxes", "multi_static_select"):
-        return [o.get("value") for o in element.get("selected_options") or []]
+        options = element.get("selected_options")
+        chosen = [_text(o.get("value")) for o in options if isinstance(o, dict)] if isinstance(options, list) else []
+        return [value for value in chosen if value is not None]
     if kind == "multi_users_select":
-        return list(element.get("selected_users") or [])
+        users = element.get("selected_users")
+        return [user for user in users if isinstance(user, str)] if isinstance(users, list) else []
     if kind == "users_select":
-        return element.get("selected_user")
+        return _text(element.get("selected_user"))
     if kind == "datepicker":
-        return element.get("selected_date")
-    return element.get("value")
+        return _text(element.get("selected_date"))
+    return _text(element.get("value"))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def one(value: Any) -> str | None:
+    """A single choice (a select, a radio, a date, a person): None unless it came as one text. A block
+    sent as another kind of element than the form draws (a list for a select) reads as left empty."""
+    return value if isinstance(value, str) else None
+
+
+def many(value: Any) -> tuple[str, ...]:
+    """Several choices (checkboxes, multi-selects): () unless they came as a list (not a text cut into
+    letters)."""
+    return tuple(value) if isinstance(value, list) else ()
 
 
 def text_or_none(value: Any) -> str | None:

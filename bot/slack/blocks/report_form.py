@@ -34,7 +34,7 @@ from bot.cases.misuse import (
 )
 from bot.knowledge.models import Clause, School
 from bot.render.wording import citation
-from bot.slack.blocks.forms import submitted_values, text_or_none
+from bot.slack.blocks.forms import many, one, submitted_values, text_or_none
 from bot.slack.escape import clip, escape, quote
 
 CALLBACK = "report_misuse"
@@ -125,14 +125,14 @@ def report_modal(school: School, today: dt.date) -> dict:
 def form_from_view(view: dict[str, Any]) -> ReportForm:
     values = submitted_values(view)
     return ReportForm(
-        category=values.get("category"),
-        what_happened=values.get("what_happened"),
-        child_at_risk=values.get("child_at_risk"),
+        category=one(values.get("category")),
+        what_happened=one(values.get("what_happened")),
+        child_at_risk=one(values.get("child_at_risk")),
         where_seen=text_or_none(values.get("where_seen")),
-        happened_on=values.get("happened_on"),
-        colleagues=tuple(values.get("colleagues") or ()),
+        happened_on=one(values.get("happened_on")),
+        colleagues=many(values.get("colleagues")),
         others=text_or_none(values.get("others")),
-        actions_taken=tuple(values.get("actions_taken") or ()),
+        actions_taken=many(values.get("actions_taken")),
     )
 
 
