@@ -85,7 +85,8 @@ def _button(text: str, action_id: str, value: str, style: str | None = None, con
 
 def answer_blocks(answer: Answer, button_value: str) -> list[dict]:
     """The ephemeral reply to `/policy <question>`; `button_value` names the question (question_buttons.py)."""
-    blocks: list[Block] = [_context(f"You asked: _{escape(clip(answer.question, 500))}_")]
+    # In quotation marks, not _italics_: an underscore in the question would end them part-way.
+    blocks: list[Block] = [_context(f"You asked: \u201c{escape(clip(answer.question, 500))}\u201d")]
     best = answer.best if answer.answered else None
     if best is not None:
         blocks += clause_blocks(answer.school, best.clause, answer.verdict_label, answer.verdict_line)
