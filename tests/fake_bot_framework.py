@@ -49,7 +49,7 @@ class ConnectorCall:
 
 @dataclass
 class Failure:
-    kind: str  # "500", "429", "timeout"; for "openid" and "keys" also "maintenance" and "no keys"
+    kind: str  # "500", "429", "timeout"; for "openid" and "keys" also "maintenance", "no keys" and "hold"
     times: int
     retry_after: int = 1
 
@@ -78,6 +78,8 @@ class FakeBotFramework:
         self._lock = threading.Lock()
         self._failures: dict[str, Failure] = {}
         self._ids = itertools.count(1768471300000)
+        self.holding = 0  # "hold" failures now waiting for `released`
+        self.released = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self.bot_tokens: list[str] = []  # every token issued to the bot
         self.token_requests: list[dict[str, str]] = []
@@ -207,6 +209,13 @@ class FakeBotFramework:
         raw = h._body() if method in ("POST", "PUT") else b""
         if method == "GET" and path in ("/v1/.well-known/openidconfiguration", "/v1/keys"):
             failure = self._take_failure("openid" if "openid" in path else "keys")
+            if failure is not None and failure.kind == "hold":  # answers only once the test says so
+                with self._lock:
+                    self.holding += 1
+                self.released.wait(30)
+                with self._lock:
+                    self.holding -= 1
+                failure = None
             if failure is not None and failure.kind == "maintenance":  # 200, but a page for people
                 page = b"<html><body>Down for maintenance</body></html>"
                 h.send_response(200)

@@ -95,30 +95,55 @@ class TokenValidator:
         self.timeout = timeout
         self._metadata: _Metadata | None = None
         self._lock = threading.Lock()
+        self._reading = False  # a re-read is under way on another thread
 
     def _current(self) -> _Metadata:
         with self._lock:
-            if self._metadata is None or time.monotonic() - self._metadata.read_at > METADATA_SECONDS:
-                try:
-                    response = httpx.get(self.metadata_url, timeout=self.timeout)
-                    response.raise_for_status()
-                    document = response.json()
-                    issuer, jwks_uri = str(document["issuer"]), str(document["jwks_uri"])
-                except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-                    where = self.metadata_url
-                    if self._metadata is None or time.monotonic() - self._metadata.fresh_at > STALE_SECONDS:
-                        raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
-                    # A day-old configuration (and its keys) is still Microsoft's: a short outage of
-                    # that one page must not turn every message away.
-                    log.warning("could not re-read the OpenID configuration at %s (%s); using the last one", where, exc)
-                    self._metadata.read_at = time.monotonic() - METADATA_SECONDS + RETRY_SECONDS
-                    return self._metadata
-                before = self._metadata.jwks if self._metadata is not None else None
-                if before is not None and before.uri == jwks_uri:
-                    keys = before  # the same keys, and what was last read of them
-                else:
-                    keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout), before=before)
-                self._metadata = _Metadata(issuer, keys, time.monotonic(), time.monotonic())
+            metadata = self._metadata
+            if metadata is not None and time.monotonic() - metadata.read_at <= METADATA_SECONDS:
+                return metadata
+            if metadata is not None and time.monotonic() - metadata.fresh_at <= STALE_SECONDS:
+                # Due to be read again: read on another thread, so no message waits on Microsoft's page
+                # (up to the timeout, every retry, while it hangs); this one is checked against the last.
+                if not self._reading:
+                    self._reading = True
+                    threading.Thread(target=self._read_again, name="openid-configuration", daemon=True).start()
+                return metadata
+        return self._read()  # nothing usable yet: this message waits for it
+
+    def _read_again(self) -> None:
+        try:
+            self._read()
+        except KeysUnavailable as exc:  # only once what was read is over a week old
+            log.error("%s", exc)
+        finally:
+            with self._lock:
+                self._reading = False
+
+    def _read(self) -> _Metadata:
+        """The configuration read from Microsoft (or the last one, while that fails for under a week)."""
+        try:
+            response = httpx.get(self.metadata_url, timeout=self.timeout)
+            response.raise_for_status()
+            document = response.json()
+            issuer, jwks_uri = str(document["issuer"]), str(document["jwks_uri"])
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            where = self.metadata_url
+            with self._lock:
+                if self._metadata is None or time.monotonic() - self._metadata.fresh_at > STALE_SECONDS:
+                    raise KeysUnavailable(f"cannot read the OpenID configuration at {where}: {exc}") from exc
+                # A day-old configuration (and its keys) is still Microsoft's: an outage of that one page
+                # must not turn every message away.
+                log.warning("could not re-read the OpenID configuration at %s (%s); using the last one", where, exc)
+                self._metadata.read_at = time.monotonic() - METADATA_SECONDS + RETRY_SECONDS
+                return self._metadata
+        with self._lock:
+            before = self._metadata.jwks if self._metadata is not None else None
+            if before is not None and before.uri == jwks_uri:
+                keys = before  # the same keys, and what was last read of them
+            else:
+                keys = _EndorsedKeys(jwks_uri, timeout=int(self.timeout), before=before)
+            self._metadata = _Metadata(issuer, keys, time.monotonic(), time.monotonic())
             return self._metadata
 
     def check(self, authorization: str | None, service_url: object, channel_id: object = TEAMS_CHANNEL) -> dict:

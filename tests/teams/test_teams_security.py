@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fake_bot_framework import new_key
-from tests.teams_app import MISUSE_FORM, SLT_MEMBER, wait_until
+from tests.teams_app import MISUSE_FORM, SLT_MEMBER, start_teams_bot, wait_until
 
 
 def _nothing_happened(bot) -> None:
@@ -220,9 +220,31 @@ def test_messages_are_checked_and_answered_while_microsofts_key_pages_are_down(b
     assert reply.status == 200
     forged = bot.personal_message("can I accept a friend request from a parent?")
     assert bot.post(forged, fake.activity_token(forged["serviceUrl"], key=new_key())).status == 401
-    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert any("OpenID configuration" in w and "using the last one" in w for w in warnings)
-    assert any("signing keys" in w and "using those read before" in w for w in warnings)
+
+    def warned() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+
+    wait_until(lambda: any("OpenID configuration" in w and "using the last one" in w for w in warned()))
+    assert any("signing keys" in w and "using those read before" in w for w in warned())
+
+
+def test_no_message_waits_while_the_configuration_is_read_again(fake, tmp_path, caplog) -> None:
+    """The daily re-read of the OpenID configuration happens beside the messages, not in front of
+    them: while Microsoft's page takes its time (here, longer than the reply), messages are checked
+    against the configuration read before and answered."""
+    bot = start_teams_bot(fake, tmp_path / "policybot.db", POLICYBOT_TEAMS_TIMEOUT="20")
+    try:
+        assert bot.send(bot.personal_message("hello")).status == 200
+        fake.fail("openid", "hold")
+        bot.services.validator._metadata.read_at -= 25 * 3600  # a day later
+        reply = bot.send(bot.personal_message("can I accept a friend request from a parent?"))
+        assert reply.status == 200
+        # Answered before the re-read gave up on the page, which it has not done yet.
+        assert not any("could not re-read the OpenID" in r.getMessage() for r in caplog.records)
+        wait_until(lambda: fake.holding == 1)
+    finally:
+        fake.released.set()
+        bot.stop()
 
 
 @pytest.mark.parametrize("kind", ["500", "maintenance", "no keys"])
