@@ -23,23 +23,19 @@ def _value(element: dict[str, Any]) -> str | list[str] | None:
     kind = element.get("type")
     if kind in ("static_select", "radio_buttons", "external_select"):
         option = element.get("selected_option")
-        return _text(option.get("value")) if isinstance(option, dict) else None
+        return one(option.get("value")) if isinstance(option, dict) else None
     if kind in ("checkboxes", "multi_static_select"):
         options = element.get("selected_options")
-        chosen = [_text(o.get("value")) for o in options if isinstance(o, dict)] if isinstance(options, list) else []
+        chosen = [one(o.get("value")) for o in options if isinstance(o, dict)] if isinstance(options, list) else []
         return [value for value in chosen if value is not None]
     if kind == "multi_users_select":
         users = element.get("selected_users")
         return [user for user in users if isinstance(user, str)] if isinstance(users, list) else []
     if kind == "users_select":
-        return _text(element.get("selected_user"))
+        return one(element.get("selected_user"))
     if kind == "datepicker":
-        return _text(element.get("selected_date"))
-    return _text(element.get("value"))
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+        return one(element.get("selected_date"))
+    return one(element.get("value"))
 
 
 def one(value: Any) -> str | None:
@@ -79,9 +75,3 @@ def user_field_errors(view: dict[str, Any]) -> dict[str, str]:
             if not all(is_user_id(user) for user in chosen):
                 errors[block_id] = "Please choose people from the list."
     return errors
-
-
-def sender_key(body: dict[str, Any], view: dict[str, Any]) -> str:
-    """A submitted form's idempotency key: Slack's id of the form, as the person who sent it. The same
-    form sent again (a retry, a double click) is one submission; a form id someone else sends is theirs."""
-    return f"{body['user']['id']}:{view['id']}"
