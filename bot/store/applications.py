@@ -49,8 +49,10 @@ class ApplicationBook:
         self, school: str, applicant_id: str, form: ApplicationForm, idempotency_key: str, *, platform: str
     ) -> Application:
         """A new application; the same key again (a retry, a double click) returns the first one.
-        `platform`: where it was made; every notification of the application goes there."""
+        `platform`: where it was made; every notification of the application goes there. The key is the
+        applicant's own: one someone else sends is a new application of theirs."""
         _raise(rules.check_form_passwords(form))
+        idempotency_key = f"{applicant_id}:{idempotency_key}"
         with self.db.transaction() as conn:
             known = self._by_key(conn, idempotency_key)
             if known:
@@ -72,6 +74,7 @@ class ApplicationBook:
     def resubmit(self, ref: str, applicant_id: str, form: ApplicationForm, idempotency_key: str) -> Application:
         """The applicant's changed form after SLT asked for changes: a new version, decided afresh."""
         _raise(rules.check_form_passwords(form))
+        idempotency_key = f"{applicant_id}:{idempotency_key}"
         with self.db.transaction() as conn:
             known = self._by_key(conn, idempotency_key)
             if known:

@@ -60,7 +60,10 @@ class ReportBook:
     def submit(
         self, school: str, reporter_id: str, form: ReportForm, idempotency_key: str, *, platform: str
     ) -> Submitted:
-        """`platform`: where it was submitted; every notification of the case goes there."""
+        """`platform`: where it was submitted; every notification of the case goes there. The same key
+        again from the same person (a retry, a double click) returns the first report; the key is theirs
+        alone, so a form key someone else sends files their own."""
+        idempotency_key = f"{reporter_id}:{idempotency_key}"
         with self.db.transaction() as conn:
             existing = conn.execute("SELECT ref FROM reports WHERE idempotency_key = ?", (idempotency_key,)).fetchone()
             if existing:

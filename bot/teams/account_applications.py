@@ -101,10 +101,10 @@ class TeamsAccountApplications:
             return dialog(title, application_dialog(key, entra, data, errors, previous))
         try:
             if ref:
-                application = services.applications.resubmit(ref, user, form, f"teams:{user}:{key}")
+                application = services.applications.resubmit(ref, user, form, f"teams:{key}")
             else:
                 application = services.applications.submit(
-                    services.school_id, user, form, f"teams:{user}:{key}", platform=PLATFORM
+                    services.school_id, user, form, f"teams:{key}", platform=PLATFORM
                 )
         except Refused as refused:
             if refused.field:

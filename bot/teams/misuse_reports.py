@@ -78,7 +78,7 @@ class TeamsMisuseReports:
         errors = check_form(form, dt.date.today())
         if errors:
             return dialog(DIALOG_TITLE, report_dialog(key, data, errors))
-        submitted = services.reports.submit(services.school_id, user, form, f"teams:{user}:{key}", platform=PLATFORM)
+        submitted = services.reports.submit(services.school_id, user, form, f"teams:{key}", platform=PLATFORM)
         services.wake_outbox()
         ref = submitted.report.ref
         log.info("misuse report %s submitted in Teams", ref)

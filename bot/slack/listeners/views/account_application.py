@@ -10,7 +10,7 @@ from slack_bolt import Ack, App
 from bot.cases.accounts import check_application
 from bot.cases.records import Refused
 from bot.slack.blocks.account_form import CALLBACK, confirmation_view, form_from_view
-from bot.slack.blocks.forms import sender_key, user_field_errors
+from bot.slack.blocks.forms import user_field_errors
 from bot.slack.listeners.accounts_common import colleague
 from bot.slack.services import PLATFORM, Services
 
@@ -31,10 +31,10 @@ def register(app: App, services: Services) -> None:
         ref = view.get("private_metadata") or ""
         try:
             if ref:
-                application = applications.resubmit(ref, user, form, idempotency_key=sender_key(body, view))
+                application = applications.resubmit(ref, user, form, idempotency_key=view["id"])
             else:
                 application = applications.submit(
-                    services.school_id, user, form, idempotency_key=sender_key(body, view), platform=PLATFORM
+                    services.school_id, user, form, idempotency_key=view["id"], platform=PLATFORM
                 )
         except Refused as refused:
             ack(response_action="errors", errors={"reason": refused.text(colleague)})

@@ -14,7 +14,7 @@ from slack_bolt import Ack, App
 
 from bot.cases.guidance import guidance_for
 from bot.cases.misuse import check_form
-from bot.slack.blocks.forms import sender_key, user_field_errors
+from bot.slack.blocks.forms import user_field_errors
 from bot.slack.blocks.report_form import CALLBACK, confirmation_view, form_from_view
 from bot.slack.listeners.misuse_common import LOGGER
 from bot.slack.services import PLATFORM, Services
@@ -32,7 +32,7 @@ def register(app: App, services: Services) -> None:
             return
         try:
             submitted = services.reports.submit(
-                services.school_id, body["user"]["id"], form, idempotency_key=sender_key(body, view), platform=PLATFORM
+                services.school_id, body["user"]["id"], form, idempotency_key=view["id"], platform=PLATFORM
             )
         except sqlite3.Error as exc:
             log.error("could not store a misuse report: %s", exc.__class__.__name__)
