@@ -283,7 +283,8 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
             "4. Contact with pupils\n\nStaff must not:\n\n- contact pupils through social media, unless:\n"
             "    - the pupil is a family member;\n    - the head has agreed it in writing.\n"
             "- share the following documents on social media:\n    - pupil reports;\n    - class lists.\n",
-            {"the pupil is a family member;": "information", "pupil reports;": "not_allowed"},
+            # a list of a few words each is one clause with its lead-in
+            {"the pupil is a family member;": "information", "pupil reports; class lists.": "not_allowed"},
         ),
         (  # documents to read alongside the policy are not forbidden by the sentence before them
             "5. Related documents\n\nSocial media must not be used in a way that breaks other policies. This policy "
@@ -323,6 +324,51 @@ def test_a_sentence_finished_by_a_list_of_names_stays_one_rule(tmp_path: Path) -
     clauses = make_draft(policy, "oakfield").clauses
     assert [c["stance"] for c in clauses] == ["not_allowed"]
     assert clauses[0]["text"].endswith("sites such as Facebook Instagram")
+
+
+def test_a_list_of_a_few_words_each_is_one_clause_with_its_lead_in(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n7. Data\n\nPersonal data will be processed according "
+        "to the law, which states that personal data must be:\n\n- Fairly and lawfully processed\n- Accurate\n"
+        "- Secure\n- Kept no longer than is necessary\n\nStaff should ensure that:\n\n- their passwords are kept "
+        "private\n- their screens are locked\n",
+    )
+    texts = [c["text"] for c in make_draft(policy, "oakfield").clauses]
+    assert (
+        "Personal data will be processed according to the law, which states that personal data must be: Fairly and "
+        "lawfully processed; Accurate; Secure; Kept no longer than is necessary"
+    ) in texts
+    assert not any(text in ("Accurate", "Secure") for text in texts)
+    # after "ensure that:" each item is a duty of its own, however short
+    assert "their screens are locked" in texts
+
+
+def test_a_colon_line_that_says_must_or_will_leads_into_its_list_and_is_no_heading(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\nData Protection\n\nStaff must ensure that they:\n\n"
+        "- Use personal data only on secure password protected computers.\n"
+        "- Transfer data using encryption and secure password protected devices.\n",
+    )
+    _, second = make_draft(policy, "oakfield").clauses
+    assert second["text"] == "Transfer data using encryption and secure password protected devices."
+    assert second["heading"] == "Data Protection"
+    assert second["answer"].startswith("Staff must ensure that they: transfer data")
+    assert second["stance"] == "must"
+
+
+def test_a_heading_that_begins_the_sentence_below_it_stays_in_that_sentence(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\nTeaching and Support Staff\n\nare responsible for "
+        "ensuring that:\n\n- they report any suspected misuse to the Headteacher\n- they have read the policy\n",
+    )
+    clauses = make_draft(policy, "oakfield").clauses
+    assert clauses[0]["heading"] == "Teaching and Support Staff"
+    assert clauses[0]["text"].startswith("Teaching and Support Staff are responsible for ensuring that: they report")
+    lead_in = "Teaching and Support Staff are responsible for ensuring that:"
+    assert clauses[1]["answer"] == f"{lead_in} they have read the policy"
 
 
 def test_a_cover_line_with_the_policy_date_and_the_review_date_gives_both(tmp_path: Path) -> None:

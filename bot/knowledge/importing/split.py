@@ -51,10 +51,21 @@ _LEAD_WORDS = {
     "that", "have", "has", "involved", "were", "was", "will", "should", "must", "may", "can", "of", "for",
     "with", "on", "in", "the", "a", "an", "and", "or", "these", "this", "what", "example", "examples",
 }  # fmt: skip
+# A colon line saying one of these is a sentence leading into a list, whatever its last word.
+_VERBS = {"must", "should", "will", "shall", "would", "can", "could", "may", "might", "are", "is", "need", "needs"}
 _MAX_HEADING_WORDS = 10
 _SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
 _FRONT_PAGE = "Front page"
 _MAX_DEPTH = 2
+# A list whose items are phrases rather than rules: none longer than this, and the middle one no longer
+# than the next.
+_PHRASE_WORDS = 8
+_SHORT_PHRASE_WORDS = 5
+# A lead-in ending in one of these is followed by what someone must, may or will do: rules, even short.
+_RULES_FOLLOW = {
+    "that", "to", "they", "you", "we", "i", "staff", "will", "should", "must", "not", "shall", "can", "may", "always",
+    "never", "do", "don't", "dont",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,12 @@ def _heading_title(block: Block) -> str | None:
         return None
     if title[:1].islower() or title.endswith((".", ";", "?", "!", ",")):
         return None
-    if title.endswith(":") and (len(words) > 8 or words[-1].rstrip(":").lower() in _LEAD_WORDS or "," in title):
+    if title.endswith(":") and (
+        len(words) > 8
+        or words[-1].rstrip(":").lower() in _LEAD_WORDS
+        or "," in title
+        or any(w.lower() in _VERBS for w in words)  # "Staff must ensure that they:", "... as follows:"
+    ):
         return None
     return _sentence_case(title.rstrip(":").strip())
 
@@ -155,6 +171,35 @@ def _owns_items(text: str, first_item: Block) -> bool:
 def _finishes_a_sentence(item: str) -> bool:
     """A list item that completes the sentence before it: lower case, or no sentence of its own."""
     return item[:1].islower() or not item.rstrip().endswith((".", "!", "?"))
+
+
+def _words(text: str) -> int:
+    return sum(any(c.isalnum() for c in word) for word in text.split())
+
+
+def _list_of_phrases(node: _Node) -> bool:
+    """A lead-in whose items are a few words each ("personal data must be:" + "Accurate", "Secure", ...; "a
+    working group made up of:" + "Headteacher", "Governors", ...): one clause. Alone, "Accurate" answers
+    nothing and says nothing of what it is an item of."""
+    kids = node.children
+    if not _is_lead_in(node.text) or _SENTENCES.search(node.text) or len(kids) < 2 or any(k.children for k in kids):
+        return False  # a paragraph of several sentences ends in the lead-in: the list is not all it says
+    if node.text.rstrip(": ").split()[-1].lower() in _RULES_FOLLOW:
+        return False  # "Staff should ensure that:" + "their passwords are kept private": each item is a rule
+    if any(k.text.rstrip().endswith((".", "!", "?")) for k in kids[:-1]):
+        return False  # items that are sentences of their own
+    lengths = sorted(_words(k.text) for k in kids)
+    return lengths[-1] <= _PHRASE_WORDS and lengths[(len(lengths) - 1) // 2] <= _SHORT_PHRASE_WORDS
+
+
+def _subject_of(heading: Block, following: Block | None) -> bool:
+    return (
+        following is not None
+        and not following.bullet
+        and following.text[:1].islower()
+        and not heading.text.rstrip().endswith(":")
+        and _NUMBERED.match(heading.text) is None
+    )
 
 
 def _merge_first(node: _Node) -> bool:
@@ -263,6 +308,9 @@ class _Splitter:
             and _finishes_a_sentence(kids[0].text)
         ):
             self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in, outer)
+        elif _list_of_phrases(node):
+            items = "; ".join(k.text.rstrip(";,") for k in kids)
+            self.add(f"{node.text} {items}", node.block, node.letter, lead_in, outer)
         elif len(kids) == 1 and not kids[0].children:
             self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in, outer)
         elif top and _merge_first(node):
@@ -336,6 +384,10 @@ def split(layout: Layout) -> list[DraftClause]:
         if title:
             stop.add(i)
             titles[i] = title
+            if _subject_of(block, following):
+                # "Teaching and Support Staff" over "are responsible for ensuring that:": the heading is
+                # also the subject of the sentence below it, which means nothing without it.
+                following.text = f"{block.text.strip()} {following.text}"  # type: ignore[union-attr]
     i = 0
     while i < len(blocks):
         block = blocks[i]
