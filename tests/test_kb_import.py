@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from bot.knowledge.importing.draft import make_draft
 from bot.knowledge.importing.merge import merge
 from bot.knowledge.loader import load_file
 from bot.knowledge.source_text import fold
+from tests.cli import POLICYBOT, clean_env
 from tests.conftest import REPO, SHARED
 from tests.policy_files import write_docx, write_pdf
 
@@ -95,6 +97,24 @@ def test_office_manager_imports_a_word_policy_and_it_passes_kb_check(
     code, out, _ = run(capsys, "kb", "check", "--dir", str(knowledge))
     assert code == 0
     assert "0 error(s)" in out and "draft import" in out and "no example questions yet" in out
+
+
+def test_an_import_piped_into_a_log_says_it_is_encoding_before_it_waits_and_what_to_do_last(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nSocial Media Policy\n\n1. Friends\n\n1.1 Staff must not accept pupils as "
+        "friends on social media.\n\n1.2 Staff should not post photos of pupils on personal accounts.\n",
+    )
+    done = subprocess.run(
+        [*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield", "--dir", str(tmp_path / "knowledge")],
+        env=clean_env(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Wrote ") and "page" not in lines[0]  # a text file has no pages to count
+    encoding = next(i for i, line in enumerate(lines) if "encoding" in line and "sentences" in line)
+    assert "under a minute" in lines[encoding]
+    assert lines[-1].startswith("Next: review the draft") and encoding < len(lines) - 1
 
 
 def test_pdf_with_do_and_do_not_lists(policy_files: dict[tuple[str, str], Path]) -> None:

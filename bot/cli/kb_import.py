@@ -149,6 +149,7 @@ def _import(args: argparse.Namespace, policy: Path, out: Path) -> int:
         return fail(str(exc))
     _summary(draft, out, backup)
     _meaning_vectors(out)
+    print("Next: review the draft (docs/load-your-policy.md), then run `policybot kb check`.")
     return 0
 
 
@@ -163,13 +164,29 @@ def _meaning_vectors(out: Path) -> None:
     missing = uncached(kb, out.parent)  # a re-import finds most of its sentences cached already
     if missing:
         where = cache_path(out.parent, kb.school.id)
-        print(f"  encoding {missing} sentences for matching by meaning (cached in {where})")
+        # Flushed: piped into a log (tee), the line would otherwise wait for the minute it announces.
+        print(
+            f"  encoding {missing} sentences for matching by meaning, once, {_minutes(missing)} "
+            f"(kept in {where})",
+            flush=True,
+        )
     clause_vectors(kb, out.parent)
+
+
+def _minutes(sentences: int) -> str:
+    """How long encoding takes, roughly: about 8 sentences a second on one core of a busy machine."""
+    seconds = sentences / 8
+    if seconds < 50:
+        return "under a minute"
+    minutes = max(1, round(seconds / 60))
+    return "about a minute" if minutes == 1 else f"about {minutes} minutes"
 
 
 def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
     school = draft.data["school"]
-    print(f"Wrote {out}: {len(draft.clauses)} clauses from {draft.pages} page(s) of {school['name']}'s policy")
+    # A .txt or .md file has no pages to count.
+    pages = f" from {draft.pages} page(s)" if draft.pages > 1 else ""
+    print(f"Wrote {out}: {len(draft.clauses)} clauses{pages} of {school['name']}'s policy")
     print(f"  policy text: {out.parent / 'sources' / draft.source_name}")
     dates = [f"{k.replace('_', ' ')} {school[k]}" for k in ("adopted", "reviewed", "review_due") if school.get(k)]
     print(f"  dates: {', '.join(dates) or 'none found'}; misuse reported to: {school['report_to']}")
@@ -198,7 +215,6 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
         print(f"  note: {note}")
     if backup:
         print(f"  the previous file is kept as {backup}: see the changes with `policybot kb diff {backup} {out}`")
-    print("Next: review the draft (docs/load-your-policy.md), then run `policybot kb check`.")
 
 
 def run_diff(args: argparse.Namespace) -> int:
