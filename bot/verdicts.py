@@ -4,9 +4,10 @@
 staff whose question is about their nephew. A clause with an exception ("unless", "except",
 "other than", "without permission") is labelled "Not allowed, with exceptions"; when the question
 names what the exception is about, the label says the exception may apply to them. A prohibition the
-policy only advises ("you are strongly advised not to") is "Advised against", and a permission it
-gives only with someone's approval ("they can only do so with the approval of the school") is "Only
-with permission": a flat "Not allowed" or "Allowed, with care" says more, or less, than the clause.
+policy only advises ("you are strongly advised not to") is "Advised against"; one for certain times only
+is "Not allowed during working time", in the clause's own words; and a permission it gives only with
+someone's approval ("they can only do so with the approval of the school") is "Only with permission":
+a flat "Not allowed" or "Allowed, with care" says more, or less, than the clause.
 A question about what a permission rules out (the clause's sentence it shares most words with is a
 prohibition) hears "Not allowed", unless the answer line itself says yes.
 """
@@ -50,6 +51,16 @@ _ONLY_WITH_PERMISSION = re.compile(
     # "Written permission from parents will be obtained before photographs of pupils are published"
     r"\b(?:approval|permission|consent|agreement|authori[sz]ation)\b[^.;:]{0,40}?\b(?:will|must|should|shall|is to)"
     r" be (?:obtained|sought|given|gained|secured)\b[^.;:]{0,20}?\bbefore\b",
+    re.IGNORECASE,
+)
+
+# A prohibition for certain times only ("must not access social media ... during working time"): said in
+# the label, so a question about the lunch break does not hear a flat "Not allowed". Not "whether during
+# working hours or otherwise", which means at any time.
+_ONLY_WHEN = re.compile(
+    r"(?<!whether )\b(?:(?:during|in|within) (?:working|work|school|lesson|teaching|contact|directed|office) "
+    r"(?:time|hours)|(?:during|in) lessons|(?:while|whilst|when) (?:on duty|at work|teaching|"
+    r"working with (?:pupils|children|students|learners)))\b(?! or\b)",
     re.IGNORECASE,
 )
 
@@ -109,7 +120,8 @@ def _not_allowed_label(
         return ADVISED_AGAINST
     split = _split(clause)
     if split is None:
-        return clause.stance.label
+        when = _ONLY_WHEN.search(clause.answer) or _ONLY_WHEN.search(clause.text)
+        return f"{clause.stance.label} {when.group(0).lower()}" if when else clause.stance.label
     rule, exception = split
     if _PERMISSION.match(exception):
         return NOT_ALLOWED_WITHOUT_PERMISSION

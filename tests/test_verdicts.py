@@ -67,6 +67,21 @@ def test_any_wording_of_permission_is_named() -> None:
     assert label(clause) == NOT_ALLOWED_WITHOUT_PERMISSION
 
 
+def test_a_rule_for_certain_times_says_when() -> None:
+    clause = _clause(
+        "Employees should not access social media sites or leave these running in the background during working "
+        "time, for personal use, on any devices within their control.",
+        "No - don't use social media for personal use during working time.",
+    )
+    assert label(clause) == "Not allowed during working time"
+    in_lessons = _clause("Staff must not use their personal phones in lessons.", "No - not in lessons.")
+    assert label(in_lessons) == "Not allowed in lessons"
+    always = _clause(
+        "Staff must not post about pupils, whether during working hours or otherwise.", "No - never post about pupils."
+    )
+    assert label(always) == "Not allowed"  # "whether ... or otherwise" is at any time
+
+
 def test_advice_is_not_called_a_rule() -> None:
     advised = _clause(
         "You are strongly advised not to be friends (on or offline) with recent learners.",
