@@ -31,6 +31,7 @@ def test_human_answer_has_verdict_quote_section_and_dates(capsys: pytest.Capture
     assert "The Link School" in out
     assert "Policy dates:" in out and "review due Sep 2023" in out
     assert "past its review date" in out or "due for review" in out
+    assert "not yet been reviewed" not in out  # a reviewed file's answers are the curators'
     assert "Related clauses:" in out
 
 

@@ -117,6 +117,28 @@ def test_an_import_piped_into_a_log_says_it_is_encoding_before_it_waits_and_what
     assert lines[-1].startswith("Next: review the draft") and encoding < len(lines) - 1
 
 
+def test_a_list_named_under_a_heading_is_cited_without_the_heading_twice(tmp_path: Path) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\nOnline Safety Group\n\nThe group meets every term to "
+        "review the filtering logs.\n\nPupils:\n\n- must not share their passwords with anyone\n"
+        "- must tell a teacher if they see something upsetting online\n",
+    )
+    knowledge = tmp_path / "knowledge"
+    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(knowledge), POLICYBOT_MEANING="off")
+    subprocess.run([*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield"], env=env, check=True,
+                   capture_output=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "oakfield", "can pupils share their passwords?"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Online Safety Group - Pupils" in done.stdout
+    assert "Pupils Online Safety Group" not in done.stdout and "(Online Safety Group)" not in done.stdout
+    # an unreviewed draft's verdicts are the bot's guesses: staff are told so beside the answer
+    assert "have not yet been reviewed by the school" in done.stdout
+
+
 def test_pdf_with_do_and_do_not_lists(policy_files: dict[tuple[str, str], Path]) -> None:
     clauses = make_draft(policy_files[("dobcroft", "pdf")], "dobcroft").clauses
     dont = next(c for c in clauses if c["text"].startswith("Share confidential information online."))

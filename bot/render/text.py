@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.answers import Answer
-from bot.render.wording import citation, not_covered, policy_dates, review_warning, section_and_heading, verdict
+from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading, verdict
 
 _WIDTH = 100
 
@@ -28,9 +28,8 @@ def render_answer(answer: Answer) -> str:
         lines.append(not_covered(answer))
         related = answer.ranking.matches
     lines.append(f"  Policy dates: {policy_dates(school)}.")
-    warning = review_warning(school)
-    if warning:
-        lines.append(f"  Note: {warning}")
+    for note in notes(school):
+        lines.append(f"  Note: {note}")
     if related:
         lines.append("")
         lines.append("Related clauses:" if answer.answered else "Closest clauses (may not answer your question):")

@@ -41,10 +41,29 @@ def review_warning(school: School, today: dt.date | None = None) -> str | None:
     )
 
 
+def draft_note(school: School) -> str | None:
+    """Said beside every answer from a file `kb import` drafted that nobody has reviewed yet: its verdicts
+    and answer lines are the bot's guesses from the policy's words (docs/load-your-policy.md)."""
+    if not school.draft:
+        return None
+    return (
+        "This school's policy was imported and its answers have not yet been reviewed by the school: "
+        f"read the quoted words of the policy, and check with {school.report_to} if in doubt."
+    )
+
+
+def notes(school: School, today: dt.date | None = None) -> list[str]:
+    """What to say beside an answer about the policy itself: past its review date, not yet reviewed."""
+    return [note for note in (review_warning(school, today), draft_note(school)) if note]
+
+
 def _heading_is_in_section(clause: Clause) -> bool:
     # Policies without numbers use the heading path as the section ("Use of images", "Appendix - The
-    # Don'ts"), which already ends with the heading; saying it twice reads as a glitch.
-    return clause.section.casefold().endswith(clause.heading.casefold())
+    # Don'ts", or "Online safety Group - Pupils" for a list named inside a heading's part), which already
+    # holds the heading; saying it twice reads as a glitch.
+    heading = clause.heading.casefold()
+    section = clause.section.casefold()
+    return section.endswith(heading) or heading in (part.strip() for part in section.split(" - "))
 
 
 def section_and_heading(clause: Clause) -> str:

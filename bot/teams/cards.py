@@ -19,7 +19,7 @@ from microsoft_teams.cards import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, policy_dates, review_warning, section_and_heading
+from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading
 from bot.verdicts import label as verdict_label
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -66,9 +66,8 @@ def _clause_blocks(school: School, clause: Clause, label: str, line: str = "") -
         Container(style="emphasis", items=[_text(plain(clause.text))]),
         _text(plain(f"{citation(school, clause)} · Policy {policy_dates(school)}"), is_subtle=True, size="Small"),
     ]
-    warning = review_warning(school)
-    if warning:
-        blocks.append(_text(f"⚠️ {plain(warning)}", color="Attention", size="Small"))
+    for note in notes(school):
+        blocks.append(_text(f"⚠️ {plain(note)}", color="Attention", size="Small"))
     return blocks
 
 

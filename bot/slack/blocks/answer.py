@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, policy_dates, review_warning, section_and_heading
+from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading
 from bot.slack.escape import clip, escape, quote
 from bot.verdicts import label as verdict_label
 
@@ -63,9 +63,8 @@ def clause_blocks(school: School, clause: Clause, label: str = "", line: str = "
         _section(quote(clause.text, SECTION_LIMIT)),
         _context(escape(f"{citation(school, clause)} · Policy {policy_dates(school)}")),
     ]
-    warning = review_warning(school)
-    if warning:
-        blocks.append(_context(f":warning: {escape(warning)}"))
+    for note in notes(school):
+        blocks.append(_context(f":warning: {escape(note)}"))
     return blocks
 
 

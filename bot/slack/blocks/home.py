@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 from bot.cases.accounts import Account, Application
 from bot.cases.misuse import Report
 from bot.knowledge.models import School
-from bot.render.wording import policy_dates, review_warning
+from bot.render.wording import notes, policy_dates
 from bot.slack.blocks.account_card import register_blocks
 from bot.slack.blocks.answer import EXAMPLE_QUESTIONS
 from bot.slack.escape import clip, escape
@@ -50,9 +50,8 @@ def home_view(
         SectionBlock(text=MarkdownTextObject(text=f"*Try asking*\n{examples}")),
         ContextBlock(elements=[MarkdownTextObject(text=f"Policy {policy_dates(school)}.")]),
     ]
-    warning = review_warning(school)
-    if warning:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f":warning: {escape(warning)}")]))
+    for note in notes(school):
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f":warning: {escape(note)}")]))
     if my_reports:
         lines = [_report_line(r, for_slt=False) for r in my_reports[:LISTED]]
         blocks += [
