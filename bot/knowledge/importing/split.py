@@ -186,6 +186,8 @@ def _list_of_phrases(node: _Node) -> bool:
         return False  # a paragraph of several sentences ends in the lead-in: the list is not all it says
     if node.text.rstrip(": ").split()[-1].lower() in _RULES_FOLLOW:
         return False  # "Staff should ensure that:" + "their passwords are kept private": each item is a rule
+    if "following" in node.text.lower():
+        return False  # "... the following policies:": each item is a document a question can name
     if any(k.text.rstrip().endswith((".", "!", "?")) for k in kids[:-1]):
         return False  # items that are sentences of their own
     lengths = sorted(_words(k.text) for k in kids)
