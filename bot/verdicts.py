@@ -55,14 +55,39 @@ _ONLY_WITH_PERMISSION = re.compile(
 )
 
 # A prohibition for certain times only ("must not access social media ... during working time"): said in
-# the label, so a question about the lunch break does not hear a flat "Not allowed". Not "whether during
-# working hours or otherwise", which means at any time.
+# the label, so a question about the lunch break does not hear a flat "Not allowed". Looked for only in a
+# sentence that states the prohibition, and not where that sentence says the rule holds at other times
+# too ("at any time, including during working hours", "whether during working hours or otherwise"), lists
+# several times ("during lessons, breaks or at lunch"), or where the time belongs to a thing, not to
+# the rule ("photos taken in lessons").
 _ONLY_WHEN = re.compile(
-    r"(?<!whether )\b(?:(?:during|in|within) (?:working|work|school|lesson|teaching|contact|directed|office) "
+    r"(?<!taken )(?<!made )(?<!posted )(?<!recorded )(?<!filmed )(?<!written )(?<!shared )"
+    r"\b(?:(?:during|in|within) (?:working|work|school|lesson|teaching|contact|directed|office) "
     r"(?:time|hours)|(?:during|in) lessons|(?:while|whilst|when) (?:on duty|at work|teaching|"
-    r"working with (?:pupils|children|students|learners)))\b(?! or\b)",
+    r"working with (?:pupils|children|students|learners)))\b"
+    r"(?!,? (?:or|and) (?:during|in|at|outside|before|after|breaks?|lunch|evenings?|weekends?|any|otherwise)\b)"
+    r"(?!, (?:breaks?|lunch|before|after|evenings?|weekends?)\b)",
     re.IGNORECASE,
 )
+_AT_OTHER_TIMES_TOO = re.compile(
+    r"\b(?:at any (?:other )?time|at all times|any other time|including|even|not just|not only|outside|whether|"
+    r"or otherwise)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_when(clause: Clause) -> str | None:
+    """The time a prohibition is limited to, in the clause's words, or None. Where no sentence says "must
+    not" or the like ("leaving social media running in work time is a breach"), the answer line, which
+    speaks for the whole clause, is the rule."""
+    sentences = [part for source in (clause.answer, clause.text) for part in _sentences(source)]
+    rules = [part for part in sentences if _RULE_NOT.search(part)] or _sentences(clause.answer)
+    for sentence in rules:
+        found = None if _AT_OTHER_TIMES_TOO.search(sentence) else _ONLY_WHEN.search(sentence)
+        if found:
+            return found.group(0).lower()
+    return None
+
 
 NOT_ALLOWED_WITH_EXCEPTIONS = "Not allowed, with exceptions"
 ADVISED_AGAINST = "Advised against"
@@ -120,8 +145,8 @@ def _not_allowed_label(
         return ADVISED_AGAINST
     split = _split(clause)
     if split is None:
-        when = _ONLY_WHEN.search(clause.answer) or _ONLY_WHEN.search(clause.text)
-        return f"{clause.stance.label} {when.group(0).lower()}" if when else clause.stance.label
+        when = _only_when(clause)
+        return f"{clause.stance.label} {when}" if when else clause.stance.label
     rule, exception = split
     if _PERMISSION.match(exception):
         return NOT_ALLOWED_WITHOUT_PERMISSION

@@ -80,6 +80,13 @@ def test_a_rule_for_certain_times_says_when() -> None:
         "Staff must not post about pupils, whether during working hours or otherwise.", "No - never post about pupils."
     )
     assert label(always) == "Not allowed"  # "whether ... or otherwise" is at any time
+    for at_any_time in (
+        "Staff must never post about pupils at any time, including during working hours.",
+        "Staff must not use phones during lessons, breaks or at lunch.",  # more times than one
+        "Staff must not post photos taken in lessons.",  # the photos' time, not the rule's
+        "Staff must not accept pupils as friends. Staff may use the school account during working hours.",
+    ):
+        assert label(_clause(at_any_time, "No.")) == "Not allowed", at_any_time
 
 
 def test_advice_is_not_called_a_rule() -> None:

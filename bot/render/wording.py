@@ -47,8 +47,8 @@ def draft_note(school: School) -> str | None:
     if not school.draft:
         return None
     return (
-        "This school's policy was imported and its answers have not yet been reviewed by the school: "
-        f"read the quoted words of the policy, and check with {school.report_to} if in doubt."
+        "This school's policy was imported and its answers have not yet been reviewed by the school: they are "
+        f"the bot's reading of the policy's own words; check with {school.report_to} if in doubt."
     )
 
 

@@ -137,10 +137,16 @@ def _heading_title(block: Block) -> str | None:
         len(words) > 8
         or words[-1].rstrip(":").lower() in _LEAD_WORDS
         or "," in title
-        or any(w.lower() in _VERBS for w in words)  # "Staff must ensure that they:", "... as follows:"
+        # "Staff must ensure that they:", "... as follows:"; not a list's title ("What Staff Can Do Online:")
+        or (any(w.lower() in _VERBS for w in words) and not _title_case(words))
     ):
         return None
     return _sentence_case(title.rstrip(":").strip())
+
+
+def _title_case(words: list[str]) -> bool:
+    lettered = [w for w in words if w[:1].isalpha()]
+    return len(lettered) > 1 and sum(w[:1].isupper() for w in lettered) * 3 >= len(lettered) * 2
 
 
 def _numbering(block: Block) -> tuple[str | None, str]:
@@ -195,12 +201,18 @@ def _list_of_phrases(node: _Node) -> bool:
 
 
 def _subject_of(heading: Block, following: Block | None) -> bool:
+    """Whether the line below a heading only goes on with it: a sentence starting with a plain lower-case
+    word ("are responsible for ..."), not a lettered item ("a) staff must not"), a name written in lower
+    case ("iPads must not", "e-safety is") or the heading's own last word again."""
+    if following is None or following.bullet or heading.text.rstrip().endswith(":"):
+        return False
+    first = following.text.split()[0] if following.text.split() else ""
     return (
-        following is not None
-        and not following.bullet
-        and following.text[:1].islower()
-        and not heading.text.rstrip().endswith(":")
+        first.isalpha()
+        and first.islower()
+        and _LETTERED.match(following.text) is None
         and _NUMBERED.match(heading.text) is None
+        and first != heading.text.split()[-1].lower()
     )
 
 
@@ -311,8 +323,8 @@ class _Splitter:
         ):
             self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in, outer)
         elif _list_of_phrases(node):
-            items = "; ".join(k.text.rstrip(";,") for k in kids)
-            self.add(f"{node.text} {items}", node.block, node.letter, lead_in, outer)
+            # Joined by spaces, as the policy's own words run (a quoted clause must be word for word in it)
+            self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in, outer)
         elif len(kids) == 1 and not kids[0].children:
             self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in, outer)
         elif top and _merge_first(node):
