@@ -316,14 +316,12 @@ class _Splitter:
         kids = node.children
         if not kids:
             self.add(node.text, node.block, node.letter, lead_in, outer)
-        elif (
+        elif _list_of_phrases(node) or (
             _continues_into_items(node.text)
             and all(not k.children for k in kids)
             and _finishes_a_sentence(kids[0].text)
         ):
-            self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in, outer)
-        elif _list_of_phrases(node):
-            # Joined by spaces, as the policy's own words run (a quoted clause must be word for word in it)
+            # One clause, joined by spaces as the policy's own words run (a quoted clause is word for word)
             self.add(" ".join([node.text, *(k.text for k in kids)]), node.block, node.letter, lead_in, outer)
         elif len(kids) == 1 and not kids[0].children:
             self.add(f"{node.text} {kids[0].text}", node.block, node.letter, lead_in, outer)
