@@ -328,8 +328,7 @@ class ClauseIndex:
             "meaning_top": float(meaning is not None and best_i == int(np.argmax(meaning))),
         }
         confidence = _confidence(features, t.decision)
-        reviewed = bool(self._docs[best_i].clause.examples)
-        answered = confidence >= (t.confidence_threshold if reviewed else t.unreviewed_threshold)
+        answered = confidence >= (t.confidence_threshold if features["examples"] else t.unreviewed_threshold)
         sure = confidence >= t.sure_confidence
         return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure)
 

@@ -49,9 +49,7 @@ class ChannelMembers:
             if cursor in followed:
                 break
             followed.add(cursor)
-        else:
-            cursor = "more"
-        if cursor:
+        if cursor:  # still a page to follow: a repeated cursor, or the page limit reached
             # Slack giving pages without end (the same page again, or more than any school's channel
             # holds) would hold the click that asked forever; the members seen so far decide (someone
             # missing is refused: the safe failure).
