@@ -474,7 +474,9 @@ def test_word_automatic_numbering_is_kept(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "school", "message"),
     [
-        ("policy.rtf", b"{\\rtf1 hello}", "st-annes", "unsupported file type .rtf"),
+        ("policy.rtf", b"{\\rtf1 hello}", "st-annes", "save it as a Word Document (.docx)"),
+        ("policy.png", b"\x89PNG", "st-annes", "unsupported file type .png"),
+        ("policy.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "st-annes", "old Word file (.doc)"),
         ("policy.docx", b"not really a word file", "st-annes", "not a readable Word document"),
         ("policy.pdf", b"%PDF-1.4 broken", "st-annes", "PDF"),
         ("policy.txt", b"Staff must not post photos of pupils.", "St Annes", "lower-case letters, digits and hyphens"),

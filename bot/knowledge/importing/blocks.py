@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from bot.knowledge.source_text import fold
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-\u2022\u25cf\u25aa\u25e6\u2013\uf0b7*+o])[ \t]+(?P<rest>\S.*)$")
+# A typed lettered item ("(a)<tab>breach our ..."): an item of the list its lead-in opens, as a bullet is.
+_LETTER_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<rest>\(?(?:[a-z]|[ivx]{1,4})\)\s+\S.*)$")
 _CONTENTS = re.compile(r"^\s*(?:table of )?contents\s*:?\s*$", re.IGNORECASE)
 _PAGE_REF = re.compile(r"(?:\s+|\t)(?:p(?:age)?\.?\s*)?\d+\s*$", re.IGNORECASE)
 _SECTION_NUMBER = re.compile(r"^\s*(?:section\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s", re.IGNORECASE)
-_SENTENCE_END = (".", ";", "?", "!", ",")
+_SENTENCE_END = (".", ";", "?", "!", ",", ":")  # a line ending ":" leads into a list
 # A line at least this long that stops mid-sentence was broken by the page, not by the author.
 _WRAPPED_LINE = 60
 _MAX_HEADER_WORDS = 12
@@ -115,10 +117,10 @@ def _page_headers(lines: list[str], skip: set[int]) -> list[str]:
     return [first[k] for k, n in counts.items() if n >= 2]
 
 
-def read_blocks(text: str) -> Layout:
+def read_blocks(text: str, repeats_are_headers: bool = True) -> Layout:
     lines = text.splitlines()
     skip, contents = _contents_lines(lines)
-    headers = _page_headers(lines, skip)
+    headers = _page_headers(lines, skip) if repeats_are_headers else []
     header_keys = {fold(h).lower() for h in headers}
     blocks: list[Block] = []
     indents: list[int] = []  # indent widths of the bullet run in progress, outermost first
@@ -130,7 +132,7 @@ def read_blocks(text: str) -> Layout:
         if not raw.strip():
             previous_blank = True
             continue
-        bullet = _BULLET.match(raw)
+        bullet = _BULLET.match(raw) or _LETTER_ITEM.match(raw)
         if bullet:
             indent = len(bullet.group("indent").expandtabs(4))
             while indents and indent < indents[-1]:

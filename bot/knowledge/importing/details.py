@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bot.knowledge.importing.tables import REGISTER
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -114,6 +116,8 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
     every: int | None = None
     noted: list[str] = []
     for line in lines:
+        if REGISTER in line:  # a row of a version history: when earlier versions were written
+            continue
         text = " ".join(line.split())
         start, used = 0, False
         for found in _DATE.finditer(text):
@@ -151,7 +155,7 @@ def read_dates(lines: list[str]) -> tuple[dt.date | None, dt.date | None, dt.dat
     if adopted_date is None and reviewed is None:
         # "Acceptable Use of Social Media Policy January 2018": a cover date is when it was adopted.
         for line in lines[:_HEAD_LINES]:
-            cover = _DATE.search(line)
+            cover = None if REGISTER in line else _DATE.search(line)
             if cover and _date(cover) and not _review_words(line[: cover.start()]):
                 adopted_date = _date(cover)
                 stated = " ".join(line.split()).rstrip(".")

@@ -100,11 +100,13 @@ def make_draft(
             f"school id {school_id!r} must be lower-case letters, digits and hyphens, e.g. 'st-marys-primary'"
         )
     extracted = extract(path, progress)
-    layout = read_blocks(extracted.text)
+    layout = read_blocks(extracted.text, extracted.repeats_are_headers)
     clauses = split(layout)
     if not clauses:
         raise DraftError(
             f"{path.name}: no policy text found (a scanned PDF has none: export the policy from Word instead)"
+            if path.suffix.lower() == ".pdf"
+            else f"{path.name}: no policy text found in it"
         )
     details = read_details(extracted.text, school_id, name)
     school: dict[str, Any] = {
@@ -126,6 +128,7 @@ def make_draft(
     draft = Draft(data, extracted.text, school["source"], details, layout.page_headers, extracted.pages)
     draft.drafted = drafted_record(draft.clauses)
     draft.notes.extend(details.notes)
+    draft.notes.extend(extracted.notes)
     if extracted.removed:
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text")
     if previous is not None:

@@ -27,12 +27,18 @@ class Extracted:
     text: str
     pages: int = 1
     removed: tuple[str, ...] = field(default=())  # page headers/footers dropped by their position on the page
+    notes: tuple[str, ...] = field(default=())  # what the reader noticed, for whoever imports it
+    # A short line repeated word for word is a running header that a conversion left in the text; a Word
+    # document keeps its headers apart, so there it is the policy's own words (a lead-in used twice).
+    repeats_are_headers: bool = True
 
 
 def extract(path: Path, progress: Progress | None = None) -> Extracted:
     suffix = path.suffix.lower()
     if path.is_dir():
         raise ExtractError(f"{path} is a folder; give the policy file inside it ({', '.join(SUPPORTED)})")
+    if suffix in (".doc", ".dot", ".dotx", ".rtf", ".odt"):
+        raise ExtractError(f"{path.name}: open it in Word and save it as a Word Document (.docx), then import that")
     if suffix not in SUPPORTED:
         raise ExtractError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
     if not path.is_file():

@@ -18,7 +18,7 @@ from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
 _BULLET = re.compile(rf"^[{re.escape(_BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
-_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header/footer
+_EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be a running header/footer
 _PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
 _PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
 _INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
@@ -63,6 +63,11 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
     except OSError as exc:
         raise ExtractError(f"cannot read {path}: {exc.strerror}") from exc
     except Exception as exc:  # pdfminer raises many types for a damaged or encrypted file; all mean "unreadable"
+        if "password" in exc.__class__.__name__.lower() or "encrypt" in exc.__class__.__name__.lower():
+            raise ExtractError(
+                f"{path.name}: the PDF is password-protected; remove the password (or save it again from Word) "
+                "and import that"
+            ) from exc
         raise ExtractError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
 
 
@@ -99,6 +104,25 @@ def _line_pitch(pages: list[list[dict]]) -> float:
     return pitches[len(pitches) // _PITCH_QUANTILE] if pitches else 0.0
 
 
+_HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]+)-$")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def _joined(paragraph: str, line: str, words: set[str]) -> str:
+    """A wrapped line added to its paragraph; a word hyphenated across the break ("pro-" / "fessional")
+    is put back together, unless the document writes it with its hyphen elsewhere ("e-safety")."""
+    end = _HYPHENATED.search(paragraph)
+    start = _WORD.match(line)
+    if end is None or start is None or not line[:1].islower():
+        return f"{paragraph} {line}"
+    head, tail = end.group(1), start.group(0).split("-")[0]
+    hyphenated = f"{head}-{tail}".lower() in words
+    whole = f"{head}{tail}".lower() in words
+    # With no other use to go by, a break after one or two letters is a real hyphen ("e-" / "mail").
+    keep = hyphenated or (not whole and len(head) <= 2)
+    return f"{paragraph}{line}" if keep else f"{paragraph[:-1]}{line}"
+
+
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     pages = _pages(path, progress)
     running = _running_lines(pages) if len(pages) > 1 else set()
@@ -113,6 +137,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     levels = _levels(pages, removed)
     kept_pages = [[line for line in lines if id(line) not in removed] for _, lines in pages]
     pitch = _line_pitch(kept_pages)
+    words = {word.lower() for lines in kept_pages for line in lines for word in _WORD.findall(line["text"])}
     paragraphs: list[str] = []
     for kept in kept_pages:
         previous = None
@@ -129,7 +154,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             elif new_paragraph or previous is None:
                 paragraphs.append(text)
             else:
-                paragraphs[-1] = f"{paragraphs[-1]} {text}"
+                paragraphs[-1] = _joined(paragraphs[-1], text, words)
             previous = line
     if not "".join(paragraphs).strip():
         raise ExtractError(f"{path.name}: no text found (a scanned PDF has none: export the policy from Word instead)")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.knowledge.importing.blocks import Block, Layout
+from bot.knowledge.importing.tables import REGISTER
 
 _NUMBERED = re.compile(r"^(?:section\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _LETTERED = re.compile(r"^\(?(?P<letter>[a-z]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
@@ -107,8 +108,8 @@ def _is_field(block: Block, following: Block | None) -> bool:
     text = block.text
     if block.bullet:
         return False
-    if "....." in text or "\u2026\u2026" in text:
-        return True
+    if "....." in text or "\u2026\u2026" in text or (REGISTER in text and _FIELD.match(text)):
+        return True  # a blank to fill in, or a row of a version history
     words = text.split()
     if len(words) <= 6 and all(_DATE_WORDS.match(w.strip(",:;")) for w in words):
         return True

@@ -1,9 +1,14 @@
-"""A Word (.docx) policy -> plain text, read with python-docx.
+"""A Word (.docx) policy -> plain text, read from the document's XML with python-docx.
 
-Body paragraphs and table rows in document order; page headers and footers live outside the body
-in Word, so they never reach the text. Bullets are Word list paragraphs (a "List ..." style or
-list numbering), nested by their list level; Word's automatic numbers ("1.", "a)") are not in
-the paragraph text, so they are rendered from the document's numbering definitions.
+Body paragraphs and tables in document order; page headers and footers live outside the body in
+Word, so they never reach the text. The text is what the document shows with every tracked change
+accepted (inserted words in, deleted ones out), and includes text in content controls, fields'
+shown results, hyperlinks and text boxes. A line break inside a paragraph (Shift+Enter) continues
+the paragraph. Bullets are Word list paragraphs (a "List ..." style or list numbering), nested by
+their list level; Word's automatic numbers ("1.", "a)") are not in the paragraph text, so they are
+rendered from the document's numbering definitions: a lettered or roman item as `(a)`, a numbered
+list under a lead-in ("... have a responsibility to:") as bullets, other numbers as sections.
+Tables are read by their shape (`tables.py`).
 """
 
 from __future__ import annotations
@@ -14,18 +19,51 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.knowledge.importing.extract import Extracted, ExtractError
+from bot.knowledge.importing.tables import table_lines
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
-    from docx.text.paragraph import Paragraph
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Never shown: deleted or moved-away text, field codes, properties, note marks, and the older copy of a
+# text box Word keeps for other readers (mc:Fallback), which would repeat the box.
+_HIDDEN = {
+    f"{_W}{name}"
+    for name in (
+        "del",
+        "moveFrom",
+        "delText",
+        "instrText",
+        "pPr",
+        "rPr",
+        "sdtPr",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "annotationRef",
+    )
+} | {f"{_MC}Fallback"}
+_TRACKED = {f"{_W}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
+_LETTERS = ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman")
+# An old Word file (.doc) and a password-protected .docx are both OLE compound files, not zip packages.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _open(path: Path) -> WordDocument:
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    try:
+        with path.open("rb") as file:
+            start = file.read(8)
+    except OSError as exc:
+        raise ExtractError(f"cannot read {path}: {exc.strerror}") from exc
+    if start == _OLE:
+        raise ExtractError(
+            f"{path.name}: this is an old Word file (.doc) or a password-protected one: open it in Word, "
+            "remove any password, and save it as a Word Document (.docx)"
+        )
     try:
         return Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -61,11 +99,12 @@ class _Numbering:
             for ilvl, spec in (numbered or {}).items():
                 self.formats[(num.get(f"{_W}numId"), ilvl)] = spec
 
-    def label(self, num_id: str, ilvl: int) -> tuple[str, bool]:
-        """(the rendered number, e.g. '4.6' or '(a)', or '' for a bullet; whether it is a bullet)."""
-        fmt, text = self.formats.get((num_id, ilvl), ("bullet", ""))
-        if fmt in ("bullet", "none"):
-            return "", True
+    def format(self, num_id: str, ilvl: int) -> tuple[str, str]:
+        return self.formats.get((num_id, ilvl), ("bullet", ""))
+
+    def label(self, num_id: str, ilvl: int) -> str:
+        """The rendered number, e.g. '4.6' or 'a)', counting this paragraph."""
+        text = self.format(num_id, ilvl)[1]
         counts = self.counters.setdefault(num_id, [0] * 9)
         counts[ilvl] += 1
         for deeper in range(ilvl + 1, 9):
@@ -74,16 +113,18 @@ class _Numbering:
         def render(found: re.Match[str]) -> str:
             level = int(found.group(1)) - 1
             value = max(counts[level], 1)
-            level_fmt = self.formats.get((num_id, level), ("decimal", ""))[0]
+            level_fmt = self.format(num_id, level)[0]
             if level_fmt == "lowerLetter":
                 return chr(ord("a") + (value - 1) % 26)
             if level_fmt == "upperLetter":
                 return chr(ord("A") + (value - 1) % 26)
             if level_fmt == "lowerRoman":
                 return _roman(value).lower()
+            if level_fmt == "upperRoman":
+                return _roman(value)
             return str(value)
 
-        return re.sub(r"%(\d)", render, text).strip(), False
+        return re.sub(r"%(\d)", render, text).strip()
 
 
 def _roman(value: int) -> str:
@@ -103,54 +144,118 @@ def _num_pr(element: Any) -> tuple[str | None, int | None]:
     return (value if value != "0" else None), (int(ilvl.get(f"{_W}val")) if ilvl is not None else None)
 
 
-def _list_level(paragraph: Paragraph) -> tuple[str | None, int, bool]:
-    """(numId, level, is a list paragraph): from the paragraph's own numbering, else its style's.
+class _Reader:
+    def __init__(self, document: WordDocument) -> None:
+        self.document = document
+        self.numbering = _Numbering(document)
+        self.tracked = False
+        self.previous = ""  # the text of the paragraph before, to tell a lead-in's numbered list
+        self.item_lists: dict[tuple[str, int], bool] = {}  # (numId, level) -> its numbers count list items
 
-    Word's "List Bullet 2" style carries its level in its name, not always in its numbering.
-    """
-    style = paragraph.style
-    name = (style.name or "").lower() if style is not None else ""
-    digit = re.search(r"(\d)$", name)
-    style_level = int(digit.group(1)) - 1 if digit and name.startswith("list") else None
-    num_id, ilvl = _num_pr(paragraph._p.pPr)
-    if num_id is None:
-        num_id, style_ilvl = _num_pr(getattr(style.element, "pPr", None) if style is not None else None)
-        ilvl = style_level if style_level is not None else style_ilvl
-    level = ilvl if ilvl is not None else (style_level or 0)
-    return num_id, level, num_id is not None or name.startswith("list")
+    def blocks(self, parent: Any) -> list[str]:
+        """The lines of the paragraphs and tables under `parent` (the body, a cell, a content control)."""
+        lines: list[str] = []
+        for child in parent:
+            if child.tag == f"{_W}p":
+                lines.extend(self.paragraph(child))
+            elif child.tag == f"{_W}tbl":
+                rows = [
+                    [self.blocks(cell) for cell in row.iter(f"{_W}tc") if _own(cell, row)]
+                    for row in child.findall(f"{_W}tr")
+                ]
+                lines.extend(table_lines([row for row in rows if any(row)]))
+            elif child.tag == f"{_W}sdt" and not _is_contents(child):
+                content = child.find(f"{_W}sdtContent")
+                lines.extend(self.blocks(content) if content is not None else [])
+            elif child.tag in (f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
+                lines.extend(self.blocks(child))
+        return lines
+
+    def paragraph(self, p: Any) -> list[str]:
+        boxes: list[Any] = []
+        text = self._text(p, boxes).replace("\u00ad", "").strip()  # a typed soft hyphen shows nothing
+        lines = [self._line(p, text)] if text else []
+        for box in boxes:
+            lines.extend(self.blocks(box))
+        return lines
+
+    def _text(self, element: Any, boxes: list[Any]) -> str:
+        parts: list[str] = []
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):  # an XML comment
+                continue
+            if tag in _TRACKED:
+                self.tracked = True
+            if tag in _HIDDEN:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append(" ")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            elif tag == f"{_W}txbxContent":
+                boxes.append(child)
+            elif tag != f"{_W}softHyphen":
+                parts.append(self._text(child, boxes))
+        return "".join(parts)
+
+    def _line(self, p: Any, text: str) -> str:
+        from docx.text.paragraph import Paragraph
+
+        style = Paragraph(p, self.document._body).style
+        name = (style.name or "").lower() if style is not None else ""
+        digit = re.search(r"(\d)$", name)
+        style_level = int(digit.group(1)) - 1 if digit and name.startswith("list") else None
+        num_id, ilvl = _num_pr(p.find(f"{_W}pPr"))
+        if num_id is None:  # Word's "List Bullet 2" style carries its level in its name
+            num_id, style_ilvl = _num_pr(getattr(style.element, "pPr", None) if style is not None else None)
+            ilvl = style_level if style_level is not None else style_ilvl
+        level = ilvl if ilvl is not None else (style_level or 0)
+        previous, self.previous = self.previous, text
+        if num_id is None:
+            return f"{' ' * level}- {text}" if name.startswith("list") else text
+        fmt, pattern = self.numbering.format(num_id, level)
+        if fmt in ("bullet", "none"):
+            return f"{' ' * level}- {text}"
+        first = self.numbering.counters.get(num_id, [0] * 9)[level] == 0
+        label = self.numbering.label(num_id, level)
+        if fmt in _LETTERS:  # the shape the splitter knows a lettered item by, whatever Word showed
+            return f"{' ' * level}- ({label.strip('().').lower()}) {text}"
+        if first:  # a list of one number per item right under a lead-in: items, not sections
+            self.item_lists[(num_id, level)] = previous.endswith(":") and pattern.count("%") == 1
+        if self.item_lists.get((num_id, level)):
+            return f"{' ' * level}- {text}"
+        return f"{' ' * level}{label} {text}"
 
 
-def _paragraph_line(paragraph: Paragraph, numbering: _Numbering) -> str:
-    text = paragraph.text.strip()
-    if not text:
-        return ""
-    num_id, level, listed = _list_level(paragraph)
-    if not listed:
-        return text
-    if num_id is not None:
-        label, bullet = numbering.label(num_id, level)
-        if not bullet:
-            return f"{' ' * level}{label} {text}"
-    return f"{' ' * level}- {text}"
+def _own(cell: Any, row: Any) -> bool:
+    """A cell of this row, not of a table nested inside one of its cells."""
+    parent = cell.getparent()
+    while parent is not None and parent.tag != f"{_W}tr":
+        parent = parent.getparent()
+    return parent is row
+
+
+def _is_contents(sdt: Any) -> bool:
+    gallery = sdt.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(f"{_W}val") or "").lower()
 
 
 def read_docx(path: Path) -> Extracted:
     document = _open(path)
-    numbering = _Numbering(document)
-    lines: list[str] = []
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            line = _paragraph_line(item, numbering)
-            if line:
-                lines.extend([line, ""])
-        elif isinstance(item, Table):
-            for row in item.rows:
-                cells = [c.text.strip() for c in row.cells]
-                # Merged cells repeat their text in python-docx; keep each value once.
-                unique = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
-                if unique:
-                    lines.extend(["\t".join(unique), ""])
-    return Extracted("\n".join(lines).rstrip() + "\n")
+    reader = _Reader(document)
+    lines = reader.blocks(document.element.body)
+    notes = (
+        (
+            "the document has tracked changes: it was read with all of them accepted; accept or reject them in Word "
+            "and import it again if that is not the policy",
+        )
+        if reader.tracked
+        else ()
+    )
+    text = "\n\n".join(lines).rstrip() + "\n" if lines else ""
+    return Extracted(text, notes=notes, repeats_are_headers=False)

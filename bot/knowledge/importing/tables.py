@@ -1,0 +1,143 @@
+"""A Word table -> lines of the plain-text shape (extract.py), read by the table's shape.
+
+Cells are read as lines of their own, never glued together, and the table's shape says how:
+
+- **marked columns** (a header row of choices, then one row per activity with an "X" or tick under
+  one of them, as the SWGfL template's "User Actions"): a bullet `activity: the marked column's title`;
+- **labelled rows** (a short label, then text: "SLT" | one duty per paragraph): the label as a
+  heading, then each paragraph of the row as a bullet;
+- **columns of items** (a header row such as "Do" | "Don't", then items in every column): each
+  column's title as a heading, then its items as bullets;
+- **records** (every cell a few words: a cover page's dates, a version history): `title: value` for
+  each cell under a header row of titles, or for each label and value of a two-column table. A
+  version number starting a row is then never taken for a section number.
+- anything else: each cell's lines in reading order.
+"""
+
+from __future__ import annotations
+
+import re
+
+Cell = list[str]  # a cell's lines, as the reader renders paragraphs
+Row = list[Cell]
+
+_MARKS = {"x", "\u2713", "\u2714", "\u2715", "\u2717", "\u2718", "\u221a", "y", "yes", "\u2022", "\u25cf", "*"}
+_LABEL_WORDS = 6  # a row's label: a role, a heading
+_RECORD_WORDS = 8  # every cell of a record table
+_TITLE_WORDS = 4  # a header row's titles
+_BULLET = re.compile(r"^\s*(?:-|\u2022|\(?[a-z]{1,4}\))\s")
+_DIGIT = re.compile(r"\d")
+REGISTER = " | "  # between the fields of one row of a register table
+
+
+def _text(cell: Cell) -> str:
+    return " ".join(line.strip() for line in cell)
+
+
+def _words(cell: Cell) -> int:
+    return len(_text(cell).split())
+
+
+def _as_bullets(cell: Cell) -> list[str]:
+    return [line if _BULLET.match(line) else f"- {line.strip()}" for line in cell if line.strip()]
+
+
+def table_lines(rows: list[Row]) -> list[str]:
+    rows = [row for row in rows if any(_text(cell) for cell in row)]
+    titles: list[str] = []
+    while rows and sum(1 for cell in rows[0] if _text(cell)) == 1 and len(rows) > 1:
+        titles.append(next(_text(cell) for cell in rows[0] if _text(cell)))  # a title row across the table
+        rows = rows[1:]
+    if not rows:
+        return titles
+    width = max(len(row) for row in rows)
+    for shape in (_marked, _records, _labelled, _columns):
+        lines = shape(rows, width)
+        if lines is not None:
+            return titles + lines
+    return titles + [line for row in rows for cell in row for line in cell if line.strip()]
+
+
+def _marked(rows: list[Row], width: int) -> list[str] | None:
+    header, body = rows[0], rows[1:]
+    if width < 3 or not body or not all(_text(cell) for cell in header[1:]):
+        return None
+    lines = [_text(header[0])] if _text(header[0]) else []
+    marked_any = False
+    for row in body:
+        others = [_text(cell).lower() for cell in row[1:]]
+        if any(value and value not in _MARKS for value in others):
+            return None
+        chosen = [_text(header[j + 1]) for j, value in enumerate(others) if value and j + 1 < len(header)]
+        marked_any = marked_any or bool(chosen)
+        label = _text(row[0])
+        lines.append(f"- {label}: {', '.join(chosen)}" if chosen and label else label)
+    return [line for line in lines if line] if marked_any else None
+
+
+def _records(rows: list[Row], width: int) -> list[str] | None:
+    if width < 2 or any(_words(cell) > _RECORD_WORDS for row in rows for cell in row):
+        return None
+    header = rows[0]
+    # Three or more columns of a few words: a header row naming what each column holds. Two: a header
+    # row only when the first column's cells are values (a version number, a date); otherwise each row
+    # is a label and its value ("Review date" | "January 2024").
+    titled = len(rows) > 1 and (
+        width > 2
+        or (
+            not any(_DIGIT.search(_text(cell)) for cell in header)
+            and any(_DIGIT.search(_text(row[0])) for row in rows[1:])
+        )
+    )
+    if titled:
+        pairs = [
+            [
+                f"{_text(title).rstrip(':')}: {_text(cell)}"
+                for title, cell in zip(header, row, strict=False)
+                if _text(cell)
+            ]
+            for row in rows[1:]
+        ]
+        # One row is a form ("Review date: January 2024", read for the policy's dates); several are a
+        # register (a version history), a line a row, its fields apart by REGISTER: details.py reads no
+        # policy date from a history.
+        return pairs[0] if len(pairs) == 1 else [REGISTER.join(row) for row in pairs]
+    if width > 2:
+        return None
+    lines = []
+    for row in rows:
+        label, value = _text(row[0]).rstrip(":"), _text(row[1]) if len(row) > 1 else ""
+        lines.append(f"{label}: {value}" if label and value else label or value)
+    return lines
+
+
+def _labelled(rows: list[Row], width: int) -> list[str] | None:
+    body = rows[1:] if _is_header(rows[0]) and len(rows) > 1 else rows
+    labels = [_text(row[0]) for row in body]
+    if width < 2 or any(len(label.split()) > _LABEL_WORDS or label.endswith(".") for label in labels):
+        return None
+    if not any(_words(cell) > _RECORD_WORDS for row in body for cell in row[1:]):
+        return None
+    lines: list[str] = []
+    for row, label in zip(body, labels, strict=True):
+        if label:
+            lines.append(label.rstrip(":"))
+        for cell in row[1:]:
+            lines.extend(_as_bullets(cell))
+    return lines
+
+
+def _columns(rows: list[Row], width: int) -> list[str] | None:
+    header, body = rows[0], rows[1:]
+    if width < 2 or not body or not _is_header(header):
+        return None
+    lines: list[str] = []
+    for j, title in enumerate(header):
+        items = [line for row in body if j < len(row) for line in _as_bullets(row[j])]
+        if items:
+            lines.extend([_text(title), *items] if _text(title) else items)
+    return lines
+
+
+def _is_header(row: Row) -> bool:
+    return all(_text(cell) and _words(cell) <= _TITLE_WORDS for cell in row)
