@@ -53,10 +53,10 @@ def _numbering(document: Any, fmt: str, text: str) -> str:
     return num_id
 
 
-def _numbered(document: Any, num_id: str, text: str) -> None:
+def _numbered(document: Any, num_id: str, text: str, level: int = 0) -> None:
     _xml_paragraph(
         document,
-        f'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>{_run(text)}',
+        f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr></w:pPr>{_run(text)}',
     )
 
 
@@ -173,6 +173,37 @@ def test_a_numbered_list_under_a_lead_in_is_its_items_not_sections(tmp_path: Pat
     assert harassment["section"] == "8(a)" and harassment["stance"] == "must"
     assert harassment["answer"].startswith("Managers have a responsibility to: take prompt action")
     assert _by_text(clauses, "support employees")["section"] == "8(b)"
+
+
+def test_word_numbers_are_the_ones_the_school_sees(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    document = _document()
+    numbering = document.part.numbering_part.element
+    # Dobcroft's scheme: "6.0 Monitoring" then "6.0", "6.1" paragraphs (the second level starts at 0)
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {W} w:abstractNumId="950">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.0"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="0"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {W} w:numId="550"><w:abstractNumId w:val="950"/></w:num>'))
+    _numbered(document, "550", "Scope")
+    _numbered(document, "550", "This policy covers employees, volunteers and governors.", level=1)
+    _numbered(document, "550", "The requirements of this policy apply to all uses of social media.", level=1)
+    _numbered(document, "550", "Monitoring")
+    _numbered(document, "550", "The school monitors the use of social media in line with the law.", level=1)
+    # The author clicked "None" for this heading's number: "0" switches the list off for it
+    _xml_paragraph(
+        document, f'<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr></w:pPr>{_run("Appendix 1")}'
+    )
+    document.add_paragraph("Never post photographs of pupils on a personal account.")
+    clauses = _clauses(document, tmp_path)
+    assert [c["section"] for c in clauses][:3] == ["1.0", "1.1", "2.0"]
+    assert _by_text(clauses, "Never post photographs")["section"].startswith("Appendix 1")
 
 
 def test_typed_lettered_items_keep_their_lead_in(tmp_path: Path) -> None:

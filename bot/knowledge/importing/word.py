@@ -45,7 +45,7 @@ _HIDDEN = {
     )
 } | {f"{_MC}Fallback"}
 _TRACKED = {f"{_W}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
-_LETTERS = ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman")
+_LETTERS = ("lowerLetter", "upperLetter", "lowerRoman")  # items; "I.", "II." number sections
 # An old Word file (.doc) and a password-protected .docx are both OLE compound files, not zip packages.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -77,42 +77,60 @@ class _Numbering:
 
     def __init__(self, document: WordDocument) -> None:
         self.formats: dict[tuple[str, int], tuple[str, str]] = {}  # (numId, ilvl) -> (numFmt, lvlText)
+        self.starts: dict[tuple[str, int], int] = {}  # (numId, ilvl) -> the level's first number
         self.counters: dict[str, list[int]] = {}
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
-        abstract = {}
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        style_links: dict[str, str] = {}  # a list style's name -> the abstractNum that defines it
+        links: dict[str, str] = {}  # abstractNum -> the list style it takes its levels from
         for node in root.findall(f"{_W}abstractNum"):
             levels = {}
             for level in node.findall(f"{_W}lvl"):
-                fmt = level.find(f"{_W}numFmt")
-                text = level.find(f"{_W}lvlText")
+                fmt, text, first = (level.find(f"{_W}{name}") for name in ("numFmt", "lvlText", "start"))
                 levels[int(level.get(f"{_W}ilvl", "0"))] = (
                     fmt.get(f"{_W}val") if fmt is not None else "decimal",
                     text.get(f"{_W}val") if text is not None else "",
+                    _number(first, 1),
                 )
-            abstract[node.get(f"{_W}abstractNumId")] = levels
+            key = node.get(f"{_W}abstractNumId", "")
+            abstract[key] = levels
+            for tag, into in ((f"{_W}styleLink", style_links), (f"{_W}numStyleLink", links)):
+                found = node.find(tag)
+                if found is not None:
+                    into[found.get(f"{_W}val", "")] = key
         for num in root.findall(f"{_W}num"):
             ref = num.find(f"{_W}abstractNumId")
-            numbered = abstract.get(ref.get(f"{_W}val")) if ref is not None else None
-            for ilvl, spec in (numbered or {}).items():
-                self.formats[(num.get(f"{_W}numId"), ilvl)] = spec
+            key = ref.get(f"{_W}val", "") if ref is not None else ""
+            linked = next((name for name, source in links.items() if source == key), None)
+            levels = abstract.get(style_links.get(linked, key) if linked else key) or {}
+            restarts = {
+                int(override.get(f"{_W}ilvl", "0")): _number(override.find(f"{_W}startOverride"), None)
+                for override in num.findall(f"{_W}lvlOverride")
+            }
+            for ilvl, (fmt, text, first) in levels.items():
+                num_id = num.get(f"{_W}numId", "")
+                self.formats[(num_id, ilvl)] = (fmt, text)
+                restart = restarts.get(ilvl)
+                self.starts[(num_id, ilvl)] = restart if restart is not None else first
 
     def format(self, num_id: str, ilvl: int) -> tuple[str, str]:
         return self.formats.get((num_id, ilvl), ("bullet", ""))
 
-    def label(self, num_id: str, ilvl: int) -> str:
-        """The rendered number, e.g. '4.6' or 'a)', counting this paragraph."""
-        text = self.format(num_id, ilvl)[1]
-        counts = self.counters.setdefault(num_id, [0] * 9)
+    def label(self, num_id: str, ilvl: int) -> tuple[str, bool]:
+        """The rendered number, e.g. '4.6' or 'a)', counting this paragraph; whether it starts its list."""
+        counts = self.counters.setdefault(num_id, [self.starts.get((num_id, i), 1) - 1 for i in range(9)])
+        first = counts[ilvl] == self.starts.get((num_id, ilvl), 1) - 1
         counts[ilvl] += 1
         for deeper in range(ilvl + 1, 9):
-            counts[deeper] = 0
+            counts[deeper] = self.starts.get((num_id, deeper), 1) - 1
 
         def render(found: re.Match[str]) -> str:
             level = int(found.group(1)) - 1
-            value = max(counts[level], 1)
+            # A level above this one that has not counted yet shows its first number, as Word does
+            value = counts[level] if level >= ilvl else max(counts[level], self.starts.get((num_id, level), 1))
             level_fmt = self.format(num_id, level)[0]
             if level_fmt == "lowerLetter":
                 return chr(ord("a") + (value - 1) % 26)
@@ -124,7 +142,14 @@ class _Numbering:
                 return _roman(value)
             return str(value)
 
-        return re.sub(r"%(\d)", render, text).strip()
+        return re.sub(r"%(\d)", render, self.format(num_id, ilvl)[1]).strip(), first
+
+
+def _number(element: Any, default: int | None) -> Any:
+    try:
+        return int(element.get(f"{_W}val")) if element is not None else default
+    except (TypeError, ValueError):
+        return default
 
 
 def _roman(value: int) -> str:
@@ -136,12 +161,13 @@ def _roman(value: int) -> str:
 
 
 def _num_pr(element: Any) -> tuple[str | None, int | None]:
+    """(numId, ilvl) as set on a paragraph or style; numId "0" is numbering switched off ("None")."""
     num_pr = element.find(f"{_W}numPr") if element is not None else None
     if num_pr is None:
         return None, None
     num_id, ilvl = num_pr.find(f"{_W}numId"), num_pr.find(f"{_W}ilvl")
     value = num_id.get(f"{_W}val") if num_id is not None else None
-    return (value if value != "0" else None), (int(ilvl.get(f"{_W}val")) if ilvl is not None else None)
+    return value, (int(ilvl.get(f"{_W}val")) if ilvl is not None else None)
 
 
 class _Reader:
@@ -216,13 +242,14 @@ class _Reader:
             ilvl = style_level if style_level is not None else style_ilvl
         level = ilvl if ilvl is not None else (style_level or 0)
         previous, self.previous = self.previous, text
+        if num_id == "0":  # a heading whose numbering the author switched off ("Appendix 1")
+            return text
         if num_id is None:
             return f"{' ' * level}- {text}" if name.startswith("list") else text
         fmt, pattern = self.numbering.format(num_id, level)
         if fmt in ("bullet", "none"):
             return f"{' ' * level}- {text}"
-        first = self.numbering.counters.get(num_id, [0] * 9)[level] == 0
-        label = self.numbering.label(num_id, level)
+        label, first = self.numbering.label(num_id, level)
         if fmt in _LETTERS:  # the shape the splitter knows a lettered item by, whatever Word showed
             return f"{' ' * level}- ({label.strip('().').lower()}) {text}"
         if first:  # a list of one number per item right under a lead-in: items, not sections
