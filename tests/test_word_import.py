@@ -360,3 +360,16 @@ def test_a_pdf_word_hyphenated_at_a_line_end_is_put_back_together(tmp_path: Path
     text = make_draft(path, "oakfield").source_text
     assert "compromise your professional position" in text
     assert "Read the e-safety policy" in text  # written so elsewhere in the policy: a real hyphen
+
+
+def test_a_rule_without_its_full_stop_is_a_clause_not_a_heading(tmp_path: Path) -> None:
+    document = _document()
+    document.add_paragraph("Personal use", style="Heading 1")
+    document.add_paragraph("Staff must never friend a pupil")  # no full stop, as typed
+    document.add_paragraph("Staff should check their privacy settings regularly.")
+    document.add_paragraph("What staff should do online", style="Heading 1")
+    document.add_paragraph("Report any abusive comment to the headteacher.")
+    clauses = _clauses(document, tmp_path)
+    friend = _by_text(clauses, "Staff must never friend a pupil")
+    assert friend["stance"] == "not_allowed" and friend["heading"] == "Personal use"
+    assert _by_text(clauses, "Report any abusive")["heading"] == "What staff should do online"

@@ -54,6 +54,8 @@ _LEAD_WORDS = {
 }  # fmt: skip
 # A colon line saying one of these is a sentence leading into a list, whatever its last word.
 _VERBS = {"must", "should", "will", "shall", "would", "can", "could", "may", "might", "are", "is", "need", "needs"}
+_RULE_VERBS = {"must", "mustn't", "should", "shouldn't", "shall", "will", "never", "cannot", "can't"}
+_QUESTION_WORDS = {"what", "when", "who", "how", "why", "where", "which"}  # "What staff must do": a title
 _MAX_HEADING_WORDS = 10
 _SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
 _FRONT_PAGE = "Front page"
@@ -134,6 +136,12 @@ def _heading_title(block: Block) -> str | None:
         return None
     if title[:1].islower() or title.endswith((".", ";", "?", "!", ",")):
         return None
+    if (
+        any(w.lower() in _RULE_VERBS for w in words)
+        and not _title_case(words)
+        and words[0].lower() not in _QUESTION_WORDS
+    ):
+        return None  # a rule that lacks its full stop ("Staff must never friend a pupil"), not a title
     if title.endswith(":") and (
         len(words) > 8
         or words[-1].rstrip(":").lower() in _LEAD_WORDS
