@@ -373,3 +373,18 @@ def test_a_rule_without_its_full_stop_is_a_clause_not_a_heading(tmp_path: Path) 
     friend = _by_text(clauses, "Staff must never friend a pupil")
     assert friend["stance"] == "not_allowed" and friend["heading"] == "Personal use"
     assert _by_text(clauses, "Report any abusive")["heading"] == "What staff should do online"
+
+
+def test_a_pdf_import_names_the_running_header_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import SHARED
+    from tests.policy_files import write_pdf
+
+    text = (SHARED / "policies" / "howitt.txt").read_text(encoding="utf-8")
+    pdf = write_pdf(text, tmp_path / "howitt.pdf", "Howitt Social Media Policy - staff copy")
+    code = main(["kb", "import", str(pdf), "--school", "howitt", "--dir", str(tmp_path / "kb")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    note = next(line for line in (out + err).splitlines() if "page header/footer line(s) left out" in line)
+    assert "Howitt Social Media Policy - staff copy" in note and "Page 1" in note

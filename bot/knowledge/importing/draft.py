@@ -130,7 +130,12 @@ def make_draft(
     draft.notes.extend(details.notes)
     draft.notes.extend(extracted.notes)
     if extracted.removed:
-        draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text")
+        # Named once each, whatever their page number, so a reviewer sees nothing of the policy went with them
+        first: dict[str, str] = {}
+        for line in extracted.removed:
+            first.setdefault(re.sub(r"\d+", "#", line), line)
+        named = "; ".join(list(first.values())[:4]) + (f" and {len(first) - 4} more" if len(first) > 4 else "")
+        draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text: {named}")
     if previous is not None:
         same_text = previous_text is not None and fold(previous_text) == fold(extracted.text)
         draft.merged = merge(previous, data, same_text, previous_drafted)
