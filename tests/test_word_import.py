@@ -388,3 +388,14 @@ def test_a_pdf_import_names_the_running_header_it_left_out(
     assert code == 0, err
     note = next(line for line in (out + err).splitlines() if "page header/footer line(s) left out" in line)
     assert "Howitt Social Media Policy - staff copy" in note and "Page 1" in note
+
+
+def test_dates_in_a_pdf_running_header_are_still_read(tmp_path: Path) -> None:
+    from tests.conftest import SHARED
+    from tests.policy_files import write_pdf
+
+    text = (SHARED / "policies" / "hiltingbury.txt").read_text(encoding="utf-8")
+    header = "Approved by the Full Governing Body on 12 March 2025. Review due March 2026."
+    pdf = write_pdf(text.replace("24.1.23", "").replace("January 2024", ""), tmp_path / "oakfield.pdf", header)
+    school = make_draft(pdf, "oakfield").data["school"]
+    assert (school.get("adopted"), school.get("review_due")) == (dt.date(2025, 3, 12), dt.date(2026, 3, 1))

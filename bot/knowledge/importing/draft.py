@@ -108,7 +108,8 @@ def make_draft(
             if path.suffix.lower() == ".pdf"
             else f"{path.name}: no policy text found in it"
         )
-    details = read_details(extracted.text, school_id, name)
+    # A running header or footer left out of the text may still say when the policy was approved
+    details = read_details("\n".join([extracted.text, *dict.fromkeys(extracted.removed)]), school_id, name)
     school: dict[str, Any] = {
         "id": school_id,
         "name": details.name,
