@@ -399,3 +399,19 @@ def test_dates_in_a_pdf_running_header_are_still_read(tmp_path: Path) -> None:
     pdf = write_pdf(text.replace("24.1.23", "").replace("January 2024", ""), tmp_path / "oakfield.pdf", header)
     school = make_draft(pdf, "oakfield").data["school"]
     assert (school.get("adopted"), school.get("review_due")) == (dt.date(2025, 3, 12), dt.date(2026, 3, 1))
+
+
+def test_a_paragraph_word_styles_as_a_heading_is_one_however_it_reads(tmp_path: Path) -> None:
+    document = _document()
+    document.add_paragraph(
+        "Guidance for staff on the use of personal social media accounts outside school hours", style="Heading 1"
+    )
+    document.add_paragraph("Keep your profile private and review your friends list each term.")
+    document.add_paragraph("What should I do if a pupil contacts me online?", style="Heading 2")
+    document.add_paragraph("Do not reply, and tell the designated safeguarding lead the same day.")
+    clauses = _clauses(document, tmp_path)
+    assert [c["text"] for c in clauses] == [
+        "Keep your profile private and review your friends list each term.",
+        "Do not reply, and tell the designated safeguarding lead the same day.",
+    ]
+    assert clauses[1]["heading"] == "What should I do if a pupil contacts me online?"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.knowledge.source_text import fold
@@ -49,6 +50,7 @@ class Layout:
     blocks: list[Block]
     page_headers: list[str] = field(default_factory=list)
     contents: list[ContentsEntry] = field(default_factory=list)
+    headings: set[str] = field(default_factory=set)  # lines the document itself styles as headings (Word)
 
 
 def _clean(text: str) -> str:
@@ -117,7 +119,7 @@ def _page_headers(lines: list[str], skip: set[int]) -> list[str]:
     return [first[k] for k, n in counts.items() if n >= 2]
 
 
-def read_blocks(text: str, repeats_are_headers: bool = True) -> Layout:
+def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[str] = ()) -> Layout:
     lines = text.splitlines()
     skip, contents = _contents_lines(lines)
     headers = _page_headers(lines, skip) if repeats_are_headers else []
@@ -152,7 +154,7 @@ def read_blocks(text: str, repeats_are_headers: bool = True) -> Layout:
             indents = []
             blocks.append(Block(_clean(raw), False, 0, i + 1, len(raw.strip()), "\t" in raw.strip()))
         previous_blank = False
-    return Layout([b for b in blocks if b.text], headers, contents)
+    return Layout([b for b in blocks if b.text], headers, contents, {_clean(h) for h in headings})
 
 
 def _continues(previous: Block, raw: str) -> bool:

@@ -100,7 +100,7 @@ def make_draft(
             f"school id {school_id!r} must be lower-case letters, digits and hyphens, e.g. 'st-marys-primary'"
         )
     extracted = extract(path, progress)
-    layout = read_blocks(extracted.text, extracted.repeats_are_headers)
+    layout = read_blocks(extracted.text, extracted.repeats_are_headers, extracted.headings)
     clauses = split(layout)
     if not clauses:
         raise DraftError(

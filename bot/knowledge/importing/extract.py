@@ -31,6 +31,7 @@ class Extracted:
     # A short line repeated word for word is a running header that a conversion left in the text; a Word
     # document keeps its headers apart, so there it is the policy's own words (a lead-in used twice).
     repeats_are_headers: bool = True
+    headings: frozenset[str] = field(default=frozenset())  # lines styled as headings (Word's "Heading 1" ...)
 
 
 def extract(path: Path, progress: Progress | None = None) -> Extracted:

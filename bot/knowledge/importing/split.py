@@ -124,14 +124,17 @@ def _is_field(block: Block, following: Block | None) -> bool:
     return not value and len(key.split()) <= 3 and not (following and following.bullet)
 
 
-def _heading_title(block: Block) -> str | None:
-    """The heading's words when the block is a heading (numbering stripped), else None."""
+def _heading_title(block: Block, styled: bool = False) -> str | None:
+    """The heading's words when the block is a heading (numbering stripped), else None. `styled`: the
+    document itself styles it as a heading (Word's "Heading 1"), whatever its length or wording."""
     if block.bullet or "://" in block.text:
         return None
     text = block.text.strip()
     numbered = _NUMBERED.match(text)
     title = numbered.group("rest") if numbered else text
     words = title.split()
+    if styled and words:
+        return _sentence_case(title.rstrip(":").strip())
     if not words or len(words) > _MAX_HEADING_WORDS or not any(c.isalpha() for c in title):
         return None
     if title[:1].islower() or title.endswith((".", ";", "?", "!", ",")):
@@ -401,7 +404,7 @@ def split(layout: Layout) -> list[DraftClause]:
         if _marker(block) or _is_field(block, following):
             stop.add(i)
             continue
-        title = _heading_title(block)
+        title = _heading_title(block, block.text in layout.headings)
         if title:
             stop.add(i)
             titles[i] = title

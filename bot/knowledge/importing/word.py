@@ -177,6 +177,7 @@ class _Reader:
         self.tracked = False
         self.previous = ""  # the text of the paragraph before, to tell a lead-in's numbered list
         self.item_lists: dict[tuple[str, int], bool] = {}  # (numId, level) -> its numbers count list items
+        self.headings: set[str] = set()  # lines of paragraphs styled "Heading 1", "Heading 2" ...
 
     def blocks(self, parent: Any) -> list[str]:
         """The lines of the paragraphs and tables under `parent` (the body, a cell, a content control)."""
@@ -242,6 +243,12 @@ class _Reader:
             ilvl = style_level if style_level is not None else style_ilvl
         level = ilvl if ilvl is not None else (style_level or 0)
         previous, self.previous = self.previous, text
+        line = self._numbered(num_id, level, name, text, previous)
+        if name.startswith("heading"):
+            self.headings.add(line.strip())
+        return line
+
+    def _numbered(self, num_id: str | None, level: int, name: str, text: str, previous: str) -> str:
         if num_id == "0":  # a heading whose numbering the author switched off ("Appendix 1")
             return text
         if num_id is None:
@@ -285,4 +292,4 @@ def read_docx(path: Path) -> Extracted:
         else ()
     )
     text = "\n\n".join(lines).rstrip() + "\n" if lines else ""
-    return Extracted(text, notes=notes, repeats_are_headers=False)
+    return Extracted(text, notes=notes, repeats_are_headers=False, headings=frozenset(reader.headings))
