@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from bot.cases.accounts import ApplicationForm
+from bot.cases.records import Actor, Refused
+from bot.store.applications import ApplicationBook
 from bot.store.database import Database
 from bot.store.reports import ReportBook
 from tests.test_many_writers import report_form, submit_many
@@ -62,6 +65,50 @@ def test_restoring_a_backup_brings_the_reports_back(tmp_path: Path) -> None:
     restored.parent.mkdir()
     restored.write_bytes(copy.read_bytes())  # the restore in docs/reliability.md: copy the file into place
     assert [r.ref for r in ReportBook(Database(restored)).all()] == refs
+
+
+def application_form() -> ApplicationForm:
+    return ApplicationForm(
+        "blog", "Year 5 blog", "class", "A blog for parents. It replaces the newsletter.", "Parents of Year 5",
+        "UTA", "UTEACH", "year5@dobcroft.sheffield.sch.uk", "no", ("separate", "credentials", "monitored"),
+    )  # fmt: skip
+
+
+def test_after_a_restore_no_reference_is_given_twice(tmp_path: Path) -> None:
+    """A report filed after the backup is lost by the restore, but its SLT card is still in the channel:
+    a new report must not take its number, or a click on that old card would act on the new case."""
+    db, copy = tmp_path / "policybot.db", tmp_path / "backup.db"
+    submit_many(str(db), "R", 2)
+    assert main(["backup", str(copy), "--db", str(db)]) == 0
+    (lost,) = submit_many(str(db), "L", 1)
+    applications = ApplicationBook(Database(db))
+    lost_application = applications.submit("dobcroft", "UAP", application_form(), "VA1", platform="slack").ref
+    assert lost_application == "AR-0001"
+
+    restored = tmp_path / "restored" / "policybot.db"
+    restored.parent.mkdir()
+    restored.write_bytes(copy.read_bytes())
+    (new,) = submit_many(str(restored), "N", 1)
+    assert lost == "MR-0003" and new == "MR-10003"
+    new_application = ApplicationBook(Database(restored)).submit(
+        "dobcroft", "UAP", application_form(), "VA2", platform="slack"
+    )
+    assert new_application.ref == "AR-10001"
+
+    slt = Actor("USLT", is_slt=True)
+    book = ReportBook(Database(restored))
+    with pytest.raises(Refused, match="There is no report MR-0003"):
+        book.acknowledge(lost, slt)  # the old card's button
+    assert book.get(new).state.value == "open"
+
+    # Restored twice (a backup of the restored database, restored in turn): numbers move on again
+    again = tmp_path / "again.db"
+    assert main(["backup", str(again), "--db", str(restored)]) == 0
+    submit_many(str(restored), "M", 1)  # MR-10004, lost by the second restore
+    second = tmp_path / "second" / "policybot.db"
+    second.parent.mkdir()
+    second.write_bytes(again.read_bytes())
+    assert submit_many(str(second), "S", 1) == ["MR-20004"]
 
 
 def test_an_existing_backup_is_not_overwritten_without_force(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -15,6 +15,7 @@ from bot.cases import account_rules as rules
 from bot.cases.accounts import Account, AccountStatus, Application, ApplicationForm, AppState
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
+from bot.store.generation import reference_number
 from bot.store.outbox import case_platform, enqueue, enqueue_refresh
 from bot.store.timeline import add_event, events
 
@@ -62,7 +63,7 @@ class ApplicationBook:
                 "VALUES (?, ?, ?, ?, ?)",
                 (idempotency_key, platform, school, applicant_id, now()),
             )
-            ref = f"AR-{cursor.lastrowid:04d}"
+            ref = f"AR-{reference_number(conn, cursor.lastrowid or 0):04d}"
             conn.execute("UPDATE applications SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             self._version(conn, ref, 1, idempotency_key, form)
             add_event(conn, ref, applicant_id, "submitted", None)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.store.database import MISSING_HINT, database_files
+from bot.store.generation import mark_copy
 
 
 class BackupError(Exception):
@@ -64,6 +65,7 @@ def _copy(source: Path, partial: Path) -> tuple[int, int]:
         copy = sqlite3.connect(partial)
         try:
             live.backup(copy)  # all pages in one step: one consistent snapshot
+            mark_copy(copy)  # restored, it numbers new cases past any given out after this moment
             # A single self-contained file: no -wal beside it to forget when copying it off the server.
             copy.execute("PRAGMA journal_mode=DELETE")
             if copy.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

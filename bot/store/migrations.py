@@ -319,12 +319,21 @@ def _v5_outbox_rows_name_their_platform(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX outbox_platform_due ON outbox (platform, status, next_attempt_at)")
 
 
+META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+def _v6_meta(conn: sqlite3.Connection) -> None:
+    """Facts about the database itself: which backup generation it is (bot/store/generation.py)."""
+    conn.execute(META_TABLE)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_first_schema,
     _v2_places_kept_by_delivery,
     _v3_conversation_references,
     _v4_question_threads_in_places,
     _v5_outbox_rows_name_their_platform,
+    _v6_meta,
 )
 
 

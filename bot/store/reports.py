@@ -15,6 +15,7 @@ from bot.cases import misuse_rules as rules
 from bot.cases.misuse import OUTCOMES, Report, ReportForm, State
 from bot.cases.records import Actor, Refused
 from bot.store.database import Database, now
+from bot.store.generation import reference_number
 from bot.store.handled import first_time
 from bot.store.outbox import case_platform, enqueue, enqueue_refresh
 from bot.store.timeline import add_event, events
@@ -88,7 +89,7 @@ class ReportBook:
                     json.dumps(list(form.actions_taken)),
                 ),
             )
-            ref = f"MR-{cursor.lastrowid:04d}"
+            ref = f"MR-{reference_number(conn, cursor.lastrowid or 0):04d}"
             conn.execute("UPDATE reports SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             add_event(conn, ref, reporter_id, "submitted", None)
             enqueue(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=platform)
