@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.knowledge.loader import bundled_knowledge_dir
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+_COMMENT = re.compile(r"\s#")
+_OURS = ("POLICYBOT_", "SLACK_", "TEAMS_")
 # A Teams channel's conversation id: 19:<id>@thread.tacv2 (or the older @thread.skype).
 _TEAMS_CHANNEL_ID = re.compile(r"^19:[A-Za-z0-9_\-.]+@thread\.(tacv2|skype)$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -46,6 +48,15 @@ class LocalSettings(BaseSettings):
     # validated copies, kept between starts; `off` for nowhere. Unset: $XDG_CACHE_HOME/policybot, else
     # ~/.cache/policybot.
     model_cache: str | None = Field(None, alias="POLICYBOT_MODEL_CACHE")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_comment(cls, value: object) -> object:
+        # .env drops "# ..." after a value, but systemd's EnvironmentFile keeps it as part of the value: the
+        # bot would use a database named "policybot.db # live" while cron's commands use policybot.db.
+        if isinstance(value, str) and _COMMENT.search(value):
+            raise ValueError("holds a comment after the value; put the comment on a line of its own")
+        return value
 
     @field_validator("db", "knowledge_dir")
     @classmethod
@@ -192,6 +203,38 @@ _PLAIN = {
 }
 
 
+def unknown_variables(environ: dict[str, str] | None = None, env_file: Path = Path(".env")) -> list[str]:
+    """Variables that look like policybot's but are not one of its settings (a misspelt name is
+    otherwise ignored without a word: POLICYBOT_DSL_CHANEL, and child-risk reports alert nobody).
+    Checked: POLICYBOT_* in the environment, and POLICYBOT_*, SLACK_* and TEAMS_* in `.env`."""
+    import contextlib
+    import difflib
+    import os
+
+    from dotenv import dotenv_values
+
+    known = {alias for alias in _ENV_NAMES.values() if alias}
+    names = [name for name in (os.environ if environ is None else environ) if name.startswith("POLICYBOT_")]
+    with contextlib.suppress(OSError, UnicodeDecodeError):  # said by the settings, which read the same file
+        names += [name for name in dotenv_values(env_file) if name.startswith(_OURS)] if env_file.is_file() else []
+    lines = []
+    for name in dict.fromkeys(names):
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        lines.append(f"{name}: not a policybot setting{hint}; it is ignored")
+    return lines
+
+
+def start_line(settings: LocalSettings) -> str:
+    """What a server runs on, logged at start-up: a wrong database or folder shows at once."""
+    return (
+        f"school {settings.school or '(not set)'}; database {settings.db.resolve()}; "
+        f"knowledge folder {settings.knowledge_dir}"
+    )
+
+
 def local_settings() -> LocalSettings:
     """The settings every command shares (environment, then `.env` in the current folder), or
     SettingsError. Slack's settings are not read, so a typo there cannot stop `ask` or a cron job."""
@@ -210,7 +253,7 @@ def load_teams_settings(*, known_schools: list[str] | None = None) -> Settings:
         problems.append("TEAMS_TENANT_ID: not set (the school's Microsoft 365 tenant id, a GUID)")
     if not settings.teams_slt_channel:
         problems.append("POLICYBOT_TEAMS_SLT_CHANNEL: not set (the id of the private SLT channel, 19:...@thread.tacv2)")
-    problems += _school_problems(settings.school, known_schools)
+    problems += _school_problems(settings.school, known_schools, settings.knowledge_dir)
     if problems:
         raise SettingsError(problems)
     return settings
@@ -219,6 +262,11 @@ def load_teams_settings(*, known_schools: list[str] | None = None) -> Settings:
 def teams_warnings(settings: Settings) -> list[str]:
     """What `serve --teams` can run without, but should say at start-up, one line each."""
     warnings = []
+    if not settings.teams_dsl_channel:
+        warnings.append(
+            "POLICYBOT_TEAMS_DSL_CHANNEL: not set, so a report of a child at risk alerts no designated safeguarding "
+            "lead (the SLT card says to tell the DSL) until it is set"
+        )
     if not settings.teams_admin_channel:
         warnings.append(
             "POLICYBOT_TEAMS_ADMIN_CHANNEL: not set, so approved account applications cannot reach an "
@@ -227,10 +275,27 @@ def teams_warnings(settings: Settings) -> list[str]:
     return warnings
 
 
-def _school_problems(school: str | None, known_schools: list[str] | None) -> list[str]:
+def slack_warnings(settings: Settings) -> list[str]:
+    """What `serve` (Slack) can run without, but should say at start-up, one line each."""
+    warnings = []
+    if not settings.dsl_channel:
+        warnings.append(
+            "POLICYBOT_DSL_CHANNEL: not set, so a report of a child at risk alerts no designated safeguarding "
+            "lead (the SLT card says to tell the DSL) until it is set"
+        )
+    if not settings.admin_channel:
+        warnings.append(
+            "POLICYBOT_ADMIN_CHANNEL: not set, so approved account applications reach no administrator until it is set"
+        )
+    return warnings
+
+
+def _school_problems(school: str | None, known_schools: list[str] | None, knowledge_dir: Path) -> list[str]:
     """What is wrong with the school setting, for either platform's server."""
     if not school:
         return ["POLICYBOT_SCHOOL: not set (the school id, e.g. dobcroft)"]
+    if known_schools == []:  # "~/kb" in a service's .env is the service user's home, not yours
+        return [f"POLICYBOT_KNOWLEDGE_DIR: {knowledge_dir} holds no school files (does that folder exist?)"]
     if known_schools is not None and school not in known_schools:
         return [f"POLICYBOT_SCHOOL: unknown school {school!r}; known: {', '.join(known_schools)}"]
     return []
@@ -248,7 +313,7 @@ def load_settings(*, http: bool, known_schools: list[str] | None = None) -> Sett
         problems.append("SLACK_APP_TOKEN: not set (an xapp- token with connections:write), or use --http")
     if not settings.slt_channel:
         problems.append("POLICYBOT_SLT_CHANNEL: not set (the id of the private SLT channel)")
-    problems += _school_problems(settings.school, known_schools)
+    problems += _school_problems(settings.school, known_schools, settings.knowledge_dir)
     if problems:
         raise SettingsError(problems)
     return settings

@@ -235,3 +235,48 @@ def test_the_length_limit_is_worded_as_it_works(capsys) -> None:
     assert main(["ask", "--school", "dobcroft", "can I friend a parent " + "x" * 478]) == 0  # 500 characters
     assert main(["ask", "--school", "dobcroft", "can I friend a parent " + "x" * 479]) == 2
     assert "at most 500 characters" in capsys.readouterr().err
+
+
+def test_start_up_names_what_it_runs_on_and_what_is_missing(slack, tmp_path: Path) -> None:
+    """A misspelt DSL channel used to be ignored without a word: child-risk reports then alerted nobody."""
+    from tests.server_process import start_server
+
+    server = start_server(
+        slack, tmp_path / "p.db", tmp_path / "serve.log", POLICYBOT_DSL_CHANNEL="", POLICYBOT_DSL_CHANEL="G0123ABCDEG"
+    )
+    try:
+        log = server.log()
+    finally:
+        server.stop()
+    assert f"school dobcroft; database {(tmp_path / 'p.db').resolve()}; knowledge folder" in log
+    assert "POLICYBOT_DSL_CHANEL: not a policybot setting (did you mean POLICYBOT_DSL_CHANNEL?)" in log
+    assert "POLICYBOT_DSL_CHANNEL: not set, so a report of a child at risk alerts no designated safeguarding" in log
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant(school_folder: Path) -> None:
+    (school_folder / ".env").write_text("POLICYBOT_RETENTION_YEAR=3\nPOLICYBOT_SCHOOL=howitt\n")
+    proc = _cli(school_folder, "ask", "--json", "can I friend a parent?")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["school"] == "howitt"
+    assert (
+        "policybot: warning: POLICYBOT_RETENTION_YEAR: not a policybot setting "
+        "(did you mean POLICYBOT_RETENTION_YEARS?); it is ignored"
+    ) in proc.stderr
+
+
+def test_a_comment_after_a_value_is_refused(school_folder: Path) -> None:
+    """systemd's EnvironmentFile keeps "# ..." as part of the value: the bot used a database named
+    "policybot.db # live" while cron's commands, reading .env, used policybot.db."""
+    proc = _cli(school_folder, "reports", "list", POLICYBOT_DB=f"{school_folder}/p.db # live")
+    _one_line_error(proc, "POLICYBOT_DB: holds a comment after the value; put the comment on a line of its own")
+
+
+def test_a_file_system_refusal_is_one_line(tmp_path: Path) -> None:
+    proc = _cli(tmp_path, "questions", "report", "--db", str(tmp_path / ("x" * 300 + ".db")))
+    _one_line_error(proc, "File name too long")
+
+
+def test_serve_names_a_knowledge_folder_with_no_schools(tmp_path: Path) -> None:
+    proc = _cli(tmp_path, "serve", "--http", **SERVE_ENV, POLICYBOT_KNOWLEDGE_DIR=str(tmp_path / "missing"))
+    assert proc.returncode == 2
+    assert f"POLICYBOT_KNOWLEDGE_DIR: {tmp_path / 'missing'} holds no school files" in proc.stderr
+    assert "unknown school" not in proc.stderr

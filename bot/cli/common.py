@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.answers import PolicyBook
-from bot.settings import LocalSettings, SettingsError, local_settings
+from bot.settings import LocalSettings, SettingsError, local_settings, unknown_variables
 
 if TYPE_CHECKING:
     from bot.store.database import Database
@@ -29,12 +29,21 @@ def one_line_each(problems: list[str]) -> str:
     return "\npolicybot: ".join(problems)
 
 
+_warned: list[bool] = []
+
+
 def settings() -> LocalSettings:
-    """The environment and `.env`, read the same way by every command (and by `serve`)."""
+    """The environment and `.env`, read the same way by every command (and by `serve`). A variable
+    that looks like a setting but is none (a misspelt name) is said once, on standard error."""
     try:
-        return local_settings()
+        read = local_settings()
     except SettingsError as exc:
         raise CliError(one_line_each(exc.problems)) from exc
+    if not _warned:
+        _warned.append(True)
+        for line in unknown_variables():
+            print(f"policybot: warning: {line}", file=sys.stderr)
+    return read
 
 
 def book() -> PolicyBook:

@@ -100,6 +100,13 @@ def _main(argv: Sequence[str] | None) -> tuple[int, bool]:
         return 130, quick
     except BrokenPipeError:  # `policybot ... | head` is normal use
         return 0, quick
+    except PermissionError as exc:  # a folder of the bot's that this user may not enter, say
+        return fail(
+            f"permission denied: {exc.filename or exc}: run policybot as the user the bot runs as "
+            "(sudo -u policybot ...), or give that user access"
+        ), quick
+    except OSError as exc:  # a full disk, a name too long, a file that vanished: one line, not a traceback
+        return fail(f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")), quick
 
 
 if __name__ == "__main__":

@@ -30,6 +30,17 @@ def _configure_logging() -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
+def _announce(settings: Settings, warnings: list[str] | None = None) -> None:
+    """Once it can start: what it serves (a wrong database or folder shows at once), and what it should
+    be told (a misspelt setting, a channel not set)."""
+    from bot.settings import start_line, unknown_variables
+
+    log = logging.getLogger("policybot")
+    log.info("starting: %s", start_line(settings))
+    for line in [*unknown_variables(), *(warnings or [])]:
+        log.warning("%s", line)
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -82,7 +93,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from bot.settings import SettingsError, load_settings
+    from bot.settings import SettingsError, load_settings, slack_warnings
 
     if args.teams and args.slack:
         return _serve_both(args)
@@ -113,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
         services = build_services(settings)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
+    _announce(settings, slack_warnings(settings))
     app = build_app(services)
     if args.http:
         return _serve_http(app, services, args)
@@ -182,6 +194,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
         services = build_services(settings)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
+    _announce(settings)
     server = _teams_server(services, args.host, TEAMS_PORT if args.port is None else args.port)
     try:
         server.run()
@@ -219,6 +232,8 @@ def _serve_both(args: argparse.Namespace) -> int:
     settings = _both_settings(args.http)
     if settings is None:
         return 2
+    from bot.settings import slack_warnings
+
     _configure_logging()
 
     from bot.slack.app import build_app
@@ -232,6 +247,7 @@ def _serve_both(args: argparse.Namespace) -> int:
         teams = build_teams_services(settings, core=core)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
+    _announce(settings, slack_warnings(settings))
     teams_server = _teams_server(teams, args.host, TEAMS_PORT if args.teams_port is None else args.teams_port)
     threading.Thread(target=teams_server.run, name="teams-http", daemon=True).start()
     app = build_app(slack)

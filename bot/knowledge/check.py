@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.knowledge.draft_words import answer_in_policy_words
-from bot.knowledge.loader import KnowledgeError, bundled_knowledge_dir, load_vocabulary, school_files
+from bot.knowledge.loader import KnowledgeError, bundled_knowledge_dir, describe, load_vocabulary, school_files
 from bot.knowledge.models import Clause, School, Vocabulary
 from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
 from bot.knowledge.yaml_text import read_raw
@@ -33,14 +33,6 @@ class Problem:
         return f"{self.level}: {where}{who}: {self.message}"
 
 
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        field = ".".join(str(p) for p in err["loc"]) or "value"
-        parts.append(f"{field}: {err['msg']}")
-    return "; ".join(parts)
-
-
 def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Problem]:
     try:
         raw = read_raw(path)
@@ -52,7 +44,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
     try:
         school = School.model_validate(raw.school.data)
     except ValidationError as exc:
-        return [Problem("error", path, raw.school.line, None, f"school: {_describe(exc)}")]
+        return [Problem("error", path, raw.school.line, None, f"school: {describe(exc)}")]
     if not raw.clauses:
         problems.append(Problem("error", path, 1, None, "no clauses"))
 
@@ -83,7 +75,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         try:
             clause = Clause.model_validate(located.data)
         except ValidationError as exc:
-            problems.append(Problem("error", path, located.line, clause_id, _describe(exc)))
+            problems.append(Problem("error", path, located.line, clause_id, describe(exc)))
             continue
         if clause.id in seen_ids:
             problems.append(

@@ -50,6 +50,15 @@ class KnowledgeError(Exception):
 Model = TypeVar("Model", bound=BaseModel)
 
 
+def describe(exc: ValidationError) -> str:
+    """What is wrong, one `field: problem` per error, without pydantic's links and input dumps."""
+    parts = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "value"
+        parts.append(f"{field}: {err['msg']}")
+    return "; ".join(parts)
+
+
 def _read(path: Path, model: type[Model], kept_in: Path | None, empty_means: dict | None = None) -> Model:
     """The file as `model`, from its kept copy when made from the same bytes, else from the YAML (and
     kept). `empty_means`: the data an empty file stands for, if it may be empty."""
@@ -66,7 +75,7 @@ def _read(path: Path, model: type[Model], kept_in: Path | None, empty_means: dic
     try:
         result = model.model_validate(empty_means if not data and empty_means is not None else data)
     except ValidationError as exc:
-        raise KnowledgeError(f"{path}: {exc}") from exc
+        raise KnowledgeError(f"{path}: {describe(exc)} (`policybot kb check` gives the line)") from exc
     kept.keep(kept_in, path, raw, result)
     return result
 
