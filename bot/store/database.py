@@ -34,7 +34,21 @@ def _why_not(path: Path, exc: sqlite3.Error) -> str:
             f"cannot open the database {path}: this user cannot write in {path.parent} "
             "(SQLite keeps its -wal and -shm files beside the database)"
         )
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        # A backup copied into place as root is root's, and private: the service's user cannot open it
+        owner = _owner(path)
+        return (
+            f"cannot open the database {path}: it belongs to {owner} and this user may not read and write it; "
+            f"give it to the user the bot runs as (chown policybot: {path})"
+        )
     return f"cannot open the database {path}: {exc}"
+
+
+def _owner(path: Path) -> str:
+    try:
+        return path.owner()
+    except (KeyError, OSError):  # a uid with no name on this machine
+        return f"user id {path.stat().st_uid}"
 
 
 def now() -> str:
