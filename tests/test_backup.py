@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
 from bot.cases.accounts import ApplicationForm
 from bot.cases.records import Actor, Refused
+from bot.cli.main import main
 from bot.store.applications import ApplicationBook
 from bot.store.database import Database
 from bot.store.reports import ReportBook

@@ -38,7 +38,8 @@ def test_list_show_and_open_only(tmp_path, capsys) -> None:
     assert main(["reports", "show", "mr-0001", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "An ex-pupil sent me a friend request." in out
-    assert [line.split()[2] for line in out.split("timeline:")[1].strip().splitlines()] == [
+    # Each line: the time in the server's own zone, named ("2026-12-01 09:00 GMT"), who, what
+    assert [line.split()[4] for line in out.split("timeline:")[1].strip().splitlines()] == [
         "submitted",
         "acknowledged",
         "note:",

@@ -7,6 +7,7 @@ import csv
 
 from bot.cli.common import DB_HELP, database_path, fail, open_database
 from bot.cli.safe_output import export_target, private_csv, spreadsheet_row, terminal_text
+from bot.render import times
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,7 +53,7 @@ def run_list(args: argparse.Namespace) -> int:
     print(f"{'ref':<8} {'submitted':<16} {'state':<12} {'child risk':<10} {'assignee':<11} category / outcome")
     for r in reports:
         what = r.category.label + (f" -> {r.outcome_label}" if r.outcome else "")
-        submitted = r.submitted_at[:16].replace("T", " ")
+        submitted = times.local(r.submitted_at)
         assignee = terminal_text(r.assignee or "-")
         print(f"{r.ref:<8} {submitted:<16} {r.state:<12} {r.child_risk.label:<10} {assignee:<11} {terminal_text(what)}")
     return 0
@@ -69,7 +70,7 @@ def run_show(args: argparse.Namespace) -> int:
     lines = [
         f"{report.ref}  {report.category.label}  [{report.state}]",
         f"school:        {report.school}",
-        f"submitted:     {report.submitted_at} by {report.reporter_id or '(removed at the end of retention)'}",
+        f"submitted:     {times.local(report.submitted_at)} by {report.reporter_id or '(removed at retention)'}",
         f"child at risk: {report.child_risk.label}",
         f"where:         {form.where_seen or '-'}",
         f"when:          {form.happened_on or '-'}",
@@ -84,7 +85,7 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     for event in report.timeline:
         detail = f": {event.detail}" if event.detail else ""
-        lines.extend(f"  {event.at}  {event.actor}  {event.action}{detail}".splitlines())
+        lines.extend(f"  {times.local(event.at)}  {event.actor}  {event.action}{detail}".splitlines())
     # Staff typed these words in Slack: an escape sequence in them must not drive the terminal.
     print("\n".join(terminal_text(line) for line in lines))
     return 0

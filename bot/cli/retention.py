@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 
 from bot.cli.common import DB_HELP, fail, open_database, settings
+from bot.render import times
 
 ENV_YEARS = "POLICYBOT_RETENTION_YEARS"
 log = logging.getLogger("policybot.retention")
@@ -42,7 +43,8 @@ def run_purge(args: argparse.Namespace) -> int:
     verb = "Would purge" if args.dry_run else "Purged"
     print(f"{verb} {len(cases)} closed case(s) closed more than {years} years ago.")
     for case in cases:
-        print(f"  {case.ref}  closed {case.closed_at[:10]}  {case.category}  {case.outcome or '-'}")
+        closed = times.local(case.closed_at, with_time=False)
+        print(f"  {case.ref}  closed {closed}  {case.category}  {case.outcome or '-'}")
     if cases and not args.dry_run:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         log.info("purged %d case(s) past %d years: %s", len(cases), years, ", ".join(c.ref for c in cases))

@@ -35,6 +35,7 @@ from bot.cases.accounts import (
     AppState,
 )
 from bot.cases.records import Event
+from bot.render import times
 from bot.teams.account_form_cards import ENTRA_ID, open_application_button, received_text
 from bot.teams.cards import VERSION, _dump, _text, plain
 
@@ -60,7 +61,7 @@ def person(known: Known, user_id: str | None) -> str:
 
 
 def _day(iso: str | None) -> str:
-    return (iso or "")[:16].replace("T", " ")
+    return times.teams(iso)
 
 
 def _state_line(application: Application, known: Known) -> str:

@@ -13,6 +13,7 @@ from microsoft_teams.cards import AdaptiveCard
 
 from bot.cases.accounts import Application
 from bot.cases.misuse import Report
+from bot.render import times
 from bot.teams.cards import VERSION, _dump, _text, plain
 
 LISTED = 10  # as on Slack's Home tab; `policybot reports list` has them all
@@ -20,14 +21,15 @@ Names = Callable[[str], str]
 
 
 def _own_report_line(report: Report) -> str:
-    return (f"- **{report.ref}** {plain(report.category.label)} ({report.submitted_at[:10]}): "
-            f"{report.state.reporter_label}")
+    day = times.teams(report.submitted_at, with_time=False)
+    return f"- **{report.ref}** {plain(report.category.label)} ({day}): {report.state.reporter_label}"
 
 
 def _open_report_line(report: Report, names: Names) -> str:
     flag = " ⚠️" if report.child_risk.alerts_dsl else ""
     who = f", with {plain(names(report.assignee))}" if report.assignee else ""
-    return f"- **{report.ref}**{flag} {plain(report.category.label)} ({report.submitted_at[:10]}, {report.state}{who})"
+    day = times.teams(report.submitted_at, with_time=False)
+    return f"- **{report.ref}**{flag} {plain(report.category.label)} ({day}, {report.state}{who})"
 
 
 def _slt_part(counts: dict[str, int]) -> list[Any]:

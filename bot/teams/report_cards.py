@@ -44,6 +44,7 @@ from bot.cases.misuse import (
 )
 from bot.cases.misuse_rules import Step, steps_open
 from bot.knowledge.models import Clause, School
+from bot.render import times
 from bot.render.wording import citation
 from bot.teams.cards import VERSION, _dump, _text, many_chosen, plain
 
@@ -175,7 +176,7 @@ def slt_card(
     title = _title(report)
     facts = [
         Fact(title="Reporter", value=plain(names(report.reporter_id), 200)),
-        Fact(title="Submitted", value=report.submitted_at[:16].replace("T", " ")),
+        Fact(title="Submitted", value=times.utc(report.submitted_at)),
         Fact(title="Child could be at risk", value=report.child_risk.label + (" (DSL alerted)" if urgent else "")),
         Fact(title="Status", value=_state_line(report, names)),
         Fact(title="Assigned to", value=plain(names(report.assignee)) if report.assignee else "nobody yet"),
@@ -200,7 +201,7 @@ def slt_card(
         if clause is not None:
             body.append(_text(_clause(school, clause), is_subtle=True, size="Small"))
     timeline = [
-        f"- {e.at[:16].replace('T', ' ')} {plain(names(e.actor))} {_WORDS.get(e.action, plain(e.action))}"
+        f"- {times.teams(e.at)} {plain(names(e.actor))} {_WORDS.get(e.action, plain(e.action))}"
         + (f": {plain(e.detail)}" if e.detail and e.action in ("note", "closed") else "")
         for e in report.timeline
     ]
@@ -236,8 +237,8 @@ def purged_card(report: Report) -> dict[str, Any]:
     title = _title(report)
     facts = [
         Fact(title="Reporter", value="deleted"),
-        Fact(title="Submitted", value=report.submitted_at[:16].replace("T", " ")),
-        Fact(title="Closed", value=(report.closed_at or "")[:10]),
+        Fact(title="Submitted", value=times.utc(report.submitted_at)),
+        Fact(title="Closed", value=times.utc(report.closed_at, with_time=False)),
     ]
     body = [_text(f"**{plain(title)}**", size="Medium"), FactSet(facts=facts), _text(PURGED_DETAILS, is_subtle=True)]
     return _dump(AdaptiveCard(version=VERSION, body=body))
@@ -247,7 +248,7 @@ def purged_dsl_alert_card(report: Report) -> dict[str, Any]:
     body = [
         _text(f"**{plain(purged_alert_title(report.ref))}**"),
         _text(f"{PURGED_ALERT_DETAILS} Kept for statistics: {plain(report.category.label)}, "
-              f"closed {(report.closed_at or '')[:10]}."),
+              f"closed {times.teams(report.closed_at, with_time=False)}."),
     ]
     return _dump(AdaptiveCard(version=VERSION, body=body))
 

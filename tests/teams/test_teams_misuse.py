@@ -261,7 +261,9 @@ def test_my_reports_shows_each_person_their_own_and_slt_the_open_ones_never_the_
     _submit(bot, _open_dialog(bot), MISUSE_FORM)
     wait_until(lambda: fake.sent(SLT_CHANNEL))
     _click(bot, "report_assign", {"ref": "MR-0001"}, SLT_MEMBER)
-    today = bot.services.reports.get("MR-0001").submitted_at[:10]
+    # Teams shows the date in each reader's own zone: the card carries Adaptive Cards' DATE function
+    submitted = bot.services.reports.get("MR-0001").submitted_at
+    today = "{{DATE(" + submitted[:19] + "Z, SHORT)}}"
 
     mine = _my_reports(bot, ASKER, "Fake Parent One")
     assert f"MR-0001 Contact from a pupil or ex-pupil ({today}): acknowledged by SLT" in mine.replace("**", "")

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.settings import Settings, teams_warnings
 from tests.cli import POLICYBOT, clean_env
 from tests.fake_bot_framework import APP_ID, APP_PASSWORD, TENANT_ID, FakeBotFramework
-from tests.teams_app import ADMIN_CHANNEL, SLT_CHANNEL
+from tests.teams_app import ADMIN_CHANNEL, DSL_CHANNEL, SLT_CHANNEL
 
 ADMIN_WARNING = "POLICYBOT_TEAMS_ADMIN_CHANNEL: not set, so approved account applications cannot reach an administrator"
 
@@ -60,9 +60,11 @@ def test_without_the_admin_channel_serve_warns_once_at_start_up(tmp_path) -> Non
     assert "Traceback" not in log
 
 
-def test_with_the_admin_channel_there_is_nothing_to_warn_about() -> None:
+def test_with_the_admin_and_dsl_channels_there_is_nothing_to_warn_about() -> None:
     values = {"TEAMS_APP_ID": APP_ID, "POLICYBOT_TEAMS_SLT_CHANNEL": SLT_CHANNEL}
-    assert teams_warnings(Settings.model_validate({**values, "POLICYBOT_TEAMS_ADMIN_CHANNEL": ADMIN_CHANNEL})) == []
+    both = {"POLICYBOT_TEAMS_ADMIN_CHANNEL": ADMIN_CHANNEL, "POLICYBOT_TEAMS_DSL_CHANNEL": DSL_CHANNEL}
+    assert teams_warnings(Settings.model_validate({**values, **both})) == []
     assert [w.split(":")[0] for w in teams_warnings(Settings.model_validate(values))] == [
-        "POLICYBOT_TEAMS_ADMIN_CHANNEL"
+        "POLICYBOT_TEAMS_DSL_CHANNEL",
+        "POLICYBOT_TEAMS_ADMIN_CHANNEL",
     ]

@@ -10,6 +10,7 @@ from slack_sdk.models.views import View
 from bot.cases.accounts import Account, Application
 from bot.cases.misuse import Report
 from bot.knowledge.models import School
+from bot.render import times
 from bot.render.wording import notes, policy_dates
 from bot.slack.blocks.account_card import register_blocks
 from bot.slack.blocks.answer import EXAMPLE_QUESTIONS
@@ -19,7 +20,7 @@ LISTED = 10  # reports listed on the tab; `policybot reports list` has them all
 
 
 def _report_line(report: Report, for_slt: bool) -> str:
-    submitted = report.submitted_at[:10]
+    submitted = times.slack(report.submitted_at, with_time=False)
     if for_slt:
         flag = " :rotating_light:" if report.child_risk.alerts_dsl else ""
         who = f", with <@{report.assignee}>" if report.assignee else ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -34,6 +32,7 @@ from bot.cases.misuse import (
 from bot.cases.misuse_rules import Step, steps_open
 from bot.cases.records import Event
 from bot.knowledge.models import School
+from bot.render import times
 from bot.render.wording import citation
 from bot.slack.escape import clip, escape, mention, quote
 
@@ -50,10 +49,7 @@ TIMELINE_SHOWN = 12  # the newest entries on the card; `policybot reports show` 
 
 def when(iso: str | None) -> str:
     """A timestamp in Slack's own date format, so each reader sees it in their time zone."""
-    if not iso:
-        return ""
-    stamp = int(dt.datetime.fromisoformat(iso).timestamp())
-    return f"<!date^{stamp}^{{date_short_pretty}} {{time}}|{iso}>"
+    return times.slack(iso)
 
 
 def _state_line(report: Report) -> str:
