@@ -48,6 +48,9 @@ def test_the_package_is_valid_against_the_v1_25_schema(tmp_path) -> None:
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
     assert {"help", "report misuse", "my reports", "request account", "my applications", "register"} <= set(titles)
     assert manifest["developer"]["websiteUrl"] == "https://dobcroft.example.sch.uk"
+    # The school's own site for the privacy notice and terms it did not give apart, never a placeholder
+    assert manifest["developer"]["privacyUrl"] == manifest["developer"]["termsOfUseUrl"] == "https://dobcroft.example.sch.uk"
+    assert "placeholder" not in result.stdout
     assert color.size == (192, 192) and outline.size == (32, 32)
     # the outline icon is white on transparent, as Teams requires
     raw = outline.convert("RGBA").tobytes()
@@ -59,3 +62,12 @@ def test_without_an_app_id_it_says_what_to_set(tmp_path) -> None:
     result = _run(tmp_path)
     assert result.returncode != 0
     assert result.stderr.strip().startswith("policybot: TEAMS_APP_ID") and "Traceback" not in result.stderr
+
+
+def test_without_a_website_it_says_the_links_are_placeholders_and_keeps_an_old_package(tmp_path) -> None:
+    result = _run(tmp_path, "--out", "app.zip", TEAMS_APP_ID=APP_ID)
+    assert result.returncode == 0, result.stderr
+    assert "placeholder pages" in result.stdout and "--website" in result.stdout
+    again = _run(tmp_path, "--out", "app.zip", TEAMS_APP_ID=APP_ID)
+    assert again.returncode == 2 and "app.zip already exists; use --force" in again.stderr
+    assert _run(tmp_path, "--out", "app.zip", "--force", TEAMS_APP_ID=APP_ID).returncode == 0

@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     build.add_argument("--website", default=None, help="your school's website (https), shown in the app's details")
     build.add_argument("--privacy", default=None, help="your privacy notice (https)")
     build.add_argument("--terms", default=None, help="your terms of use (https)")
+    build.add_argument("--force", action="store_true", help="replace --out if it exists")
     build.set_defaults(run=run)
 
 
@@ -37,16 +38,24 @@ def run(args: argparse.Namespace) -> int:
         return fail("TEAMS_APP_ID: set it to the Microsoft App ID of the Azure Bot (a GUID), then run this again")
     details = {"version": args.app_version}
     for name in ("website", "privacy", "terms"):
-        value = getattr(args, name)
+        # The school's website stands for the privacy notice and terms it does not give apart
+        value = getattr(args, name) or (args.website if name != "website" else None)
         if value is not None:
             if not value.startswith("https://"):
                 return fail(f"--{name} must be an https:// address")
             details[name] = value
+    if args.out.exists() and not args.force:
+        return fail(f"{args.out} already exists; use --force to replace it")
     try:
         args.out.write_bytes(package(app_id, **details))
     except OSError as exc:
         return fail(f"cannot write {args.out}: {exc.strerror or exc}")
     print(f"Wrote {args.out}: upload it in the Teams admin centre (Teams apps > Manage apps > Upload).")
+    if args.website is None:
+        print(
+            "note: the app's details in Teams link to placeholder pages (www.example.com); build it again with "
+            "--website (and --privacy, --terms if they are pages of their own) giving your school's pages"
+        )
     return 0
 
 
