@@ -111,6 +111,16 @@ def test_questions_report_lists_questions_nobody_gave_feedback_on(tmp_path: Path
     assert json.loads(capsys.readouterr().out)["not_helpful"] == 0
 
 
+def test_questions_report_keeps_the_terminal_safe_and_knows_its_schools(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "q.db"
+    QuestionLog(Database(db)).record("dobcroft", "can I post \u202egnp.exe\x1b[2J this?", None, answered=False)
+    assert main(["questions", "report", "--db", str(db), "--school", "Dobcroft"]) == 0
+    out = capsys.readouterr().out
+    assert "\\u202e" in out and "\\x1b" in out and "\u202e" not in out and "\x1b" not in out
+    assert main(["questions", "report", "--db", str(db), "--school", "hogwarts"]) == 2
+    assert "unknown school 'hogwarts'; known: dobcroft" in capsys.readouterr().err
+
+
 # -- ports --------------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from bot.cli.common import DB_HELP, open_database
+from bot.cli.common import DB_HELP, book, fail, open_database
+from bot.cli.safe_output import terminal_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -26,18 +27,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 def run_report(args: argparse.Namespace) -> int:
     from bot.store.question_log import QuestionLog
 
-    rows = QuestionLog(open_database(args.db)).needing_attention(args.school)
+    school = args.school.strip().lower() if args.school else None  # ids are lower case, as for `ask`
+    if school is not None and school not in book().school_ids():
+        return fail(f"unknown school {args.school!r}; known: {', '.join(book().school_ids())}")
+    rows = QuestionLog(open_database(args.db)).needing_attention(school)
     if args.json:
         for row in rows:
             print(json.dumps(row))
         return 0
     if not rows:
-        print(f"No unanswered or unhelpful questions logged{f' for {args.school}' if args.school else ''}.")
+        print(f"No unanswered or unhelpful questions logged{f' for {school}' if school else ''}.")
         return 0
     print(f"{'times':>5}  {'unanswered':>10}  {'not helpful':>11}  {'to SLT':>6}  question")
     for row in rows:
         print(
             f"{row['times']:>5}  {row['unanswered']:>10}  {row['not_helpful']:>11}  {row['escalated']:>6}  "
-            f"{row['question']}"
+            f"{terminal_text(row['question'])}"  # staff typed it: no escape sequence may drive the terminal
         )
     return 0
