@@ -15,7 +15,7 @@ from bot.cli.main import main
 from bot.store.database import Database
 from bot.store.question_log import QuestionLog
 from tests.cli import POLICYBOT, clean_env
-from tests.slack_app import SIGNING_SECRET, SLT_CHANNEL
+from tests.slack_app import SIGNING_SECRET, SLT_CHANNEL, wait_until
 
 # Settings that pass `serve`'s checks without any network: Slack's address is a closed local port.
 SERVE_ENV = {
@@ -261,6 +261,19 @@ def test_start_up_names_what_it_runs_on_and_what_is_missing(slack, tmp_path: Pat
     assert f"school dobcroft; database {(tmp_path / 'p.db').resolve()}; knowledge folder" in log
     assert "POLICYBOT_DSL_CHANEL: not a policybot setting (did you mean POLICYBOT_DSL_CHANNEL?)" in log
     assert "POLICYBOT_DSL_CHANNEL: not set, so a report of a child at risk alerts no designated safeguarding" in log
+
+
+def test_a_bot_token_slack_refuses_is_named_at_start_up(slack, tmp_path: Path) -> None:
+    """HTTP mode starts without asking Slack; a wrong token used to show only as 'will retry'."""
+    from tests.server_process import start_server
+
+    server = start_server(slack, tmp_path / "p.db", tmp_path / "serve.log", SLACK_BOT_TOKEN="xoxb-not-the-right-one")
+    try:
+        line = wait_until(lambda: next((x for x in server.log().splitlines() if "SLACK_BOT_TOKEN" in x), None))
+    finally:
+        server.stop()
+    assert " ERROR " in line and "Slack refused it (invalid_auth)" in line
+    assert "xoxb-not-the-right-one" not in server.log()
 
 
 def test_a_misspelt_setting_is_named_with_the_one_meant(school_folder: Path) -> None:

@@ -38,6 +38,9 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
+_REFUSED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
 @dataclass
 class BotIdentity:
     """The bot's own user id, learned from auth.test in the background so start-up never waits on Slack."""
@@ -50,7 +53,18 @@ class BotIdentity:
         try:
             self.user_id = self.client.auth_test().get("user_id")
             return True
-        except (SlackApiError, OSError) as exc:
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            if error in _REFUSED_TOKEN:  # no retry mends it: say what to fix, at error level
+                log.error(
+                    "SLACK_BOT_TOKEN: Slack refused it (%s); forms, SLT cards and alerts cannot be sent until it "
+                    "is the bot token from the app's OAuth & Permissions page (reports are stored meanwhile)",
+                    error,
+                )
+            else:
+                log.warning("auth.test failed (%s); will retry, the bot keeps serving meanwhile", error or exc)
+            return False
+        except OSError as exc:
             log.warning("auth.test failed (%s); will retry, the bot keeps serving meanwhile", exc)
             return False
 

@@ -36,5 +36,7 @@ def open_form(
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except (SlackApiError, OSError) as exc:
-        log.warning("could not open a form: %s", exc.__class__.__name__)
+        # Slack's error code (invalid_auth: a wrong SLACK_BOT_TOKEN) says what to fix; never the view itself
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) and exc.response is not None else None
+        log.warning("could not open a form: %s", error or exc.__class__.__name__)
         tell_clicker(client, body, respond, f"Sorry, Slack didn't open the form just now; {sorry}")
