@@ -146,6 +146,15 @@ def test_backup_of_a_missing_database_says_so(tmp_path: Path, capsys: pytest.Cap
     assert not (tmp_path / "nope.db").exists()
 
 
+def test_backup_of_a_folder_or_another_kind_of_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["backup", str(tmp_path / "b.db"), "--db", str(tmp_path)]) == 2
+    assert f"{tmp_path} is a folder; give the path of the database file" in capsys.readouterr().err
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database, but a long enough file to be read as one " * 40)
+    assert main(["backup", str(tmp_path / "b.db"), "--db", str(notes)]) == 2
+    assert f"{notes} is not a policybot database" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("companion", ["-wal", "-shm", "-journal"])
 def test_a_backup_never_replaces_the_live_database_s_own_files(
     tmp_path: Path, capsys: pytest.CaptureFixture, companion: str

@@ -31,6 +31,8 @@ class BackupResult:
 
 
 def backup(source: Path, target: Path, force: bool = False) -> BackupResult:
+    if source.is_dir():
+        raise BackupError(f"{source} is a folder; give the path of the database file inside it")
     if not source.is_file():
         raise BackupError(f"no database at {source} ({MISSING_HINT})")
     if target.is_dir():
@@ -51,6 +53,8 @@ def backup(source: Path, target: Path, force: bool = False) -> BackupResult:
         counts = _copy(source, partial)
         os.replace(partial, target)
     except sqlite3.Error as exc:
+        if "not a database" in str(exc):
+            raise BackupError(f"{source} is not a policybot database (it is some other kind of file)") from exc
         raise BackupError(f"backup failed: {exc}") from exc
     except OSError as exc:
         raise BackupError(f"cannot write {target}: {exc.strerror or exc}") from exc
