@@ -788,3 +788,28 @@ def test_a_long_pdf_shows_its_pages_on_the_terminal_and_nothing_when_piped(
 
     piped = subprocess.run([*command, "--dir", str(tmp_path / "piped")], capture_output=True, env=env, timeout=60)
     assert piped.returncode == 0 and b"page" not in piped.stderr
+
+
+@pytest.mark.parametrize(
+    ("cover", "status", "said"),
+    [
+        ("Agreed by Governing Board on..... (Date)\n\nSigned..... (Chair)\n\n", "unapproved", "dated 2018-01-01"),
+        ("DRAFT\n\n", "draft", "draft dated 2018-01-01"),
+        ("Approved by the Governing Board on 12 January 2018\n\n", None, "adopted 2018-01-12"),
+    ],
+)
+def test_a_policy_not_approved_is_never_called_adopted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cover: str, status: str | None, said: str
+) -> None:
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nSocial Media Policy January 2018\n\n",
+        cover,
+        "1. Scope\n\n1.1 This policy applies to all staff.\n\n",
+        "Staff agreement\n\nI have read this policy. Signed: .............. Date: ..........\n",
+    )
+    code, out, err = run(capsys, "kb", "import", str(policy), "--school", "oakfield", "--dir", str(tmp_path / "kb"))
+    assert code == 0, err
+    school = yaml.safe_load((tmp_path / "kb" / "oakfield.yaml").read_text())["school"]
+    assert school.get("status") == status
+    assert f"dates: {said}" in out

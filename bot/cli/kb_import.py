@@ -188,8 +188,16 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
     pages = f" from {draft.pages} page(s)" if draft.pages > 1 else ""
     print(f"Wrote {out}: {len(draft.clauses)} clauses{pages} of {school['name']}'s policy")
     print(f"  policy text: {out.parent / 'sources' / draft.source_name}")
-    dates = [f"{k.replace('_', ' ')} {school[k]}" for k in ("adopted", "reviewed", "review_due") if school.get(k)]
+    # A policy is called adopted only when it says it was approved (bot/render/wording.py does the same)
+    status = school.get("status")
+    adopted = {"draft": "draft dated", "unapproved": "dated"}.get(str(status), "adopted")
+    names = {"adopted": adopted, "reviewed": "reviewed", "review_due": "review due"}
+    dates = [f"{names[k]} {school[k]}" for k in ("adopted", "reviewed", "review_due") if school.get(k)]
     print(f"  dates: {', '.join(dates) or 'none found'}; misuse reported to: {school['report_to']}")
+    if status == "draft":
+        print("  status: draft (the policy is marked DRAFT): staff are told it is not yet approved")
+    elif status == "unapproved":
+        print("  status: unapproved (its approval date is left blank): staff are told so with every answer")
     if draft.page_headers:
         print(f"  page headers left out: {'; '.join(draft.page_headers)}")
     if draft.merged:

@@ -81,6 +81,7 @@ class Details:
     review_due: dt.date | None = None
     dates_note: str | None = None
     report_to: str = "the Headteacher"
+    status: str = "approved"  # "draft" (marked so), "unapproved" (its approval is a blank left to fill in)
     notes: list[str] = field(default_factory=list)  # what was guessed rather than read, for the summary
 
 
@@ -205,11 +206,34 @@ def _report_to(text: str) -> str | None:
     return None
 
 
+_DRAFT_MARK = re.compile(r"^\s*draft\s*(?:version|copy|policy)?\s*$", re.IGNORECASE)
+# Approval by the school's governance: "Agreed by Governing Board on.....", "Signed..... (Chair)"; not a
+# staff agreement's "Signed: ........" for each reader
+_APPROVAL_WORDS = re.compile(
+    r"\b(?:approved|agreed|adopted|ratified)\b|\bsigned\b.*\b(?:chair|governors?|governing|headteacher|head teacher)\b",
+    re.IGNORECASE,
+)
+_COVER_LINES = 40
+_BLANK = re.compile(r"\.{4,}|\u2026|_{4,}|\(date\)", re.IGNORECASE)
+
+
+def _status(lines: list[str]) -> str:
+    """What the policy itself says of its approval: a line "DRAFT", or an approval left blank to fill
+    in ("Agreed by Governing Board on..... (Date)"). Staff are then told it is not approved."""
+    if any(_DRAFT_MARK.match(line) for line in lines):
+        return "draft"
+    # On the cover only: a staff agreement at the end ("Signed: ........") is for each reader to sign
+    if any(_APPROVAL_WORDS.search(line) and _BLANK.search(line) for line in lines[:_COVER_LINES]):
+        return "unapproved"
+    return "approved"
+
+
 def read_details(text: str, school_id: str, name: str | None) -> Details:
     lines = text.splitlines()
     fallback_name = school_id.replace("-", " ").title()
     details = Details(name=name or _school_name(lines, fallback_name), policy_title=_policy_title(lines))
     details.adopted, details.reviewed, details.review_due, details.dates_note = read_dates(lines)
+    details.status = _status(lines)
     report_to = _report_to(text)
     if report_to:
         details.report_to = report_to

@@ -120,6 +120,7 @@ def make_draft(
         "review_due": details.review_due,
         "dates_note": details.dates_note,
         "report_to": details.report_to,
+        "status": details.status if details.status != "approved" else None,
         "page_headers": layout.page_headers,
         "draft": True,
     }
