@@ -306,3 +306,24 @@ def test_two_processes_share_one_database(slack: FakeSlack, fake: FakeBotFramewo
         teams_process.stop()
     for served in (slack_process, teams_process):
         assert "Traceback" not in served.log.read_text()
+
+
+def test_a_slack_token_refused_does_not_stop_teams(slack: FakeSlack, fake: FakeBotFramework, tmp_path: Path) -> None:
+    """One process serving both: Slack refusing the app-level token used to stop Teams with it."""
+    slack.fail("apps.connections.open", "invalid_auth", times=1000)
+    db = tmp_path / "policybot.db"
+    env = {**_env(slack, fake, db), "SLACK_APP_TOKEN": "xapp-refused"}
+    served = serve(
+        ["--slack", "--teams", "--host", "127.0.0.1", "--teams-port", "0"], env, tmp_path / "serve.log", ("teams",)
+    )
+    try:
+        wait_until(lambda: "Slack is not served, Teams goes on" in served.log.read_text(), timeout=30)
+        teams_bot = RunningTeamsBot(fake, f"http://127.0.0.1:{served.ports['teams']}", None, None, None)  # type: ignore[arg-type]
+        assert teams_bot.get("/healthz").status == 200 and served.process.poll() is None
+        teams_ref = report_in_teams(teams_bot)
+        drained(Database(db))
+        assert any(teams_ref in json.dumps(c.body) for c in fake.sent(TEAMS_SLT_CHANNEL))
+    finally:
+        served.stop()
+    log = served.log.read_text()
+    assert "SLACK_APP_TOKEN: Slack refused it (invalid_auth)" in log and "Traceback" not in log

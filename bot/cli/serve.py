@@ -131,7 +131,9 @@ def run(args: argparse.Namespace) -> int:
     return _serve_socket_mode(app, services)
 
 
-def _serve_socket_mode(app: App, services: Services) -> int:
+def _serve_socket_mode(app: App, services: Services, teams_serving: bool = False) -> int:
+    """`teams_serving`: Teams is served by this process too, and must not stop because Slack refuses
+    its token: the error is logged, and Teams goes on."""
     import threading
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -144,7 +146,11 @@ def _serve_socket_mode(app: App, services: Services) -> int:
     try:
         connect(handler)
     except SocketModeTokenError as exc:
-        return fail(str(exc))
+        if not teams_serving:
+            return fail(str(exc))
+        logging.getLogger("policybot").error("%s; Slack is not served, Teams goes on", exc)
+        threading.Event().wait()
+        return 0
     logging.getLogger("policybot").info("connected to Slack in Socket Mode; serving")
     threading.Event().wait()  # slack_sdk's threads serve and reconnect; this one waits for SIGTERM
     return 0
@@ -255,7 +261,7 @@ def _serve_both(args: argparse.Namespace) -> int:
         if args.port is None:
             args.port = 3000
         return _serve_http(app, slack, args)
-    return _serve_socket_mode(app, slack)
+    return _serve_socket_mode(app, slack, teams_serving=True)
 
 
 def _both_settings(http: bool) -> Settings | None:
