@@ -303,3 +303,15 @@ def test_serve_names_a_knowledge_folder_with_no_schools(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"POLICYBOT_KNOWLEDGE_DIR: {tmp_path / 'missing'} holds no school files" in proc.stderr
     assert "unknown school" not in proc.stderr
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_once(tmp_path: Path) -> None:
+    """Every start then unpacks the model again (a second or two): a technician should know why."""
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    cache = str(not_a_folder)
+    proc = _cli(tmp_path, "ask", "--school", "howitt", "can I friend a parent?", POLICYBOT_MODEL_CACHE=cache)
+    assert proc.returncode == 0 and "Not allowed" in proc.stdout
+    assert proc.stderr.count("cannot be written") == 1
+    assert f"policybot's cache folder {not_a_folder} cannot be written" in proc.stderr
+    assert "POLICYBOT_MODEL_CACHE" in proc.stderr and "Traceback" not in proc.stderr

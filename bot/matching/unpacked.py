@@ -69,6 +69,9 @@ def _unpack(source: Path, scale: np.ndarray) -> np.ndarray:
     return np.multiply(np.load(source), scale, dtype=np.float32)
 
 
+_warned: list[bool] = []
+
+
 def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -87,4 +90,12 @@ def _keep(array: np.ndarray, path: Path, prefix: str) -> None:
             if other != path:
                 remove_if_older(other, _OTHER_VERSION_SECONDS)
     except OSError as exc:
-        log.info("unpacked model layers not kept at %s (%s); each start unpacks them", path.parent, exc.strerror)
+        # Said once a process, where a technician sees it: every start then takes a second or two longer
+        if not _warned:
+            _warned.append(True)
+            log.warning(
+                "policybot's cache folder %s cannot be written (%s), so every start unpacks the model again "
+                "(a second or two); set POLICYBOT_MODEL_CACHE to a folder this user can write",
+                path.parent,
+                exc.strerror,
+            )
