@@ -7,6 +7,7 @@ also reads the folder's other school files once, for their example questions and
 
 from __future__ import annotations
 
+import difflib
 import logging
 import threading
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ class UnknownSchoolError(LookupError):
         self.known = known
         # An empty list usually means the wrong folder (a typo in POLICYBOT_KNOWLEDGE_DIR): name it.
         listing = ", ".join(known) if known else f"none found in {directory or 'the knowledge folder'}"
-        super().__init__(f"unknown school id {school_id!r}; known school ids: {listing}")
+        close = difflib.get_close_matches(school_id.lower(), known, n=1, cutoff=0.75)
+        guess = f" (did you mean {close[0]}?)" if close else ""
+        super().__init__(f"unknown school id {school_id!r}{guess}; known school ids: {listing}")
 
 
 @dataclass(frozen=True)

@@ -172,7 +172,8 @@ class Settings(LocalSettings):
     @classmethod
     def _channel(cls, value: str | None) -> str | None:
         if value is not None and not _CHANNEL_ID.match(value):
-            raise ValueError("must be a channel id such as C0123ABCDEF (channel details > About), not a name")
+            # Shown as given (a channel id is no secret): a stray space or quote is then plain to see
+            raise ValueError(f"must be a channel id such as C0123ABCDEF (channel details > About), not {value!r}")
         return value
 
 
@@ -200,6 +201,7 @@ def _read(kind: type[_S]) -> _S:
 _PLAIN = {
     "bool_parsing": "should be on or off (or true / false, yes / no, 1 / 0)",
     "int_parsing": "should be a whole number",
+    "float_parsing": "should be a number of seconds, such as 10",
 }
 
 

@@ -315,3 +315,23 @@ def test_a_cache_folder_that_cannot_be_written_is_said_once(tmp_path: Path) -> N
     assert proc.stderr.count("cannot be written") == 1
     assert f"policybot's cache folder {not_a_folder} cannot be written" in proc.stderr
     assert "POLICYBOT_MODEL_CACHE" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_small_mistakes_are_caught_with_what_was_meant(tmp_path: Path) -> None:
+    _one_line_error(_cli(tmp_path, "serve", "--port", "5000", **SERVE_ENV), "--port is for --http")
+    _one_line_error(_cli(tmp_path, "ask", "--school", "dobcroftt", "hi"), "(did you mean dobcroft?)")
+    proc = _cli(tmp_path, "serve", "--http", **{**SERVE_ENV, "POLICYBOT_SLACK_TIMEOUT": "ten"})
+    assert proc.returncode == 2 and "POLICYBOT_SLACK_TIMEOUT: should be a number of seconds" in proc.stderr
+    proc = _cli(tmp_path, "serve", "--http", **{**SERVE_ENV, "POLICYBOT_SLT_CHANNEL": "G0123ABCDEF "})
+    assert "not 'G0123ABCDEF '" in proc.stderr  # the stray space, shown
+
+
+def test_kb_import_takes_a_school_id_in_capitals_and_refuses_a_name_on_two_lines(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.txt"
+    policy.write_text("Staff must not accept pupils as friends on social media.\n")
+    env = {"POLICYBOT_MEANING": "off"}
+    proc = _cli(tmp_path, "kb", "import", str(policy), "--school", "ST-ANNES", "--dir", str(tmp_path / "kb"), **env)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "kb" / "st-annes.yaml").is_file()
+    proc = _cli(tmp_path, "kb", "import", str(policy), "--school", "oak", "--name", "Oak\nField", **env)
+    _one_line_error(proc, "--name must be the school's name on one line")

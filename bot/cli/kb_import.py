@@ -110,6 +110,9 @@ def run_import(args: argparse.Namespace) -> int:
     from bot.knowledge.importing.draft import DraftError, check_target
 
     policy = Path(args.policy)
+    args.school = args.school.strip().lower()  # ids are not case-sensitive anywhere else: ST-ANNES is st-annes
+    if args.name is not None and any(ord(c) < 32 or ord(c) == 127 for c in args.name):
+        return fail("--name must be the school's name on one line, without control characters")
     out = Path(args.out) if args.out else knowledge_dir(args.dir) / f"{args.school}.yaml"
     try:
         check_target(out, args.school)

@@ -32,6 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    from bot.cases.misuse import CATEGORY_BY_ID, OUTCOMES
     from bot.store.retention import expired, purge
 
     years = args.years if args.years is not None else settings().retention_years
@@ -44,7 +45,9 @@ def run_purge(args: argparse.Namespace) -> int:
     print(f"{verb} {len(cases)} closed case(s) closed more than {years} years ago.")
     for case in cases:
         closed = times.local(case.closed_at, with_time=False)
-        print(f"  {case.ref}  closed {closed}  {case.category}  {case.outcome or '-'}")
+        category = CATEGORY_BY_ID[case.category].label if case.category in CATEGORY_BY_ID else case.category
+        outcome = OUTCOMES.get(case.outcome or "", case.outcome or "-")
+        print(f"  {case.ref}  closed {closed}  {category}  {outcome}")
     if cases and not args.dry_run:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         log.info("purged %d case(s) past %d years: %s", len(cases), years, ", ".join(c.ref for c in cases))

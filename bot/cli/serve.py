@@ -54,9 +54,10 @@ def _port(text: str) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "serve",
-        help="run the Slack app",
-        description="Run the Slack app. Socket Mode (needs SLACK_APP_TOKEN, no public URL) unless --http, "
-        "which serves Slack requests at /slack/events and readiness at /healthz.",
+        help="run the bot: Slack (Socket Mode, or --http), Teams (--teams), or both (--slack --teams)",
+        description="Run the bot. For Slack: Socket Mode (needs SLACK_APP_TOKEN, no public URL) unless --http, "
+        "which serves Slack requests at /slack/events and readiness at /healthz. For Teams (--teams): Bot "
+        "Framework requests at /api/messages. --slack --teams serves both from one process and one database.",
     )
     parser.add_argument(
         "--slack", action="store_true", help="run the Slack app (the default); with --teams, both in one process"
@@ -105,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
         return _serve_teams(args)
     if args.teams_port is not None:
         return fail("--teams-port is for --teams; add --teams (with --slack to serve both)")
+    if not args.http and args.port is not None:  # Socket Mode listens on nothing: the port would be ignored
+        return fail("--port is for --http (Socket Mode needs no port); add --http, or leave out --port")
     if args.port is None:
         args.port = 3000
     if args.workers < 1:

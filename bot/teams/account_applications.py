@@ -112,7 +112,8 @@ class TeamsAccountApplications:
                 return dialog(title, application_dialog(key, entra, data, errors, previous))
             return dialog_message(refused.text(services.name_of))
         except sqlite3.Error as exc:
-            log.error("could not store an account application: %s", exc.__class__.__name__)
+            # SQLite says what failed ("database or disk is full"), never what the form held
+            log.error("could not store an account application: %s (%s)", exc, exc.__class__.__name__)
             errors = {"reason": "Sorry, I couldn't save this just now. Press Send again."}
             return dialog(title, application_dialog(key, entra, data, errors, previous))
         services.wake_outbox()

@@ -40,7 +40,8 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors={"reason": refused.text(colleague)})
             return
         except sqlite3.Error as exc:
-            log.error("could not store an account application: %s", exc.__class__.__name__)
+            # SQLite says what failed ("database or disk is full"), never what the form held
+            log.error("could not store an account application: %s (%s)", exc, exc.__class__.__name__)
             ack(response_action="errors", errors={"reason": "Sorry, I couldn't save this just now. Press Send again."})
             return
         services.wake_outbox()

@@ -35,7 +35,8 @@ def register(app: App, services: Services) -> None:
                 services.school_id, body["user"]["id"], form, idempotency_key=view["id"], platform=PLATFORM
             )
         except sqlite3.Error as exc:
-            log.error("could not store a misuse report: %s", exc.__class__.__name__)
+            # SQLite says what failed ("database or disk is full"), never what the form held
+            log.error("could not store a misuse report: %s (%s)", exc, exc.__class__.__name__)
             ack(
                 response_action="errors",
                 errors={"what_happened": "Sorry, I couldn't save your report just now. Please press Send again."},
