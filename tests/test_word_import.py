@@ -415,3 +415,25 @@ def test_a_paragraph_word_styles_as_a_heading_is_one_however_it_reads(tmp_path: 
         "Do not reply, and tell the designated safeguarding lead the same day.",
     ]
     assert clauses[1]["heading"] == "What should I do if a pupil contacts me online?"
+
+
+def test_a_sentence_a_pdf_page_break_cuts_is_one_clause_even_going_on_with_a_capital(tmp_path: Path) -> None:
+    import itertools
+
+    from fpdf import FPDF
+
+    names = ["Headteacher", "Deputy", "Governors", "Chair", "Bursar", "Senco", "Office", "Caretaker", "Trust"]
+    verbs = ["Tell", "Inform", "Notify", "Warn", "Email", "Phone", "Message", "Contact", "Ring"]
+    things = itertools.cycle(["Posts", "Photos", "Messages", "Requests", "Comments", "Videos", "Tags"])
+    # Every word capitalised, so whichever word the page break falls before starts the next page with a capital
+    pairs = itertools.product(verbs, names)
+    words = " ".join(f"Staff Must {v} The {n} About Pupil {t}" for (v, n), t in zip(pairs, things, strict=False))
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.multi_cell(0, 5, f"1.1 {words} {words}.", align="J")  # justified: each line but the last runs to the margin
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    draft = make_draft(path, "oakfield")
+    assert draft.pages == 2
+    assert [c["section"] for c in draft.clauses] == ["1.1"]

@@ -50,7 +50,7 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
                 # pdfminer writes a wide gap as a space beside the text's own: a justified line's words
                 # would be two spaces apart
                 lines = [
-                    {"text": text, "x0": line.x0, "top": result.height - line.y1}
+                    {"text": text, "x0": line.x0, "x1": line.x1, "top": result.height - line.y1}
                     for box in result
                     if isinstance(box, LTTextContainer)
                     for line in box
@@ -123,6 +123,22 @@ def _joined(paragraph: str, line: str, words: set[str]) -> str:
     return f"{paragraph}{line}" if keep else f"{paragraph[:-1]}{line}"
 
 
+_MARGIN_SLACK = 12.0  # points: a line ending this close to the text's right edge ran to the margin
+_ENDS_SENTENCE = (".", "!", "?", ":", ";", '"', "\u201d", ")")
+
+
+def _runs_on(last: dict, first: dict, right: float) -> bool:
+    """Whether a page's first line goes on with the sentence the page before left unfinished."""
+    text = last["text"].strip()
+    return (
+        last["x1"] >= right - _MARGIN_SLACK
+        and not text.endswith(_ENDS_SENTENCE)
+        and not _BULLET.match(first["text"].strip())
+        and abs(first["x0"] - last["x0"]) <= _INDENT_TOLERANCE  # the same column, not a heading or an item
+        and not re.match(r"^\d{1,2}(?:\.\d{1,2})*\.?\s", first["text"].strip())  # a numbered section starts
+    )
+
+
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     pages = _pages(path, progress)
     running = _running_lines(pages) if len(pages) > 1 else set()
@@ -139,8 +155,15 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     pitch = _line_pitch(kept_pages)
     words = {word.lower() for lines in kept_pages for line in lines for word in _WORD.findall(line["text"])}
     paragraphs: list[str] = []
+    last_line: dict | None = None  # the previous page's last line
+    right = max((line["x1"] for lines in kept_pages for line in lines), default=0.0)
     for kept in kept_pages:
         previous = None
+        if kept and last_line is not None and _runs_on(last_line, kept[0], right):
+            # A sentence broken by the page break, going on with a capital ("... in breach of the" / "Council's
+            # policies ..."): the line before reached the margin and ended no sentence.
+            paragraphs[-1] = _joined(paragraphs[-1], kept[0]["text"].strip(), words)
+            previous, kept = kept[0], kept[1:]
         for line in kept:
             text = line["text"].strip()
             bullet = _BULLET.match(text)
@@ -156,6 +179,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             else:
                 paragraphs[-1] = _joined(paragraphs[-1], text, words)
             previous = line
+        last_line = previous or last_line
     if not "".join(paragraphs).strip():
         raise ExtractError(f"{path.name}: no text found (a scanned PDF has none: export the policy from Word instead)")
     return Extracted("\n\n".join(paragraphs) + "\n", pages=len(pages), removed=tuple(removed_text))
