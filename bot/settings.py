@@ -261,35 +261,37 @@ def load_teams_settings(*, known_schools: list[str] | None = None) -> Settings:
     return settings
 
 
+_NOT_SET = {
+    "dsl": "{name}: not set, so a report of a child at risk alerts no designated safeguarding lead (the SLT card "
+    "says to tell the DSL) until it is set",
+    "admin": "{name}: not set, so approved account applications cannot reach an administrator (their \"Create "
+    "account\" cards are kept undelivered) until it is set",
+}
+
+
+def _channel_warnings(channels: dict[str, tuple[str, str | None]]) -> list[str]:
+    """For each channel staff depend on and a server can start without: a line if it is not set."""
+    return [_NOT_SET[kind].format(name=name) for kind, (name, value) in channels.items() if not value]
+
+
 def teams_warnings(settings: Settings) -> list[str]:
     """What `serve --teams` can run without, but should say at start-up, one line each."""
-    warnings = []
-    if not settings.teams_dsl_channel:
-        warnings.append(
-            "POLICYBOT_TEAMS_DSL_CHANNEL: not set, so a report of a child at risk alerts no designated safeguarding "
-            "lead (the SLT card says to tell the DSL) until it is set"
-        )
-    if not settings.teams_admin_channel:
-        warnings.append(
-            "POLICYBOT_TEAMS_ADMIN_CHANNEL: not set, so approved account applications cannot reach an "
-            "administrator (their \"Create account\" cards are kept undelivered) until it is set"
-        )
-    return warnings
+    return _channel_warnings(
+        {
+            "dsl": ("POLICYBOT_TEAMS_DSL_CHANNEL", settings.teams_dsl_channel),
+            "admin": ("POLICYBOT_TEAMS_ADMIN_CHANNEL", settings.teams_admin_channel),
+        }
+    )
 
 
 def slack_warnings(settings: Settings) -> list[str]:
     """What `serve` (Slack) can run without, but should say at start-up, one line each."""
-    warnings = []
-    if not settings.dsl_channel:
-        warnings.append(
-            "POLICYBOT_DSL_CHANNEL: not set, so a report of a child at risk alerts no designated safeguarding "
-            "lead (the SLT card says to tell the DSL) until it is set"
-        )
-    if not settings.admin_channel:
-        warnings.append(
-            "POLICYBOT_ADMIN_CHANNEL: not set, so approved account applications reach no administrator until it is set"
-        )
-    return warnings
+    return _channel_warnings(
+        {
+            "dsl": ("POLICYBOT_DSL_CHANNEL", settings.dsl_channel),
+            "admin": ("POLICYBOT_ADMIN_CHANNEL", settings.admin_channel),
+        }
+    )
 
 
 def _school_problems(school: str | None, known_schools: list[str] | None, knowledge_dir: Path) -> list[str]:
