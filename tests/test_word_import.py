@@ -437,3 +437,21 @@ def test_a_sentence_a_pdf_page_break_cuts_is_one_clause_even_going_on_with_a_cap
     draft = make_draft(path, "oakfield")
     assert draft.pages == 2
     assert [c["section"] for c in draft.clauses] == ["1.1"]
+
+
+def test_a_table_of_cases_keeps_each_row_together(tmp_path: Path) -> None:
+    document = _document()
+    document.add_paragraph("What to do")
+    _table(
+        document,
+        [
+            ["Situation", "What to do"],
+            ["A pupil sends you a friend request on social media", "Decline it and tell the safeguarding lead"],
+            ["A parent posts a complaint about a colleague online", "Do not reply; tell the headteacher the same day"],
+        ],
+    )
+    texts = [c["text"] for c in _clauses(document, tmp_path)]
+    assert (
+        "Situation: A pupil sends you a friend request on social media; "
+        "What to do: Decline it and tell the safeguarding lead"
+    ) in texts

@@ -6,8 +6,9 @@ Cells are read as lines of their own, never glued together, and the table's shap
   one of them, as the SWGfL template's "User Actions"): a bullet `activity: the marked column's title`;
 - **labelled rows** (a short label, then text: "SLT" | one duty per paragraph): the label as a
   heading, then each paragraph of the row as a bullet;
-- **columns of items** (a header row such as "Do" | "Don't", then items in every column): each
-  column's title as a heading, then its items as bullets;
+- **columns of rules** (a header row such as "Do" | "Don't", then items in every column): each
+  column's title as a heading, then its items as bullets; under other titles ("Situation" | "What to
+  do") each row is one case, `title: text; title: text`;
 - **records** (every cell a few words: a cover page's dates, a version history): `title: value` for
   each cell under a header row of titles, or for each label and value of a two-column table. A
   version number starting a row is then never taken for a section number.
@@ -27,6 +28,12 @@ _RECORD_WORDS = 8  # every cell of a record table
 _TITLE_WORDS = 4  # a header row's titles
 _BULLET = re.compile(r"^\s*(?:-|\u2022|\(?[a-z]{1,4}\))\s")
 _DIGIT = re.compile(r"\d")
+# Titles of columns of rules: the Do / Don't of a policy's table, in the spellings schools use
+_POLAR = re.compile(
+    r"^(?:the\s+)?(?:do'?s?|don'?t'?s?|do\s+not|dos?\s+and\s+don'?ts|(?:un)?acceptable|(?:not\s+)?(?:allowed|permitted)"
+    r"|never|always|yes|no|should|should\s+not|must|must\s+not)$",
+    re.IGNORECASE,
+)
 REGISTER = " | "  # between the fields of one row of a register table
 
 
@@ -90,14 +97,7 @@ def _records(rows: list[Row], width: int) -> list[str] | None:
         )
     )
     if titled:
-        pairs = [
-            [
-                f"{_text(title).rstrip(':')}: {_text(cell)}"
-                for title, cell in zip(header, row, strict=False)
-                if _text(cell)
-            ]
-            for row in rows[1:]
-        ]
+        pairs = [_titled(header, row) for row in rows[1:]]
         # One row is a form ("Review date: January 2024", read for the policy's dates); several are a
         # register (a version history), a line a row, its fields apart by REGISTER: details.py reads no
         # policy date from a history.
@@ -128,15 +128,26 @@ def _labelled(rows: list[Row], width: int) -> list[str] | None:
 
 
 def _columns(rows: list[Row], width: int) -> list[str] | None:
+    """Columns of a rule each ("Do" | "Don't"): a row's cells have nothing to do with each other, so each
+    column is a list under its title. Under other titles ("Situation" | "What to do") a row is one case,
+    and its cells are kept together, each after its title."""
     header, body = rows[0], rows[1:]
     if width < 2 or not body or not _is_header(header):
         return None
+    if not all(_POLAR.match(_text(title).rstrip(":")) for title in header):
+        return ["; ".join(_titled(header, row)) for row in body]
     lines: list[str] = []
     for j, title in enumerate(header):
         items = [line for row in body if j < len(row) for line in _as_bullets(row[j])]
         if items:
             lines.extend([_text(title), *items] if _text(title) else items)
     return lines
+
+
+def _titled(header: Row, row: Row) -> list[str]:
+    """Each cell of `row` after its column's title: "Review date: January 2024"."""
+    pairs = zip(header, row, strict=False)
+    return [f"{_text(title).rstrip(':')}: {_text(cell)}" for title, cell in pairs if _text(cell)]
 
 
 def _is_header(row: Row) -> bool:
