@@ -728,6 +728,9 @@ def test_a_new_version_with_new_dates_drops_the_notes_on_the_old_ones(
     knowledge = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", knowledge, ignore=shutil.ignore_patterns("[!hv]*.yaml"))
     text = (POLICIES / "howitt.txt").read_text(encoding="utf-8").replace("January 2018", "March 2025")
+    # The new version is approved: its cover's blank is filled in
+    text = text.replace("Agreed by Governing Board on..... (Date)", "Agreed by Governing Board in March 2025")
+    text = text.replace("Signed..... (Chair)", "Signed: J Smith (Chair)")
     new_policy = tmp_path / "howitt-2025.txt"
     new_policy.write_text(text, encoding="utf-8")
     command = ["kb", "import", str(new_policy), "--school", "howitt", "--dir", str(knowledge), "--force"]
@@ -796,6 +799,7 @@ def test_a_long_pdf_shows_its_pages_on_the_terminal_and_nothing_when_piped(
         ("Agreed by Governing Board on..... (Date)\n\nSigned..... (Chair)\n\n", "unapproved", "dated 2018-01-01"),
         ("DRAFT\n\n", "draft", "draft dated 2018-01-01"),
         ("Approved by the Governing Board on 12 January 2018\n\n", None, "adopted 2018-01-12"),
+        ("Date approved by governors: ......12 January 2018......\n\n", None, "adopted 2018-01-12"),
     ],
 )
 def test_a_policy_not_approved_is_never_called_adopted(

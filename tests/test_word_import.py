@@ -455,3 +455,21 @@ def test_a_table_of_cases_keeps_each_row_together(tmp_path: Path) -> None:
         "Situation: A pupil sends you a friend request on social media; "
         "What to do: Decline it and tell the safeguarding lead"
     ) in texts
+
+
+def test_numbered_clauses_a_template_styles_as_headings_stay_clauses(tmp_path: Path) -> None:
+    """Council templates put numbered clauses in "Heading 2" for their outline numbering."""
+    document = _document()
+    document.add_paragraph("Signature of Chair of Governors:")  # a form line ending in a colon, then the policy
+    numbers = _numbering(document, "decimal", "%1.")
+    _xml_paragraph(
+        document,
+        f'<w:pPr><w:pStyle w:val="Heading1"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbers}"/></w:numPr></w:pPr>'
+        + _run("About this policy"),
+    )
+    document.add_paragraph("1.1 Staff must not accept current pupils as friends on social media", style="Heading 2")
+    document.add_paragraph("This applies to former pupils under the age of 18 too.")
+    clauses = _clauses(document, tmp_path)
+    friends = _by_text(clauses, "Staff must not accept current pupils")
+    assert friends["section"] == "1.1" and friends["stance"] == "not_allowed"
+    assert friends["heading"] == "About this policy"

@@ -214,7 +214,8 @@ _APPROVAL_WORDS = re.compile(
     re.IGNORECASE,
 )
 _COVER_LINES = 40
-_BLANK = re.compile(r"\.{4,}|\u2026|_{4,}|\(date\)", re.IGNORECASE)
+# Dots or a line left to fill in; two ellipsis characters at least (one is punctuation)
+_BLANK = re.compile(r"\.{4,}|\u2026{2,}|_{4,}|\(date\)", re.IGNORECASE)
 
 
 def _status(lines: list[str]) -> str:
@@ -223,7 +224,10 @@ def _status(lines: list[str]) -> str:
     if any(_DRAFT_MARK.match(line) for line in lines):
         return "draft"
     # On the cover only: a staff agreement at the end ("Signed: ........") is for each reader to sign
-    if any(_APPROVAL_WORDS.search(line) and _BLANK.search(line) for line in lines[:_COVER_LINES]):
+    # A line that holds a date was filled in, whatever dots are left around it ("......12 January 2024......")
+    if any(
+        _APPROVAL_WORDS.search(line) and _BLANK.search(line) and not _DATE.search(line) for line in lines[:_COVER_LINES]
+    ):
         return "unapproved"
     return "approved"
 

@@ -141,9 +141,12 @@ def _keep_school_review(before: dict[str, Any], school: dict[str, Any], carried:
             if before.get(key):
                 school[key] = before[key]
     if same_text or all(str(before.get(key) or "") == str(school.get(key) or "") for key in _DATES):
-        for key in ("dates_note", "status"):
-            if key in before:
-                school[key] = before[key]
+        if "dates_note" in before:
+            school["dates_note"] = before["dates_note"]
+        # No status in a reviewed file is the reviewer's "approved": the import's own reading does not undo it
+        school.pop("status", None)
+        if "status" in before:
+            school["status"] = before["status"]
     reporting = before.get("reporting_clause", "")
     if reporting is None or reporting in carried:  # null: the reviewer found none; an id: the same clause
         school["reporting_clause"] = reporting

@@ -57,6 +57,7 @@ _VERBS = {"must", "should", "will", "shall", "would", "can", "could", "may", "mi
 _RULE_VERBS = {"must", "mustn't", "should", "shouldn't", "shall", "will", "never", "cannot", "can't"}
 _QUESTION_WORDS = {"what", "when", "who", "how", "why", "where", "which"}  # "What staff must do": a title
 _MAX_HEADING_WORDS = 10
+_STYLED_HEADING_WORDS = 20
 _SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
 _FRONT_PAGE = "Front page"
 _MAX_DEPTH = 2
@@ -133,7 +134,10 @@ def _heading_title(block: Block, styled: bool = False) -> str | None:
     numbered = _NUMBERED.match(text)
     title = numbered.group("rest") if numbered else text
     words = title.split()
-    if styled and words:
+    # Styled a heading in Word, it is one however long or worded, unless it reads as a rule: templates
+    # put numbered clauses in "Heading 2" for their outline numbers ("1.1 Staff must not accept ...")
+    rule = any(w.lower() in _RULE_VERBS for w in words) and words[0].lower() not in _QUESTION_WORDS
+    if styled and words and not title.endswith((".", ";")) and len(words) <= _STYLED_HEADING_WORDS and not rule:
         return _sentence_case(title.rstrip(":").strip())
     if not words or len(words) > _MAX_HEADING_WORDS or not any(c.isalpha() for c in title):
         return None

@@ -45,6 +45,7 @@ _HIDDEN = {
     )
 } | {f"{_MC}Fallback"}
 _TRACKED = {f"{_W}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
+_LEAD_IN_WORDS = 4  # "Employees have a responsibility to:"; not a form's "Signature of Chair:"
 _LETTERS = ("lowerLetter", "upperLetter", "lowerRoman")  # items; "I.", "II." number sections
 # An old Word file (.doc) and a password-protected .docx are both OLE compound files, not zip packages.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -243,7 +244,7 @@ class _Reader:
             ilvl = style_level if style_level is not None else style_ilvl
         level = ilvl if ilvl is not None else (style_level or 0)
         previous, self.previous = self.previous, text
-        line = self._numbered(num_id, level, name, text, previous)
+        line = self._numbered(num_id, level, name, text, previous if not name.startswith("heading") else "")
         if name.startswith("heading"):
             self.headings.add(line.strip())
         return line
@@ -259,8 +260,9 @@ class _Reader:
         label, first = self.numbering.label(num_id, level)
         if fmt in _LETTERS:  # the shape the splitter knows a lettered item by, whatever Word showed
             return f"{' ' * level}- ({label.strip('().').lower()}) {text}"
-        if first:  # a list of one number per item right under a lead-in: items, not sections
-            self.item_lists[(num_id, level)] = previous.endswith(":") and pattern.count("%") == 1
+        if first:  # a list of one number per item right under a lead-in sentence: items, not sections
+            lead_in = previous.endswith(":") and len(previous.split()) >= _LEAD_IN_WORDS
+            self.item_lists[(num_id, level)] = lead_in and pattern.count("%") == 1
         if self.item_lists.get((num_id, level)):
             return f"{' ' * level}- {text}"
         return f"{' ' * level}{label} {text}"
