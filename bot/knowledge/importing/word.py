@@ -45,7 +45,13 @@ _HIDDEN = {
     )
 } | {f"{_MC}Fallback"}
 _TRACKED = {f"{_W}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
-_LEAD_IN_WORDS = 4  # "Employees have a responsibility to:"; not a form's "Signature of Chair:"
+# A sentence leading into its list ("Employees must not:", "Managers have a responsibility to:"); not a
+# form's "Signature of Chair of Governors:"
+_LEAD_IN = re.compile(
+    r"\b(?:must|should|shall|will|may|can|cannot|need|needs|are|is|have|has|include|includes)\b|"
+    r"\b(?:to|that|by|following|as follows|such as)\s*:$",
+    re.IGNORECASE,
+)
 _LETTERS = ("lowerLetter", "upperLetter", "lowerRoman")  # items; "I.", "II." number sections
 # An old Word file (.doc) and a password-protected .docx are both OLE compound files, not zip packages.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -261,7 +267,7 @@ class _Reader:
         if fmt in _LETTERS:  # the shape the splitter knows a lettered item by, whatever Word showed
             return f"{' ' * level}- ({label.strip('().').lower()}) {text}"
         if first:  # a list of one number per item right under a lead-in sentence: items, not sections
-            lead_in = previous.endswith(":") and len(previous.split()) >= _LEAD_IN_WORDS
+            lead_in = previous.endswith(":") and bool(_LEAD_IN.search(previous))
             self.item_lists[(num_id, level)] = lead_in and pattern.count("%") == 1
         if self.item_lists.get((num_id, level)):
             return f"{' ' * level}- {text}"
