@@ -63,7 +63,7 @@ class ApplicationBook:
                 "VALUES (?, ?, ?, ?, ?)",
                 (idempotency_key, platform, school, applicant_id, now()),
             )
-            ref = f"AR-{reference_number(conn, cursor.lastrowid or 0):04d}"
+            ref = f"AR-{reference_number(conn, cursor.lastrowid or 0, 'AR', self.db.path):04d}"
             conn.execute("UPDATE applications SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             self._version(conn, ref, 1, idempotency_key, form)
             add_event(conn, ref, applicant_id, "submitted", None)

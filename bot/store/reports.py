@@ -89,7 +89,7 @@ class ReportBook:
                     json.dumps(list(form.actions_taken)),
                 ),
             )
-            ref = f"MR-{reference_number(conn, cursor.lastrowid or 0):04d}"
+            ref = f"MR-{reference_number(conn, cursor.lastrowid or 0, 'MR', self.db.path):04d}"
             conn.execute("UPDATE reports SET ref = ? WHERE id = ?", (ref, cursor.lastrowid))
             add_event(conn, ref, reporter_id, "submitted", None)
             enqueue(conn, f"{ref}:slt", SLT_CARD, {"ref": ref}, platform=platform)
