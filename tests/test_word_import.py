@@ -473,3 +473,69 @@ def test_numbered_clauses_a_template_styles_as_headings_stay_clauses(tmp_path: P
     friends = _by_text(clauses, "Staff must not accept current pupils")
     assert friends["section"] == "1.1" and friends["stance"] == "not_allowed"
     assert friends["heading"] == "About this policy"
+
+
+def test_a_two_level_header_over_merged_cells_keeps_each_mark_under_its_column(tmp_path: Path) -> None:
+    document = _document()
+    document.add_paragraph("Use of mobile devices")
+    table = document.add_table(rows=4, cols=5)
+    table.cell(0, 1).merge(table.cell(0, 2))  # "Staff" over two columns, as the SWGfL template has it
+    table.cell(0, 3).merge(table.cell(0, 4))
+    values = [
+        ["Activity", "Staff", None, "Pupils", None],
+        ["", "Allowed", "Not allowed", "Allowed", "Not allowed"],
+        ["Taking photos on personal mobile phones", "", "X", "", "X"],
+        ["Use of school email for personal messages", "X", "", "", "X"],
+    ]
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if value is not None:
+                table.cell(r, c).text = value
+    texts = [c["text"] for c in _clauses(document, tmp_path)]
+    assert "Taking photos on personal mobile phones: Staff: Not allowed, Pupils: Not allowed" in texts
+    assert "Use of school email for personal messages: Staff: Allowed, Pupils: Not allowed" in texts
+
+
+def test_table_rows_a_content_control_wraps_are_read(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    document = _document()
+    document.add_paragraph("Roles and responsibilities")
+
+    def row(*cells: str) -> str:
+        return "<w:tr>" + "".join(f"<w:tc><w:p>{_run(c)}</w:p></w:tc>" for c in cells) + "</w:tr>"
+
+    body = document.element.body
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f"<w:tbl {W}><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+            + row("Role", "Responsibilities")
+            # a template's repeating section: each row inside a content control
+            + "<w:sdt><w:sdtPr/><w:sdtContent>"
+            + row("Headteacher", "Approving every new official social media account before it is created")
+            + "</w:sdtContent></w:sdt></w:tbl>"
+        ),
+    )
+    approving = _by_text(_clauses(document, tmp_path), "Approving every new official")
+    assert approving["heading"] == "Headteacher"
+
+
+def test_a_version_history_with_a_long_change_is_left_out(tmp_path: Path) -> None:
+    document = _document()
+    document.add_paragraph("Oakfield Primary School Social Media Policy")
+    _table(
+        document,
+        [
+            ["Version", "Date", "Author", "Changes"],
+            ["1.0", "September 2021", "J Smith", "First issue"],
+            ["2.0", "September 2023", "J Smith", "Reviewed September 2023: the school accounts section rewritten"],
+        ],
+    )
+    document.add_paragraph("Scope")
+    document.add_paragraph("This policy applies to all staff and volunteers.")
+    path = tmp_path / "oakfield.docx"
+    document.save(str(path))
+    draft = make_draft(path, "oakfield")
+    assert [c["text"] for c in draft.clauses] == ["This policy applies to all staff and volunteers."]
+    assert "reviewed" not in draft.data["school"]

@@ -17,6 +17,7 @@ Cells are read as lines of their own, never glued together, and the table's shap
 
 from __future__ import annotations
 
+import itertools
 import re
 
 Cell = list[str]  # a cell's lines, as the reader renders paragraphs
@@ -34,7 +35,31 @@ _POLAR = re.compile(
     r"|never|always|yes|no|should|should\s+not|must|must\s+not)$",
     re.IGNORECASE,
 )
+# The titles of a version history's columns
+_HISTORY = re.compile(
+    r"^(?:version|v|issue|date|author|owner|changes?|amendments?|revision|reviewed by|approved by)\b", re.IGNORECASE
+)
 REGISTER = " | "  # between the fields of one row of a register table
+
+
+def _two_level_header(rows: list[Row]) -> list[Row]:
+    """A title spanning columns over the titles of each ("Staff" over "Allowed" | "Not allowed") as one
+    header row: "Staff: Allowed" | "Staff: Not allowed"."""
+    if len(rows) < 3:
+        return rows
+    top, below = rows[0], rows[1]
+    spanned = [j for j in range(1, len(top)) if not _text(top[j]) and any(_text(c) for c in top[:j])]
+    if not spanned or len(below) < len(top) or not all(_text(below[j]) for j in spanned):
+        return rows
+    if any(_words(cell) > _TITLE_WORDS for cell in below[1:]):
+        return rows
+    merged: Row = []
+    above = ""
+    for j, cell in enumerate(below):
+        above = _text(top[j]) if j < len(top) and _text(top[j]) else above
+        title = _text(cell)
+        merged.append([f"{above}: {title}" if above and title and j > 0 else title or above])
+    return [merged, *rows[2:]]
 
 
 def _text(cell: Cell) -> str:
@@ -57,6 +82,7 @@ def table_lines(rows: list[Row]) -> list[str]:
         rows = rows[1:]
     if not rows:
         return titles
+    rows = _two_level_header(rows)
     width = max(len(row) for row in rows)
     for shape in (_marked, _records, _labelled, _columns):
         lines = shape(rows, width)
@@ -83,6 +109,9 @@ def _marked(rows: list[Row], width: int) -> list[str] | None:
 
 
 def _records(rows: list[Row], width: int) -> list[str] | None:
+    if width >= 2 and len(rows) > 2 and sum(bool(_HISTORY.search(_text(cell))) for cell in rows[0]) >= 2:
+        # A version history (Version | Date | Author | Changes), however long a change is told
+        return [REGISTER.join(_titled(rows[0], row)) for row in rows[1:]]
     if width < 2 or any(_words(cell) > _RECORD_WORDS for row in rows for cell in row):
         return None
     header = rows[0]
@@ -145,9 +174,16 @@ def _columns(rows: list[Row], width: int) -> list[str] | None:
 
 
 def _titled(header: Row, row: Row) -> list[str]:
-    """Each cell of `row` after its column's title: "Review date: January 2024"."""
-    pairs = zip(header, row, strict=False)
-    return [f"{_text(title).rstrip(':')}: {_text(cell)}" for title, cell in pairs if _text(cell)]
+    """Each cell of `row` after its column's title: "Review date: January 2024" (a cell past the header's
+    last title as it is, never dropped)."""
+    said = []
+    empty: Cell = []
+    title: Cell
+    cell: Cell
+    for title, cell in itertools.zip_longest(header, row, fillvalue=empty):
+        if _text(cell):
+            said.append(f"{_text(title).rstrip(':')}: {_text(cell)}" if _text(title) else _text(cell))
+    return said
 
 
 def _is_header(row: Row) -> bool:

@@ -104,14 +104,15 @@ class _Numbering:
                 )
             key = node.get(f"{_W}abstractNumId", "")
             abstract[key] = levels
-            for tag, into in ((f"{_W}styleLink", style_links), (f"{_W}numStyleLink", links)):
-                found = node.find(tag)
-                if found is not None:
-                    into[found.get(f"{_W}val", "")] = key
+            defines, uses = node.find(f"{_W}styleLink"), node.find(f"{_W}numStyleLink")
+            if defines is not None:
+                style_links[defines.get(f"{_W}val", "")] = key
+            if uses is not None:
+                links[key] = uses.get(f"{_W}val", "")
         for num in root.findall(f"{_W}num"):
             ref = num.find(f"{_W}abstractNumId")
             key = ref.get(f"{_W}val", "") if ref is not None else ""
-            linked = next((name for name, source in links.items() if source == key), None)
+            linked = links.get(key)
             levels = abstract.get(style_links.get(linked, key) if linked else key) or {}
             restarts = {
                 int(override.get(f"{_W}ilvl", "0")): _number(override.find(f"{_W}startOverride"), None)
@@ -193,10 +194,7 @@ class _Reader:
             if child.tag == f"{_W}p":
                 lines.extend(self.paragraph(child))
             elif child.tag == f"{_W}tbl":
-                rows = [
-                    [self.blocks(cell) for cell in row.iter(f"{_W}tc") if _own(cell, row)]
-                    for row in child.findall(f"{_W}tr")
-                ]
+                rows = [self._row(row) for row in child.iter(f"{_W}tr") if _own(row, child, f"{_W}tbl")]
                 lines.extend(table_lines([row for row in rows if any(row)]))
             elif child.tag == f"{_W}sdt" and not _is_contents(child):
                 content = child.find(f"{_W}sdtContent")
@@ -204,6 +202,16 @@ class _Reader:
             elif child.tag in (f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
                 lines.extend(self.blocks(child))
         return lines
+
+    def _row(self, row: Any) -> list[list[str]]:
+        """The row's cells, a merged cell followed by a blank one for each further column it spans, so
+        columns line up with the header's (tables.py reads "Staff" over three columns as their title)."""
+        cells: list[list[str]] = []
+        for cell in row.iter(f"{_W}tc"):
+            if _own(cell, row, f"{_W}tr"):
+                cells.append(self.blocks(cell))
+                cells.extend([] for _ in range(_span(cell) - 1))
+        return cells
 
     def paragraph(self, p: Any) -> list[str]:
         boxes: list[Any] = []
@@ -274,12 +282,21 @@ class _Reader:
         return f"{' ' * level}{label} {text}"
 
 
-def _own(cell: Any, row: Any) -> bool:
-    """A cell of this row, not of a table nested inside one of its cells."""
-    parent = cell.getparent()
-    while parent is not None and parent.tag != f"{_W}tr":
+def _own(element: Any, container: Any, tag: str) -> bool:
+    """An element of this row or table (`tag`), not of a table nested inside it; rows and cells a content
+    control or custom XML wraps (a template's repeating section) are its own too."""
+    parent = element.getparent()
+    while parent is not None and parent.tag != tag:
         parent = parent.getparent()
-    return parent is row
+    return parent is container
+
+
+def _span(cell: Any) -> int:
+    found = cell.find(f"{_W}tcPr/{_W}gridSpan")
+    try:
+        return max(1, int(found.get(f"{_W}val"))) if found is not None else 1
+    except (TypeError, ValueError):
+        return 1
 
 
 def _is_contents(sdt: Any) -> bool:
