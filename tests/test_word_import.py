@@ -352,7 +352,9 @@ def test_a_pdf_word_hyphenated_at_a_line_end_is_put_back_together(tmp_path: Path
     for line in (
         "To ensure that your social network account does not compromise your pro-",
         "fessional position, ensure that your privacy settings are set correctly. Read the e-",
-        "safety policy, which the e-safety lead keeps up to date.",
+        "safety policy, which the e-safety lead keeps up to date. Report any child-",
+        "on-child abuse or self-",
+        "harm you see online at once.",
     ):
         pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     path = tmp_path / "policy.pdf"
@@ -360,6 +362,7 @@ def test_a_pdf_word_hyphenated_at_a_line_end_is_put_back_together(tmp_path: Path
     text = make_draft(path, "oakfield").source_text
     assert "compromise your professional position" in text
     assert "Read the e-safety policy" in text  # written so elsewhere in the policy: a real hyphen
+    assert "child-on-child abuse" in text and "self-harm you see" in text  # hyphens of the words themselves
 
 
 def test_a_rule_without_its_full_stop_is_a_clause_not_a_heading(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ footer, left out of the text.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -116,11 +118,29 @@ def _joined(paragraph: str, line: str, words: set[str]) -> str:
     if end is None or start is None or not line[:1].islower():
         return f"{paragraph} {line}"
     head, tail = end.group(1), start.group(0).split("-")[0]
-    hyphenated = f"{head}-{tail}".lower() in words
-    whole = f"{head}{tail}".lower() in words
-    # With no other use to go by, a break after one or two letters is a real hyphen ("e-" / "mail").
-    keep = hyphenated or (not whole and len(head) <= 2)
+    whole = f"{head}{tail}".lower()
+    # A hyphen that belongs to the word stays: the policy writes it so elsewhere ("e-safety"), or the next
+    # part is itself hyphenated ("child-" / "on-child"). Otherwise the word is joined only when it is one:
+    # the policy uses it unbroken, or English has it ("pro-" / "fessional"); "self-" / "harm" stays.
+    keep = (
+        f"{head}-{tail}".lower() in words
+        or "-" in start.group(0)
+        or not (whole in words or whole in _english())
+    )
     return f"{paragraph}{line}" if keep else f"{paragraph[:-1]}{line}"
+
+
+@cache
+def _english() -> frozenset[str]:
+    """Whole English words: the sentence model's vocabulary, which ships with the package."""
+    from importlib import resources
+
+    try:
+        spec = json.loads((resources.files("bot.matching") / "model" / "tokenizer.json").read_text(encoding="utf-8"))
+        vocabulary = spec["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(word for word in vocabulary if word.isalpha() and len(word) > 2)
 
 
 _MARGIN_SLACK = 12.0  # points: a line ending this close to the text's right edge ran to the margin
