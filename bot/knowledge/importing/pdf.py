@@ -122,12 +122,26 @@ def _joined(paragraph: str, line: str, words: set[str]) -> str:
     # A hyphen that belongs to the word stays: the policy writes it so elsewhere ("e-safety"), or the next
     # part is itself hyphenated ("child-" / "on-child"). Otherwise the word is joined only when it is one:
     # the policy uses it unbroken, or English has it ("pro-" / "fessional"); "self-" / "harm" stays.
-    keep = (
-        f"{head}-{tail}".lower() in words
-        or "-" in start.group(0)
-        or not (whole in words or whole in _english())
-    )
+    keep = f"{head}-{tail}".lower() in words or "-" in start.group(0) or not _a_word(whole, words)
     return f"{paragraph}{line}" if keep else f"{paragraph[:-1]}{line}"
+
+
+_ENDINGS = ("s", "es", "ed", "d", "ing", "ly", "er", "ers", "al", "ment", "ments", "ion", "ions")
+
+
+def _a_word(word: str, words: set[str]) -> bool:
+    """Whether `word` is one: the policy uses it unbroken, or English has it, as it is or with a British
+    spelling or a common ending ("minimise", "delegated", "behaviours")."""
+    english = _english()
+    american = word.replace("isation", "ization").replace("ise", "ize").replace("our", "or")
+    forms = {word, american} | {
+        form[: -len(ending)] + extra
+        for form in (word, american)
+        for ending in _ENDINGS
+        if form.endswith(ending) and len(form) - len(ending) > 3
+        for extra in ("", "e")
+    }
+    return word in words or any(form in english for form in forms)
 
 
 @cache
