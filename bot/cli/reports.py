@@ -50,12 +50,12 @@ def run_list(args: argparse.Namespace) -> int:
     if not reports:
         print("No open reports." if args.open else "No reports.")
         return 0
-    print(f"{'ref':<8} {'submitted':<16} {'state':<12} {'child risk':<10} {'assignee':<11} category / outcome")
+    print(f"{'ref':<8} {'submitted':<20} {'state':<12} {'child risk':<10} {'assignee':<11} category / outcome")
     for r in reports:
         what = r.category.label + (f" -> {r.outcome_label}" if r.outcome else "")
         submitted = times.local(r.submitted_at)
         assignee = terminal_text(r.assignee or "-")
-        print(f"{r.ref:<8} {submitted:<16} {r.state:<12} {r.child_risk.label:<10} {assignee:<11} {terminal_text(what)}")
+        print(f"{r.ref:<8} {submitted:<20} {r.state:<12} {r.child_risk.label:<10} {assignee:<11} {terminal_text(what)}")
     return 0
 
 

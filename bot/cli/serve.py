@@ -32,12 +32,13 @@ def _configure_logging() -> None:
 
 def _announce(settings: Settings, warnings: list[str] | None = None) -> None:
     """Once it can start: what it serves (a wrong database or folder shows at once), and what it should
-    be told (a misspelt setting, a channel not set)."""
-    from bot.settings import start_line, unknown_variables
+    be told (a channel not set)."""
+    from bot.settings import start_line
 
+    # A misspelt setting was said already, on standard error, when the settings were read (cli/common.py)
     log = logging.getLogger("policybot")
     log.info("starting: %s", start_line(settings))
-    for line in [*unknown_variables(), *(warnings or [])]:
+    for line in warnings or []:
         log.warning("%s", line)
 
 

@@ -45,6 +45,7 @@ def plain(text: str, limit: int = MAX_TEXT) -> str:
     # handle such as st_annes_pe, an email address the administrator copies) is left as typed.
     text = _EDGE_UNDERSCORE.sub("\u02cd", text).replace("`", "\u02cb")
     text = text.replace("<", "\u2039").replace(">", "\u203a")  # no <at> mention, no HTML
+    text = text.replace("{{", "{" + _ZERO_WIDTH + "{")  # no {{DATE()}}: the cards' own dates use it
     text = re.sub(r"(?i)\b(https?|mailto|www)", lambda m: m.group(1)[0] + _ZERO_WIDTH + m.group(1)[1:], text)
     return _LINE_START.sub(lambda m: m.group(1) + _ZERO_WIDTH + m.group(2), text)
 

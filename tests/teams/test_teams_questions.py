@@ -96,10 +96,11 @@ def test_an_uncovered_question_offers_ask_slt_and_the_slt_reply_reaches_the_aske
 
 
 def test_user_text_cannot_inject_links_or_mentions_into_the_card(bot, fake) -> None:
-    question = "can I post [this](https://evil.example) <at>Head</at> **now** or _later_ as st_annes_pe?"
+    question = "can I post [this](https://evil.example) <at>Head</at> **now** or _later_ as st_annes_pe {{DATE(x)}}?"
     bot.send(bot.personal_message(question))
     text = card_text(card_of(fake.sent()[0].body))
     assert "](https" not in text and "<at>" not in text and "**now**" not in text and "_later_" not in text
+    assert "{{" not in text  # the cards' date functions are the bot's own, never a user's
     assert "later" in text and "st_annes_pe" in text  # an underscore inside a word cannot make italics
 
 
