@@ -542,3 +542,24 @@ def test_a_version_history_with_a_long_change_is_left_out(tmp_path: Path) -> Non
     draft = make_draft(path, "oakfield")
     assert [c["text"] for c in draft.clauses] == ["This policy applies to all staff and volunteers."]
     assert "reviewed" not in draft.data["school"]
+
+
+def test_wingdings_ticks_mark_a_column_and_an_empty_prompt_is_no_policy(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    document = _document()
+    document.add_paragraph("User actions")
+    _table(document, [["User actions", "Acceptable", "Unacceptable"], ["Infringing copyright", "", ""]])
+    tick = parse_xml(f'<w:r {W}><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>')  # Word's Insert > Symbol
+    document.tables[0].cell(1, 2).paragraphs[0]._p.append(tick)
+    body = document.element.body
+    body.insert(
+        len(body) - 1,
+        parse_xml(
+            f'<w:sdt {W}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+            f"<w:p>{_run('Click or tap here to enter text.')}</w:p></w:sdtContent></w:sdt>"
+        ),
+    )
+    clauses = _clauses(document, tmp_path)
+    assert [c["text"] for c in clauses] == ["Infringing copyright: Unacceptable"]
+    assert clauses[0]["stance"] == "not_allowed"

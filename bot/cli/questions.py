@@ -28,8 +28,10 @@ def run_report(args: argparse.Namespace) -> int:
     from bot.store.question_log import QuestionLog
 
     school = args.school.strip().lower() if args.school else None  # ids are lower case, as for `ask`
-    if school is not None and school not in book().school_ids():
-        return fail(f"unknown school {args.school!r}; known: {', '.join(book().school_ids())}")
+    known = book().school_ids()
+    # Checked against the knowledge folder when there is one to check against: the log alone needs none
+    if school is not None and known and school not in known:
+        return fail(f"unknown school {args.school!r}; known: {', '.join(known)}")
     rows = QuestionLog(open_database(args.db)).needing_attention(school)
     if args.json:
         for row in rows:

@@ -115,14 +115,14 @@ class _Numbering:
             linked = links.get(key)
             levels = abstract.get(style_links.get(linked, key) if linked else key) or {}
             restarts = {
-                int(override.get(f"{_W}ilvl", "0")): _number(override.find(f"{_W}startOverride"), None)
+                int(override.get(f"{_W}ilvl", "0")): _number(override.find(f"{_W}startOverride"), _NO_RESTART)
                 for override in num.findall(f"{_W}lvlOverride")
             }
             for ilvl, (fmt, text, first) in levels.items():
                 num_id = num.get(f"{_W}numId", "")
                 self.formats[(num_id, ilvl)] = (fmt, text)
-                restart = restarts.get(ilvl)
-                self.starts[(num_id, ilvl)] = restart if restart is not None else first
+                restart = restarts.get(ilvl, _NO_RESTART)
+                self.starts[(num_id, ilvl)] = restart if restart != _NO_RESTART else first
 
     def format(self, num_id: str, ilvl: int) -> tuple[str, str]:
         return self.formats.get((num_id, ilvl), ("bullet", ""))
@@ -153,7 +153,10 @@ class _Numbering:
         return re.sub(r"%(\d)", render, self.format(num_id, ilvl)[1]).strip(), first
 
 
-def _number(element: Any, default: int | None) -> Any:
+_NO_RESTART = -1  # no startOverride: the level keeps its own start
+
+
+def _number(element: Any, default: int) -> int:
     try:
         return int(element.get(f"{_W}val")) if element is not None else default
     except (TypeError, ValueError):
@@ -196,7 +199,7 @@ class _Reader:
             elif child.tag == f"{_W}tbl":
                 rows = [self._row(row) for row in child.iter(f"{_W}tr") if _own(row, child, f"{_W}tbl")]
                 lines.extend(table_lines([row for row in rows if any(row)]))
-            elif child.tag == f"{_W}sdt" and not _is_contents(child):
+            elif child.tag == f"{_W}sdt" and not _is_contents(child) and not _placeholder(child):
                 content = child.find(f"{_W}sdtContent")
                 lines.extend(self.blocks(content) if content is not None else [])
             elif child.tag in (f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
@@ -239,6 +242,8 @@ class _Reader:
                 parts.append(" ")
             elif tag == f"{_W}noBreakHyphen":
                 parts.append("-")
+            elif tag == f"{_W}sym":  # a Wingdings tick or cross: a mark in a table, whichever glyph
+                parts.append("\u2713")
             elif tag == f"{_W}txbxContent":
                 boxes.append(child)
             elif tag != f"{_W}softHyphen":
@@ -297,6 +302,11 @@ def _span(cell: Any) -> int:
         return max(1, int(found.get(f"{_W}val"))) if found is not None else 1
     except (TypeError, ValueError):
         return 1
+
+
+def _placeholder(sdt: Any) -> bool:
+    """A content control nobody filled in shows its prompt ("Click or tap here to enter text."), no policy."""
+    return sdt.find(f"{_W}sdtPr/{_W}showingPlcHdr") is not None
 
 
 def _is_contents(sdt: Any) -> bool:
