@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.knowledge.importing.tables import REGISTER
+from bot.knowledge.importing.extract import REGISTER
 
 _MONTHS = {
     m: i

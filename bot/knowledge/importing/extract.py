@@ -14,6 +14,10 @@ from pathlib import Path
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".md")
 
+# Between the fields of one row of a register table (a version history): such a line is no clause and
+# states no date of the policy (tables.py writes it; split.py and details.py read it so).
+REGISTER = " | "
+
 # Called with (pages done, pages in all) while a long document is read.
 Progress = Callable[[int, int], None]
 

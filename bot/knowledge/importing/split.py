@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.knowledge.importing.blocks import Block, Layout
-from bot.knowledge.importing.tables import REGISTER
+from bot.knowledge.importing.extract import REGISTER
 
 _NUMBERED = re.compile(r"^(?:section\s+)?(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?P<rest>\S.*)$", re.IGNORECASE)
 _LETTERED = re.compile(r"^\(?(?P<letter>[a-z]|[ivx]{1,4})\)\s+(?P<rest>\S.*)$")
@@ -101,9 +101,13 @@ def _sentence_case(text: str) -> str:
     return text
 
 
+def list_marker(text: str) -> str | None:
+    """"do" or "dont" when `text` titles a DO / DO NOT list ("The Don'ts:"), else None."""
+    return _MARKERS.get(text.strip().rstrip(":").strip().lower().replace("\u2019", "'"))
+
+
 def _marker(block: Block) -> str | None:
-    key = block.text.strip().rstrip(":").strip().lower().replace("\u2019", "'")
-    return _MARKERS.get(key)
+    return list_marker(block.text)
 
 
 def _is_field(block: Block, following: Block | None) -> bool:

@@ -20,6 +20,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from bot.knowledge.importing.extract import REGISTER
+from bot.knowledge.importing.split import list_marker
+
 Cell = list[str]  # a cell's lines, as the reader renders paragraphs
 Row = list[Cell]
 
@@ -29,17 +32,15 @@ _RECORD_WORDS = 8  # every cell of a record table
 _TITLE_WORDS = 4  # a header row's titles
 _BULLET = re.compile(r"^\s*(?:-|\u2022|\(?[a-z]{1,4}\))\s")
 _DIGIT = re.compile(r"\d")
-# Titles of columns of rules: the Do / Don't of a policy's table, in the spellings schools use
-_POLAR = re.compile(
-    r"^(?:the\s+)?(?:do'?s?|don'?t'?s?|do\s+not|dos?\s+and\s+don'?ts|(?:un)?acceptable|(?:not\s+)?(?:allowed|permitted)"
-    r"|never|always|yes|no|should|should\s+not|must|must\s+not)$",
-    re.IGNORECASE,
-)
+# Titles of columns of rules besides a DO / DO NOT list's own (split.list_marker)
+_RULE_TITLES = {
+    "acceptable", "unacceptable", "allowed", "not allowed", "permitted", "not permitted", "never", "always",
+    "yes", "no", "should", "should not", "must", "must not", "dos and don'ts", "do's and don'ts",
+}  # fmt: skip
 # The titles of a version history's columns
 _HISTORY = re.compile(
     r"^(?:version|v|issue|date|author|owner|changes?|amendments?|revision|reviewed by|approved by)\b", re.IGNORECASE
 )
-REGISTER = " | "  # between the fields of one row of a register table
 
 
 def _two_level_header(rows: list[Row]) -> list[Row]:
@@ -163,7 +164,7 @@ def _columns(rows: list[Row], width: int) -> list[str] | None:
     header, body = rows[0], rows[1:]
     if width < 2 or not body or not _is_header(header):
         return None
-    if not all(_POLAR.match(_text(title).rstrip(":")) for title in header):
+    if not all(list_marker(_text(t)) or _text(t).rstrip(":").lower() in _RULE_TITLES for t in header):
         return ["; ".join(_titled(header, row)) for row in body]
     lines: list[str] = []
     for j, title in enumerate(header):
