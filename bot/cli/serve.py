@@ -204,7 +204,9 @@ def _serve_teams(args: argparse.Namespace) -> int:
         services = build_services(settings)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
-    _announce(settings)
+    from bot.settings import teams_warnings
+
+    _announce(settings, teams_warnings(settings))
     server = _teams_server(services, args.host, TEAMS_PORT if args.port is None else args.port)
     try:
         server.run()
@@ -242,7 +244,7 @@ def _serve_both(args: argparse.Namespace) -> int:
     settings = _both_settings(args.http)
     if settings is None:
         return 2
-    from bot.settings import slack_warnings
+    from bot.settings import slack_warnings, teams_warnings
 
     _configure_logging()
 
@@ -257,7 +259,7 @@ def _serve_both(args: argparse.Namespace) -> int:
         teams = build_teams_services(settings, core=core)
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
-    _announce(settings, slack_warnings(settings))
+    _announce(settings, [*slack_warnings(settings), *teams_warnings(settings)])
     teams_server = _teams_server(teams, args.host, TEAMS_PORT if args.teams_port is None else args.teams_port)
     threading.Thread(target=teams_server.run, name="teams-http", daemon=True).start()
     app = build_app(slack)

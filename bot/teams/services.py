@@ -3,16 +3,13 @@ token check for incoming activities, the Bot Connector client, and where convers
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from bot.settings import Settings, teams_warnings
+from bot.settings import Settings
 from bot.store.conversation_refs import ConversationRef, ConversationRefs
 from bot.teams.auth import TokenValidator
 from bot.teams.connector import BotToken, Connector
 from bot.wiring import Core, core_parts
-
-log = logging.getLogger(__name__)
 
 PLATFORM = "teams"
 
@@ -69,12 +66,10 @@ class TeamsServices(Core):
 
 
 def build_services(settings: Settings, core: dict | None = None) -> TeamsServices:
-    """Built once, at start-up: settings the bot can run without but should not are named here.
+    """Built once, at start-up (`policybot serve` names the settings it can run without but should not).
 
     `core`: the core's parts (`core_parts`) when Slack is served by the same process (one database,
     one policy index); each adapter keeps its own outbox wake-up signal."""
-    for warning in teams_warnings(settings):
-        log.warning("%s", warning)
     app_id, timeout = settings.teams_app_id or "", settings.teams_timeout
     token = BotToken(settings.teams_token_endpoint, app_id, settings.teams_app_password or "", timeout)
     parts = core or core_parts(settings)
