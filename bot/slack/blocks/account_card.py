@@ -33,7 +33,7 @@ from bot.cases.accounts import (
     AppState,
 )
 from bot.cases.records import Event
-from bot.slack.blocks.report_card import when
+from bot.render import times
 from bot.slack.escape import clip, escape, mention, quote
 
 APPROVE = "application_approve"
@@ -56,7 +56,7 @@ def _state_line(application: Application) -> str:
     if state is AppState.SUBMITTED:
         extra = f" (version {application.version})" if application.version > 1 else ""
         return f":hourglass: *Awaiting a decision*{extra}"
-    who = f"by {mention(application.decided_by)} {when(application.decided_at)}"
+    who = f"by {mention(application.decided_by)} {times.slack(application.decided_at)}"
     if state is AppState.APPROVED:
         return f":white_check_mark: *Approved* {who}; the administrator has been asked to create it"
     if state is AppState.LIVE:
@@ -69,7 +69,7 @@ def _state_line(application: Application) -> str:
 
 def _event_line(event: Event) -> str:
     detail = f": {escape(clip(event.detail, 300))}" if event.detail else ""
-    return f"{when(event.at)} {mention(event.actor)} {escape(event.action)}{detail}"
+    return f"{times.slack(event.at)} {mention(event.actor)} {escape(event.action)}{detail}"
 
 
 def application_card(application: Application, existing: list[Account], email_domain: str | None) -> list[dict]:
@@ -136,7 +136,7 @@ def admin_card(application: Application, account: Account | None) -> list[dict]:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))]
     if account is not None:
         link = f" {escape(account.url)}" if account.url else ""
-        created = f"{mention(account.created_by)} {when(account.created_at)}"
+        created = f"{mention(account.created_by)} {times.slack(account.created_at)}"
         done = f":rocket: Created by {created}: *{escape(account.handle)}*{link}"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(done, 3000))))
     elif awaits_creation(application):

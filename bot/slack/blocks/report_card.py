@@ -47,17 +47,12 @@ VALUE = "value"
 TIMELINE_SHOWN = 12  # the newest entries on the card; `policybot reports show` has them all
 
 
-def when(iso: str | None) -> str:
-    """A timestamp in Slack's own date format, so each reader sees it in their time zone."""
-    return times.slack(iso)
-
-
 def _state_line(report: Report) -> str:
     if report.state is State.CLOSED:
         outcome = escape(report.outcome_label or "")
-        return f":white_check_mark: *Closed* by {mention(report.closed_by)} {when(report.closed_at)}: {outcome}"
+        return f":white_check_mark: *Closed* by {mention(report.closed_by)} {times.slack(report.closed_at)}: {outcome}"
     if report.state is State.ACKNOWLEDGED:
-        return f":eyes: *Acknowledged* by {mention(report.acknowledged_by)} {when(report.acknowledged_at)}"
+        return f":eyes: *Acknowledged* by {mention(report.acknowledged_by)} {times.slack(report.acknowledged_at)}"
     return ":new: *Open*, not yet acknowledged"
 
 
@@ -69,8 +64,8 @@ def _event_line(event: Event) -> str:
         "closed": f"closed it: {escape(event.detail or '')}",
     }
     if event.action == "note":
-        return f"{when(event.at)} {mention(event.actor)} added a note:\n{quote(event.detail or '', 600)}"
-    return f"{when(event.at)} {mention(event.actor)} {words.get(event.action, escape(event.action))}"
+        return f"{times.slack(event.at)} {mention(event.actor)} added a note:\n{quote(event.detail or '', 600)}"
+    return f"{times.slack(event.at)} {mention(event.actor)} {words.get(event.action, escape(event.action))}"
 
 
 def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel: str | None) -> list[dict]:
@@ -85,7 +80,7 @@ def card_blocks(school: School, report: Report, guidance: Guidance, dsl_channel:
     fields = [
         MarkdownTextObject(text=f"*Category*\n{escape(report.category.label)}"),
         MarkdownTextObject(text=f"*Reported by*\n{'_deleted_' if report.purged else mention(report.reporter_id)}"),
-        MarkdownTextObject(text=f"*Submitted*\n{when(report.submitted_at)}"),
+        MarkdownTextObject(text=f"*Submitted*\n{times.slack(report.submitted_at)}"),
         MarkdownTextObject(text=f"*Could a child be at risk?*\n{risk_text}"),
         MarkdownTextObject(text=f"*Assigned to*\n{mention(report.assignee)}"),
         MarkdownTextObject(text=f"*Reporter has*\n{escape(done)}"),
@@ -154,7 +149,7 @@ def purged_dsl_alert_text(report: Report) -> str:
 def purged_dsl_alert_blocks(report: Report) -> list[dict]:
     text = (
         f"*{purged_dsl_alert_text(report)}.*\n{PURGED_ALERT_DETAILS} "
-        f"Kept for statistics: {escape(report.category.label)}, closed {when(report.closed_at or '')}."
+        f"Kept for statistics: {escape(report.category.label)}, closed {times.slack(report.closed_at or '')}."
     )
     return [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
 
@@ -165,7 +160,7 @@ def dsl_alert_blocks(report: Report, slt_link: str | None) -> list[dict]:
         f":rotating_light: *URGENT: possible child safeguarding concern in misuse report {report.ref}*\n"
         f"The reporter answered *{escape(report.child_risk.label)}* to 'could a child be at risk?'.\n"
         f"*Category:* {escape(report.category.label)}\n*Reported by:* {mention(report.reporter_id)} "
-        f"{when(report.submitted_at)}\n*What happened*\n{quote(form.what_happened or '', 2000)}"
+        f"{times.slack(report.submitted_at)}\n*What happened*\n{quote(form.what_happened or '', 2000)}"
     )
     footer = (
         "SLT triage it on the case card"
