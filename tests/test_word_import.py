@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
-from bot.knowledge.importing.draft import make_draft
+from bot.knowledge.importing.draft import Draft, make_draft
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -71,10 +71,18 @@ def _table(document: Any, rows: list[list[str | list[str]]]) -> None:
                 cell.add_paragraph(more)
 
 
-def _clauses(document: Any, tmp_path: Path, school: str = "oakfield") -> list[dict[str, Any]]:
+def _saved(document: Any, tmp_path: Path, school: str = "oakfield") -> Path:
     path = tmp_path / f"{school}.docx"
     document.save(str(path))
-    return make_draft(path, school).clauses
+    return path
+
+
+def _draft(document: Any, tmp_path: Path, school: str = "oakfield") -> Draft:
+    return make_draft(_saved(document, tmp_path, school), school)
+
+
+def _clauses(document: Any, tmp_path: Path, school: str = "oakfield") -> list[dict[str, Any]]:
+    return _draft(document, tmp_path, school).clauses
 
 
 def _by_text(clauses: list[dict[str, Any]], start: str) -> dict[str, Any]:
@@ -99,8 +107,7 @@ def test_tracked_changes_read_as_accepted_and_the_importer_says_so(
         + "<w:r><w:delText>always </w:delText></w:r></w:del>"
         + _run("accept pupils or their parents as friends on social media."),
     )
-    path = tmp_path / "amended.docx"
-    document.save(str(path))
+    path = _saved(document, tmp_path)
     clause = _by_text(make_draft(path, "oakfield").clauses, "You must")
     assert clause["text"] == "You must not accept pupils or their parents as friends on social media."
     assert clause["stance"] == "not_allowed"
@@ -311,9 +318,7 @@ def test_cover_tables_give_the_dates_and_a_version_history_is_no_section(tmp_pat
     )
     document.add_paragraph("Scope")
     document.add_paragraph("This policy applies to all staff and volunteers.")
-    path = tmp_path / "oakfield.docx"
-    document.save(str(path))
-    draft = make_draft(path, "oakfield")
+    draft = _draft(document, tmp_path)
     school = draft.data["school"]
     assert (school.get("adopted"), school.get("review_due")) == (dt.date(2023, 1, 24), dt.date(2024, 1, 1))
     assert [(c["section"], c["text"]) for c in draft.clauses] == [
@@ -537,9 +542,7 @@ def test_a_version_history_with_a_long_change_is_left_out(tmp_path: Path) -> Non
     )
     document.add_paragraph("Scope")
     document.add_paragraph("This policy applies to all staff and volunteers.")
-    path = tmp_path / "oakfield.docx"
-    document.save(str(path))
-    draft = make_draft(path, "oakfield")
+    draft = _draft(document, tmp_path)
     assert [c["text"] for c in draft.clauses] == ["This policy applies to all staff and volunteers."]
     assert "reviewed" not in draft.data["school"]
 
