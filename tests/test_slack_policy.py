@@ -203,3 +203,40 @@ def test_ask_slt_whose_post_slack_answered_too_late_still_reaches_the_asker(slac
         assert "Ask the office." in dm[0].body["text"]
     finally:
         bot.stop()
+
+
+def test_after_a_restore_an_old_answer_s_buttons_never_act_on_someone_else_s_question(slack, tmp_path) -> None:
+    """A restore gives the ids of questions asked since the backup again. A button drawn before it must not
+    send the member of staff who now has that id's question to SLT under the clicker's name."""
+    from bot.cli.main import main
+    from tests.slack_app import start_bot
+
+    db = tmp_path / "policybot.db"
+    first = start_bot(slack, db)
+    first.command("/policy", "can I friend a parent?", user="UTA00001")
+    assert main(["backup", str(tmp_path / "monday.db"), "--db", str(db)]) == 0
+    old = first.command("/policy", "where do I hand in my expenses form?", user="UTA00001").json()
+    first.stop()
+
+    restored = tmp_path / "restored" / "policybot.db"  # as on a new server: docs/reliability.md, "Restore"
+    restored.parent.mkdir()
+    restored.write_bytes((tmp_path / "monday.db").read_bytes())
+    bot = start_bot(slack, restored)
+    try:
+        bot.command("/policy", "is my sister's divorce something I can post about?", user="UTEACH002")
+        (reused,) = bot.services.db.connection().execute("SELECT id FROM questions WHERE id = 2").fetchall()
+        assert reused  # the same id, now another teacher's question
+
+        for action in ("answer_ask_slt", "answer_not_helpful"):
+            bot.click(action, _button_value(old["blocks"], action), user="UTA00001")
+        responses = bot.slack.wait_for_responses(2)
+        assert sorted(r["text"] for r in responses) == ["That answer has expired.", "That question has expired."]
+        assert bot.slack.calls_to("chat.postMessage") == []
+        row = bot.services.db.connection().execute("SELECT feedback, user_id FROM questions WHERE id = 2").fetchone()
+        assert tuple(row) == (None, None)
+
+        new = bot.command("/policy", "where do I hand in my expenses form?", user="UTA00001").json()
+        bot.click("answer_not_helpful", _button_value(new["blocks"], "answer_not_helpful"), user="UTA00001")
+        assert bot.slack.wait_for_responses(3)[-1]["text"].startswith("Thanks for telling me.")
+    finally:
+        bot.stop()

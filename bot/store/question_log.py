@@ -30,6 +30,7 @@ class LoggedQuestion:
     top_clause: str | None
     answered: bool
     user_id: str | None
+    asked_at: str
 
 
 class QuestionLog:
@@ -37,19 +38,29 @@ class QuestionLog:
         self.db = db
 
     def record(self, school: str, question: str, top_clause: str | None, answered: bool) -> int:
+        return self.log(school, question, top_clause, answered).id
+
+    def log(self, school: str, question: str, top_clause: str | None, answered: bool) -> LoggedQuestion:
         # Once per /policy answer: plain SQL, as sqlite-utils' insert re-reads the schema each time.
+        asked_at = now()
         cursor = self.db.connection().execute(
             "INSERT INTO questions (asked_at, school, question, top_clause, answered) VALUES (?, ?, ?, ?, ?)",
-            (now(), school, question, top_clause, int(answered)),
+            (asked_at, school, question, top_clause, int(answered)),
         )
-        return int(cursor.lastrowid or 0)
+        return LoggedQuestion(int(cursor.lastrowid or 0), school, question, top_clause, answered, None, asked_at)
 
     def get(self, question_id: int) -> LoggedQuestion | None:
         row = self.db.connection().execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()
         if row is None:
             return None
         return LoggedQuestion(
-            row["id"], row["school"], row["question"], row["top_clause"], bool(row["answered"]), row["user_id"]
+            row["id"],
+            row["school"],
+            row["question"],
+            row["top_clause"],
+            bool(row["answered"]),
+            row["user_id"],
+            row["asked_at"],
         )
 
     def set_feedback(self, question_id: int, helpful: bool) -> None:

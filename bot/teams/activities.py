@@ -20,6 +20,7 @@ from bot.question_buttons import button_value, question_for
 from bot.questions import QuestionError
 from bot.render.wording import summary
 from bot.store.conversation_refs import ConversationRef
+from bot.store.question_log import LoggedQuestion
 from bot.teams.account_applications import TeamsAccountApplications
 from bot.teams.account_cards import VERBS as ACCOUNT_VERBS
 from bot.teams.account_form_cards import application_prompt_card
@@ -210,18 +211,17 @@ class TeamsActivities:
         except QuestionError as exc:
             self._send(service_url, conversation, text_activity(f"Sorry, I can't look that up: {exc}."))
             return
-        question_id = self._log(answer)
-        card = answer_card(answer, button_value(services.button_key, question_id, user))
+        card = answer_card(answer, button_value(services.button_key, self._log(answer), user))
         self._send(service_url, conversation, card_activity(card, summary(answer)))
 
-    def _log(self, answer: Answer) -> int:
+    def _log(self, answer: Answer) -> LoggedQuestion | None:
         best = answer.best.clause.id if answer.best else None
         try:
-            return self.services.questions.record(self.services.school_id, answer.question, best, answer.answered)
+            return self.services.questions.log(self.services.school_id, answer.question, best, answer.answered)
         except sqlite3.Error as exc:
             # The answer matters more than the log: answer anyway (its buttons will say it has expired).
             log.warning("could not log a question (%s); answered it anyway", exc)
-            return 0
+            return None
 
     def _send(self, service_url: str, conversation: str, activity: dict[str, Any]) -> None:
         """An interactive reply: tried twice; a reply that still fails is logged (the asker can ask again)."""
@@ -271,8 +271,7 @@ class TeamsActivities:
         if verb not in (HELPFUL, NOT_HELPFUL, ASK_SLT):
             return message(UNKNOWN_BUTTON)
         user = str((activity.get("from") or {}).get("id", ""))
-        question_id = question_for(services.button_key, data.get("q"), user)
-        logged = services.questions.get(question_id) if question_id is not None else None
+        logged = question_for(services.button_key, data.get("q"), user, services.questions.get)
         if logged is None:
             return message("That answer has expired.")
         if verb in (HELPFUL, NOT_HELPFUL):

@@ -15,6 +15,7 @@ from bot.slack.request_guard import is_slack_id
 from bot.slack.services import Services
 from bot.store.database import now
 from bot.store.handled import first_time, forget
+from bot.store.question_log import LoggedQuestion
 
 log = logging.getLogger(__name__)
 
@@ -22,21 +23,21 @@ log = logging.getLogger(__name__)
 def register(app: App, services: Services) -> None:
     questions = services.questions
 
-    def _question_id(body: dict) -> int | None:
+    def _question(body: dict) -> LoggedQuestion | None:
         """The question under the clicked answer, only if the answer was drawn for the clicker."""
         try:
             value = body["actions"][0]["value"]
         except (KeyError, IndexError, TypeError):
             return None
-        return question_for(services.button_key, value, body["user"]["id"])
+        return question_for(services.button_key, value, body["user"]["id"], questions.get)
 
     def feedback(helpful: bool):
         def handler(body: dict, respond: Respond) -> None:
-            question_id = _question_id(body)
-            if question_id is None or questions.get(question_id) is None:
+            logged = _question(body)
+            if logged is None:
                 respond(response_type="ephemeral", replace_original=False, text="That answer has expired.")
                 return
-            questions.set_feedback(question_id, helpful)
+            questions.set_feedback(logged.id, helpful)
             thanks = (
                 "Thanks, glad it helped."
                 if helpful
@@ -50,8 +51,7 @@ def register(app: App, services: Services) -> None:
         return handler
 
     def share(body: dict, respond: Respond) -> None:
-        question_id = _question_id(body)
-        logged = questions.get(question_id) if question_id is not None else None
+        logged = _question(body)
         clause = services.book.clause(logged.school, logged.top_clause) if logged and logged.top_clause else None
         channel = (body.get("channel") or {}).get("id")
         if clause is None or not is_slack_id(channel) or logged is None:
@@ -60,7 +60,7 @@ def register(app: App, services: Services) -> None:
         school = services.book.school(logged.school)
         # A replayed click (the same signed request again) must not post the answer again.
         click = body.get("trigger_id") or (body.get("actions") or [{}])[0].get("action_ts")
-        key = f"share:{question_id}:{channel}:{click}"
+        key = f"share:{logged.id}:{channel}:{click}"
         with services.db.transaction() as conn:
             if not first_time(conn, key):
                 return
@@ -97,8 +97,7 @@ def register(app: App, services: Services) -> None:
 
     def ask_slt(body: dict, respond: Respond) -> None:
         user_id = body["user"]["id"]
-        question_id = _question_id(body)
-        logged = questions.get(question_id) if question_id is not None else None
+        logged = _question(body)
         if logged is None:
             respond(response_type="ephemeral", replace_original=False, text="That question has expired.")
             return

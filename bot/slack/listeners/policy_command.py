@@ -34,10 +34,10 @@ def register(app: App, services: Services) -> None:
             return
         best = answer.best.clause.id if answer.best else None
         try:
-            question_id = services.questions.record(services.school_id, answer.question, best, answer.answered)
+            logged = services.questions.log(services.school_id, answer.question, best, answer.answered)
         except sqlite3.Error as exc:
             # The answer matters more than the log: answer anyway (its buttons will say it has expired).
             log.warning("could not log a question (%s); answered it anyway", exc)
-            question_id = 0
-        buttons = button_value(services.button_key, question_id, command.get("user_id") or "")
+            logged = None
+        buttons = button_value(services.button_key, logged, command.get("user_id") or "")
         ack(response_type="ephemeral", text=escape(summary(answer)), blocks=answer_blocks(answer, buttons))
