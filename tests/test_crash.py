@@ -232,3 +232,20 @@ def test_reports_sent_after_an_admin_command_are_kept(slack: FakeSlack, life: Li
     life.stop()
     out = admin("reports", "list", "--db", str(life.db))  # what a restart finds
     assert first in out and second in out
+
+
+def test_stopped_by_systemd_it_says_so_and_keeps_what_it_had_not_sent(slack: FakeSlack, life: Life, form: dict) -> None:
+    """`systemctl stop` sends SIGTERM: the log says the bot stopped and what it still had to send (before,
+    the process ended without a line, as a crash does), and a restart sends it."""
+    bot = life.start()
+    slack.hold("chat.postMessage")
+    ref = submit(bot, form, "VSTOP0001")
+    assert ref is not None
+    slack.wait_held("chat.postMessage")
+    assert life.server is not None
+    life.server.process.terminate()
+    assert life.server.process.wait(timeout=10) == 0
+    assert "stopping: SIGTERM received; 3 message(s) not yet sent are kept and sent at the next start" in life.logs()
+    slack.release("chat.postMessage", act=False)
+    life.start()
+    assert_announced_once(slack, life.db, ref)

@@ -285,7 +285,8 @@ def test_serve_slack_and_teams_in_one_process(slack: FakeSlack, fake: FakeBotFra
         _reports_in_both(slack, fake, f"http://127.0.0.1:{ports['slack']}", f"http://127.0.0.1:{ports['teams']}", db)
     finally:
         served.stop()
-    assert "Traceback" not in served.log.read_text()
+    assert served.process.returncode == 0  # SIGTERM: both stop, and the log says so
+    assert "Traceback" not in served.log.read_text() and "stopping: SIGTERM received" in served.log.read_text()
 
 
 def test_two_processes_share_one_database(slack: FakeSlack, fake: FakeBotFramework, tmp_path: Path) -> None:
@@ -327,3 +328,4 @@ def test_a_slack_token_refused_does_not_stop_teams(slack: FakeSlack, fake: FakeB
         served.stop()
     log = served.log.read_text()
     assert "SLACK_APP_TOKEN: Slack refused it (invalid_auth)" in log and "Traceback" not in log
+    assert served.process.returncode == 0 and "stopping: SIGTERM received" in log

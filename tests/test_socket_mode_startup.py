@@ -71,8 +71,9 @@ def test_serve_waits_for_slack_and_answers_once_it_is_back(slack, tmp_path) -> N
             server.shutdown()
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        code = process.wait(timeout=10)
     log = log_path.read_text()
+    assert code == 0 and "stopping: SIGTERM received" in log  # systemctl stop, said in the log
     assert ack["envelope_id"] == envelope["envelope_id"]
     assert answers_friending_a_parent(json.dumps(ack["payload"]["blocks"]))
     assert "Traceback" not in log

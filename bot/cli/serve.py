@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # Slack libraries are imported only when serving
 
     from bot.settings import Settings
     from bot.slack.services import Services
+    from bot.store.database import Database
     from bot.teams.services import TeamsServices
 
 TEAMS_PORT = 3978
@@ -40,6 +41,28 @@ def _announce(settings: Settings, warnings: list[str] | None = None) -> None:
     log.info("starting: %s", start_line(settings))
     for line in warnings or []:
         log.warning("%s", line)
+
+
+def _stop_on_signals(db: Database) -> None:
+    """systemd stops the bot with SIGTERM: say so in the log, and what is still waiting to be sent (it is
+    kept, and sent at the next start). Without this the process ended without a line, like a crash."""
+    import signal
+    import sqlite3
+
+    def stop(signum: int, _frame: object) -> None:
+        try:
+            waiting = len(Outbox(db).items("pending"))
+        except sqlite3.Error:
+            waiting = 0
+        kept = f"; {waiting} message(s) not yet sent are kept and sent at the next start" if waiting else ""
+        logging.getLogger("policybot").info("stopping: %s received%s", signal.Signals(signum).name, kept)
+        raise SystemExit(0)
+
+    from bot.store.outbox import Outbox
+
+    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+        if hasattr(signal, name):  # Windows has no SIGHUP
+            signal.signal(getattr(signal, name), stop)
 
 
 def _port(text: str) -> int:
@@ -129,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
     _announce(settings, slack_warnings(settings))
+    if args.workers == 1:  # gunicorn's arbiter handles the signals of --workers and logs them itself
+        _stop_on_signals(services.db)
     app = build_app(services)
     if args.http:
         return _serve_http(app, services, args)
@@ -207,6 +232,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
     from bot.settings import teams_warnings
 
     _announce(settings, teams_warnings(settings))
+    _stop_on_signals(services.db)
     server = _teams_server(services, args.host, TEAMS_PORT if args.port is None else args.port)
     try:
         server.run()
@@ -260,6 +286,7 @@ def _serve_both(args: argparse.Namespace) -> int:
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
     _announce(settings, [*slack_warnings(settings), *teams_warnings(settings)])
+    _stop_on_signals(slack.db)
     teams_server = _teams_server(teams, args.host, TEAMS_PORT if args.teams_port is None else args.teams_port)
     threading.Thread(target=teams_server.run, name="teams-http", daemon=True).start()
     app = build_app(slack)

@@ -43,8 +43,10 @@ def _serve_until_listening(fake: FakeBotFramework, tmp_path: Path, **extra: str)
             time.sleep(0.05)
     finally:
         process.terminate()
-        process.wait(timeout=10)
-    return log_path.read_text(errors="replace")
+        code = process.wait(timeout=10)
+    log_text = log_path.read_text(errors="replace")
+    assert code == 0 and "stopping: SIGTERM received" in log_text  # systemctl stop, said in the log
+    return log_text
 
 
 def test_without_the_admin_channel_serve_warns_once_at_start_up(tmp_path) -> None:
