@@ -7,6 +7,7 @@ reported as one line naming the variable, so the IT person can fix them all in o
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +24,10 @@ _OURS = ("POLICYBOT_", "SLACK_", "TEAMS_")
 _TEAMS_CHANNEL_ID = re.compile(r"^19:[A-Za-z0-9_\-.]+@thread\.(tacv2|skype)$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 BOT_FRAMEWORK_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+
+# python-dotenv warns of a line it cannot read each time the file is read (five times for one `ask`),
+# without naming the file; unreadable_lines says it once, with the file and line.
+logging.getLogger("dotenv.main").setLevel(logging.ERROR)
 
 
 class SettingsError(Exception):
@@ -227,6 +232,27 @@ def unknown_variables(environ: dict[str, str] | None = None, env_file: Path = Pa
         hint = f" (did you mean {close[0]}?)" if close else ""
         lines.append(f"{name}: not a policybot setting{hint}; it is ignored")
     return lines
+
+
+def unreadable_lines(env_file: Path = Path(".env")) -> list[str]:
+    """Lines of `.env` that are no setting ("POLICYBOT_DSL_CHANNEL C0123": the `=` is missing). They are
+    ignored, so the setting is not set: said once here, in the file's own line numbers, instead of
+    python-dotenv's "could not parse statement" each time a part of the bot reads the file."""
+    from dotenv.parser import parse_stream
+
+    if not env_file.is_file():
+        return []
+    try:
+        with env_file.open(encoding="utf-8") as stream:
+            bad = [binding for binding in parse_stream(stream) if binding.error]
+    except (OSError, UnicodeDecodeError):  # said by the settings, which read the same file
+        return []
+    path = env_file.resolve()
+    return [
+        f"{path} line {b.original.line}: {b.original.string.strip()[:40]!r} is not a setting "
+        "(write NAME=value, with a # line for a comment); it is ignored"
+        for b in bad
+    ]
 
 
 def start_line(settings: LocalSettings) -> str:

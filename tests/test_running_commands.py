@@ -286,6 +286,18 @@ def test_a_misspelt_setting_is_named_with_the_one_meant(school_folder: Path) -> 
     ) in proc.stderr
 
 
+def test_a_line_of_env_that_is_no_setting_is_said_once_with_its_line(school_folder: Path) -> None:
+    """The `=` left out: the DSL channel is not set. python-dotenv said "could not parse statement starting
+    at line 2" five times for one question, without naming the file."""
+    (school_folder / ".env").write_text("POLICYBOT_SCHOOL=howitt\nPOLICYBOT_DSL_CHANNEL C0123ABCD\n")
+    proc = _cli(school_folder, "ask", "--json", "can I friend a parent?")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["school"] == "howitt"
+    assert proc.stderr.splitlines() == [
+        f"policybot: warning: {(school_folder / '.env').resolve()} line 2: 'POLICYBOT_DSL_CHANNEL C0123ABCD' is not "
+        "a setting (write NAME=value, with a # line for a comment); it is ignored"
+    ]
+
+
 def test_a_comment_after_a_value_is_refused(school_folder: Path) -> None:
     """systemd's EnvironmentFile keeps "# ..." as part of the value: the bot used a database named
     "policybot.db # live" while cron's commands, reading .env, used policybot.db."""

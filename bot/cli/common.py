@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.answers import PolicyBook
-from bot.settings import LocalSettings, SettingsError, local_settings, unknown_variables
+from bot.settings import LocalSettings, SettingsError, local_settings, unknown_variables, unreadable_lines
 
 if TYPE_CHECKING:
     from bot.store.database import Database
@@ -41,7 +41,7 @@ def settings() -> LocalSettings:
         raise CliError(one_line_each(exc.problems)) from exc
     if not _warned:
         _warned.append(True)
-        for line in unknown_variables():
+        for line in [*unreadable_lines(), *unknown_variables()]:
             print(f"policybot: warning: {line}", file=sys.stderr)
     return read
 
