@@ -8,11 +8,12 @@ Three knowledge bases, each asked exactly as `policybot ask --batch --json` asks
 - decoy: the five curated files plus a sixth school's policy on another template, imported and
   unedited (needs ../shared/policies-extra/decoy-primary.txt, which is never committed).
 
-    python benchmarks/quality.py [--split tune|check|all] [--mode curated,loo,decoy] [--misses N]
+    python benchmarks/quality.py [--split tune|check|fresh|all] [--mode curated,loo,decoy] [--misses N]
 
 The question sets live in benchmarks/data/ (see its README): written from the policy texts alone by
 people who never saw the knowledge base, with a `split` of `tune` or `check`. Tune on `tune`;
-report `check`.
+report `check`. `--split fresh` reads the later set `fresh-*.jsonl`, written after the design was
+settled and never tuned on.
 """
 
 from __future__ import annotations
@@ -120,12 +121,13 @@ def show_misses(rows: list[tuple[Outcome, str]], limit: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["tune", "check", "all"], default="check")
+    parser.add_argument("--split", choices=["tune", "check", "fresh", "all"], default="check")
     parser.add_argument("--mode", default="curated,loo,decoy")
     parser.add_argument("--misses", type=int, default=0, help="print up to N misses per knowledge base")
     parser.add_argument("files", nargs="*", type=Path, help="question files (default: benchmarks/data/unseen-*.jsonl)")
     args = parser.parse_args()
-    questions = read_set(args.split, args.files or sorted(DATA.glob("unseen-*.jsonl")))
+    default = "fresh-*.jsonl" if args.split == "fresh" else "unseen-*.jsonl"
+    questions = read_set(args.split, args.files or sorted(DATA.glob(default)))
     modes = args.mode.split(",")
     print(f"Question split: {args.split}")
     if "curated" in modes:
