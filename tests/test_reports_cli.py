@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import stat
+import subprocess
 
 from bot.cases.misuse import ReportForm
 from bot.cases.records import Actor
 from bot.cli.main import main
 from bot.store.database import Database
 from bot.store.reports import ReportBook
+from tests.cli import POLICYBOT, clean_env
 
 HEAD = Actor("UHEAD0001", is_slt=True)
 
@@ -75,6 +78,28 @@ def test_an_export_is_readable_by_its_owner_only(tmp_path, capsys) -> None:
     accounts = tmp_path / "accounts.csv"
     assert main(["accounts", "export", "--csv", str(accounts), "--db", str(db)]) == 0
     assert stat.S_IMODE(accounts.stat().st_mode) == 0o600
+
+
+def test_an_export_to_standard_output_is_the_csv_alone(tmp_path) -> None:
+    """`--csv -` pipes the CSV into another program; what the command says goes to stderr, not into it.
+    Before, it wrote a file named "-"."""
+    db = _reports(tmp_path)
+    first_columns = {}
+    for command in ("reports", "accounts"):
+        proc = subprocess.run(
+            [*POLICYBOT, command, "export", "--csv", "-", "--db", str(db)],
+            capture_output=True,
+            text=True,
+            env=clean_env(),
+            cwd=tmp_path,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "to standard output." in proc.stderr
+        first_columns[command] = [row[0] for row in csv.reader(io.StringIO(proc.stdout))]
+        if command == "reports":
+            assert "By category:" in proc.stderr
+    assert first_columns == {"reports": ["ref", "MR-0001", "MR-0002"], "accounts": ["platform"]}
+    assert not (tmp_path / "-").exists()
 
 
 def test_unknown_reference_or_missing_database_is_one_line(tmp_path, capsys) -> None:

@@ -6,7 +6,14 @@ import argparse
 import csv
 
 from bot.cli.common import DB_HELP, database_path, fail, open_database
-from bot.cli.safe_output import export_target, private_csv, spreadsheet_row, terminal_text
+from bot.cli.safe_output import (
+    export_name,
+    export_says,
+    export_target,
+    private_csv,
+    spreadsheet_row,
+    terminal_text,
+)
 
 COLUMNS = [
     "platform", "handle", "url", "scope", "lead", "moderator", "approved_by", "approved_at", "created_by",
@@ -24,7 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--db", help=DB_HELP)
     listing.set_defaults(run=run_list)
     export = sub.add_parser("export", help="the register as CSV", description="The whole register as a CSV file.")
-    export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV")
+    export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV (- for standard output)")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.add_argument("--db", help=DB_HELP)
     export.set_defaults(run=run_export)
@@ -75,6 +82,6 @@ def run_export(args: argparse.Namespace) -> int:
             writer.writerow(COLUMNS)
             writer.writerows(spreadsheet_row(r) for r in rows)
     except OSError as exc:
-        return fail(f"cannot write {target}: {exc.strerror}")
-    print(f"Wrote {len(rows)} account(s) to {target}.")
+        return fail(f"cannot write {export_name(target)}: {exc.strerror}")
+    print(f"Wrote {len(rows)} account(s) to {export_name(target)}.", file=export_says(target))
     return 0

@@ -6,7 +6,14 @@ import argparse
 import csv
 
 from bot.cli.common import DB_HELP, database_path, fail, open_database
-from bot.cli.safe_output import export_target, private_csv, spreadsheet_row, terminal_text
+from bot.cli.safe_output import (
+    export_name,
+    export_says,
+    export_target,
+    private_csv,
+    spreadsheet_row,
+    terminal_text,
+)
 from bot.render import times
 
 
@@ -31,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="One row per report: category, dates, hours to acknowledge, days to close, outcome. No free "
         "text or names unless --include-details. Prints category and outcome counts.",
     )
-    export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV")
+    export.add_argument("--csv", required=True, metavar="FILE", help="where to write the CSV (- for standard output)")
     export.add_argument("--include-details", action="store_true", help="also what happened, where, and who reported")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.add_argument("--db", help=DB_HELP)
@@ -115,7 +122,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         handle = private_csv(target)
     except OSError as exc:
-        return fail(f"cannot write {target}: {exc.strerror}")
+        return fail(f"cannot write {export_name(target)}: {exc.strerror}")
     with handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
@@ -137,13 +144,14 @@ def run_export(args: argparse.Namespace) -> int:
             if args.include_details:
                 row += [r.reporter_id, r.form.what_happened or "", r.form.where_seen or "", r.form.others or ""]
             writer.writerow(spreadsheet_row(row))
-    print(f"Wrote {len(reports)} report(s) to {target}.")
+    out = export_says(target)
+    print(f"Wrote {len(reports)} report(s) to {export_name(target)}.", file=out)
     summary = figures(reports)
     for title, counts in (("By category", summary.by_category), ("By outcome", summary.by_outcome)):
-        print(f"{title}:")
+        print(f"{title}:", file=out)
         for label, count in counts:
-            print(f"  {count:>4}  {label}")
+            print(f"  {count:>4}  {label}", file=out)
     if summary.median_hours_to_acknowledge is not None and summary.longest_hours_to_acknowledge is not None:
         median, longest = summary.median_hours_to_acknowledge, summary.longest_hours_to_acknowledge
-        print(f"Hours to acknowledge: median {median:.1f}, longest {longest:.1f}")
+        print(f"Hours to acknowledge: median {median:.1f}, longest {longest:.1f}", file=out)
     return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import unicodedata
 from pathlib import Path
 from typing import TextIO
@@ -47,11 +48,17 @@ def _escaped(char: str) -> str:
     return char
 
 
-def export_target(csv_path: str, database: Path, force: bool) -> Path:
-    """Where an export may be written: never over the live database or its -wal/-shm companions (that
-    destroys every record), and not over an existing file unless `--force`; otherwise CliError."""
+STDOUT = "-"  # `--csv -`: the CSV on standard output (a pipe into another program); what it says goes to stderr
+
+
+def export_target(csv_path: str, database: Path, force: bool) -> Path | None:
+    """Where an export may be written (None: standard output): never over the live database or its
+    -wal/-shm companions (that destroys every record), and not over an existing file unless `--force`;
+    otherwise CliError."""
     from bot.store.database import database_files
 
+    if csv_path == STDOUT:
+        return None
     target = Path(csv_path)
     if target.resolve() in database_files(database):
         raise CliError(f"{target} is the bot's database; choose another file for the export")
@@ -62,9 +69,22 @@ def export_target(csv_path: str, database: Path, force: bool) -> Path:
     return target
 
 
-def private_csv(target: Path) -> TextIO:
+def export_says(target: Path | None) -> TextIO:
+    """Where an export's own lines go ("Wrote 3 report(s) to ..."): never into the CSV on stdout."""
+    return sys.stderr if target is None else sys.stdout
+
+
+def export_name(target: Path | None) -> str:
+    return "standard output" if target is None else str(target)
+
+
+def private_csv(target: Path | None) -> TextIO:
     """`target` opened for a CSV only its owner can read (0600, an existing file tightened too): an
-    export holds case records, and with `--include-details` what the reporter wrote."""
+    export holds case records, and with `--include-details` what the reporter wrote. None: standard
+    output, left open (where it goes is the caller's choice)."""
+    if target is None:
+        sys.stdout.flush()
+        return open(sys.stdout.fileno(), "w", newline="", encoding="utf-8", closefd=False)
     # O_BINARY: Windows would otherwise turn the csv module's "\r\n" into "\r\r\n"
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     try:
