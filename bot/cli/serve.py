@@ -27,6 +27,10 @@ def _configure_logging() -> None:
     # warning so reports stay private and the log readable.
     for name in ("slack_bolt", "slack_sdk", "policybot.bolt", "httpx"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Each Web API call that fails raises, and the bot logs it with what happens next ("will retry",
+    # "kept"), or Bolt logs what a listener let through: slack_sdk's own "Failed to send a request to
+    # Slack API server" said it a second time, on every attempt of an outage.
+    logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)
     # waitress warns on every queued request under load; the queue is expected, not a fault.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
