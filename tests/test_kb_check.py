@@ -102,3 +102,26 @@ def test_a_copied_folder_whose_vocabulary_an_update_has_left_behind_is_told(
     out = capsys.readouterr().out
     assert "2 word(s) this version's vocabulary knows are missing here" in out
     assert "taken -> take" in out and "my sisters -> relative" in out and "guardian" not in out
+
+
+def test_a_copied_folder_whose_reviewed_schools_an_update_has_mended_is_told(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The five reviewed schools' files are kept in a school's own folder for their example questions; an
+    update that mends one of them (a clause split in two) reaches the folder only if it is copied again."""
+    folder = tmp_path / "ours"
+    shutil.copytree(REPO / "knowledge", folder)
+    assert main(["kb", "check", "--dir", str(folder)]) == 0
+    assert "differ from this version's copy" not in capsys.readouterr().out  # a fresh copy is up to date
+
+    dropped = {}
+    for school in ("dobcroft", "howitt"):  # each as an earlier version had it: one clause less
+        data = yaml.safe_load((folder / f"{school}.yaml").read_text(encoding="utf-8"))
+        dropped[school] = data["clauses"].pop()["id"]
+        (folder / f"{school}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("POLICYBOT_SCHOOL", "howitt")  # the folder answers for Howitt: its file is its own
+    assert main(["kb", "check", "--dir", str(folder)]) == 0  # a warning, not an error
+    out = capsys.readouterr().out
+    [warning] = [line for line in out.splitlines() if "differ from this version's copy" in line]
+    assert warning.startswith(f"warning: {folder / 'dobcroft.yaml'}:1: 1 clause(s) differ")
+    assert f"({dropped['dobcroft']})" in warning and f"copy {REPO / 'knowledge' / 'dobcroft.yaml'} over it" in warning

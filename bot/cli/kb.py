@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli import kb_import
-from bot.cli.common import knowledge_dir
+from bot.cli.common import knowledge_dir, settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def run_check(args: argparse.Namespace) -> int:
     from bot.knowledge.check import check_knowledge  # with PyYAML: only this command needs them
 
     directory = knowledge_dir(args.dir)
-    problems = check_knowledge(directory)
+    problems = check_knowledge(directory, own_school=settings().school)
     errors = [p for p in problems if p.level == "error"]
     for problem in problems:
         if problem.level == "error" or not args.quiet:

@@ -9,7 +9,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.knowledge.draft_words import answer_in_policy_words
-from bot.knowledge.loader import KnowledgeError, bundled_knowledge_dir, describe, load_vocabulary, school_files
+from bot.knowledge.loader import (
+    KnowledgeError,
+    bundled_knowledge_dir,
+    describe,
+    load_file,
+    load_vocabulary,
+    school_files,
+)
 from bot.knowledge.models import Clause, School, Vocabulary
 from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
 from bot.knowledge.yaml_text import read_raw
@@ -123,7 +130,9 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
     return problems
 
 
-def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Problem]:
+def check_knowledge(directory: Path, today: dt.date | None = None, own_school: str | None = None) -> list[Problem]:
+    """`own_school`: the school this folder answers for (POLICYBOT_SCHOOL); its file is the school's to
+    edit, so it is not compared with a bundled copy of the same school."""
     today = today or dt.date.today()
     files = school_files(directory)
     if not files:
@@ -132,6 +141,7 @@ def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Probl
     problems: list[Problem] = []
     for path in files:
         problems.extend(check_file(path, today, seen))
+    problems.extend(_behind_the_bundled_schools(directory, files, own_school))
     try:
         vocabulary = load_vocabulary(directory)
     except KnowledgeError as exc:
@@ -139,6 +149,43 @@ def check_knowledge(directory: Path, today: dt.date | None = None) -> list[Probl
     else:
         problems.extend(_behind_the_bundled_vocabulary(directory, vocabulary))
     return problems
+
+
+def _behind_the_bundled_schools(directory: Path, files: list[Path], own_school: str | None) -> list[Problem]:
+    """A folder set up from an earlier version keeps that version's copies of the reviewed schools, kept
+    beside a school's own file for their example questions (the topic vote): what an update mends in
+    them (a clause split, better examples) reaches the folder only if someone copies them over."""
+    bundled_dir = bundled_knowledge_dir()
+    if directory.resolve() == bundled_dir.resolve():
+        return []
+    problems = []
+    for path in files:
+        bundled_path = bundled_dir / path.name
+        if path.stem == own_school or not bundled_path.is_file():
+            continue
+        try:
+            ours, theirs = _clauses_by_id(path), _clauses_by_id(bundled_path)
+        except (KnowledgeError, ValidationError, OSError):
+            continue  # said by check_file, or no bundled copy to compare with
+        differ = sorted(set(ours) ^ set(theirs) | {i for i in set(ours) & set(theirs) if ours[i] != theirs[i]})
+        if not differ:
+            continue
+        shown = ", ".join(differ[:3]) + (", ..." if len(differ) > 3 else "")
+        problems.append(
+            Problem(
+                "warning",
+                path,
+                1,
+                None,
+                f"{len(differ)} clause(s) differ from this version's copy of {path.stem} ({shown}); if you have "
+                f"not edited this file, copy {bundled_path} over it",
+            )
+        )
+    return problems
+
+
+def _clauses_by_id(path: Path) -> dict[str, dict]:
+    return {clause.id: clause.model_dump() for clause in load_file(path).clauses}
 
 
 def _behind_the_bundled_vocabulary(directory: Path, vocabulary: Vocabulary) -> list[Problem]:
