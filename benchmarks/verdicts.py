@@ -1,8 +1,8 @@
 """How often the verdict headline fits the quoted clause, on every confident answer to the unseen questions.
 
-    python benchmarks/verdicts.py [--split tune|check|all] [--to-judge FILE]
+    python benchmarks/verdicts.py [--split tune|check|fresh|all] [--to-judge FILE]
 
-Asks every question of `benchmarks/data/unseen-*.jsonl` as `quality.py` does (curated files,
+Asks every question of `benchmarks/data/unseen-*.jsonl` (`--split fresh`: `fresh-*.jsonl`) as `quality.py` does (curated files,
 leave-one-out drafts, the other template) and, for each confident answer, looks up the judgement in
 `benchmarks/data/verdicts-judged.jsonl`: helpers who saw only the question, the headline, the answer
 line and the quoted clause judged whether the headline `agrees` with the clause for that question,
@@ -58,10 +58,11 @@ def answered(mode: str, book: PolicyBook, school: str, cases: list) -> list[dict
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=["tune", "check", "all"], default="check")
+    parser.add_argument("--split", choices=["tune", "check", "fresh", "all"], default="check")
     parser.add_argument("--to-judge", type=Path, help="write the answers no judgement covers to FILE")
     args = parser.parse_args()
-    questions = read_set(args.split, sorted(DATA.glob("unseen-*.jsonl")))
+    pattern = "fresh-*.jsonl" if args.split == "fresh" else "unseen-*.jsonl"
+    questions = read_set(args.split, sorted(DATA.glob(pattern)))
     judged = {}
     for line in JUDGED.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
