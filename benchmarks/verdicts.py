@@ -2,14 +2,15 @@
 
     python benchmarks/verdicts.py [--split tune|check|fresh|all] [--to-judge FILE]
 
-Asks every question of `benchmarks/data/unseen-*.jsonl` (`--split fresh`: `fresh-*.jsonl`) as `quality.py` does (curated files,
-leave-one-out drafts, the other template) and, for each confident answer, looks up the judgement in
-`benchmarks/data/verdicts-judged.jsonl`: helpers who saw only the question, the headline, the answer
-line and the quoted clause judged whether the headline `agrees` with the clause for that question,
-`contradicts` it, `flattens` an exception or condition that matters, is `weak` (not wrong, not the
-best reading), or whether the clause is the `wrong_clause`. A judgement belongs to exactly what was
-shown (a digest of headline, clause and answer line): an answer shown differently since is counted as
-not judged, and `--to-judge FILE` writes those for a new round of judging.
+Asks every question of `benchmarks/data/unseen-*.jsonl` (`--split fresh`: `fresh-*.jsonl`) as
+`quality.py` does (curated files, leave-one-out drafts, the other template) and, for each confident
+answer, looks up the judgement in `benchmarks/data/verdicts-judged.jsonl`: helpers who saw only the
+question, the headline, the answer line and the quoted clause judged whether the headline `agrees`
+with the clause for that question, `contradicts` it, `flattens` an exception or condition that
+matters, is `weak` (not wrong, not the best reading), or whether the clause is the `wrong_clause`. A
+judgement belongs to exactly what was shown (a digest of headline, clause and answer line): an answer
+shown differently since is counted as not judged, and `--to-judge FILE` writes those for a new round
+of judging.
 """
 
 from __future__ import annotations

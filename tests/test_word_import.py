@@ -566,3 +566,43 @@ def test_wingdings_ticks_mark_a_column_and_an_empty_prompt_is_no_policy(tmp_path
     clauses = _clauses(document, tmp_path)
     assert [c["text"] for c in clauses] == ["Infringing copyright: Unacceptable"]
     assert clauses[0]["stance"] == "not_allowed"
+
+
+def test_a_footnote_is_read_into_the_paragraph_that_cites_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A footnote can hold the rule's reach ("This includes former pupils under 18"); it was left out."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = _document()
+    document.add_paragraph("Contact with pupils")
+    _xml_paragraph(
+        document,
+        _run("Staff must not accept friend requests from pupils.")
+        + '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+        + '<w:r><w:commentReference w:id="0"/></w:r>',
+    )
+    notes = (
+        f"<w:footnotes {W}>"
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        "</w:footnote>"
+        '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>'
+        + _run(" This includes former pupils under the age of 18.")
+        + "</w:p></w:footnote></w:footnotes>"
+    )
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, notes.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    path = _saved(document, tmp_path)
+
+    clause = _by_text(make_draft(path, "oakfield").clauses, "Staff must not")
+    assert clause["text"] == (
+        "Staff must not accept friend requests from pupils. (This includes former pupils under the age of 18.)"
+    )
+    assert clause["stance"] == "not_allowed"
+    code = main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "1 footnote(s) or endnote(s) were read in brackets" in out + err

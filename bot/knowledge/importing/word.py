@@ -38,13 +38,14 @@ _HIDDEN = {
         "pPr",
         "rPr",
         "sdtPr",
-        "footnoteReference",
-        "endnoteReference",
+        "footnoteRef",
+        "endnoteRef",
         "commentReference",
         "annotationRef",
     )
 } | {f"{_MC}Fallback"}
 _TRACKED = {f"{_W}{name}" for name in ("ins", "del", "moveFrom", "moveTo")}
+_NOTE_REFERENCES = {f"{_W}footnoteReference": "footnotes", f"{_W}endnoteReference": "endnotes"}
 # A sentence leading into its list ("Employees must not:", "Managers have a responsibility to:"); not a
 # form's "Signature of Chair of Governors:"
 _LEAD_IN = re.compile(
@@ -189,6 +190,37 @@ class _Reader:
         self.previous = ""  # the text of the paragraph before, to tell a lead-in's numbered list
         self.item_lists: dict[tuple[str, int], bool] = {}  # (numId, level) -> its numbers count list items
         self.headings: set[str] = set()  # lines of paragraphs styled "Heading 1", "Heading 2" ...
+        # A footnote can hold a rule ("This includes former pupils under 18"): its text is read in brackets
+        # where the paragraph cites it, so the clause keeps it. Comments are reviewers' remarks, not policy.
+        self.notes = {kind: self._notes(kind) for kind in ("footnotes", "endnotes")}
+        self.notes_read = 0
+
+    def _notes(self, kind: str) -> dict[str, Any]:
+        """The document's footnotes or endnotes by id (Word's separator lines left out)."""
+        from docx.oxml.parser import parse_xml
+
+        for rel in self.document.part.rels.values():
+            if rel.reltype.endswith(f"/{kind}") and not rel.is_external:
+                try:
+                    root = parse_xml(rel.target_part.blob)
+                except Exception:  # a damaged notes part: the body is still the policy
+                    return {}
+                return {
+                    note.get(f"{_W}id", ""): note
+                    for note in root
+                    if note.tag == f"{_W}{kind[:-1]}" and note.get(f"{_W}type") in (None, "normal")
+                }
+        return {}
+
+    def _note(self, reference: Any) -> str:
+        note = self.notes[_NOTE_REFERENCES[reference.tag]].get(reference.get(f"{_W}id", ""))
+        if note is None:
+            return ""
+        text = " ".join(" ".join(self._text(p, []).split()) for p in note.iter(f"{_W}p")).strip()
+        if not text:
+            return ""
+        self.notes_read += 1
+        return f" ({text})"
 
     def blocks(self, parent: Any) -> list[str]:
         """The lines of the paragraphs and tables under `parent` (the body, a cell, a content control)."""
@@ -234,7 +266,9 @@ class _Reader:
                 self.tracked = True
             if tag in _HIDDEN:
                 continue
-            if tag == f"{_W}t":
+            if tag in _NOTE_REFERENCES:
+                parts.append(self._note(child))
+            elif tag == f"{_W}t":
                 parts.append(child.text or "")
             elif tag == f"{_W}tab":
                 parts.append("\t")
@@ -318,13 +352,15 @@ def read_docx(path: Path) -> Extracted:
     document = _open(path)
     reader = _Reader(document)
     lines = reader.blocks(document.element.body)
-    notes = (
-        (
+    notes = []
+    if reader.tracked:
+        notes.append(
             "the document has tracked changes: it was read with all of them accepted; accept or reject them in Word "
-            "and import it again if that is not the policy",
+            "and import it again if that is not the policy"
         )
-        if reader.tracked
-        else ()
-    )
+    if reader.notes_read:
+        notes.append(
+            f"{reader.notes_read} footnote(s) or endnote(s) were read in brackets into the paragraphs that cite them"
+        )
     text = "\n\n".join(lines).rstrip() + "\n" if lines else ""
-    return Extracted(text, notes=notes, repeats_are_headers=False, headings=frozenset(reader.headings))
+    return Extracted(text, notes=tuple(notes), repeats_are_headers=False, headings=frozenset(reader.headings))
