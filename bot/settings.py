@@ -20,6 +20,7 @@ from bot.knowledge.loader import bundled_knowledge_dir
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 _COMMENT = re.compile(r"\s#")
 _OURS = ("POLICYBOT_", "SLACK_", "TEAMS_")
+_LEADING_NAME = re.compile(r"(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?=[\s:=]|$)")
 # A Teams channel's conversation id: 19:<id>@thread.tacv2 (or the older @thread.skype).
 _TEAMS_CHANNEL_ID = re.compile(r"^19:[A-Za-z0-9_\-.]+@thread\.(tacv2|skype)$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -237,22 +238,29 @@ def unknown_variables(environ: dict[str, str] | None = None, env_file: Path = Pa
 def unreadable_lines(env_file: Path = Path(".env")) -> list[str]:
     """Lines of `.env` that are no setting ("POLICYBOT_DSL_CHANNEL C0123": the `=` is missing). They are
     ignored, so the setting is not set: said once here, in the file's own line numbers, instead of
-    python-dotenv's "could not parse statement" each time a part of the bot reads the file."""
+    python-dotenv's "could not parse statement" each time a part of the bot reads the file. Only the
+    name a line starts with is shown: the rest may be a secret, and this goes to the service's log."""
     from dotenv.parser import parse_stream
 
     if not env_file.is_file():
         return []
     try:
         with env_file.open(encoding="utf-8") as stream:
-            bad = [binding for binding in parse_stream(stream) if binding.error]
+            bad = [binding.original for binding in parse_stream(stream) if binding.error]
     except (OSError, UnicodeDecodeError):  # said by the settings, which read the same file
         return []
     path = env_file.resolve()
-    return [
-        f"{path} line {b.original.line}: {b.original.string.strip()[:40]!r} is not a setting "
-        "(write NAME=value, with a # line for a comment); it is ignored"
-        for b in bad
-    ]
+    lines = []
+    for original in bad:
+        # python-dotenv numbers the blank lines before a statement as its start
+        skipped = original.string[: len(original.string) - len(original.string.lstrip())].count("\n")
+        name = _LEADING_NAME.match(original.string.lstrip())
+        what = f"{name.group(0)}: not read" if name else "not read"
+        lines.append(
+            f"{path} line {original.line + skipped}: {what} (a setting is NAME=value on one line, a quoted value "
+            "closed on the same line; a comment is a line starting with #); it is ignored"
+        )
+    return lines
 
 
 def start_line(settings: LocalSettings) -> str:

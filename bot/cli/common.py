@@ -35,15 +35,14 @@ _warned: list[bool] = []
 def settings() -> LocalSettings:
     """The environment and `.env`, read the same way by every command (and by `serve`). A variable
     that looks like a setting but is none (a misspelt name) is said once, on standard error."""
-    try:
-        read = local_settings()
-    except SettingsError as exc:
-        raise CliError(one_line_each(exc.problems)) from exc
-    if not _warned:
+    if not _warned:  # before any error, so that everything to mend in `.env` is said in one go
         _warned.append(True)
         for line in [*unreadable_lines(), *unknown_variables()]:
             print(f"policybot: warning: {line}", file=sys.stderr)
-    return read
+    try:
+        return local_settings()
+    except SettingsError as exc:
+        raise CliError(one_line_each(exc.problems)) from exc
 
 
 def book() -> PolicyBook:
