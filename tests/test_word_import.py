@@ -568,33 +568,44 @@ def test_wingdings_ticks_mark_a_column_and_an_empty_prompt_is_no_policy(tmp_path
     assert clauses[0]["stance"] == "not_allowed"
 
 
-def test_a_footnote_is_read_into_the_paragraph_that_cites_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A footnote can hold the rule's reach ("This includes former pupils under 18"); it was left out."""
+def _footnotes(document: Any, notes: dict[str, str]) -> None:
+    """The document's footnotes part, as Word writes it (its two separator notes first); `notes`: id -> the
+    runs of the note after its number mark."""
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
+    xml = (
+        f"<w:footnotes {W}>"
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        "</w:footnote>"
+        + "".join(
+            f'<w:footnote w:id="{i}"><w:p><w:r><w:footnoteRef/></w:r>{r}</w:p></w:footnote>' for i, r in notes.items()
+        )
+        + "</w:footnotes>"
+    )
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, xml.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
+def _cites(note_id: str) -> str:
+    return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{note_id}"/></w:r>'
+
+
+def test_a_footnote_is_read_into_the_paragraph_that_cites_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A footnote can hold the rule's reach ("This includes former pupils under 18"); it was left out."""
     document = _document()
     document.add_paragraph("Contact with pupils")
     _xml_paragraph(
         document,
         _run("Staff must not accept friend requests from pupils.")
-        + '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r>'
+        + _cites("1")
         + '<w:r><w:commentReference w:id="0"/></w:r>',
     )
-    notes = (
-        f"<w:footnotes {W}>"
-        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
-        "</w:footnote>"
-        '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r>'
-        + _run(" This includes former pupils under the age of 18.")
-        + "</w:p></w:footnote></w:footnotes>"
-    )
-    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, notes.encode(), document.part.package)
-    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    _footnotes(document, {"1": _run(" This includes former pupils under the age of 18.")})
     path = _saved(document, tmp_path)
 
     clause = _by_text(make_draft(path, "oakfield").clauses, "Staff must not")
@@ -606,3 +617,24 @@ def test_a_footnote_is_read_into_the_paragraph_that_cites_it(
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "1 footnote(s) or endnote(s) were read in brackets" in out + err
+
+
+def test_a_footnote_on_a_lead_in_is_named_not_read_and_notes_citing_notes_end(tmp_path: Path) -> None:
+    """A note inside a lead-in would hide the words that tell its items' stance ("must not:"); one at its end
+    would make it no lead-in. The import names it for the reviewer instead."""
+    document = _document()
+    document.add_paragraph("8. Roles and responsibilities")
+    _xml_paragraph(document, _run("Employees must not:") + _cites("1"))
+    numbers = _numbering(document, "decimal", "%1.")
+    for item in ("post photographs of pupils on personal accounts", "accept friend requests from parents"):
+        _numbered(document, numbers, item)
+    # A damaged or hostile file: notes that cite themselves and each other
+    _footnotes(document, {"1": _run(" At any time.") + _cites("1") + _cites("2"), "2": _run(" See") + _cites("1")})
+    draft = _draft(document, tmp_path)
+
+    photos = _by_text(draft.clauses, "Employees must not: post photographs")
+    assert photos["section"] == "8" and photos["stance"] == "not_allowed"
+    assert _by_text(draft.clauses, "accept friend requests")["section"] == "8"
+    assert "a note on a line leading into a list was left out (add it by hand if it holds a rule): At any time." in (
+        draft.notes
+    )  # a note's own references are not followed: "See" note 2, which cites note 1 again

@@ -194,6 +194,7 @@ class _Reader:
         # where the paragraph cites it, so the clause keeps it. Comments are reviewers' remarks, not policy.
         self.notes = {kind: self._notes(kind) for kind in ("footnotes", "endnotes")}
         self.notes_read = 0
+        self.notes_left_out: list[str] = []
 
     def _notes(self, kind: str) -> dict[str, Any]:
         """The document's footnotes or endnotes by id (Word's separator lines left out)."""
@@ -213,14 +214,15 @@ class _Reader:
         return {}
 
     def _note(self, reference: Any) -> str:
+        """The text of the note a reference cites; notes cited inside a note are not followed (a note
+        citing itself would never end)."""
         note = self.notes[_NOTE_REFERENCES[reference.tag]].get(reference.get(f"{_W}id", ""))
         if note is None:
             return ""
-        text = " ".join(" ".join(self._text(p, []).split()) for p in note.iter(f"{_W}p")).strip()
-        if not text:
-            return ""
-        self.notes_read += 1
-        return f" ({text})"
+        text = " ".join(" ".join(self._text(p, [], None).split()) for p in note.iter(f"{_W}p")).strip()
+        if text:
+            self.notes_read += 1
+        return text
 
     def blocks(self, parent: Any) -> list[str]:
         """The lines of the paragraphs and tables under `parent` (the body, a cell, a content control)."""
@@ -250,13 +252,24 @@ class _Reader:
 
     def paragraph(self, p: Any) -> list[str]:
         boxes: list[Any] = []
-        text = self._text(p, boxes).replace("\u00ad", "").strip()  # a typed soft hyphen shows nothing
-        lines = [self._line(p, text)] if text else []
+        notes: list[str] = []
+        text = self._text(p, boxes, notes).replace("\u00ad", "").strip()  # a typed soft hyphen shows nothing
+        lines = [self._with_notes(self._line(p, text), notes)] if text else []
         for box in boxes:
             lines.extend(self.blocks(box))
         return lines
 
-    def _text(self, element: Any, boxes: list[Any]) -> str:
+    def _with_notes(self, line: str, notes: list[str]) -> str:
+        """The line with the notes it cites in brackets at its end. Not a lead-in's ("Employees must not:"):
+        its closing words tell the importer how its items read, so its notes are named instead."""
+        if line.endswith(":"):
+            self.notes_left_out += notes
+            return line
+        return " ".join([line, *(f"({note})" for note in notes)])
+
+    def _text(self, element: Any, boxes: list[Any], notes: list[str] | None) -> str:
+        """The paragraph's text as Word shows it; the texts of the notes it cites are added to `notes`
+        (None: inside a note, whose own references are not followed)."""
         parts: list[str] = []
         for child in element:
             tag = child.tag
@@ -267,7 +280,8 @@ class _Reader:
             if tag in _HIDDEN:
                 continue
             if tag in _NOTE_REFERENCES:
-                parts.append(self._note(child))
+                if notes is not None and (cited := self._note(child)):
+                    notes.append(cited)
             elif tag == f"{_W}t":
                 parts.append(child.text or "")
             elif tag == f"{_W}tab":
@@ -281,7 +295,7 @@ class _Reader:
             elif tag == f"{_W}txbxContent":
                 boxes.append(child)
             elif tag != f"{_W}softHyphen":
-                parts.append(self._text(child, boxes))
+                parts.append(self._text(child, boxes, notes))
         return "".join(parts)
 
     def _line(self, p: Any, text: str) -> str:
@@ -358,9 +372,14 @@ def read_docx(path: Path) -> Extracted:
             "the document has tracked changes: it was read with all of them accepted; accept or reject them in Word "
             "and import it again if that is not the policy"
         )
-    if reader.notes_read:
+    if reader.notes_read > len(reader.notes_left_out):
         notes.append(
-            f"{reader.notes_read} footnote(s) or endnote(s) were read in brackets into the paragraphs that cite them"
+            f"{reader.notes_read - len(reader.notes_left_out)} footnote(s) or endnote(s) were read in brackets into "
+            "the paragraphs that cite them"
         )
+    notes += [
+        f"a note on a line leading into a list was left out (add it by hand if it holds a rule): {left_out}"
+        for left_out in reader.notes_left_out
+    ]
     text = "\n\n".join(lines).rstrip() + "\n" if lines else ""
     return Extracted(text, notes=tuple(notes), repeats_are_headers=False, headings=frozenset(reader.headings))
