@@ -249,3 +249,20 @@ def test_stopped_by_systemd_it_says_so_and_keeps_what_it_had_not_sent(slack: Fak
     slack.release("chat.postMessage", act=False)
     life.start()
     assert_announced_once(slack, life.db, ref)
+
+
+def test_started_with_nohup_a_hangup_does_not_stop_it(slack: FakeSlack, life: Life) -> None:
+    """`nohup policybot serve` ignores SIGHUP; the stop handler must not take that back."""
+    import signal
+
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it for the program it runs
+    try:
+        bot = life.start()
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    assert life.server is not None
+    life.server.process.send_signal(signal.SIGHUP)
+    assert bot.get("/healthz").status == 200 and life.server.process.poll() is None
+    life.server.process.terminate()
+    assert life.server.process.wait(timeout=10) == 0
+    assert "stopping: SIGTERM received" in life.logs() and "SIGHUP" not in life.logs()

@@ -27,10 +27,6 @@ def _configure_logging() -> None:
     # warning so reports stay private and the log readable.
     for name in ("slack_bolt", "slack_sdk", "policybot.bolt", "httpx"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    # Each Web API call that fails raises, and the bot logs it with what happens next ("will retry",
-    # "kept"), or Bolt logs what a listener let through: slack_sdk's own "Failed to send a request to
-    # Slack API server" said it a second time, on every attempt of an outage.
-    logging.getLogger("slack_sdk.web.base_client").setLevel(logging.CRITICAL)
     # waitress warns on every queued request under load; the queue is expected, not a fault.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
@@ -47,15 +43,16 @@ def _announce(settings: Settings, warnings: list[str] | None = None) -> None:
         log.warning("%s", line)
 
 
-def _stop_on_signals(db: Database) -> None:
-    """systemd stops the bot with SIGTERM: say so in the log, and what is still waiting to be sent (it is
-    kept, and sent at the next start). Without this the process ended without a line, like a crash."""
+def _stop_on_signals(db: Database, platforms: tuple[str, ...]) -> None:
+    """systemd stops the bot with SIGTERM: say so in the log, and what this process still had to send for
+    `platforms` (it is kept, and sent at the next start). Without this the process ended without a line,
+    like a crash. A signal the process was started to ignore (`nohup`'s SIGHUP) stays ignored."""
     import signal
     import sqlite3
 
     def stop(signum: int, _frame: object) -> None:
         try:
-            waiting = len(Outbox(db).items("pending"))
+            waiting = Outbox(db).waiting(platforms)
         except sqlite3.Error:
             waiting = 0
         kept = f"; {waiting} message(s) not yet sent are kept and sent at the next start" if waiting else ""
@@ -65,8 +62,9 @@ def _stop_on_signals(db: Database) -> None:
     from bot.store.outbox import Outbox
 
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):
-        if hasattr(signal, name):  # Windows has no SIGHUP
-            signal.signal(getattr(signal, name), stop)
+        number = getattr(signal, name, None)  # Windows has no SIGHUP
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, stop)
 
 
 def _port(text: str) -> int:
@@ -149,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     _configure_logging()
 
     from bot.slack.app import build_app
-    from bot.slack.services import build_services
+    from bot.slack.services import PLATFORM, build_services
 
     try:
         services = build_services(settings)
@@ -157,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"cannot start: {exc}")
     _announce(settings, slack_warnings(settings))
     if args.workers == 1:  # gunicorn's arbiter handles the signals of --workers and logs them itself
-        _stop_on_signals(services.db)
+        _stop_on_signals(services.db, (PLATFORM,))
     app = build_app(services)
     if args.http:
         return _serve_http(app, services, args)
@@ -227,7 +225,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
         return fail(one_line_each(exc.problems))
     _configure_logging()
 
-    from bot.teams.services import build_services
+    from bot.teams.services import PLATFORM, build_services
 
     try:
         services = build_services(settings)
@@ -236,7 +234,7 @@ def _serve_teams(args: argparse.Namespace) -> int:
     from bot.settings import teams_warnings
 
     _announce(settings, teams_warnings(settings))
-    _stop_on_signals(services.db)
+    _stop_on_signals(services.db, (PLATFORM,))
     server = _teams_server(services, args.host, TEAMS_PORT if args.port is None else args.port)
     try:
         server.run()
@@ -279,7 +277,9 @@ def _serve_both(args: argparse.Namespace) -> int:
     _configure_logging()
 
     from bot.slack.app import build_app
+    from bot.slack.services import PLATFORM as SLACK
     from bot.slack.services import build_services
+    from bot.teams.services import PLATFORM as TEAMS
     from bot.teams.services import build_services as build_teams_services
     from bot.wiring import core_parts
 
@@ -290,7 +290,7 @@ def _serve_both(args: argparse.Namespace) -> int:
     except Exception as exc:  # a broken knowledge base or database path: say which, don't trace
         return fail(f"cannot start: {exc}")
     _announce(settings, [*slack_warnings(settings), *teams_warnings(settings)])
-    _stop_on_signals(slack.db)
+    _stop_on_signals(slack.db, (SLACK, TEAMS))
     teams_server = _teams_server(teams, args.host, TEAMS_PORT if args.teams_port is None else args.teams_port)
     threading.Thread(target=teams_server.run, name="teams-http", daemon=True).start()
     app = build_app(slack)

@@ -24,12 +24,21 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"  # what the outbox and `places` call Slack
 
 
+# slack_sdk logs every failed request at error level ("Failed to send a request to Slack API server"), on
+# each attempt of an outage. Every call through this client raises its failure to code that logs it with
+# what happens next (the bot's identity "will retry", a click "try again"), or to Bolt, which logs what a
+# listener let through: the client's own line would only say it a second time.
+_client_log = logging.getLogger(f"{__name__}.client")
+_client_log.setLevel(logging.CRITICAL)
+
+
 def web_client(settings: Settings) -> WebClient:
     """A Web API client that retries connection errors, 5xx and 429 (honouring Retry-After)."""
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,  # type: ignore[arg-type]  # urllib takes a float
+        logger=_client_log,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=2),

@@ -151,6 +151,16 @@ class Outbox:
         )
         return [_item(r) for r in rows]
 
+    def waiting(self, platforms: tuple[str, ...]) -> int:
+        """How many messages for `platforms` are still to be sent."""
+        marks = ", ".join("?" * len(platforms))
+        row = (
+            self.db.connection()
+            .execute(f"SELECT count(*) FROM outbox WHERE status = 'pending' AND platform IN ({marks})", platforms)
+            .fetchone()
+        )
+        return int(row[0])
+
     def next_due_in(self, platform: str) -> float | None:
         """Seconds until `platform`'s next pending message is due (0 if one is due now), None if none wait."""
         row = (
