@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import stat
 import subprocess
 
@@ -100,6 +101,50 @@ def test_an_export_to_standard_output_is_the_csv_alone(tmp_path) -> None:
             assert "By category:" in proc.stderr
     assert first_columns == {"reports": ["ref", "MR-0001", "MR-0002"], "accounts": ["platform"]}
     assert not (tmp_path / "-").exists()
+
+
+def test_standard_output_keeps_a_file_export_s_safeguards(tmp_path) -> None:
+    """What reporters wrote is no text for a terminal (escape sequences), a file it is redirected to is
+    private like any export, and a closed or vanished reader is one line or nothing, never a traceback."""
+    db = _reports(tmp_path)
+    command = [*POLICYBOT, "reports", "export", "--csv", "-", "--include-details", "--db", str(db)]
+
+    import pty
+
+    leader, terminal = pty.openpty()
+    try:
+        on_terminal = subprocess.run(command, stdout=terminal, stderr=subprocess.PIPE, text=True, env=clean_env())
+    finally:
+        os.close(leader)
+        os.close(terminal)
+    assert on_terminal.returncode == 2
+    assert on_terminal.stderr.strip() == (
+        "policybot: --csv - does not write to a terminal; pipe it into a program or give a file: --csv FILE"
+    )
+
+    redirected = tmp_path / "details.csv"
+    with redirected.open("w") as out:  # `> details.csv`: made with the umask's 0644
+        assert subprocess.run(command, stdout=out, stderr=subprocess.DEVNULL, env=clean_env()).returncode == 0
+    assert stat.S_IMODE(redirected.stat().st_mode) == 0o600
+    assert "A parent posted my name" in redirected.read_text()
+
+    closing = ["sh", "-c", 'exec "$@" >&-', "sh"]  # started with standard output closed
+    closed = subprocess.run([*closing, *command], capture_output=True, text=True, env=clean_env())
+    assert closed.returncode == 2 and closed.stderr.strip() == (
+        "policybot: standard output is closed; give a file instead: --csv FILE"
+    )
+
+    for kind in ("reports", "accounts"):  # `| head -0`: the reader is gone before anything is written
+        reader_gone = subprocess.Popen(
+            [*POLICYBOT, kind, "export", "--csv", "-", "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=clean_env(),
+        )
+        assert reader_gone.stdout is not None and reader_gone.stderr is not None
+        reader_gone.stdout.close()
+        assert reader_gone.wait(timeout=30) == 0
+        assert reader_gone.stderr.read() == b""
 
 
 def test_unknown_reference_or_missing_database_is_one_line(tmp_path, capsys) -> None:

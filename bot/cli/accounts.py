@@ -81,6 +81,8 @@ def run_export(args: argparse.Namespace) -> int:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
             writer.writerows(spreadsheet_row(r) for r in rows)
+    except BrokenPipeError:  # `--csv - | head`: the reader has what it wanted
+        raise
     except OSError as exc:
         return fail(f"cannot write {export_name(target)}: {exc.strerror}")
     print(f"Wrote {len(rows)} account(s) to {export_name(target)}.", file=export_says(target))

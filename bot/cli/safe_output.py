@@ -78,13 +78,27 @@ def export_name(target: Path | None) -> str:
     return "standard output" if target is None else str(target)
 
 
+def _private_stdout() -> TextIO:
+    """Standard output for a CSV, with a file export's safeguards: never a terminal (what staff typed could
+    hold escape sequences a terminal acts on, and a CSV is for a program or a file), and a file it is
+    redirected to (`> export.csv`) made private like one `--csv FILE` writes."""
+    if sys.stdout is None:
+        raise CliError("standard output is closed; give a file instead: --csv FILE")
+    descriptor = sys.stdout.fileno()
+    if os.isatty(descriptor):
+        raise CliError("--csv - does not write to a terminal; pipe it into a program or give a file: --csv FILE")
+    if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.fchmod(descriptor, 0o600)
+    sys.stdout.flush()
+    return open(descriptor, "w", newline="", encoding="utf-8", closefd=False)
+
+
 def private_csv(target: Path | None) -> TextIO:
     """`target` opened for a CSV only its owner can read (0600, an existing file tightened too): an
     export holds case records, and with `--include-details` what the reporter wrote. None: standard
     output, left open (where it goes is the caller's choice)."""
     if target is None:
-        sys.stdout.flush()
-        return open(sys.stdout.fileno(), "w", newline="", encoding="utf-8", closefd=False)
+        return _private_stdout()
     # O_BINARY: Windows would otherwise turn the csv module's "\r\n" into "\r\r\n"
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
     try:
