@@ -119,9 +119,11 @@ def test_a_copied_folder_whose_reviewed_schools_an_update_has_mended_is_told(
         data = yaml.safe_load((folder / f"{school}.yaml").read_text(encoding="utf-8"))
         dropped[school] = data["clauses"].pop()["id"]
         (folder / f"{school}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (folder / "dobcroft.yaml").rename(folder / "dobcroft-2023.yaml")  # known by the id inside, not the name
     monkeypatch.setenv("POLICYBOT_SCHOOL", "howitt")  # the folder answers for Howitt: its file is its own
+    monkeypatch.setenv("POLICYBOT_RETENTION_YEARS", "six")  # another setting's mistake stops no check
     assert main(["kb", "check", "--dir", str(folder)]) == 0  # a warning, not an error
     out = capsys.readouterr().out
     [warning] = [line for line in out.splitlines() if "differ from this version's copy" in line]
-    assert warning.startswith(f"warning: {folder / 'dobcroft.yaml'}:1: 1 clause(s) differ")
+    assert warning.startswith(f"warning: {folder / 'dobcroft-2023.yaml'}:1: 1 clause(s) differ")
     assert f"({dropped['dobcroft']})" in warning and f"copy {REPO / 'knowledge' / 'dobcroft.yaml'} over it" in warning

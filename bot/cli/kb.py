@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli import kb_import
-from bot.cli.common import knowledge_dir, settings
+from bot.cli.common import CliError, knowledge_dir, settings
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -23,11 +23,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     kb_import.register(sub)
 
 
+def _own_school() -> str | None:
+    """The school the folder answers for, if the settings can be read: a mistake in another setting
+    (`.env`'s retention years, say) is no reason to refuse checking the knowledge base."""
+    try:
+        return settings().school
+    except CliError:
+        return None
+
+
 def run_check(args: argparse.Namespace) -> int:
     from bot.knowledge.check import check_knowledge  # with PyYAML: only this command needs them
 
     directory = knowledge_dir(args.dir)
-    problems = check_knowledge(directory, own_school=settings().school)
+    problems = check_knowledge(directory, own_school=_own_school())
     errors = [p for p in problems if p.level == "error"]
     for problem in problems:
         if problem.level == "error" or not args.quiet:

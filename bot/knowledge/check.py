@@ -17,7 +17,7 @@ from bot.knowledge.loader import (
     load_vocabulary,
     school_files,
 )
-from bot.knowledge.models import Clause, School, Vocabulary
+from bot.knowledge.models import Clause, KnowledgeFile, School, Vocabulary
 from bot.knowledge.source_text import fold, folded_source, source_lines, without_numbering
 from bot.knowledge.yaml_text import read_raw
 
@@ -154,20 +154,27 @@ def check_knowledge(directory: Path, today: dt.date | None = None, own_school: s
 def _behind_the_bundled_schools(directory: Path, files: list[Path], own_school: str | None) -> list[Problem]:
     """A folder set up from an earlier version keeps that version's copies of the reviewed schools, kept
     beside a school's own file for their example questions (the topic vote): what an update mends in
-    them (a clause split, better examples) reaches the folder only if someone copies them over."""
+    them (a clause split, better examples) reaches the folder only if someone copies them over. Files are
+    matched by the school id inside them, whatever their name."""
     bundled_dir = bundled_knowledge_dir()
     if directory.resolve() == bundled_dir.resolve():
         return []
     problems = []
     for path in files:
-        bundled_path = bundled_dir / path.name
-        if path.stem == own_school or not bundled_path.is_file():
+        try:
+            ours = load_file(path)
+        except (KnowledgeError, ValidationError, OSError):
+            continue  # said by check_file
+        school_id = ours.school.id
+        bundled_path = bundled_dir / f"{school_id}.yaml"
+        if (own_school or "").casefold() == school_id.casefold() or not bundled_path.is_file():
             continue
         try:
-            ours, theirs = _clauses_by_id(path), _clauses_by_id(bundled_path)
+            theirs = load_file(bundled_path)
         except (KnowledgeError, ValidationError, OSError):
-            continue  # said by check_file, or no bundled copy to compare with
-        differ = sorted(set(ours) ^ set(theirs) | {i for i in set(ours) & set(theirs) if ours[i] != theirs[i]})
+            continue
+        mine, given = _clauses_by_id(ours), _clauses_by_id(theirs)
+        differ = sorted(set(mine) ^ set(given) | {i for i in set(mine) & set(given) if mine[i] != given[i]})
         if not differ:
             continue
         shown = ", ".join(differ[:3]) + (", ..." if len(differ) > 3 else "")
@@ -177,15 +184,15 @@ def _behind_the_bundled_schools(directory: Path, files: list[Path], own_school: 
                 path,
                 1,
                 None,
-                f"{len(differ)} clause(s) differ from this version's copy of {path.stem} ({shown}); if you have "
+                f"{len(differ)} clause(s) differ from this version's copy of {school_id} ({shown}); if you have "
                 f"not edited this file, copy {bundled_path} over it",
             )
         )
     return problems
 
 
-def _clauses_by_id(path: Path) -> dict[str, dict]:
-    return {clause.id: clause.model_dump() for clause in load_file(path).clauses}
+def _clauses_by_id(knowledge: KnowledgeFile) -> dict[str, dict]:
+    return {clause.id: clause.model_dump() for clause in knowledge.clauses}
 
 
 def _behind_the_bundled_vocabulary(directory: Path, vocabulary: Vocabulary) -> list[Problem]:
