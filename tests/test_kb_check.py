@@ -121,7 +121,10 @@ def test_a_copied_folder_whose_reviewed_schools_an_update_has_mended_is_told(
         (folder / f"{school}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     (folder / "dobcroft.yaml").rename(folder / "dobcroft-2023.yaml")  # known by the id inside, not the name
     monkeypatch.setenv("POLICYBOT_SCHOOL", "howitt")  # the folder answers for Howitt: its file is its own
-    monkeypatch.setenv("POLICYBOT_RETENTION_YEARS", "six")  # another setting's mistake stops no check
+    monkeypatch.setenv("POLICYBOT_RETENTION_YEARS", "six")
+    assert main(["kb", "check", "--dir", str(folder)]) == 0  # another setting's mistake stops no check,
+    assert capsys.readouterr().out.count("differ from this version's copy") == 2  # but hides whose file is whose
+    monkeypatch.delenv("POLICYBOT_RETENTION_YEARS")
     assert main(["kb", "check", "--dir", str(folder)]) == 0  # a warning, not an error
     out = capsys.readouterr().out
     [warning] = [line for line in out.splitlines() if "differ from this version's copy" in line]
