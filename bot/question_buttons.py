@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Callable
 
@@ -42,5 +43,6 @@ def question_for(
 
 
 def _tag(key: bytes, question: LoggedQuestion, user_id: str) -> str:
-    message = f"{question.id}:{user_id}:{question.asked_at}:{question.question}"
+    # As a JSON list, so no field's text (a Teams user id holds ":") can pass for a boundary between two
+    message = json.dumps([question.id, user_id, question.asked_at, question.question])
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()[:32]

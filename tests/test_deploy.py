@@ -75,7 +75,7 @@ def test_cron_lines_work_as_written(tmp_path: Path) -> None:
     backups.mkdir()
     db = tmp_path / "lib" / "policybot.db"
     db.parent.mkdir()
-    QuestionLog(Database(db)).record("dobcroft", "can I film the nativity?", None, answered=False)
+    QuestionLog(Database(db)).log("dobcroft", "can I film the nativity?", None, answered=False)
     (config / ".env").write_text(f"POLICYBOT_SCHOOL=dobcroft\nPOLICYBOT_DB={db}\n")
     outputs = []
     for _, command in _cron_jobs():

@@ -135,6 +135,19 @@ def test_a_question_is_still_answered_when_its_log_cannot_be_written(
         assert [r.getMessage() for r in caplog.records if r.name.startswith("bot.")] == [
             "could not log a question (the disk is full); answered it anyway"
         ]
+        # Its buttons name no question: a click says so, whatever question the log holds later
+        running.services.db.connection().execute("DROP TRIGGER full")
+        running.command("/policy", "can I post photos of my class?")  # the log's first question
+        helpful = next(
+            element["value"]
+            for block in reply.json()["blocks"]
+            for element in block.get("elements", [])
+            if element.get("action_id") == "answer_helpful"
+        )
+        running.click("answer_helpful", helpful)
+        [response] = running.slack.wait_for_responses(1)
+        assert response["text"] == "That answer has expired."
+        assert running.services.db.connection().execute("SELECT feedback FROM questions").fetchone()[0] is None
     finally:
         running.stop()
 

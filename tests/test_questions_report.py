@@ -15,10 +15,10 @@ def test_report_lists_unanswered_and_unhelpful_most_frequent_first(tmp_path, cap
     db_path = tmp_path / "q.db"
     log = QuestionLog(Database(db_path))
     for _ in range(3):
-        log.record("dobcroft", "Can I film the nativity?", None, answered=False)
-    unhelpful = log.record("dobcroft", "can I friend a parent?", "dobcroft-6.7-2", answered=True)
-    log.set_feedback(unhelpful, helpful=False)
-    log.record("dobcroft", "can I post pics of kids?", "dobcroft-x", answered=True)  # fine: not listed
+        log.log("dobcroft", "Can I film the nativity?", None, answered=False)
+    unhelpful = log.log("dobcroft", "can I friend a parent?", "dobcroft-6.7-2", answered=True)
+    log.set_feedback(unhelpful.id, helpful=False)
+    log.log("dobcroft", "can I post pics of kids?", "dobcroft-x", answered=True)  # fine: not listed
     assert main(["questions", "report", "--db", str(db_path), "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [(r["question"], r["times"]) for r in rows] == [

@@ -50,7 +50,7 @@ def school_folder(tmp_path: Path) -> Path:
     db = tmp_path / "data" / "policybot.db"
     db.parent.mkdir()
     log = QuestionLog(Database(db))
-    log.record("howitt", "Can I film the nativity?", None, answered=False)
+    log.log("howitt", "Can I film the nativity?", None, answered=False)
     folder = tmp_path / "srv"
     folder.mkdir()
     (folder / ".env").write_text(f"POLICYBOT_SCHOOL=Howitt\nPOLICYBOT_DB={db}\nPOLICYBOT_RETENTION_YEARS=7\n")
@@ -103,7 +103,7 @@ def test_questions_report_lists_questions_nobody_gave_feedback_on(tmp_path: Path
     db = tmp_path / "q.db"
     log = QuestionLog(Database(db))
     for _ in range(2):
-        log.record("dobcroft", "Can I film the nativity?", None, answered=False)
+        log.log("dobcroft", "Can I film the nativity?", None, answered=False)
     assert main(["questions", "report", "--db", str(db)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1].split() == ["2", "2", "0", "0", "can", "i", "film", "the", "nativity?"]
@@ -113,7 +113,7 @@ def test_questions_report_lists_questions_nobody_gave_feedback_on(tmp_path: Path
 
 def test_questions_report_keeps_the_terminal_safe_and_knows_its_schools(tmp_path: Path, capsys) -> None:
     db = tmp_path / "q.db"
-    QuestionLog(Database(db)).record("dobcroft", "can I post \u202egnp.exe\x1b[2J this?", None, answered=False)
+    QuestionLog(Database(db)).log("dobcroft", "can I post \u202egnp.exe\x1b[2J this?", None, answered=False)
     assert main(["questions", "report", "--db", str(db), "--school", "Dobcroft"]) == 0
     out = capsys.readouterr().out
     assert "\\u202e" in out and "\\x1b" in out and "\u202e" not in out and "\x1b" not in out

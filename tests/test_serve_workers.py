@@ -139,7 +139,7 @@ def test_a_forked_worker_opens_its_own_database_connection(tmp_path: Path) -> No
     pid = os.fork()
     if pid == 0:  # the worker: SQLite connections must not cross a fork
         try:
-            ok = db.connection() is not parents and QuestionLog(db).record("dobcroft", "q", None, False) == 1
+            ok = db.connection() is not parents and QuestionLog(db).log("dobcroft", "q", None, False).id == 1
         finally:
             os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)

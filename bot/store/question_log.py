@@ -37,9 +37,6 @@ class QuestionLog:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def record(self, school: str, question: str, top_clause: str | None, answered: bool) -> int:
-        return self.log(school, question, top_clause, answered).id
-
     def log(self, school: str, question: str, top_clause: str | None, answered: bool) -> LoggedQuestion:
         # Once per /policy answer: plain SQL, as sqlite-utils' insert re-reads the schema each time.
         asked_at = now()

@@ -85,7 +85,7 @@ def test_the_token_endpoint_down_is_retried_not_lost(fake, tmp_path) -> None:
         added = teams_fixture("conversation_update_members_added.json")
         added["serviceUrl"] = fake.service_url
         assert bot.send(added).status == 200
-        bot.services.questions.record("dobcroft", UNCOVERED, None, False)
+        bot.services.questions.log("dobcroft", UNCOVERED, None, False)
         assert bot.services.questions.escalate_through_outbox(1, "29:asker", "Fake Parent One", platform="teams")
         bot.services.wake_outbox()
         wait_until(lambda: fake.sent(SLT_CHANNEL), timeout=15)
@@ -98,7 +98,7 @@ def test_transport_answers_in_the_runners_terms(bot, fake) -> None:
     """A timeout is in doubt (the connector may have taken it), 429 carries Retry-After."""
     bot.deliverer.stop()
     bot.send(bot.personal_message("hello"))  # so the serviceUrl is known
-    bot.services.questions.record("dobcroft", UNCOVERED, None, False)
+    bot.services.questions.log("dobcroft", UNCOVERED, None, False)
     bot.services.questions.escalate_through_outbox(1, "29:asker", "A", platform="teams")
     [item] = bot.services.outbox.items("pending")
     transport = TeamsTransport(bot.services)

@@ -107,3 +107,33 @@ def test_user_text_cannot_inject_links_or_mentions_into_the_card(bot, fake) -> N
 def test_help_shows_how_to_ask(bot, fake) -> None:
     bot.send(bot.personal_message("help"))
     assert "Ask me about the" in card_text(card_of(fake.sent()[0].body))
+
+
+def test_after_a_restore_an_old_card_s_ask_slt_never_sends_someone_else_s_question(fake, tmp_path) -> None:
+    """Teams keeps an answer card in the chat for good: after a restore from a backup, its buttons name a
+    question id the restored database gives again, to another member of staff's question."""
+    from bot.cli.main import main
+    from tests.teams_app import start_teams_bot
+
+    db = tmp_path / "policybot.db"
+    first = start_teams_bot(fake, db)
+    assert main(["backup", str(tmp_path / "monday.db"), "--db", str(db)]) == 0
+    first.send(first.personal_message(UNCOVERED))
+    old = _buttons(card_of(fake.sent()[0].body))
+    first.stop()
+
+    restored = tmp_path / "restored" / "policybot.db"
+    restored.parent.mkdir()
+    restored.write_bytes((tmp_path / "monday.db").read_bytes())
+    bot = start_teams_bot(fake, restored)
+    try:
+        bot.send(bot.personal_message("is my sister's divorce something I can post about?", user="29:anotherTeacher"))
+        assert bot.services.db.connection().execute("SELECT id FROM questions").fetchall()[0]["id"] == 1  # reused
+        for title in ("Ask SLT", "Not helpful"):
+            reply = bot.send(bot.card_action(old[title]["verb"], old[title]["data"]))
+            assert reply.status == 200 and reply.json()["value"] == "That answer has expired."
+        row = bot.services.db.connection().execute("SELECT feedback, user_id, escalated_at FROM questions").fetchone()
+        assert tuple(row) == (None, None, None)
+        assert fake.sent(SLT_CHANNEL) == []
+    finally:
+        bot.stop()
