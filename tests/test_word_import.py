@@ -638,3 +638,51 @@ def test_a_footnote_on_a_lead_in_is_named_not_read_and_notes_citing_notes_end(tm
     assert "a note on a line leading into a list was left out (add it by hand if it holds a rule): At any time." in (
         draft.notes
     )  # a note's own references are not followed: "See" note 2, which cites note 1 again
+
+
+def test_a_pdf_set_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
+    """A Do's and Don'ts table and two columns of bullets, as a PDF saved from Word sets them: read by
+    height alone, each column's lines were interleaved with the other's into sentences of nonsense."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.cell(0, 8, "Managing school social media accounts", new_x="LMARGIN", new_y="NEXT")
+    do = [["Check with a senior leader before publishing content", "that may have controversial implications"],
+          ["Use a disclaimer when expressing personal views"]]  # fmt: skip
+    dont = [["Don't make comments, post content or link to", "materials that will bring the school into disrepute"],
+            ["Don't publish confidential or commercially sensitive", "material"]]  # fmt: skip
+    top = pdf.get_y()
+    pdf.text(20, top + 6, "The Do's")
+    pdf.text(110, top + 6, "The Don'ts")
+    for column, x in ((do, 20), (dont, 110)):
+        y = top + 14
+        for cell in column:
+            for line in cell:
+                pdf.text(x, y, line)
+                y += 5
+            y += 3  # the next row of the table
+    pdf.set_y(top + 45)
+    pdf.cell(0, 8, "Personal use of social media", new_x="LMARGIN", new_y="NEXT")
+    left = ["- Staff members need to be aware of the dangers", "of putting personal information such as",
+            "home addresses onto social networking sites."]  # fmt: skip
+    right = ["- Staff members must never use or access", "children's social networking sites.",
+             "- Staff members must decline friend requests", "from children they teach at the school."]  # fmt: skip
+    top = pdf.get_y()
+    for column, x in ((left, 20), (right, 110)):
+        for n, line in enumerate(column):
+            pdf.text(x + (0 if line.startswith("-") else 3), top + 6 + 5 * n, line)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+
+    draft = make_draft(path, "oakfield")
+    text = draft.source_text
+    assert "Check with a senior leader before publishing content that may have controversial implications" in text
+    assert "Don't make comments, post content or link to materials that will bring the school into disrepute" in text
+    assert text.index("Use a disclaimer") < text.index("The Don'ts") < text.index("Don't publish confidential")
+    assert "- Staff members need to be aware of the dangers of putting personal information such as home addresses" in (
+        text
+    )
+    assert "- Staff members must decline friend requests from children they teach at the school." in text
+    assert _by_text(draft.clauses, "Staff members must never use")["stance"] == "not_allowed"

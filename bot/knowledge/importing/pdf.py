@@ -14,7 +14,9 @@ from collections import Counter
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
+from bot.knowledge.importing.columns import in_reading_order
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
 
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
@@ -24,6 +26,8 @@ _EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be a ru
 _PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
 _PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
 _INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
+_CONTINUED_LINES = 3.0  # line heights: a column's line this close below goes on with the sentence above
+_GUTTER = 8.0  # font sizes: a gap this wide inside a line parts two columns, not two words
 _ONE_LINE = 100.0  # pdfminer's char_margin: gaps up to this many characters' widths stay within a line
 
 
@@ -37,7 +41,8 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
     from pdfminer.pdfparser import PDFParser
 
     # A line is everything at one height: a bullet and its text stay together however wide the tab
-    # after the bullet is (policies are one column).
+    # after the bullet is; a gap as wide as a gutter is cut later (_parts), and columns read in turn
+    # (columns.py).
     layout = LAParams(char_margin=_ONE_LINE)
     try:
         with path.open("rb") as file:
@@ -49,14 +54,13 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
             for number, page in enumerate(document_pages, start=1):
                 interpreter.process_page(page)
                 result = device.get_result()
-                # pdfminer writes a wide gap as a space beside the text's own: a justified line's words
-                # would be two spaces apart
                 lines = [
-                    {"text": text, "x0": line.x0, "x1": line.x1, "top": result.height - line.y1}
+                    {"text": text, "x0": x0, "x1": x1, "top": result.height - line.y1, "height": line.height}
                     for box in result
                     if isinstance(box, LTTextContainer)
                     for line in box
-                    if isinstance(line, LTTextLine) and (text := " ".join(line.get_text().split()))
+                    if isinstance(line, LTTextLine)
+                    for text, x0, x1 in _parts(line)
                 ]
                 pages.append((float(result.height), sorted(lines, key=lambda line: (line["top"], line["x0"]))))
                 if progress:
@@ -71,6 +75,28 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
                 "and import that"
             ) from exc
         raise ExtractError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
+
+
+def _parts(line: Any) -> list[tuple[str, float, float]]:
+    """A line's text with its left and right edges; cut in two where a gap as wide as a column's gutter
+    parts it (a table's header row, "The Do's" ... "The Don'ts"), so each part keeps its column."""
+    from pdfminer.layout import LTChar
+
+    parts: list[list[Any]] = [[]]
+    for item in line:
+        glyphs = [g for g in parts[-1] if isinstance(g, LTChar)]
+        if isinstance(item, LTChar) and glyphs and item.x0 - glyphs[-1].x1 > _GUTTER * max(item.size, 1.0):
+            parts.append([])
+        parts[-1].append(item)
+    out = []
+    for part in parts:
+        glyphs = [g for g in part if isinstance(g, LTChar)]
+        # pdfminer writes a wide gap as a space beside the text's own: a justified line's words would be
+        # two spaces apart
+        text = " ".join("".join(item.get_text() for item in part).split())
+        if text and glyphs:
+            out.append((text, glyphs[0].x0, glyphs[-1].x1))
+    return out
 
 
 def _key(text: str) -> str:
@@ -173,6 +199,19 @@ def _runs_on(last: dict, first: dict, right: float) -> bool:
     )
 
 
+def _goes_on(line: dict, previous: dict | None) -> bool:
+    """A line in a column that finishes the sentence of the one above it: a table's cells are often set
+    with wider spacing than the text, so the gap alone would cut a cell's sentence in two."""
+    return (
+        previous is not None
+        and bool(line.get("in_column"))
+        and not line.get("column_start")
+        and line["text"][:1].islower()
+        and not previous["text"].rstrip().endswith(_ENDS_SENTENCE)
+        and line["top"] - previous["top"] <= _CONTINUED_LINES * previous["height"]
+    )
+
+
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     pages = _pages(path, progress)
     running = _running_lines(pages) if len(pages) > 1 else set()
@@ -185,7 +224,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
                 removed.add(id(line))
                 removed_text.append(line["text"])
     levels = _levels(pages, removed)
-    kept_pages = [[line for line in lines if id(line) not in removed] for _, lines in pages]
+    kept_pages = [in_reading_order([line for line in lines if id(line) not in removed]) for _, lines in pages]
     pitch = _line_pitch(kept_pages)
     words = {word.lower() for lines in kept_pages for line in lines for word in _WORD.findall(line["text"])}
     paragraphs: list[str] = []
@@ -204,7 +243,11 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             gap: float | None = line["top"] - previous["top"] if previous else None
             # A line starting left of the one before is a new paragraph after a (wrapped) bullet item.
             outdented = previous is not None and line["x0"] < previous["x0"] - _INDENT_TOLERANCE
-            new_paragraph = previous is None or gap is None or gap > pitch * _PARAGRAPH_GAP or outdented
+            new_paragraph = (
+                previous is None or gap is None or gap > pitch * _PARAGRAPH_GAP or outdented or line.get("column_start")
+            )
+            if new_paragraph and _goes_on(line, previous):
+                new_paragraph = False
             if bullet:
                 level = min(range(len(levels)), key=lambda i: abs(levels[i] - line["x0"])) if levels else 0
                 paragraphs.append(f"{' ' * level}- {text[bullet.end() :]}")

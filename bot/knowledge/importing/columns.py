@@ -1,0 +1,83 @@
+"""Reading order for a PDF page set partly in two columns: a table of Do's and Don'ts, or prose in two
+columns. pdfminer gives each column's lines as lines of their own; sorted by height alone they interleave
+("Check with a senior leader before ..." / "Don't make comments ..." / "that may have ..."), and the
+paragraphs read as nonsense. Here the lines side by side are read column by column instead.
+
+A stretch of the page is in two columns when lines in its left half and lines in its right half sit at
+the same heights, again and again, and read as prose (a few words a line, not a form's labels and
+values). It ends at a line across the page, or at a line in one column only after a paragraph's gap
+(a heading below the table).
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+_SIDE = 0.1  # of the text's width: a line in the left column ends before the middle plus this
+_PAIRED = 1.5  # line heights: a line of the other column this close in height sits beside it
+_OWN_GAP = 2.0  # line heights: a wider gap from its column's previous line ends a two-column stretch
+_PAIRS = 2  # lines of each column that sit beside the other's, at least, to read a stretch as columns
+_PROSE_WORDS = 4  # a column's lines hold this many words (median), at least: prose, not a form
+
+
+def in_reading_order(lines: list[dict]) -> list[dict]:
+    """The page's lines (text, x0, x1, top, height; sorted by top) with each two-column stretch read
+    left column first. Lines read in a column are marked `in_column`, the first of each `column_start`,
+    and the right column's lines are moved onto the left one's margin (x0, x1), so indents and bullet
+    levels read alike."""
+    if len(lines) < 2 * _PAIRS:
+        return lines
+    left_edge = min(line["x0"] for line in lines)
+    right_edge = max(line["x1"] for line in lines)
+    middle, slack = (left_edge + right_edge) / 2, (right_edge - left_edge) * _SIDE
+    height = median(line["height"] for line in lines)
+
+    def side(line: dict) -> str:
+        """Where a line starts says its column (a right column's last line may be one short word)."""
+        if line["x0"] >= middle - slack:
+            return "right"
+        return "left" if line["x1"] <= middle + slack else "full"
+
+    sides = [side(line) for line in lines]
+    paired = [
+        s != "full"
+        and any(
+            o not in ("full", s) and abs(other["top"] - line["top"]) <= _PAIRED * height
+            for other, o in zip(lines, sides, strict=True)
+        )
+        for line, s in zip(lines, sides, strict=True)
+    ]
+    out: list[dict] = []
+    stretch: list[int] = []
+    last_top: dict[str, float] = {}
+    for i, (line, where) in enumerate(zip(lines, sides, strict=True)):
+        ends = where == "full" or (
+            not paired[i] and line["top"] - last_top.get(where, float("-inf")) > _OWN_GAP * height
+        )
+        if ends:
+            out += _read(lines, sides, paired, stretch)
+            stretch, last_top = [], {}
+        stretch.append(i)
+        last_top[where] = line["top"]
+    return out + _read(lines, sides, paired, stretch)
+
+
+def _read(lines: list[dict], sides: list[str], paired: list[bool], stretch: list[int]) -> list[dict]:
+    """The stretch's lines, column by column if it is set in two columns, else as they are. A stretch
+    starts with the line that ended the one before: one across the page stays first."""
+    columns = {where: [i for i in stretch if sides[i] == where] for where in ("left", "right")}
+    in_columns = all(
+        sum(paired[i] for i in columns[where]) >= _PAIRS
+        and median(len(lines[i]["text"].split()) for i in columns[where]) >= _PROSE_WORDS
+        for where in ("left", "right")
+    )
+    if not in_columns:
+        return [lines[i] for i in stretch]
+    shift = min(lines[i]["x0"] for i in columns["right"]) - min(lines[i]["x0"] for i in columns["left"])
+    out = [lines[i] for i in stretch if sides[i] == "full"]
+    out += [dict(lines[i], column_start=n == 0, in_column=True) for n, i in enumerate(columns["left"])]
+    out += [
+        dict(lines[i], x0=lines[i]["x0"] - shift, x1=lines[i]["x1"] - shift, column_start=n == 0, in_column=True)
+        for n, i in enumerate(columns["right"])
+    ]
+    return out
