@@ -187,5 +187,5 @@ class PolicyBook:
         best = ranking.best
         if best is None:
             return Answer(index.school, cleaned, ranking)
-        verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms)
+        verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned)
         return Answer(index.school, cleaned, ranking, verdict_label, line)

@@ -9,7 +9,8 @@ is "Not allowed during working time", in the clause's own words; and a permissio
 someone's approval ("they can only do so with the approval of the school") is "Only with permission":
 a flat "Not allowed" or "Allowed, with care" says more, or less, than the clause.
 A question about what a permission rules out (the clause's sentence it shares most words with is a
-prohibition) hears "Not allowed", unless the answer line itself says yes.
+prohibition) hears "Not allowed", unless the answer line itself says yes; a question that asks no
+permission at all ("what is the policy for?") hears "For information" over a permission.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from bot.knowledge.draft_words import answer_in_policy_words
 from bot.knowledge.models import Clause, Stance
+from bot.question_kind import asks_something_else
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
@@ -110,9 +112,14 @@ def exception_in(clause: Clause) -> str | None:
     return split[1] if split else None
 
 
-def label(clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None) -> str:
+def label(
+    clause: Clause,
+    question_terms: Iterable[str] = (),
+    terms: Callable[[str], list[str]] | None = None,
+    question: str = "",
+) -> str:
     """The words before the colon of the verdict line."""
-    return headline(clause, question_terms, terms)[0]
+    return headline(clause, question_terms, terms, question)[0]
 
 
 def limit_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
@@ -123,7 +130,10 @@ def limit_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[s
 
 
 def headline(
-    clause: Clause, question_terms: Iterable[str] = (), terms: Callable[[str], list[str]] | None = None
+    clause: Clause,
+    question_terms: Iterable[str] = (),
+    terms: Callable[[str], list[str]] | None = None,
+    question: str = "",
 ) -> tuple[str, str]:
     """The verdict line's label for this question, and what follows it when not the clause's answer line
     (`limit_line`), worked out once."""
@@ -133,6 +143,9 @@ def headline(
         limit = _limit(clause, set(question_terms), terms) if terms is not None else None
         if limit is not None:
             return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
+        if asks_something_else(question):
+            # A permission is no answer to "what is the policy for?": the answer line that follows is.
+            return Stance.INFORMATION.label, ""
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""
     return _not_allowed_label(clause, question_terms, terms), ""

@@ -231,6 +231,42 @@ def test_other_stances_keep_their_label() -> None:
     assert label(clause) == "Allowed"
 
 
+def test_a_question_that_asks_no_permission_is_not_answered_with_one() -> None:
+    clause = _clause(
+        "The school does not ban staff from social media, but staff should take care in what they post.",
+        "Social media is not banned; take care what you post.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    for question in (
+        "What is the social media policy actually for?",
+        "wat hapens if sum1 complains to the school about my pics",
+        "If my account is set to private, am I still covered by the rules?",
+        "I've been here ten years and never read it. Does the policy cover what I post at the weekend?",
+    ):
+        assert label(clause, question=question) == "For information", question
+    for question in (
+        "can i post about my weekend on insta",
+        "Is it OK to have a Facebook account?",
+        "Am I allowed to use Twitter?",
+        "are we allowed to post on tiktok at all",
+        "How many accounts can I have?",
+        "Should I set my account to private?",
+        "Does the policy stop staff using Facebook altogether?",
+        "A parent sent me a friend request last night",  # a situation told, not a question: the clause's own
+    ):
+        assert label(clause, question=question) == "Allowed, with care", question
+
+
+def test_a_question_about_how_something_works_hears_no_permission(book: PolicyBook) -> None:
+    answer = book.ask("hiltingbury", "whats the story with tagging staff in photos on the school page")
+    assert answer.answered and answer.best is not None
+    assert answer.best.clause.stance is Stance.ALLOWED_WITH_CARE
+    assert answer.verdict_label == "For information"
+    asked = book.ask("hiltingbury", "can I tag staff in photos on the school page?")
+    assert asked.best is not None and asked.best.clause.id == answer.best.clause.id
+    assert asked.verdict_label == "Allowed, with care"
+
+
 def test_a_nephew_at_the_school_is_not_told_a_flat_no(book: PolicyBook) -> None:
     """The report that started this: "my nephew is in year 4 here, can I still be friends with him" got
     "Not allowed" from a clause that says "unless the child is a family member"."""
