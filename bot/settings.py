@@ -20,7 +20,11 @@ from bot.knowledge.loader import bundled_knowledge_dir
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 _COMMENT = re.compile(r"\s#")
 _OURS = ("POLICYBOT_", "SLACK_", "TEAMS_")
-_LEADING_NAME = re.compile(r"(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*(?=[\s:=]|$)")
+# A line's first word is named only when it reads as a setting's name: a line of a secret pasted alone
+# ("f00dfeedbeefcafe 1234") would otherwise be half printed into the service's log.
+_LEADING_NAME = re.compile(
+    r"(?:export\s+)?(?:(?i:policybot|slack|teams|microsoft)_[A-Za-z0-9_]+|[A-Z][A-Z0-9]*_[A-Z0-9_]+)(?=[\s:=]|$)"
+)
 # A Teams channel's conversation id: 19:<id>@thread.tacv2 (or the older @thread.skype).
 _TEAMS_CHANNEL_ID = re.compile(r"^19:[A-Za-z0-9_\-.]+@thread\.(tacv2|skype)$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

@@ -5,8 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import stat
 import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
 
 from bot.cases.misuse import ReportForm
 from bot.cases.records import Actor
@@ -145,6 +150,35 @@ def test_standard_output_keeps_a_file_export_s_safeguards(tmp_path) -> None:
         reader_gone.stdout.close()
         assert reader_gone.wait(timeout=30) == 0
         assert reader_gone.stderr.read() == b""
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="runs the export as another user: needs root and setpriv (as CI has)",
+)
+def test_standard_output_to_another_user_s_file_is_refused() -> None:
+    """`sudo -u policybot policybot reports export --csv - > file`: the shell makes the file as another
+    user, so the export cannot make it private; it writes nothing to it and says why."""
+    shared = Path(tempfile.mkdtemp(prefix="policybot-export-"))
+    try:
+        shared.chmod(0o777)  # the other user reaches the database; the file it writes to is root's
+        db = _reports(shared)
+        for made in shared.iterdir():  # the database and its write-ahead log
+            made.chmod(0o666)
+        rootsfile = shared / "out.csv"
+        rootsfile.touch(mode=0o644)
+        as_nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+        command = [*as_nobody, *POLICYBOT, "reports", "export", "--csv", "-", "--include-details", "--db", str(db)]
+        with rootsfile.open("w") as out:
+            proc = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, text=True, env=clean_env())
+        assert proc.returncode == 2
+        assert proc.stderr.strip() == (
+            "policybot: the file standard output goes to belongs to another user, so it cannot be made readable "
+            "only by its owner; nothing was written to it. Give a file instead: --csv FILE"
+        )
+        assert rootsfile.read_text() == ""
+    finally:
+        shutil.rmtree(shared)
 
 
 def test_unknown_reference_or_missing_database_is_one_line(tmp_path, capsys) -> None:

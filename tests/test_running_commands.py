@@ -292,17 +292,21 @@ def test_a_line_of_env_that_is_no_setting_is_said_once_with_its_line(school_fold
     hold a secret, and the warning goes to the service's log."""
     secret = "8f14e45fceea167a5a36dedd4bea2543"
     (school_folder / ".env").write_text(
-        f"POLICYBOT_SCHOOL=howitt\n\n# Slack\nSLACK_SIGNING_SECRET {secret}\nPOLICYBOT_RETENTION_YEARS=six\n"
+        f"POLICYBOT_SCHOOL=howitt\n\n# Slack\nSLACK_SIGNING_SECRET {secret}\nf00dfeedbeefcafe 1234\n"
+        "POLICYBOT_RETENTION_YEARS=six\n"
     )
     proc = _cli(school_folder, "reports", "list")
     assert proc.stderr.splitlines() == [
         f"policybot: warning: {(school_folder / '.env').resolve()} line 4: SLACK_SIGNING_SECRET: not read (a "
         "setting is NAME=value on one line, a quoted value closed on the same line; a comment is a line starting "
         "with #); it is ignored",
+        # a secret pasted on a line of its own: none of it is shown
+        f"policybot: warning: {(school_folder / '.env').resolve()} line 5: not read (a setting is NAME=value on "
+        "one line, a quoted value closed on the same line; a comment is a line starting with #); it is ignored",
         # said before the setting that stops the command: everything to mend in .env at once
         "policybot: POLICYBOT_RETENTION_YEARS: must be a whole number of years from 1 to 100",
     ]
-    assert secret[:4] not in proc.stderr
+    assert secret[:4] not in proc.stderr and "f00d" not in proc.stderr
 
 
 def test_a_comment_after_a_value_is_refused(school_folder: Path) -> None:

@@ -640,6 +640,35 @@ def test_a_footnote_on_a_lead_in_is_named_not_read_and_notes_citing_notes_end(tm
     )  # a note's own references are not followed: "See" note 2, which cites note 1 again
 
 
+def test_a_footnote_on_a_heading_leaves_it_a_heading_and_a_note_alone_in_its_paragraph_is_kept(
+    tmp_path: Path,
+) -> None:
+    """A note read into a heading made it a clause of its own, and the clauses under it were filed under the
+    document's title; a paragraph holding only a note's mark lost the note the import said it had read."""
+    document = _document()
+    document.add_paragraph("Oakfield Primary School Social Media Policy", style="Title")
+    heading = '<w:pPr><w:pStyle w:val="Heading1"/></w:pPr>'
+    _xml_paragraph(document, heading + _run("Personal use of social media") + _cites("1"))
+    document.add_paragraph("Staff must not accept friend requests from pupils.")
+    _xml_paragraph(document, _cites("2"))
+    _xml_paragraph(document, heading + _run("School accounts"))
+    document.add_paragraph("Only the office manager may post on the school Facebook page.")
+    _footnotes(
+        document,
+        {"1": _run(" This section also applies to governors."), "2": _run(" Staff must not message pupils privately.")},
+    )
+    draft = _draft(document, tmp_path)
+
+    friends = _by_text(draft.clauses, "Staff must not accept friend requests")
+    assert friends["heading"] == "Personal use of social media"
+    assert not any(c["text"].startswith("Personal use of social media") for c in draft.clauses)
+    alone = _by_text(draft.clauses, "Staff must not message pupils privately")
+    assert alone["heading"] == "Personal use of social media"
+    left_out = "a note on a heading was left out (add it by hand if it holds a rule): This section also applies to"
+    assert f"{left_out} governors." in draft.notes
+    assert "1 footnote(s) or endnote(s) were read in brackets into the paragraphs that cite them" in draft.notes
+
+
 def test_a_pdf_set_in_two_columns_is_read_column_by_column(tmp_path: Path) -> None:
     """A Do's and Don'ts table and two columns of bullets, as a PDF saved from Word sets them: read by
     height alone, each column's lines were interleaved with the other's into sentences of nonsense."""
@@ -686,3 +715,99 @@ def test_a_pdf_set_in_two_columns_is_read_column_by_column(tmp_path: Path) -> No
     )
     assert "- Staff members must decline friend requests from children they teach at the school." in text
     assert _by_text(draft.clauses, "Staff members must never use")["stance"] == "not_allowed"
+
+
+def _rule(words: Any, thing: str) -> str:
+    places = ("news", "sports", "dating", "gaming", "forum")
+    return "".join(words(thing.lower(), place) for place in places) + "elsewhere."
+
+
+def test_a_pdf_header_in_two_parts_is_left_out_and_a_sentence_runs_on_over_the_page(tmp_path: Path) -> None:
+    """A running header of two lines, each with a left and a right part, is four lines: only the first three
+    were looked at, so "Reviewed September 2024" stayed in the policy on every page, and the sentence broken
+    by the page break was cut in two clauses."""
+    from fpdf import FPDF
+
+    class Policy(FPDF):
+        def header(self) -> None:
+            self.set_font("helvetica", size=9)
+            for y, left, right in ((8, "Oakfield Primary School", "Social Media Policy"),
+                                   (12, "Version 3.1", "Reviewed September 2024")):  # fmt: skip
+                self.set_xy(20, y)
+                self.cell(80, 4, left)
+                self.set_xy(130, y)
+                self.cell(60, 4, right, align="R")
+            self.set_y(25)
+
+        def footer(self) -> None:
+            self.set_font("helvetica", size=9)
+            self.set_xy(130, -15)
+            self.cell(60, 4, f"Page {self.page_no()}", align="R")
+
+    pdf = Policy()
+    pdf.set_margins(20, 25, 20)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    # Each rule its own words: a line repeated at the foot of most pages would be a running footer
+    rule = "Staff must not share anything about {} of pupils on personal accounts, on {} sites or ".format
+    things = ["Photographs", "Friend requests", "Passwords", "Complaints", "Messaging", "Privacy", "Gaming",
+              "Blogs", "Video", "Forums", "Reviews", "Events", "Trips", "Clubs", "Visitors", "Parents",
+              "Governors", "Volunteers", "Contractors", "Training"]  # fmt: skip
+    for n, thing in enumerate(things, start=1):
+        pdf.multi_cell(0, 5, f"{n}. {thing}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, _rule(rule, thing), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    assert pdf.page_no() >= 2
+
+    text = make_draft(path, "oakfield").source_text
+    assert "Reviewed September 2024" not in text and "Version 3.1" not in text
+    for thing in things:  # whole, wherever the page breaks
+        assert _rule(rule, thing) in text, thing
+
+
+def test_a_pdf_table_whose_rows_belong_together_is_read_row_by_row(tmp_path: Path) -> None:
+    """A "Situation" | "What to do" table of one line a cell: read column by column, every situation was cut
+    off from what to do about it."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    pdf.text(20, 20, "Situation")
+    pdf.text(110, 20, "What to do")
+    rows = [("A pupil sends you a friend request", "Decline it and tell the DSL today"),
+            ("A parent posts a complaint online", "Do not reply and inform the headteacher"),
+            ("You see a pupil at risk online", "Report it to the DSL straight away")]  # fmt: skip
+    for n, (situation, action) in enumerate(rows):
+        pdf.text(20, 34 + 14 * n, situation)
+        pdf.text(110, 34 + 14 * n, action)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+
+    text = make_draft(path, "oakfield").source_text
+    for situation, action in rows:
+        assert f"{situation} {action}" in text
+
+
+def test_a_sentence_running_over_the_gutter_of_two_columns_stays_whole(tmp_path: Path) -> None:
+    """Prose in two columns: the left column's last sentence goes on at the top of the right one."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    left = ["Staff members must never use or access the", "social networking sites of children they teach.",
+            "Staff members need to be aware of the dangers", "of putting personal information such as"]  # fmt: skip
+    right = ["home addresses onto social networking sites.", "Staff members must decline friend requests",
+             "from children they teach at the school.", "Staff must report any concern to the DSL."]  # fmt: skip
+    for column, x in ((left, 20), (right, 110)):
+        for n, line in enumerate(column):
+            pdf.text(x, 30 + 5 * n, line)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+
+    text = make_draft(path, "oakfield").source_text
+    assert "aware of the dangers of putting personal information such as home addresses onto social" in text
+    assert "Staff members must decline friend requests from children they teach at the school." in text

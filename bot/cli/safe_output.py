@@ -84,11 +84,22 @@ def _private_stdout() -> TextIO:
     redirected to (`> export.csv`) made private like one `--csv FILE` writes."""
     if sys.stdout is None:
         raise CliError("standard output is closed; give a file instead: --csv FILE")
-    descriptor = sys.stdout.fileno()
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation is both: standard output replaced by no file
+        raise CliError("standard output is no file or pipe here; give a file instead: --csv FILE") from None
     if os.isatty(descriptor):
         raise CliError("--csv - does not write to a terminal; pipe it into a program or give a file: --csv FILE")
     if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.fchmod(descriptor, 0o600)
+        try:
+            os.fchmod(descriptor, 0o600)
+        except PermissionError:
+            # `sudo -u policybot policybot reports export --csv - > file`: the shell made the file, as
+            # another user; left as it is, others on the server could read the reports in it.
+            raise CliError(
+                "the file standard output goes to belongs to another user, so it cannot be made readable only "
+                "by its owner; nothing was written to it. Give a file instead: --csv FILE"
+            ) from None
     sys.stdout.flush()
     return open(descriptor, "w", newline="", encoding="utf-8", closefd=False)
 

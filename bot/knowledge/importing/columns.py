@@ -11,6 +11,8 @@ values). It ends at a line across the page, or at a line in one column only afte
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from statistics import median
 
 _SIDE = 0.1  # of the text's width: a line in the left column ends before the middle plus this
@@ -18,13 +20,21 @@ _PAIRED = 1.5  # line heights: a line of the other column this close in height s
 _OWN_GAP = 2.0  # line heights: a wider gap from its column's previous line ends a two-column stretch
 _PAIRS = 2  # lines of each column that sit beside the other's, at least, to read a stretch as columns
 _PROSE_WORDS = 4  # a column's lines hold this many words (median), at least: prose, not a form
+_SAME_ROW = 0.5  # line heights: a right line this close in height to a left one is in the same table row
+# The title over a list set beside another ("The Do's" | "The Don'ts"): the columns are read one by one.
+_LIST_TITLE = re.compile(
+    r"^\W*(?:the\s+)?(?:do(?:['\u2019]?s)?|don['\u2019]?ts?|never|always|(?:un)?acceptable|(?:in)?appropriate|"
+    r"(?:not\s+)?allowed|should(?:\s+not)?|must(?:\s+not)?)\W*$",
+    re.IGNORECASE,
+)
 
 
 def in_reading_order(lines: list[dict]) -> list[dict]:
     """The page's lines (text, x0, x1, top, height; sorted by top) with each two-column stretch read
-    left column first. Lines read in a column are marked `in_column`, the first of each `column_start`,
-    and the right column's lines are moved onto the left one's margin (x0, x1), so indents and bullet
-    levels read alike."""
+    left column first. Lines read in a column are marked `in_column`, the first of each `column_start`
+    (the right column's first also `after_column`), and the right column's lines are moved onto the left
+    one's margin (x0, x1), so indents and bullet levels read alike. A table whose rows belong together
+    is read row by row, each row one line."""
     if len(lines) < 2 * _PAIRS:
         return lines
     left_edge = min(line["x0"] for line in lines)
@@ -39,14 +49,16 @@ def in_reading_order(lines: list[dict]) -> list[dict]:
         return "left" if line["x1"] <= middle + slack else "full"
 
     sides = [side(line) for line in lines]
-    paired = [
-        s != "full"
-        and any(
-            o not in ("full", s) and abs(other["top"] - line["top"]) <= _PAIRED * height
-            for other, o in zip(lines, sides, strict=True)
-        )
-        for line, s in zip(lines, sides, strict=True)
-    ]
+    tops = [line["top"] for line in lines]  # sorted: the lines beside a line are found by bisection
+    reach = _PAIRED * height
+
+    def beside(i: int) -> bool:
+        if sides[i] == "full":
+            return False
+        start, end = bisect_left(tops, tops[i] - reach), bisect_right(tops, tops[i] + reach)
+        return any(sides[j] not in ("full", sides[i]) for j in range(start, end))
+
+    paired = [beside(i) for i in range(len(lines))]
     out: list[dict] = []
     stretch: list[int] = []
     last_top: dict[str, float] = {}
@@ -73,11 +85,42 @@ def _read(lines: list[dict], sides: list[str], paired: list[bool], stretch: list
     )
     if not in_columns:
         return [lines[i] for i in stretch]
+    rows = _rows(lines, columns["left"], columns["right"])
+    if rows is not None:
+        return [
+            dict(lines[i], text=f"{lines[i]['text']} {lines[rows[i]]['text']}", x1=lines[rows[i]]["x1"])
+            if i in rows
+            else lines[i]
+            for i in stretch
+            if sides[i] != "right"
+        ]
     shift = min(lines[i]["x0"] for i in columns["right"]) - min(lines[i]["x0"] for i in columns["left"])
     out = [lines[i] for i in stretch if sides[i] == "full"]
     out += [dict(lines[i], column_start=n == 0, in_column=True) for n, i in enumerate(columns["left"])]
     out += [
-        dict(lines[i], x0=lines[i]["x0"] - shift, x1=lines[i]["x1"] - shift, column_start=n == 0, in_column=True)
+        dict(
+            lines[i],
+            x0=lines[i]["x0"] - shift,
+            x1=lines[i]["x1"] - shift,
+            column_start=n == 0,
+            in_column=True,
+            after_column=n == 0,
+        )
         for n, i in enumerate(columns["right"])
     ]
     return out
+
+
+def _rows(lines: list[dict], left: list[int], right: list[int]) -> dict[int, int] | None:
+    """Each left line's right line, when the two columns are a table whose rows belong together ("A pupil
+    sends you a friend request" | "Decline it and tell the DSL"): one line a cell, side by side, none going
+    on with the line above. Two lists side by side under titles ("Do's" | "Don'ts") are no such rows."""
+    titled = _LIST_TITLE.match(lines[left[0]]["text"]) and _LIST_TITLE.match(lines[right[0]]["text"])
+    if len(left) != len(right) or titled:
+        return None
+    height = median(lines[i]["height"] for i in left + right)
+    if any(abs(lines[i]["top"] - lines[j]["top"]) > _SAME_ROW * height for i, j in zip(left, right, strict=True)):
+        return None
+    if any(lines[i]["text"][:1].islower() for i in left + right):
+        return None
+    return dict(zip(left, right, strict=True))

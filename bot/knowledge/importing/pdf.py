@@ -22,7 +22,8 @@ from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
 _BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
 _BULLET = re.compile(rf"^[{re.escape(_BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
-_EDGE_LINES = 3  # lines at the top and at the bottom of a page that may be a running header/footer
+_EDGE_LINES = 3  # rows of lines at the top and at the bottom of a page that may be a running header/footer
+_SAME_ROW = 1.0  # points: lines whose tops are this close are one row
 _PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
 _PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
 _INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
@@ -103,12 +104,24 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
 
+def _at_edge(lines: list[dict]) -> list[dict]:
+    """The page's lines in its first and last few rows (a row: the lines at one height, as a running
+    header's left and right parts are, "Version 3.1" ... "Reviewed September 2024")."""
+    row_of: dict[int, float] = {}  # a line -> the top of its row's first line
+    rows: list[float] = []
+    for line in lines:  # sorted by top
+        if not rows or line["top"] - rows[-1] > _SAME_ROW:
+            rows.append(line["top"])
+        row_of[id(line)] = rows[-1]
+    edge = set(rows[:_EDGE_LINES] + rows[-_EDGE_LINES:])
+    return [line for line in lines if row_of[id(line)] in edge]
+
+
 def _running_lines(pages: list[tuple[float, list[dict]]]) -> set[str]:
     """Keys of lines found at a page's top or bottom edge on at least half the pages (and two or more)."""
     counts: Counter[str] = Counter()
     for _, lines in pages:
-        edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
-        counts.update({_key(line["text"]) for line in edge})
+        counts.update({_key(line["text"]) for line in _at_edge(lines)})
     needed = max(2, (len(pages) + 1) // 2)
     return {key for key, n in counts.items() if n >= needed}
 
@@ -201,7 +214,14 @@ def _runs_on(last: dict, first: dict, right: float) -> bool:
 
 def _goes_on(line: dict, previous: dict | None) -> bool:
     """A line in a column that finishes the sentence of the one above it: a table's cells are often set
-    with wider spacing than the text, so the gap alone would cut a cell's sentence in two."""
+    with wider spacing than the text, so the gap alone would cut a cell's sentence in two. The right
+    column's first line goes on with the left column's last, in prose whose sentence runs over the gutter."""
+    if line.get("after_column"):
+        return (
+            previous is not None
+            and line["text"][:1].islower()
+            and not previous["text"].rstrip().endswith(_ENDS_SENTENCE)
+        )
     return (
         previous is not None
         and bool(line.get("in_column"))
@@ -218,9 +238,8 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     removed_text: list[str] = []
     removed: set[int] = set()
     for _, lines in pages:
-        for index, line in enumerate(lines):
-            at_edge = index < _EDGE_LINES or index >= len(lines) - _EDGE_LINES
-            if at_edge and (_key(line["text"]) in running or _PAGE_NUMBER.match(line["text"].strip())):
+        for line in _at_edge(lines):
+            if _key(line["text"]) in running or _PAGE_NUMBER.match(line["text"].strip()):
                 removed.add(id(line))
                 removed_text.append(line["text"])
     levels = _levels(pages, removed)

@@ -194,7 +194,7 @@ class _Reader:
         # where the paragraph cites it, so the clause keeps it. Comments are reviewers' remarks, not policy.
         self.notes = {kind: self._notes(kind) for kind in ("footnotes", "endnotes")}
         self.notes_read = 0
-        self.notes_left_out: list[str] = []
+        self.notes_left_out: list[tuple[str, str]] = []  # (where the note was, its text)
 
     def _notes(self, kind: str) -> dict[str, Any]:
         """The document's footnotes or endnotes by id (Word's separator lines left out)."""
@@ -254,16 +254,21 @@ class _Reader:
         boxes: list[Any] = []
         notes: list[str] = []
         text = self._text(p, boxes, notes).replace("\u00ad", "").strip()  # a typed soft hyphen shows nothing
-        lines = [self._with_notes(self._line(p, text), notes)] if text else []
+        # A paragraph of only a note's mark: the note is the paragraph.
+        lines = [self._with_notes(self._line(p, text), notes)] if text else list(notes)
         for box in boxes:
             lines.extend(self.blocks(box))
         return lines
 
     def _with_notes(self, line: str, notes: list[str]) -> str:
         """The line with the notes it cites in brackets at its end. Not a lead-in's ("Employees must not:"):
-        its closing words tell the importer how its items read, so its notes are named instead."""
+        its closing words tell the importer how its items read; nor a heading's, which would no longer be
+        known as one. Their notes are named instead."""
+        if line.strip() in self.headings:
+            self.notes_left_out += [("a heading", note) for note in notes]
+            return line
         if line.endswith(":"):
-            self.notes_left_out += notes
+            self.notes_left_out += [("a line leading into a list", note) for note in notes]
             return line
         return " ".join([line, *(f"({note})" for note in notes)])
 
@@ -378,8 +383,8 @@ def read_docx(path: Path) -> Extracted:
             "the paragraphs that cite them"
         )
     notes += [
-        f"a note on a line leading into a list was left out (add it by hand if it holds a rule): {left_out}"
-        for left_out in reader.notes_left_out
+        f"a note on {where} was left out (add it by hand if it holds a rule): {left_out}"
+        for where, left_out in reader.notes_left_out
     ]
     text = "\n\n".join(lines).rstrip() + "\n" if lines else ""
     return Extracted(text, notes=tuple(notes), repeats_are_headers=False, headings=frozenset(reader.headings))
