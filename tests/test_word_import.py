@@ -811,3 +811,25 @@ def test_a_sentence_running_over_the_gutter_of_two_columns_stays_whole(tmp_path:
     text = make_draft(path, "oakfield").source_text
     assert "aware of the dangers of putting personal information such as home addresses onto social" in text
     assert "Staff members must decline friend requests from children they teach at the school." in text
+
+
+def test_prose_in_a_column_beside_a_title_block_is_not_interleaved_with_it(tmp_path: Path) -> None:
+    """A title block in the left column (short lines), the policy's prose wrapped in the right one: read by
+    height, each title line took the prose's line beside it ("Oakfield Primary School business and ...")."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    title = ["Oakfield Primary School", "Social Media Policy", "Signed ..... (Chair)", "Reviewed ....."]
+    prose = ["This policy applies to the use of social media", "for both business and personal purposes,",
+             "whether during working hours or otherwise, and", "whatever equipment is used to access it."]  # fmt: skip
+    for column, x in ((title, 20), (prose, 110)):
+        for n, line in enumerate(column):
+            pdf.text(x, 30 + 5 * n, line)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+
+    text = make_draft(path, "oakfield").source_text
+    assert " ".join(prose) in text
+    assert "Oakfield Primary School" in text and "Oakfield Primary School This" not in text

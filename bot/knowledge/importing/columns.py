@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
 from statistics import median
 
 _SIDE = 0.1  # of the text's width: a line in the left column ends before the middle plus this
@@ -78,11 +79,13 @@ def _read(lines: list[dict], sides: list[str], paired: list[bool], stretch: list
     """The stretch's lines, column by column if it is set in two columns, else as they are. A stretch
     starts with the line that ended the one before: one across the page stays first."""
     columns = {where: [i for i in stretch if sides[i] == where] for where in ("left", "right")}
-    in_columns = all(
-        sum(paired[i] for i in columns[where]) >= _PAIRS
-        and median(len(lines[i]["text"].split()) for i in columns[where]) >= _PROSE_WORDS
-        for where in ("left", "right")
+    beside = all(sum(paired[i] for i in columns[where]) >= _PAIRS for where in ("left", "right"))
+    prose = beside and all(
+        median(len(lines[i]["text"].split()) for i in columns[where]) >= _PROSE_WORDS for where in ("left", "right")
     )
+    # A column of wrapped sentences beside short lines (a title block: the school's name, "Signed .....")
+    # is prose too; a form's labels and values never go on in lower case.
+    in_columns = beside and (prose or any(_wrapped(lines, columns[where]) >= _PAIRS for where in ("left", "right")))
     if not in_columns:
         return [lines[i] for i in stretch]
     rows = _rows(lines, columns["left"], columns["right"])
@@ -109,6 +112,16 @@ def _read(lines: list[dict], sides: list[str], paired: list[bool], stretch: list
         for n, i in enumerate(columns["right"])
     ]
     return out
+
+
+def _wrapped(lines: list[dict], column: list[int]) -> int:
+    """How many of the column's lines go on with the sentence of the line just above them."""
+    return sum(
+        lines[i]["text"][:1].islower()
+        and not lines[before]["text"].rstrip().endswith((".", "!", "?", ":", ";"))
+        and lines[i]["top"] - lines[before]["top"] <= _PAIRED * lines[before]["height"]
+        for before, i in pairwise(column)
+    )
 
 
 def _rows(lines: list[dict], left: list[int], right: list[int]) -> dict[int, int] | None:
