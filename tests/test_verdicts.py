@@ -242,6 +242,7 @@ def test_a_question_that_asks_no_permission_is_not_answered_with_one() -> None:
         "wat hapens if sum1 complains to the school about my pics",
         "If my account is set to private, am I still covered by the rules?",
         "I've been here ten years and never read it. Does the policy cover what I post at the weekend?",
+        "does anyone check what i send from my school email",
     ):
         assert label(clause, question=question) == "For information", question
     for question in (
@@ -252,6 +253,13 @@ def test_a_question_that_asks_no_permission_is_not_answered_with_one() -> None:
         "How many accounts can I have?",
         "Should I set my account to private?",
         "Does the policy stop staff using Facebook altogether?",
+        # "For information: Yes, but be cautious" would read the wrong way round under these
+        "is it wrong to be friends with colleagues on facebook?",
+        "Will I get in trouble for using social media at lunch?",
+        "Can my TA post photos of the class?",
+        "Can I friend Mr. Smith on facebook?",  # the sentence that asks is not "Smith on facebook?"
+        "I want to know if I can add parents on Facebook. What does the policy say?",
+        "Does the policy say I can add parents?",
         "A parent sent me a friend request last night",  # a situation told, not a question: the clause's own
     ):
         assert label(clause, question=question) == "Allowed, with care", question

@@ -833,3 +833,40 @@ def test_prose_in_a_column_beside_a_title_block_is_not_interleaved_with_it(tmp_p
     text = make_draft(path, "oakfield").source_text
     assert " ".join(prose) in text
     assert "Oakfield Primary School" in text and "Oakfield Primary School This" not in text
+
+
+def test_pdf_lists_side_by_side_forms_and_names_keep_their_reading(tmp_path: Path) -> None:
+    """What reading a table row by row, or a sentence over the gutter, must not take in: two bulleted lists
+    side by side ("Do" | "Do not"), a register's labels and values in lower case, and a right column that
+    starts with a name in lower case ("iPads ...") after a left column's sentence without its full stop."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    columns = [
+        (["Do", "- Keep your profile set to private", "- Report any concern to the DSL"],
+         ["Do not", "- Accept friend requests from pupils", "- Post photographs of pupils"]),
+        (["Date approved", "Approved by", "Applies to"],
+         ["12 March 2024", "the Full Governing Body", "all staff, governors and volunteers"]),
+        (["Staff must not post about pupils on any site or", "in any online group. Staff should check the",
+          "privacy settings on their own accounts regularly"],
+         ["iPads belonging to the school must only be used", "for school business and never for personal use."]),
+    ]  # fmt: skip
+    top = 20
+    for number, (left, right) in enumerate(columns, start=1):
+        # each part under a heading across the page, as a policy sets them
+        pdf.text(20, top, f"{number}. A heading across the whole width of the page, above part {number} of it")
+        for column, x in ((left, 20), (right, 110)):
+            for n, line in enumerate(column):
+                pdf.text(x, top + 10 + 5 * n, line)
+        top += 5 * max(len(left), len(right)) + 25
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+
+    text = make_draft(path, "oakfield").source_text
+    assert "Keep your profile set to private - Accept" not in text
+    assert text.index("Report any concern to the DSL") < text.index("Do not") < text.index("Accept friend requests")
+    assert "Date approved 12 March 2024" in text and "Applies to all staff, governors and volunteers" in text
+    assert "regularly iPads" not in text
+    assert "iPads belonging to the school must only be used for school business and never for personal use." in text

@@ -212,6 +212,12 @@ def _runs_on(last: dict, first: dict, right: float) -> bool:
     )
 
 
+def _lower_case_word(text: str) -> bool:
+    """Whether the line starts with a word in lower case, as a sentence going on does; "iPads" and
+    "eSafety" are names, which start a sentence as they are."""
+    return bool(re.match(r"[a-z]+(?![A-Z])\b", text))
+
+
 def _goes_on(line: dict, previous: dict | None) -> bool:
     """A line in a column that finishes the sentence of the one above it: a table's cells are often set
     with wider spacing than the text, so the gap alone would cut a cell's sentence in two. The right
@@ -219,14 +225,14 @@ def _goes_on(line: dict, previous: dict | None) -> bool:
     if line.get("after_column"):
         return (
             previous is not None
-            and line["text"][:1].islower()
+            and _lower_case_word(line["text"])
             and not previous["text"].rstrip().endswith(_ENDS_SENTENCE)
         )
     return (
         previous is not None
         and bool(line.get("in_column"))
         and not line.get("column_start")
-        and line["text"][:1].islower()
+        and _lower_case_word(line["text"])
         and not previous["text"].rstrip().endswith(_ENDS_SENTENCE)
         and line["top"] - previous["top"] <= _CONTINUED_LINES * previous["height"]
     )
