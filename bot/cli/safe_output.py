@@ -93,12 +93,17 @@ def _private_stdout() -> TextIO:
     if hasattr(os, "fchmod") and stat.S_ISREG(os.fstat(descriptor).st_mode):
         try:
             os.fchmod(descriptor, 0o600)
-        except PermissionError:
+        except OSError as exc:
             # `sudo -u policybot policybot reports export --csv - > file`: the shell made the file, as
             # another user; left as it is, others on the server could read the reports in it.
+            why = (
+                "belongs to another user"
+                if os.fstat(descriptor).st_uid != os.geteuid()
+                else f"cannot have its permissions changed ({exc.strerror})"
+            )
             raise CliError(
-                "the file standard output goes to belongs to another user, so it cannot be made readable only "
-                "by its owner; nothing was written to it. Give a file instead: --csv FILE"
+                f"the file standard output goes to {why}, so it cannot be made readable only by its owner; "
+                "nothing was written to it. Give a file instead: --csv FILE"
             ) from None
     sys.stdout.flush()
     return open(descriptor, "w", newline="", encoding="utf-8", closefd=False)
