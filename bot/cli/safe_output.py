@@ -98,7 +98,7 @@ def _private_stdout() -> TextIO:
             # another user; left as it is, others on the server could read the reports in it.
             why = (
                 "belongs to another user"
-                if os.fstat(descriptor).st_uid != os.geteuid()
+                if hasattr(os, "geteuid") and os.fstat(descriptor).st_uid != os.geteuid()
                 else f"cannot have its permissions changed ({exc.strerror})"
             )
             raise CliError(
