@@ -37,6 +37,16 @@ def test_a_ta_asks_about_friending_a_parent_and_only_she_sees_the_answer(bot: Ru
     assert bot.slack.calls_to("chat.postMessage") == []  # nothing posted anywhere public
 
 
+def test_the_verdict_does_not_say_its_label_twice(bot: RunningBot) -> None:
+    """Answer lines written as "You must make sure ..." read "You must: You must make sure ..." under the
+    label; the label is said once."""
+    data = bot.command("/policy", "do I have to keep my messages with children professional?").json()
+    verdict_line = data["blocks"][1]["text"]["text"]
+    assert verdict_line.startswith("*You must:* ")
+    assert "you must" not in verdict_line.removeprefix("*You must:* ").lower()[:20]
+    assert data["text"] == verdict_line.replace("*", "")
+
+
 def test_empty_or_help_shows_usage_with_examples(bot: RunningBot) -> None:
     for text in ("", "help"):
         data = bot.command("/policy", text).json()

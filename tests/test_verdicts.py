@@ -295,3 +295,16 @@ def test_the_terminal_answer_shows_the_exception() -> None:
     first = result.stdout.splitlines()[0]
     assert first.startswith(("Not allowed, with exceptions:", "It depends")), first
     assert not first.startswith("Not allowed:")
+
+
+def test_an_answer_line_that_opens_with_the_label_is_not_said_twice() -> None:
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "hiltingbury", "what is the social media policy for?"],
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("For information: The policy"), first

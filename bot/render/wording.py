@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, PolicyStatus, School
@@ -78,10 +79,22 @@ def citation(school: School, clause: Clause) -> str:
     return f"{school.name}, {school.policy_title}, {where}"
 
 
+def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str, str]:
+    """The verdict's label and the line after it; `label` and `line` are the answer's own
+    (bot/verdicts.py), else the clause's stance and answer line. An answer line that opens with the label
+    itself ("For information - the policy gives ...", "You must keep ...") does not say it twice."""
+    label = label or verdict_label(clause)
+    line = line or clause.answer
+    said = re.match(re.escape(label) + r"\b\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
+    if said and said.end() < len(line):
+        rest = line[said.end() :]
+        line = rest[:1].upper() + rest[1:]
+    return label, line
+
+
 def verdict(clause: Clause, label: str = "", line: str = "") -> str:
-    """The one-line verdict; `label` and `line` are the answer's own (bot/verdicts.py), else the clause's
-    stance and answer line."""
-    return f"{label or verdict_label(clause)}: {line or clause.answer}"
+    """The one-line verdict (`verdict_parts`)."""
+    return ": ".join(verdict_parts(clause, label, line))
 
 
 def summary(answer: Answer) -> str:

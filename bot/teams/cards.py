@@ -19,8 +19,7 @@ from microsoft_teams.cards import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading
-from bot.verdicts import label as verdict_label
+from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading, verdict_parts
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"
@@ -62,8 +61,9 @@ def _text(text: str, **extra: Any) -> TextBlock:
 
 
 def _clause_blocks(school: School, clause: Clause, label: str, line: str = "") -> list[Any]:
+    label, line = verdict_parts(clause, label, line)
     blocks: list[Any] = [
-        _text(f"**{plain(label or verdict_label(clause))}:** {plain(line or clause.answer)}"),
+        _text(f"**{plain(label)}:** {plain(line)}"),
         Container(style="emphasis", items=[_text(plain(clause.text))]),
         _text(plain(f"{citation(school, clause)} · Policy {policy_dates(school)}"), is_subtle=True, size="Small"),
     ]

@@ -23,9 +23,8 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading
+from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading, verdict_parts
 from bot.slack.escape import clip, escape, quote
-from bot.verdicts import label as verdict_label
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000  # per context element (Slack allows 3000; leave room for formatting)
@@ -58,8 +57,9 @@ def clause_blocks(school: School, clause: Clause, label: str = "", line: str = "
     `label` and `line` are the answer's verdict for the asker's question; a shared answer, which never
     shows the question, uses the clause's own.
     """
+    label, line = verdict_parts(clause, label, line)
     blocks: list[Block] = [
-        _section(f"*{escape(label or verdict_label(clause))}:* {escape(line or clause.answer)}"),
+        _section(f"*{escape(label)}:* {escape(line)}"),
         _section(quote(clause.text, SECTION_LIMIT)),
         _context(escape(f"{citation(school, clause)} · Policy {policy_dates(school)}")),
     ]
