@@ -26,13 +26,13 @@ _PERMISSION_OR_DUTY = re.compile(
 )
 # A leading condition or role ("If my account is private, ...", "As a governor, ...") is not the question.
 _LEADING_CLAUSE = re.compile(r"^(?:if|when|as|since|because|once|now)\b[^,?]{0,120},\s*", re.IGNORECASE)
-_ASKS_SOMETHING_ELSE = re.compile(
-    r"^\W*(?:(?:so|but|and|also|just|basically|honestly|quick question|hi|hey)[\s,:-]+)*(?:"
-    r"(?:what|wat|wot|whats|what's|why|who|whom|whose|where|when|which|how)\b|"
-    # a yes-or-no question about the policy, the school or what happens, not about leave
-    r"(?:does|do|did|is|isnt|isn't|are|will|would|has|have|am)\s+(?:\w+\s+){0,5}?"
+_OPENING = r"^\W*(?:(?:so|but|and|also|just|basically|honestly|quick question|hi|hey)[\s,:-]+)*"
+_ASKS_WHAT = re.compile(_OPENING + r"(?:what|wat|wot|whats|what's|why|who|whom|whose|where|when|which|how)\b", re.I)
+# A yes-or-no question about the policy, the school or what happens, not about leave.
+_ASKS_WHETHER = re.compile(
+    _OPENING + r"(?:does|do|did|is|isnt|isn't|are|will|would|has|have|am)\s+(?:\w+\s+){0,5}?"
     r"(?:cover\w*|appl\w*|count\w*|includ\w*|treat\w*|monitor\w*|check\w*|record\w*|review\w*|keep|kept|"
-    r"mean|say|says|have|has)\b)",
+    r"mean|say|says|have|has)\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -48,9 +48,13 @@ def question_sentence(text: str) -> str:
     return asking[-1] if asking else parts[-1]
 
 
-def asks_something_else(question: str) -> bool:
-    """True for a question that asks neither what may be done nor what must be: "what is the policy for?",
-    "does it cover me?", "what happens if someone complains?"."""
+def asks_something_else(question: str) -> str | None:
+    """What a question that asks neither what may be done nor what must be asks: "what" ("what is the
+    policy for?", "what happens if someone complains?") or "whether" ("does it cover me?"); None for any
+    other question."""
     if _PERMISSION_OR_DUTY.search(question):
-        return False
-    return bool(_ASKS_SOMETHING_ELSE.search(_LEADING_CLAUSE.sub("", question_sentence(question).strip())))
+        return None
+    sentence = _LEADING_CLAUSE.sub("", question_sentence(question).strip())
+    if _ASKS_WHAT.search(sentence):
+        return "what"
+    return "whether" if _ASKS_WHETHER.search(sentence) else None

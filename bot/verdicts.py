@@ -46,6 +46,7 @@ _RULE_NOT = re.compile(r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b
 # inappropriate"); "may not" and "cannot" are left out, being mostly "it may not always be appropriate".
 STATED_RULE = re.compile(r"\b(?:must|should|shall|will)(?:\s+\w+)?\s+not\b|" + _RULE_WORDS, re.IGNORECASE)
 _YES = re.compile(r"\s*(?:yes|only|ok|okay|fine)\b", re.IGNORECASE)
+_YES_OR_NO = re.compile(r"\W*(?:yes|no)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
@@ -143,8 +144,11 @@ def headline(
         limit = _limit(clause, set(question_terms), terms) if terms is not None else None
         if limit is not None:
             return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
-        if asks_something_else(question):
-            # A permission is no answer to "what is the policy for?": the answer line that follows is.
+        asks = asks_something_else(question)
+        # A permission is no answer to "what is the policy for?": the answer line that follows is. Unless
+        # that line itself answers a yes or a no ("Yes, but - you can post ..."), which only the permission
+        # reads rightly after: "what happens if I post ...?" was in effect asking leave.
+        if asks == "whether" or (asks == "what" and not _YES_OR_NO.match(clause.answer)):
             return Stance.INFORMATION.label, ""
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""

@@ -265,14 +265,16 @@ def test_a_question_that_asks_no_permission_is_not_answered_with_one() -> None:
         assert label(clause, question=question) == "Allowed, with care", question
 
 
-def test_a_question_about_how_something_works_hears_no_permission(book: PolicyBook) -> None:
-    answer = book.ask("hiltingbury", "whats the story with tagging staff in photos on the school page")
+def test_a_question_about_what_happens_hears_no_permission_unless_the_answer_says_yes(book: PolicyBook) -> None:
+    answer = book.ask("howitt", "what happens if someone complains about my facebook photos?")
     assert answer.answered and answer.best is not None
-    assert answer.best.clause.stance is Stance.ALLOWED_WITH_CARE
+    assert answer.best.clause.stance is Stance.ALLOWED_WITH_CARE and not answer.best.clause.answer.startswith("Yes")
     assert answer.verdict_label == "For information"
-    asked = book.ask("hiltingbury", "can I tag staff in photos on the school page?")
-    assert asked.best is not None and asked.best.clause.id == answer.best.clause.id
-    assert asked.verdict_label == "Allowed, with care"
+    # "For information: Yes, with care - consider turning off tagging" reads wrongly: the question was in
+    # effect asking leave, and the answer line gives it
+    tagging = book.ask("hiltingbury", "whats the story with tagging staff in photos on the school page")
+    assert tagging.best is not None and tagging.best.clause.answer.startswith("Yes")
+    assert tagging.verdict_label == "Allowed, with care"
 
 
 def test_a_nephew_at_the_school_is_not_told_a_flat_no(book: PolicyBook) -> None:
