@@ -310,3 +310,14 @@ def test_an_answer_line_that_opens_with_the_label_is_not_said_twice() -> None:
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith("For information: The policy"), first
+
+
+def test_the_label_is_said_once_but_never_cut_from_a_line_that_goes_on_with_not() -> None:
+    from bot.render.wording import verdict
+
+    said = _clause("Staff must keep passwords safe.", "You must keep your password to yourself.", Stance.MUST)
+    assert verdict(said) == "You must: Keep your password to yourself."
+    note = _clause("This policy is reviewed yearly.", "For information - reviewed every year.", Stance.INFORMATION)
+    assert verdict(note) == "For information: Reviewed every year."
+    more = _clause("Staff must not share passwords.", "You must not share your password.", Stance.MUST)
+    assert verdict(more) == "You must: You must not share your password."

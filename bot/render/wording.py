@@ -85,7 +85,8 @@ def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str,
     itself ("For information - the policy gives ...", "You must keep ...") does not say it twice."""
     label = label or verdict_label(clause)
     line = line or clause.answer
-    said = re.match(re.escape(label) + r"\b\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
+    # never "You must not ..." under "You must" cut to "Not ...": the line then says more than the label
+    said = re.match(re.escape(label) + r"\b(?!\s*(?:not|never)\b)\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
     if said and said.end() < len(line):
         rest = line[said.end() :]
         line = rest[:1].upper() + rest[1:]
