@@ -16,23 +16,20 @@ from bisect import bisect_left, bisect_right
 from itertools import pairwise
 from statistics import median
 
+from bot.knowledge.importing.tables import rule_title
+
 _SIDE = 0.1  # of the text's width: a line in the left column ends before the middle plus this
 _PAIRED = 1.5  # line heights: a line of the other column this close in height sits beside it
 _OWN_GAP = 2.0  # line heights: a wider gap from its column's previous line ends a two-column stretch
 _PAIRS = 2  # lines of each column that sit beside the other's, at least, to read a stretch as columns
 _PROSE_WORDS = 4  # a column's lines hold this many words (median), at least: prose, not a form
 _SAME_ROW = 0.5  # line heights: a right line this close in height to a left one is in the same table row
-# The title over a list set beside another ("The Do's" | "The Don'ts"): the columns are read one by one.
-_LIST_TITLE = re.compile(
-    r"^\W*(?:the\s+)?(?:do(?:['\u2019]?s)?|don['\u2019]?ts?|do not|never|always|avoid|(?:un)?acceptable|"
-    r"(?:in)?appropriate|(?:not\s+)?(?:allowed|permitted|recommended)|should(?:\s+not)?|must(?:\s+not)?|"
-    r"(?:good|best|bad|poor)\s+practice|yes|no)\W*$",
-    re.IGNORECASE,
-)
+# Bullet glyphs as PDFs set them (pdf.py reads items by them too)
+BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
 # An item of a list: a bullet, or a number or letter and its stop ("1.", "a)", "(ii)").
-_ITEM = re.compile(
-    r"^\s*(?:[\u2022\u25cf\u25aa\u25e6\uf0b7\u2013\u27a2\u25a0\u25a1\u2043*o-]|\(?(?:\d{1,2}|[A-Za-z]|[ivx]{1,4})[.)])\s"
-)
+_ITEM = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}*]|\(?(?:\d{{1,2}}|[A-Za-z]|[ivx]{{1,4}})[.)])\s")
+# What a line that ends a sentence ends with: the next line does not go on with it
+ENDS_SENTENCE = (".", "!", "?", ":", ";", '"', "\u201d", ")")
 _RAGGED = 0.2  # of a column's width: a line ending this close to the column's right edge ran to it
 
 
@@ -113,41 +110,48 @@ def _read(lines: list[dict], sides: list[str], paired: list[bool], stretch: list
             x1=lines[i]["x1"] - shift,
             column_start=n == 0,
             in_column=True,
-            after_column=n == 0 and _runs_to_edge(lines, columns["left"], columns["left"][-1]),
+            after_column=n == 0 and lines[columns["left"][-1]]["x1"] >= _wrap_edge(lines, columns["left"]),
         )
         for n, i in enumerate(columns["right"])
     ]
     return out
 
 
+def lower_case_word(text: str) -> bool:
+    """Whether the line starts with a word in lower case, as a sentence going on does; "iPads" and
+    "eSafety" are names, which start a sentence as they are."""
+    return bool(re.match(r"[a-z]+(?![A-Z])\b", text))
+
+
 def _wrapped(lines: list[dict], column: list[int]) -> int:
     """How many of the column's lines go on with the sentence of the line just above them: it ran to the
     column's edge (a form's value, "the Full Governing Body", starts in lower case under a short one)."""
+    edge = _wrap_edge(lines, column)
     return sum(
-        lines[i]["text"][:1].islower()
-        and not lines[before]["text"].rstrip().endswith((".", "!", "?", ":", ";"))
+        lower_case_word(lines[i]["text"])
+        and not lines[before]["text"].rstrip().endswith(ENDS_SENTENCE)
         and lines[i]["top"] - lines[before]["top"] <= _PAIRED * lines[before]["height"]
-        and _runs_to_edge(lines, column, before)
+        and lines[before]["x1"] >= edge
         for before, i in pairwise(column)
     )
 
 
-def _runs_to_edge(lines: list[dict], column: list[int], i: int) -> bool:
-    """Whether the line ends near its column's right edge, as a line whose sentence wraps does."""
+def _wrap_edge(lines: list[dict], column: list[int]) -> float:
+    """How far right a line of the column reaches when its sentence wraps: near the column's right edge."""
     left, right = min(lines[j]["x0"] for j in column), max(lines[j]["x1"] for j in column)
-    return lines[i]["x1"] >= right - _RAGGED * (right - left)
+    return right - _RAGGED * (right - left)
 
 
 def _rows(lines: list[dict], left: list[int], right: list[int]) -> dict[int, int] | None:
     """Each left line's right line, when the two columns are a table whose rows belong together ("A pupil
     sends you a friend request" | "Decline it and tell the DSL"): one line a cell, side by side, none going
     on with the line above. Two lists side by side under titles ("Do's" | "Don'ts") are no such rows."""
-    titled = _LIST_TITLE.match(lines[left[0]]["text"]) or _LIST_TITLE.match(lines[right[0]]["text"])
+    titled = rule_title(lines[left[0]]["text"]) or rule_title(lines[right[0]]["text"])
     if len(left) != len(right) or titled or any(_ITEM.match(lines[i]["text"]) for i in left + right):
         return None  # lists side by side: each column's items are its own
     height = median(lines[i]["height"] for i in left + right)
     if any(abs(lines[i]["top"] - lines[j]["top"]) > _SAME_ROW * height for i, j in zip(left, right, strict=True)):
         return None
-    if any(lines[i]["text"][:1].islower() for i in left + right):
+    if any(lower_case_word(lines[i]["text"]) for i in left + right):
         return None
     return dict(zip(left, right, strict=True))

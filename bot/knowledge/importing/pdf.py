@@ -16,11 +16,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge.importing.columns import in_reading_order
+from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, in_reading_order, lower_case_word
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
 
-_BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
-_BULLET = re.compile(rf"^[{re.escape(_BULLETS)}]\s+")
+_BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
 _EDGE_LINES = 3  # rows of lines at the top and at the bottom of a page that may be a running header/footer
 _SAME_ROW = 1.0  # points: lines whose tops are this close are one row
@@ -197,7 +196,6 @@ def _english() -> frozenset[str]:
 
 
 _MARGIN_SLACK = 12.0  # points: a line ending this close to the text's right edge ran to the margin
-_ENDS_SENTENCE = (".", "!", "?", ":", ";", '"', "\u201d", ")")
 
 
 def _runs_on(last: dict, first: dict, right: float) -> bool:
@@ -205,17 +203,11 @@ def _runs_on(last: dict, first: dict, right: float) -> bool:
     text = last["text"].strip()
     return (
         last["x1"] >= right - _MARGIN_SLACK
-        and not text.endswith(_ENDS_SENTENCE)
+        and not text.endswith(ENDS_SENTENCE)
         and not _BULLET.match(first["text"].strip())
         and abs(first["x0"] - last["x0"]) <= _INDENT_TOLERANCE  # the same column, not a heading or an item
         and not re.match(r"^\d{1,2}(?:\.\d{1,2})*\.?\s", first["text"].strip())  # a numbered section starts
     )
-
-
-def _lower_case_word(text: str) -> bool:
-    """Whether the line starts with a word in lower case, as a sentence going on does; "iPads" and
-    "eSafety" are names, which start a sentence as they are."""
-    return bool(re.match(r"[a-z]+(?![A-Z])\b", text))
 
 
 def _goes_on(line: dict, previous: dict | None) -> bool:
@@ -225,15 +217,15 @@ def _goes_on(line: dict, previous: dict | None) -> bool:
     if line.get("after_column"):
         return (
             previous is not None
-            and _lower_case_word(line["text"])
-            and not previous["text"].rstrip().endswith(_ENDS_SENTENCE)
+            and lower_case_word(line["text"])
+            and not previous["text"].rstrip().endswith(ENDS_SENTENCE)
         )
     return (
         previous is not None
         and bool(line.get("in_column"))
         and not line.get("column_start")
-        and _lower_case_word(line["text"])
-        and not previous["text"].rstrip().endswith(_ENDS_SENTENCE)
+        and lower_case_word(line["text"])
+        and not previous["text"].rstrip().endswith(ENDS_SENTENCE)
         and line["top"] - previous["top"] <= _CONTINUED_LINES * previous["height"]
     )
 

@@ -35,8 +35,11 @@ _DIGIT = re.compile(r"\d")
 # Titles of columns of rules besides a DO / DO NOT list's own (split.list_marker)
 _RULE_TITLES = {
     "acceptable", "unacceptable", "allowed", "not allowed", "permitted", "not permitted", "never", "always",
-    "yes", "no", "should", "should not", "must", "must not", "dos and don'ts", "do's and don'ts",
+    "yes", "no", "should", "should not", "must", "must not", "dos and don'ts", "do's and don'ts", "avoid",
+    "appropriate", "inappropriate", "recommended", "not recommended", "good practice", "best practice",
+    "bad practice", "poor practice",
 }  # fmt: skip
+_EDGE_MARKS = re.compile(r"^\W+|\W+$")
 # The titles of a version history's columns
 _HISTORY = re.compile(
     r"^(?:version|v|issue|date|author|owner|changes?|amendments?|revision|reviewed by|approved by)\b", re.IGNORECASE
@@ -157,6 +160,13 @@ def _labelled(rows: list[Row], width: int) -> list[str] | None:
     return lines
 
 
+def rule_title(text: str) -> bool:
+    """Whether `text` titles a column or list of rules ("The Do's:", "Don't", "Acceptable", "Good practice"),
+    in a Word table or side by side in a PDF (columns.py)."""
+    key = _EDGE_MARKS.sub("", text.replace("\u2019", "'")).lower()
+    return list_marker(key) is not None or key.removeprefix("the ") in _RULE_TITLES
+
+
 def _columns(rows: list[Row], width: int) -> list[str] | None:
     """Columns of a rule each ("Do" | "Don't"): a row's cells have nothing to do with each other, so each
     column is a list under its title. Under other titles ("Situation" | "What to do") a row is one case,
@@ -164,7 +174,7 @@ def _columns(rows: list[Row], width: int) -> list[str] | None:
     header, body = rows[0], rows[1:]
     if width < 2 or not body or not _is_header(header):
         return None
-    if not all(list_marker(_text(t)) or _text(t).rstrip(":").lower() in _RULE_TITLES for t in header):
+    if not all(rule_title(_text(t)) for t in header):
         return ["; ".join(_titled(header, row)) for row in body]
     lines: list[str] = []
     for j, title in enumerate(header):
