@@ -12,6 +12,7 @@ something other than what the asker may do ("what happens if ...", "does the pol
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 _PERMISSION_OR_DUTY = re.compile(
     # a modal and whoever it is about ("can my TA", "should we", "could I"), but not what may happen
@@ -48,7 +49,7 @@ def question_sentence(text: str) -> str:
     return asking[-1] if asking else parts[-1]
 
 
-def asks_something_else(question: str) -> str | None:
+def asks_instead(question: str) -> Literal["what", "whether"] | None:
     """What a question that asks neither what may be done nor what must be asks: "what" ("what is the
     policy for?", "what happens if someone complains?") or "whether" ("does it cover me?"); None for any
     other question."""

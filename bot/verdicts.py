@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 from bot.knowledge.draft_words import answer_in_policy_words
 from bot.knowledge.models import Clause, Stance
-from bot.question_kind import asks_something_else
+from bot.question_kind import asks_instead
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
@@ -144,7 +144,7 @@ def headline(
         limit = _limit(clause, set(question_terms), terms) if terms is not None else None
         if limit is not None:
             return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
-        asks = asks_something_else(question)
+        asks = asks_instead(question)
         # A permission is no answer to "what is the policy for?": the answer line that follows is. Unless
         # that line itself answers a yes or a no ("Yes, but - you can post ..."), which only the permission
         # reads rightly after: "what happens if I post ...?" was in effect asking leave.

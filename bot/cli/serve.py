@@ -50,6 +50,8 @@ def _stop_on_signals(db: Database, platforms: tuple[str, ...]) -> None:
     import signal
     import sqlite3
 
+    from bot.store.outbox import Outbox
+
     def stop(signum: int, _frame: object) -> None:
         try:
             waiting = Outbox(db).waiting(platforms)
@@ -58,8 +60,6 @@ def _stop_on_signals(db: Database, platforms: tuple[str, ...]) -> None:
         kept = f"; {waiting} message(s) not yet sent are kept and sent at the next start" if waiting else ""
         logging.getLogger("policybot").info("stopping: %s received%s", signal.Signals(signum).name, kept)
         raise SystemExit(0)
-
-    from bot.store.outbox import Outbox
 
     for name in ("SIGTERM", "SIGINT", "SIGHUP"):
         number = getattr(signal, name, None)  # Windows has no SIGHUP
