@@ -285,30 +285,23 @@ def test_a_nephew_at_the_school_is_not_told_a_flat_no(book: PolicyBook) -> None:
     assert answer.verdict_label in (EXCEPTION_MAY_APPLY, "Allowed, with care", "Allowed")
 
 
-def test_the_terminal_answer_shows_the_exception() -> None:
+def _terminal_verdict(school: str, question: str) -> str:
+    """The first line `policybot ask` prints: the verdict."""
     result = subprocess.run(
-        [*POLICYBOT, "ask", "--school", "rudyard-kipling", "can I chat with a pupil from another school on xbox?"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        check=False,
+        [*POLICYBOT, "ask", "--school", school, question], capture_output=True, text=True, env=clean_env(), check=False
     )
     assert result.returncode == 0, result.stderr
-    first = result.stdout.splitlines()[0]
+    return result.stdout.splitlines()[0]
+
+
+def test_the_terminal_answer_shows_the_exception() -> None:
+    first = _terminal_verdict("rudyard-kipling", "can I chat with a pupil from another school on xbox?")
     assert first.startswith(("Not allowed, with exceptions:", "It depends")), first
     assert not first.startswith("Not allowed:")
 
 
 def test_an_answer_line_that_opens_with_the_label_is_not_said_twice() -> None:
-    result = subprocess.run(
-        [*POLICYBOT, "ask", "--school", "hiltingbury", "what is the social media policy for?"],
-        capture_output=True,
-        text=True,
-        env=clean_env(),
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    first = result.stdout.splitlines()[0]
+    first = _terminal_verdict("hiltingbury", "what is the social media policy for?")
     assert first.startswith("For information: The policy"), first
 
 

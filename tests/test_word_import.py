@@ -791,24 +791,28 @@ def test_a_pdf_table_whose_rows_belong_together_is_read_row_by_row(tmp_path: Pat
         assert f"{situation} {action}" in text
 
 
-def test_a_sentence_running_over_the_gutter_of_two_columns_stays_whole(tmp_path: Path) -> None:
-    """Prose in two columns: the left column's last sentence goes on at the top of the right one."""
+def _side_by_side(tmp_path: Path, left: list[str], right: list[str]) -> str:
+    """The text `kb import` reads from a PDF page of two columns, one line each 5 mm, side by side."""
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=10)
-    left = ["Staff members must never use or access the", "social networking sites of children they teach.",
-            "Staff members need to be aware of the dangers", "of putting personal information such as"]  # fmt: skip
-    right = ["home addresses onto social networking sites.", "Staff members must decline friend requests",
-             "from children they teach at the school.", "Staff must report any concern to the DSL."]  # fmt: skip
     for column, x in ((left, 20), (right, 110)):
         for n, line in enumerate(column):
             pdf.text(x, 30 + 5 * n, line)
     path = tmp_path / "policy.pdf"
     pdf.output(str(path))
+    return make_draft(path, "oakfield").source_text
 
-    text = make_draft(path, "oakfield").source_text
+
+def test_a_sentence_running_over_the_gutter_of_two_columns_stays_whole(tmp_path: Path) -> None:
+    """Prose in two columns: the left column's last sentence goes on at the top of the right one."""
+    left = ["Staff members must never use or access the", "social networking sites of children they teach.",
+            "Staff members need to be aware of the dangers", "of putting personal information such as"]  # fmt: skip
+    right = ["home addresses onto social networking sites.", "Staff members must decline friend requests",
+             "from children they teach at the school.", "Staff must report any concern to the DSL."]  # fmt: skip
+    text = _side_by_side(tmp_path, left, right)
     assert "aware of the dangers of putting personal information such as home addresses onto social" in text
     assert "Staff members must decline friend requests from children they teach at the school." in text
 
@@ -816,21 +820,10 @@ def test_a_sentence_running_over_the_gutter_of_two_columns_stays_whole(tmp_path:
 def test_prose_in_a_column_beside_a_title_block_is_not_interleaved_with_it(tmp_path: Path) -> None:
     """A title block in the left column (short lines), the policy's prose wrapped in the right one: read by
     height, each title line took the prose's line beside it ("Oakfield Primary School business and ...")."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=10)
     title = ["Oakfield Primary School", "Social Media Policy", "Signed ..... (Chair)", "Reviewed ....."]
     prose = ["This policy applies to the use of social media", "for both business and personal purposes,",
              "whether during working hours or otherwise, and", "whatever equipment is used to access it."]  # fmt: skip
-    for column, x in ((title, 20), (prose, 110)):
-        for n, line in enumerate(column):
-            pdf.text(x, 30 + 5 * n, line)
-    path = tmp_path / "policy.pdf"
-    pdf.output(str(path))
-
-    text = make_draft(path, "oakfield").source_text
+    text = _side_by_side(tmp_path, title, prose)
     assert " ".join(prose) in text
     assert "Oakfield Primary School" in text and "Oakfield Primary School This" not in text
 
