@@ -6,8 +6,9 @@ staff whose question is about their nephew. A clause with an exception ("unless"
 names what the exception is about, the label says the exception may apply to them. A prohibition the
 policy only advises ("you are strongly advised not to") is "Advised against"; one for certain times only
 is "Not allowed during working time", in the clause's own words; and a permission it gives only with
-someone's approval ("they can only do so with the approval of the school") is "Only with permission":
-a flat "Not allowed" or "Allowed, with care" says more, or less, than the clause.
+someone's approval ("they can only do so with the approval of the school", or an answer line that opens
+"Only with their agreement - ...") is "Only with permission": a flat "Not allowed", "Allowed, with care" or
+"You must" says more, or less, than the clause.
 A question about what a permission rules out (the clause's sentence it shares most words with is a
 prohibition) hears "Not allowed", unless the answer line itself says yes; a question that asks no
 permission at all ("what is the policy for?") hears "For information" over a permission.
@@ -54,6 +55,14 @@ _ONLY_WITH_PERMISSION = re.compile(
     # "Written permission from parents will be obtained before photographs of pupils are published"
     r"\b(?:approval|permission|consent|agreement|authori[sz]ation)\b[^.;:]{0,40}?\b(?:will|must|should|shall|is to)"
     r" be (?:obtained|sought|given|gained|secured)\b[^.;:]{0,20}?\bbefore\b",
+    re.IGNORECASE,
+)
+# A reviewed answer line that opens with its condition: "Only with their agreement - don't post ...", "Only if
+# you have permission - make sure ...". Never a longer condition ("Only if you have permission where needed"),
+# which the label would say more firmly than the line.
+ONLY_WITH_PERMISSION_LEAD = re.compile(
+    r"only (?:with|if|once) (?:\w+\s+){0,4}?(?:permission|consent|agreement|approval|authori[sz]ation)"
+    r"\s*(?:[-\u2013\u2014:,]\s*|$)",
     re.IGNORECASE,
 )
 
@@ -138,6 +147,10 @@ def headline(
 ) -> tuple[str, str]:
     """The verdict line's label for this question, and what follows it when not the clause's answer line
     (`limit_line`), worked out once."""
+    if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE, Stance.MUST) and ONLY_WITH_PERMISSION_LEAD.match(
+        clause.answer
+    ):
+        return ONLY_WITH_PERMISSION, ""
     if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
         if _ONLY_WITH_PERMISSION.search(clause.text):
             return ONLY_WITH_PERMISSION, ""

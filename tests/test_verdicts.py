@@ -314,3 +314,30 @@ def test_the_label_is_said_once_but_never_cut_from_a_line_that_goes_on_with_not(
     assert verdict(note) == "For information: Reviewed every year."
     more = _clause("Staff must not share passwords.", "You must not share your password.", Stance.MUST)
     assert verdict(more) == "You must: You must not share your password."
+
+
+def test_an_answer_line_that_opens_with_its_condition_says_only_with_permission_once() -> None:
+    from bot.render.wording import verdict
+
+    for stance in (Stance.ALLOWED_WITH_CARE, Stance.MUST):
+        colleagues = _clause(
+            "Pictures of colleagues should not be posted unless you have the agreement of the individual concerned.",
+            "Only with their agreement - don't post pictures of colleagues unless they agree.",
+            stance,
+        )
+        assert label(colleagues) == ONLY_WITH_PERMISSION
+        assert verdict(colleagues) == "Only with permission: Don't post pictures of colleagues unless they agree."
+    # "where needed" narrows the condition: the label would say it more firmly than the line
+    where_needed = _clause(
+        "Staff should consider copyright and, where necessary, seek permission before sharing.",
+        "Only if you have permission where needed - think about copyright before sharing.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    assert label(where_needed) == "Allowed, with care"
+    occasionally = _clause("Occasional personal use is permitted.", "Only occasionally - at lunch.", Stance.ALLOWED)
+    assert label(occasionally) == "Allowed"
+
+
+def test_the_terminal_says_a_colleague_agreeing_is_the_condition() -> None:
+    first = _terminal_verdict("dobcroft", "can I post a photo of a colleague from the staff party?")
+    assert first.startswith("Only with permission: Don't post pictures or information about colleagues"), first

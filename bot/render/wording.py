@@ -7,6 +7,7 @@ import re
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, PolicyStatus, School
+from bot.verdicts import ONLY_WITH_PERMISSION, ONLY_WITH_PERMISSION_LEAD
 from bot.verdicts import label as verdict_label
 
 
@@ -82,9 +83,14 @@ def citation(school: School, clause: Clause) -> str:
 def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str, str]:
     """The verdict's label and the line after it; `label` and `line` are the answer's own
     (bot/verdicts.py), else the clause's stance and answer line. An answer line that opens with the label
-    itself ("For information - the policy gives ...", "You must keep ...") does not say it twice."""
+    itself ("For information - the policy gives ...", "You must keep ...", "Only with their agreement - ..."
+    under "Only with permission") does not say it twice."""
     label = label or verdict_label(clause)
     line = line or clause.answer
+    condition = ONLY_WITH_PERMISSION_LEAD.match(line) if label == ONLY_WITH_PERMISSION else None
+    if condition and condition.end() < len(line):
+        rest = line[condition.end() :]
+        return label, rest[:1].upper() + rest[1:]
     # never "You must not ..." under "You must" cut to "Not ...": the line then says more than the label
     said = re.match(re.escape(label) + r"\b(?!\s*(?:not|never)\b)\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
     if said and said.end() < len(line):
