@@ -22,7 +22,10 @@ _PERMISSION_OR_DUTY = re.compile(
     r"\b(?:allowed|alowed|allow|permitted|permission|ok|okay|alright|all right|fine|acceptable|appropriate|"
     r"against the rules|banned|ban|forbidden|prohibited|wrong|a problem|an issue|any issue|legal|illegal|safe|"
     r"risky|trouble|able to|let me|let us|let staff|have to|hav to|need to|got to|gotta|supposed to|expected to|"
-    r"accept or|stop (?:me|us|staff|people|teachers))\b",
+    r"accept or|stop (?:me|us|staff|people|teachers)|"
+    # a judgement of conduct asks leave too: "is it unprofessional to have my school in my bio?"
+    r"inappropriate|unacceptable|(?:un)?professional|weird|(?:a )?(?:good|bad) idea|wise|sensible|frowned|"
+    r"legit|dodgy|(?:it|that|this)\s+(?:\w+\s+)?(?:bad|matters?))\b",
     re.IGNORECASE,
 )
 # A leading condition or role ("If my account is private, ...", "As a governor, ...") is not the question.

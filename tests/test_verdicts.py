@@ -260,6 +260,11 @@ def test_a_question_that_asks_no_permission_is_not_answered_with_one() -> None:
         "Can I friend Mr. Smith on facebook?",  # the sentence that asks is not "Smith on facebook?"
         "I want to know if I can add parents on Facebook. What does the policy say?",
         "Does the policy say I can add parents?",
+        # a judgement of conduct asks leave too
+        "is it unprofessional to have my school in my bio?",
+        "Would it be inappropriate to have a parent on my Facebook?",
+        "is it weird to have ppl from work on my insta or nah",
+        "Is it a good idea to have my job title on LinkedIn?",
         "A parent sent me a friend request last night",  # a situation told, not a question: the clause's own
     ):
         assert label(clause, question=question) == "Allowed, with care", question
