@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.knowledge.importing.draft import Draft, make_draft
+from bot.knowledge.importing.pdf import read_pdf
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -863,3 +864,32 @@ def test_pdf_lists_side_by_side_forms_and_names_keep_their_reading(tmp_path: Pat
     assert "Date approved 12 March 2024" in text and "Applies to all staff, governors and volunteers" in text
     assert "regularly iPads" not in text
     assert "iPads belonging to the school must only be used for school business and never for personal use." in text
+
+
+def test_a_pdf_heading_in_larger_type_is_its_own_paragraph_however_close_the_text(tmp_path: Path) -> None:
+    """LibreOffice sets Word's "Heading 2" in 13 point over 11 point text with little space between: by
+    the gap alone the heading read as the paragraph's first words. A raised note mark, in smaller type,
+    changes no line's type."""
+    from fpdf import FPDF
+
+    words = "Staff must keep their profiles private and must not accept pupils or their parents as friends. "
+    pdf = FPDF()
+    pdf.add_page()
+    for heading in ("Personal use of social media", "Official school accounts"):
+        pdf.set_font("helvetica", "B", size=13)
+        pdf.multi_cell(0, 6, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 5.2, words * 3, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=7)
+        pdf.set_char_spacing(0)
+        pdf.write(5.2, "1")  # a note mark, on a line of its own text
+        pdf.set_font("helvetica", size=11)
+        pdf.multi_cell(0, 5.2, " " + words, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    paragraphs = read_pdf(path).text.rstrip().split("\n\n")
+    assert len(paragraphs) == 4, paragraphs
+    assert paragraphs[0] == "Personal use of social media" and paragraphs[2] == "Official school accounts"
+    for body in (paragraphs[1], paragraphs[3]):
+        assert body.startswith("Staff must keep") and body.endswith("1 " + words.strip()), body

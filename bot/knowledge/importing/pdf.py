@@ -14,25 +14,31 @@ from collections import Counter
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, in_reading_order, lower_case_word
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
+from bot.knowledge.importing.grids import Rules, Table, goes_on, grid_lines, in_a_table, rules_of, tables_on
 
 _BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
 _EDGE_LINES = 3  # rows of lines at the top and at the bottom of a page that may be a running header/footer
 _SAME_ROW = 1.0  # points: lines whose tops are this close are one row
 _PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
+_RESIZED = 0.1  # a line whose type is this much larger or smaller than the line before starts a paragraph
 _PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
 _INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
 _CONTINUED_LINES = 3.0  # line heights: a column's line this close below goes on with the sentence above
 _GUTTER = 8.0  # font sizes: a gap this wide inside a line parts two columns, not two words
+_WIDE_GAP = 1.0  # font sizes: a gap this wide inside a line may part a table's cells (grids.py)
 _ONE_LINE = 100.0  # pdfminer's char_margin: gaps up to this many characters' widths stay within a line
+Page = tuple[float, list[dict], Rules]  # a page's height, its lines and the rules drawn on it
 
 
-def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict]]]:
-    """Each page's height and its lines, top to bottom: text, left edge (`x0`), distance from the top."""
+def _pages(path: Path, progress: Progress | None) -> list[Page]:
+    """Each page's height, its lines, top to bottom (text, left edge `x0`, distance from the top), and the
+    rules drawn on it (a table's borders, grids.py)."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
     from pdfminer.pdfdocument import PDFDocument
@@ -55,14 +61,18 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
                 interpreter.process_page(page)
                 result = device.get_result()
                 lines = [
-                    {"text": text, "x0": x0, "x1": x1, "top": result.height - line.y1, "height": line.height}
+                    dict(part, top=result.height - line.y1, height=line.height)
                     for box in result
                     if isinstance(box, LTTextContainer)
                     for line in box
                     if isinstance(line, LTTextLine)
-                    for text, x0, x1 in _parts(line)
+                    for part in _parts(line)
                 ]
-                pages.append((float(result.height), sorted(lines, key=lambda line: (line["top"], line["x0"]))))
+                ordered = sorted(lines, key=lambda line: (line["top"], line["x0"]))
+                rules = rules_of(list(result), result.height)
+                for line in ordered:
+                    line["in_table"] = in_a_table(line, rules)
+                pages.append((float(result.height), ordered, rules))
                 if progress:
                     progress(number, len(document_pages))
             return pages
@@ -77,26 +87,47 @@ def _pages(path: Path, progress: Progress | None) -> list[tuple[float, list[dict
         raise ExtractError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
 
 
-def _parts(line: Any) -> list[tuple[str, float, float]]:
-    """A line's text with its left and right edges; cut in two where a gap as wide as a column's gutter
-    parts it (a table's header row, "The Do's" ... "The Don'ts"), so each part keeps its column."""
+def _parts(line: Any) -> list[dict]:
+    """A line's text with its left and right edges (`text`, `x0`, `x1`); cut in two where a gap as wide as a
+    column's gutter parts it (a table's header row, "The Do's" ... "The Don'ts"), so each part keeps its
+    column. Each part also comes as its `segments`, cut at every gap of a character's width or more (a
+    table's cells, grids.py), and with its type's `size` (most of its glyphs': a raised note mark is
+    smaller, and the line's height would count it)."""
+    from pdfminer.layout import LTChar
+
+    out = []
+    for part in _cut(list(line), _GUTTER):
+        text, x0, x1 = _said(part)
+        if text:
+            segments = [said for segment in _cut(part, _WIDE_GAP) if (said := _said(segment))[0]]
+            size = median(round(item.size, 1) for item in part if isinstance(item, LTChar))
+            out.append({"text": text, "x0": x0, "x1": x1, "segments": segments, "size": size})
+    return out
+
+
+def _cut(items: list[Any], gap: float) -> list[list[Any]]:
+    """`items` (a line's glyphs and pdfminer's spaces) cut wherever glyphs stand `gap` font sizes apart."""
     from pdfminer.layout import LTChar
 
     parts: list[list[Any]] = [[]]
-    for item in line:
-        glyphs = [g for g in parts[-1] if isinstance(g, LTChar)]
-        if isinstance(item, LTChar) and glyphs and item.x0 - glyphs[-1].x1 > _GUTTER * max(item.size, 1.0):
-            parts.append([])
+    last = None
+    for item in items:
+        if isinstance(item, LTChar):
+            if last is not None and item.x0 - last.x1 > gap * max(item.size, 1.0):
+                parts.append([])
+            last = item
         parts[-1].append(item)
-    out = []
-    for part in parts:
-        glyphs = [g for g in part if isinstance(g, LTChar)]
-        # pdfminer writes a wide gap as a space beside the text's own: a justified line's words would be
-        # two spaces apart
-        text = " ".join("".join(item.get_text() for item in part).split())
-        if text and glyphs:
-            out.append((text, glyphs[0].x0, glyphs[-1].x1))
-    return out
+    return parts
+
+
+def _said(items: list[Any]) -> tuple[str, float, float]:
+    from pdfminer.layout import LTChar
+
+    glyphs = [g for g in items if isinstance(g, LTChar)]
+    # pdfminer writes a wide gap as a space beside the text's own: a justified line's words would be two
+    # spaces apart
+    text = " ".join("".join(item.get_text() for item in items).split())
+    return (text, glyphs[0].x0, glyphs[-1].x1) if text and glyphs else ("", 0.0, 0.0)
 
 
 def _key(text: str) -> str:
@@ -105,7 +136,7 @@ def _key(text: str) -> str:
 
 def _at_edge(lines: list[dict]) -> list[dict]:
     """The page's lines in its first and last few rows (a row: the lines at one height, as a running
-    header's left and right parts are, "Version 3.1" ... "Reviewed September 2024")."""
+    header's left and right parts are, "Version 3.1" ... "Reviewed September 2024"), but for a table's."""
     row_of: dict[int, float] = {}  # a line -> the top of its row's first line
     rows: list[float] = []
     for line in lines:  # sorted by top
@@ -113,22 +144,22 @@ def _at_edge(lines: list[dict]) -> list[dict]:
             rows.append(line["top"])
         row_of[id(line)] = rows[-1]
     edge = set(rows[:_EDGE_LINES] + rows[-_EDGE_LINES:])
-    return [line for line in lines if row_of[id(line)] in edge]
+    return [line for line in lines if row_of[id(line)] in edge and not line.get("in_table")]
 
 
-def _running_lines(pages: list[tuple[float, list[dict]]]) -> set[str]:
+def _running_lines(pages: list[Page]) -> set[str]:
     """Keys of lines found at a page's top or bottom edge on at least half the pages (and two or more)."""
     counts: Counter[str] = Counter()
-    for _, lines in pages:
+    for _, lines, _ in pages:
         counts.update({_key(line["text"]) for line in _at_edge(lines)})
     needed = max(2, (len(pages) + 1) // 2)
     return {key for key, n in counts.items() if n >= needed}
 
 
-def _levels(pages: list[tuple[float, list[dict]]], removed: set[int]) -> list[float]:
+def _levels(pages: list[Page], removed: set[int]) -> list[float]:
     """The distinct left positions of bullets, outermost first."""
     positions = sorted(
-        line["x0"] for _, lines in pages for line in lines if id(line) not in removed and _BULLET.match(line["text"])
+        line["x0"] for _, lines, _ in pages for line in lines if id(line) not in removed and _BULLET.match(line["text"])
     )
     levels: list[float] = []
     for x in positions:
@@ -140,7 +171,12 @@ def _levels(pages: list[tuple[float, list[dict]]], removed: set[int]) -> list[fl
 def _line_pitch(pages: list[list[dict]]) -> float:
     """The distance between wrapped lines of one paragraph: the short end of all line-to-line distances
     (most gaps in a policy are between one-line paragraphs and bullets, so the median is too wide)."""
-    pitches = sorted(b["top"] - a["top"] for lines in pages for a, b in pairwise(lines) if b["top"] > a["top"])
+    pitches = sorted(
+        b["top"] - a["top"]
+        for lines in pages
+        for a, b in pairwise(line for line in lines if not line.get("grid"))
+        if b["top"] > a["top"]
+    )
     return pitches[len(pitches) // _PITCH_QUANTILE] if pitches else 0.0
 
 
@@ -199,10 +235,12 @@ _MARGIN_SLACK = 12.0  # points: a line ending this close to the text's right edg
 
 
 def _runs_on(last: dict, first: dict, right: float) -> bool:
-    """Whether a page's first line goes on with the sentence the page before left unfinished."""
+    """Whether a page's first line goes on with the sentence the page before left unfinished (never a
+    table's: its lines are whole)."""
     text = last["text"].strip()
     return (
-        last["x1"] >= right - _MARGIN_SLACK
+        not last.get("grid")
+        and last["x1"] >= right - _MARGIN_SLACK
         and not text.endswith(ENDS_SENTENCE)
         and not _BULLET.match(first["text"].strip())
         and abs(first["x0"] - last["x0"]) <= _INDENT_TOLERANCE  # the same column, not a heading or an item
@@ -230,20 +268,58 @@ def _goes_on(line: dict, previous: dict | None) -> bool:
     )
 
 
+def _with_tables(pages: list[list[dict]], rules: list[Rules], words: set[str]) -> list[list[dict]]:
+    """Each page's lines with its ruled tables read cell by cell (grids.py), a table carried over the page
+    read whole where it starts."""
+    found = [tables_on(lines, page_rules) for lines, page_rules in zip(pages, rules, strict=True)]
+    last: Table | None = None
+    shown: list[list[Table]] = []
+    for tables in found:
+        mine: list[Table] = []
+        for table in tables:
+            if not mine and last is not None and goes_on(last, table):
+                continue
+            mine.append(table)
+            last = table
+        last = last if tables else None
+        shown.append(mine)
+    out = []
+    for lines, tables, own in zip(pages, found, shown, strict=True):
+        gone = {id(line) for table in tables for line in table.lines}
+        grid = [line for table in own for line in grid_lines(table, lambda a, b: _joined_in_cell(a, b, words))]
+        out.append(sorted([line for line in lines if id(line) not in gone] + grid, key=lambda x: (x["top"], x["x0"])))
+    return out
+
+
+def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
+    """A cell's wrapped line added to its paragraph. A narrow column breaks a long word without a hyphen
+    ("Unaccepta" / "ble"): made whole when together the parts are a word and apart one of them is not."""
+    head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+", line)
+    broken = (
+        head is not None
+        and tail is not None
+        and _a_word((head.group(0) + tail.group(0)).lower(), words)
+        and not (_a_word(head.group(0).lower(), set()) and _a_word(tail.group(0), set()))
+    )
+    return f"{paragraph}{line}" if broken else _joined(paragraph, line, words)
+
+
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     pages = _pages(path, progress)
     running = _running_lines(pages) if len(pages) > 1 else set()
     removed_text: list[str] = []
     removed: set[int] = set()
-    for _, lines in pages:
+    for _, lines, _ in pages:
         for line in _at_edge(lines):
             if _key(line["text"]) in running or _PAGE_NUMBER.match(line["text"].strip()):
                 removed.add(id(line))
                 removed_text.append(line["text"])
     levels = _levels(pages, removed)
-    kept_pages = [in_reading_order([line for line in lines if id(line) not in removed]) for _, lines in pages]
+    kept_lines = [[line for line in lines if id(line) not in removed] for _, lines, _ in pages]
+    words = {word.lower() for lines in kept_lines for line in lines for word in _WORD.findall(line["text"])}
+    tables = _with_tables(kept_lines, [rules for *_, rules in pages], words)
+    kept_pages = [in_reading_order(lines) for lines in tables]
     pitch = _line_pitch(kept_pages)
-    words = {word.lower() for lines in kept_pages for line in lines for word in _WORD.findall(line["text"])}
     paragraphs: list[str] = []
     last_line: dict | None = None  # the previous page's last line
     right = max((line["x1"] for lines in kept_pages for line in lines), default=0.0)
@@ -256,12 +332,28 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             previous, kept = kept[0], kept[1:]
         for line in kept:
             text = line["text"].strip()
+            if line.get("grid"):  # a table's line as tables.py wrote it: a paragraph of its own
+                paragraphs.append(text)
+                previous = line
+                continue
             bullet = _BULLET.match(text)
             gap: float | None = line["top"] - previous["top"] if previous else None
             # A line starting left of the one before is a new paragraph after a (wrapped) bullet item.
             outdented = previous is not None and line["x0"] < previous["x0"] - _INDENT_TOLERANCE
+            # A heading in a larger type is its own paragraph, however little space follows it.
+            resized = (
+                previous is not None
+                and "size" in line
+                and "size" in previous
+                and abs(line["size"] - previous["size"]) > _RESIZED * previous["size"]
+            )
             new_paragraph = (
-                previous is None or gap is None or gap > pitch * _PARAGRAPH_GAP or outdented or line.get("column_start")
+                previous is None
+                or gap is None
+                or gap > pitch * _PARAGRAPH_GAP
+                or outdented
+                or resized
+                or line.get("column_start")
             )
             if new_paragraph and _goes_on(line, previous):
                 new_paragraph = False
