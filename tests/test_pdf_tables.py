@@ -115,30 +115,44 @@ def test_a_table_without_borders_is_read_as_before(tmp_path: Path) -> None:
     assert "Pornography" in text
 
 
-def _drawn(path: Path, pages: list[tuple[list[str], list[list[list[str]]], list[str]]], widths: list[int]) -> Path:
+def _drawn(
+    path: Path,
+    pages: list[tuple[list[str], list[list[list[str]]], list[str]]],
+    widths: list[int],
+    double: bool = False,
+    merged: tuple[int, int] | None = None,
+) -> Path:
     """A PDF drawn line by line as Word lays a table out: on each page, paragraphs before, a ruled table
     (each row's cells, each cell's lines), paragraphs after. A row cut by the page goes on on the next
-    page in the same cells, as Word breaks it."""
+    page in the same cells, as Word breaks it. `double`: a second border around each table, 1 mm out;
+    `merged`: (row, column) of a cell on the first page merged with the one below it (give that one no
+    text)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_font("helvetica", size=10)
-    for before, rows, after in pages:
+    for page, (before, rows, after) in enumerate(pages):
         pdf.add_page()
         y = 20.0
         for text in before:
             pdf.text(15, y, text)
             y += 8
-        for row in rows:
-            height = 5 * max(len(cell) for cell in row) + 3
+        heights = [5 * max(len(cell) for cell in row) + 3 for row in rows]
+        top = y
+        for r, (row, height) in enumerate(zip(rows, heights, strict=True)):
             x = 15.0
-            for width, cell in zip(widths, row, strict=True):
-                pdf.rect(x, y, width, height)
+            for c, (width, cell) in enumerate(zip(widths, row, strict=True)):
+                if page == 0 and merged == (r, c):
+                    pdf.rect(x, y, width, height + heights[r + 1])
+                elif not (page == 0 and merged == (r - 1, c)):
+                    pdf.rect(x, y, width, height)
                 for n, text in enumerate(cell):
                     pdf.text(x + 1.5, y + 5 + 5 * n, text)
                 x += width
             y += height
+        if double and rows:
+            pdf.rect(14, top - 1, sum(widths) + 2, y - top + 2)
         y += 6
         for text in after:
             pdf.text(15, y, text)
@@ -194,3 +208,97 @@ def test_a_word_a_narrow_column_breaks_without_a_hyphen_is_made_whole(tmp_path: 
     kept = [["Activity"], ["Staff"], ["Pupils"]], [["Time to", "gether online"], ["X"], []]
     path = _drawn(tmp_path / "kept.pdf", [(["Use"], list(kept), [])], [60, 20, 20])
     assert "- Time to gether online: Staff" in read_pdf(path).text
+
+
+def test_two_tables_on_following_pages_stay_two(tmp_path: Path) -> None:
+    """Table B at the top of page 2, its own header row beginning with an empty cell, is no part of table A
+    that ended page 1."""
+    first = [
+        [["Device"], ["Allowed"], ["Not allowed"]],
+        [["Mobile phones brought to school"], ["X"], []],
+        [["Use of personal email in lessons"], [], ["X"]],
+    ]
+    second = [[[], ["Staff"], ["Pupils"]], [["May use the school Wi-Fi"], ["X"], []]]
+    text = read_pdf(_drawn(tmp_path / "policy.pdf", [(["Devices"], first, []), ([], second, [])], [90, 40, 40])).text
+    assert "- Use of personal email in lessons: Not allowed" in text, text
+    assert "- May use the school Wi-Fi: Staff" in text, text
+
+
+def test_a_row_starting_with_a_name_in_lower_case_is_a_row_of_its_own(tmp_path: Path) -> None:
+    header = [["Device"], ["Staff"], ["Pupils"]]
+    first = [header, [["Laptops"], ["X"], []], [["Desktop computers"], [], ["X"]]]
+    second = [[["iPads"], [], ["X"]], [["e-readers"], ["X"], []]]
+    text = read_pdf(_drawn(tmp_path / "policy.pdf", [(["Devices"], first, []), ([], second, [])], [90, 40, 40])).text
+    assert "- Desktop computers: Pupils" in text and "- iPads: Pupils" in text and "- e-readers: Staff" in text, text
+
+
+def test_a_double_border_and_a_merged_cell_keep_the_table_whole(tmp_path: Path) -> None:
+    rows = [
+        [["User actions"], ["Acceptable"], ["Unacceptable"]],
+        [["Pornography"], [], ["X"]],
+        [["File sharing"], ["X"], []],
+    ]
+    text = read_pdf(_drawn(tmp_path / "double.pdf", [(["User Actions"], rows, [])], [80, 40, 40], double=True)).text
+    assert "- Pornography: Unacceptable" in text and "- File sharing: Acceptable" in text, text
+    duties = [
+        [["Role"], ["Duty"], ["When"]],
+        [["Safeguarding lead"], ["Keeps the record of every concern"], ["Daily"]],
+        [[], ["Reports each concern to the council"], ["Within a day"]],
+        [["Class teacher"], ["Passes on every concern to the lead"], ["At once"]],
+    ]
+    path = _drawn(tmp_path / "merged.pdf", [(["Who does what"], duties, [])], [60, 90, 40], merged=(1, 0))
+    lines = read_pdf(path).text.rstrip().split("\n\n")
+    # a table of a few words a cell is a register, a line a row (tables.py), as from Word
+    assert lines[0] == "Who does what" and len(lines) == 4, lines
+    assert "Role: Safeguarding lead" in lines[1] and "Duty: Keeps the record of every concern" in lines[1], lines
+    assert "Duty: Reports each concern to the council" in lines[2] and "When: Within a day" in lines[2], lines
+    assert "Role: Class teacher" in lines[3] and "Duty: Passes on every concern to the lead" in lines[3], lines
+
+
+def test_two_words_a_cell_wraps_between_stay_two_words(tmp_path: Path) -> None:
+    rows = [
+        [["Role"], ["What to do"], ["When"]],
+        [["Class teacher"], ["Refer pupils who may", "be at risk of harm to the DSL"], ["At once"]],
+        [["Network manager"], ["Check whether filtering is", "a risk and set", "up the logs"], ["Weekly"]],
+    ]
+    after = ["All staff are trained every year."]
+    path = _drawn(tmp_path / "policy.pdf", [(["Who does what"], rows, after)], [40, 80, 40])
+    text = read_pdf(path).text
+    assert "Refer pupils who may be at risk of harm to the DSL" in text, text
+    assert "Check whether filtering is a risk and set up the logs" in text, text
+    # the paragraph after the table is its own, however little else the page holds
+    assert text.rstrip().split("\n\n")[-1] == "All staff are trained every year.", text
+
+
+def test_a_header_and_footer_set_as_tables_are_left_out_as_running_lines(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    class _Policy(FPDF):
+        def _row(self, cells: list[str]) -> None:
+            for cell in cells:
+                self.cell(60, 7, cell, border=1)
+            self.ln(9)
+
+        def header(self) -> None:
+            self.set_font("helvetica", size=8)
+            self._row(["Oakfield Primary School", "Online Safety Policy", "Reviewed September 2024"])
+
+        def footer(self) -> None:
+            self.set_y(-18)
+            self.set_font("helvetica", size=8)
+            self._row(["Version 3.1", "Approved by governors", f"Page {self.page_no()}"])
+
+    pdf = _Policy(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=25)
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    for n in range(1, 4):
+        pdf.multi_cell(0, 5, f"{n}. Section {n}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, (_INTRO + " ") * 30, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    extracted = read_pdf(path)
+    assert extracted.pages >= 3
+    for running in ("Oakfield Primary School", "Version 3.1", "Approved by governors"):
+        assert running not in extracted.text, running

@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from bot.knowledge.importing.columns import BULLETS
-from bot.knowledge.importing.tables import table_lines
+from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, lower_case_word
+from bot.knowledge.importing.tables import is_mark, table_lines
 
 _BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s")  # a bullet glyph and its space ("o" alone starts words)
 _COLUMNS = 3  # vertical rules part the table into this many columns at least (two are columns.py's)
-_SAME = 2.0  # points: rules this close are one rule; ends this close are the same width
+_SAME = 4.0  # points: rules this close are one rule (a double border's two lines), no row or column
+_SIDE = 6.0  # points: ends this close are the table's side (a thick outer border sticks out further)
 _NARROW = 2.0  # points: a rectangle this thin is a drawn rule
+_TITLE_WORDS = 4  # a header row's titles (as tables.py reads them)
 _SHORTEST = 40.0  # points: a horizontal rule shorter than this underlines a word, it does not rule a table
 
 
@@ -75,43 +77,42 @@ class Table:
     at_bottom: bool  # nothing below it: it may go on over the page
 
 
-def in_a_table(line: dict, rules: Rules) -> bool:
-    """Whether the line is inside a ruled table: a header row Word repeats on every page is no running
-    header, however often it is at a page's top."""
+Box = tuple[list[float], list[float]]  # a ruled table's row edges (tops) and column edges
+
+
+def table_boxes(rules: Rules) -> list[Box]:
+    """The ruled tables on a page: each one's row edges and column edges."""
+    return _tables(rules)
+
+
+def box_of(line: dict, boxes: list[Box]) -> int | None:
+    """The number of the ruled table the line is inside, if any."""
     middle = line["top"] + line["height"] / 2
-    return any(
-        edges[0] <= middle <= edges[-1] and line["x0"] >= columns[0] - _SAME and line["x1"] <= columns[-1] + _SAME
-        for edges, columns in _tables(rules)
-    )
+    for number, (edges, columns) in enumerate(boxes):
+        inside_x = line["x0"] >= columns[0] - _SIDE and line["x1"] <= columns[-1] + _SIDE
+        if edges[0] <= middle <= edges[-1] and inside_x:
+            return number
+    return None
 
 
-def tables_on(lines: list[dict], rules: Rules) -> list[Table]:
+def tables_on(lines: list[dict], boxes: list[Box]) -> list[Table]:
     """The ruled tables of a page whose lines (sorted by top) each come with their `segments` (text, x0,
-    x1), cut at wide gaps: each piece goes into the row and the column it starts in."""
+    x1), cut at wide gaps, and the number of the box they are in (`table`, `box_of`): each piece goes
+    into the row and the column it starts in."""
     tables = []
-    taken: set[int] = set()
-    for edges, columns in _tables(rules):
+    for number, (edges, columns) in enumerate(boxes):
         top, bottom = edges[0], edges[-1]
-        left, right = columns[0], columns[-1]
-        inside = [
-            line
-            for line in lines
-            if id(line) not in taken
-            and top <= line["top"] + line["height"] / 2 <= bottom
-            and line["x0"] >= left - _SAME
-            and line["x1"] <= right + _SAME
-        ]
+        inside = [line for line in lines if line.get("table") == number]
         if not inside:
             continue
-        taken |= {id(line) for line in inside}
         cells: list[list[list[tuple[float, float, str]]]] = [[[] for _ in columns[1:]] for _ in edges[1:]]
         for line in inside:
             middle = line["top"] + line["height"] / 2
             row = max(i for i, edge in enumerate(edges[:-1]) if edge <= middle)
             for text, x0, _ in line.get("segments", [(line["text"], line["x0"], line["x1"])]):
-                column = max((j for j, edge in enumerate(columns[:-1]) if edge <= x0 + _SAME), default=0)
+                column = max((j for j, edge in enumerate(columns[:-1]) if edge <= x0 + 1.0), default=0)
                 cells[row][column].append((line["top"], x0, text))
-        rest = [line for line in lines if id(line) not in taken]
+        rest = [line for line in lines if line.get("table") != number]
         tables.append(
             Table(
                 top=top,
@@ -127,8 +128,9 @@ def tables_on(lines: list[dict], rules: Rules) -> list[Table]:
 
 def goes_on(before: Table, after: Table) -> bool:
     """Whether `after`, at the top of a page, is the rest of `before`, at the bottom of the page before;
-    if so it is joined to it. A row Word breaks over the page goes on in the same cells (its first cell
-    is empty there, or goes on in lower case); a header row Word repeats on the new page is dropped."""
+    if so it is joined to it. A header row Word repeats on the new page is dropped, and a row Word broke
+    over the page goes on in the same cells: its text there goes on with sentences left unfinished above
+    (in lower case; never a name such as "iPads", nor a mark or a title in a cell already filled)."""
     if not (before.at_bottom and after.at_top) or len(before.columns) != len(after.columns):
         return False
     if any(abs(a - b) > _SAME for a, b in zip(before.columns, after.columns, strict=True)):
@@ -136,14 +138,28 @@ def goes_on(before: Table, after: Table) -> bool:
     rows = after.rows
     if rows and before.rows and rows[0] == before.rows[0]:
         rows = rows[1:]  # the header row again
-    if rows and before.rows and (not rows[0][0] or rows[0][0][0][:1].islower()):
-        last = before.rows[-1]
-        before.rows[-1] = [mine + theirs for mine, theirs in zip(last, rows[0], strict=True)]
+    elif rows and before.rows and _titles(rows[0]) and _titles(before.rows[0]):
+        return False  # a table of its own under other titles, on the next page
+    if rows and before.rows and _goes_on_row(before.rows[-1], rows[0]):
+        before.rows[-1] = [mine + theirs for mine, theirs in zip(before.rows[-1], rows[0], strict=True)]
         rows = rows[1:]
     before.rows += rows
     before.lines += after.lines
     before.at_bottom = after.at_bottom
     return True
+
+
+def _titles(row: list[list[str]]) -> bool:
+    """Whether a row reads as a header row: two titles or more, each of a few words, and no mark."""
+    cells = [" ".join(cell) for cell in row if cell]
+    return len(cells) >= 2 and all(len(cell.split()) <= _TITLE_WORDS and not is_mark(cell) for cell in cells)
+
+
+def _goes_on_row(last: list[list[str]], first: list[list[str]]) -> bool:
+    both = [(mine, theirs) for mine, theirs in zip(last, first, strict=True) if mine and theirs]
+    return bool(both) and all(
+        lower_case_word(theirs[0]) and not mine[-1].rstrip().endswith(ENDS_SENTENCE) for mine, theirs in both
+    )
 
 
 def grid_lines(table: Table, join: Callable[[str, str], str]) -> list[dict]:
@@ -180,13 +196,13 @@ def _paragraphs(lines: list[str], join: Callable[[str, str], str]) -> list[str]:
     return paragraphs
 
 
-def _tables(rules: Rules) -> list[tuple[list[float], list[float]]]:
+def _tables(rules: Rules) -> list[Box]:
     """Each ruled table on the page: its row edges (tops of its horizontal rules) and column edges."""
     across = _merged_across(rules.across)
-    tables = []
+    tables: list[Box] = []
     chain: list[tuple[float, float, float]] = []
     for rule in [*across, (float("inf"), 0.0, 0.0)]:
-        if chain and _same_table(chain[-1], rule, rules.down):
+        if chain and _same_table(chain, rule, rules.down):
             chain.append(rule)
             continue
         if len(chain) >= 2:  # a row at least: a table's part on a page it goes on to may hold one
@@ -197,13 +213,18 @@ def _tables(rules: Rules) -> list[tuple[list[float], list[float]]]:
     return tables
 
 
-def _same_table(above: tuple[float, float, float], below: tuple[float, float, float], down: list) -> bool:
-    """Whether two rules of the same width are edges of one row: a side of the table is ruled between
-    them (two tables of one width with a heading between them are two tables)."""
-    if abs(below[1] - above[1]) > _SAME or abs(below[2] - above[2]) > _SAME:
+def _same_table(chain: list[tuple[float, float, float]], below: tuple[float, float, float], down: list) -> bool:
+    """Whether a rule below the table's rules so far edges one of its rows: it is as wide as the table,
+    or runs from one of its sides into it (the rule under a merged cell stops at that cell), and a side of
+    the table is ruled down to it (two tables of one width with a heading between are two tables)."""
+    _, left, right = chain[0]
+    if below[1] < left - _SIDE or below[2] > right + _SIDE:
         return False
+    if abs(below[1] - left) > _SIDE and abs(below[2] - right) > _SIDE:
+        return False
+    above = chain[-1][0]
     return any(
-        min(abs(x - above[1]), abs(x - above[2])) <= _SAME and top0 <= above[0] + _SAME and top1 >= below[0] - _SAME
+        min(abs(x - left), abs(x - right)) <= _SIDE and top0 <= above + _SAME and top1 >= below[0] - _SAME
         for x, top0, top1 in down
     )
 
@@ -227,7 +248,7 @@ def _columns(chain: list[tuple[float, float, float]], down: list[tuple[float, fl
     xs = sorted(
         x
         for x, top0, top1 in down
-        if left - _SAME <= x <= right + _SAME and top0 < bottom - _SAME and top1 > top + _SAME
+        if left - _SIDE <= x <= right + _SIDE and top0 < bottom - _SAME and top1 > top + _SAME
     )
     edges = [left]
     for x in xs:
@@ -235,5 +256,5 @@ def _columns(chain: list[tuple[float, float, float]], down: list[tuple[float, fl
             edges.append(x)
     if right - edges[-1] > _SAME:
         edges.append(right)
-    edges[-1] = max(edges[-1], right)
+    edges[-1] = max(edges[-1], right)  # a side drawn twice, or thick, is the table's own side
     return edges if len(edges) - 1 >= _COLUMNS and all(b > a for a, b in pairwise(edges)) else None

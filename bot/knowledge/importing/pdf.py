@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, in_reading_order, lower_case_word
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
-from bot.knowledge.importing.grids import Rules, Table, goes_on, grid_lines, in_a_table, rules_of, tables_on
+from bot.knowledge.importing.grids import Box, Table, box_of, goes_on, grid_lines, rules_of, table_boxes, tables_on
 
 _BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
@@ -33,7 +33,7 @@ _CONTINUED_LINES = 3.0  # line heights: a column's line this close below goes on
 _GUTTER = 8.0  # font sizes: a gap this wide inside a line parts two columns, not two words
 _WIDE_GAP = 1.0  # font sizes: a gap this wide inside a line may part a table's cells (grids.py)
 _ONE_LINE = 100.0  # pdfminer's char_margin: gaps up to this many characters' widths stay within a line
-Page = tuple[float, list[dict], Rules]  # a page's height, its lines and the rules drawn on it
+Page = tuple[float, list[dict], list[Box]]  # a page's height, its lines and its ruled tables (grids.py)
 
 
 def _pages(path: Path, progress: Progress | None) -> list[Page]:
@@ -69,10 +69,10 @@ def _pages(path: Path, progress: Progress | None) -> list[Page]:
                     for part in _parts(line)
                 ]
                 ordered = sorted(lines, key=lambda line: (line["top"], line["x0"]))
-                rules = rules_of(list(result), result.height)
+                boxes = table_boxes(rules_of(list(result), result.height))
                 for line in ordered:
-                    line["in_table"] = in_a_table(line, rules)
-                pages.append((float(result.height), ordered, rules))
+                    line["table"] = box_of(line, boxes)
+                pages.append((float(result.height), ordered, boxes))
                 if progress:
                     progress(number, len(document_pages))
             return pages
@@ -136,7 +136,7 @@ def _key(text: str) -> str:
 
 def _at_edge(lines: list[dict]) -> list[dict]:
     """The page's lines in its first and last few rows (a row: the lines at one height, as a running
-    header's left and right parts are, "Version 3.1" ... "Reviewed September 2024"), but for a table's."""
+    header's left and right parts are, "Version 3.1" ... "Reviewed September 2024")."""
     row_of: dict[int, float] = {}  # a line -> the top of its row's first line
     rows: list[float] = []
     for line in lines:  # sorted by top
@@ -144,16 +144,41 @@ def _at_edge(lines: list[dict]) -> list[dict]:
             rows.append(line["top"])
         row_of[id(line)] = rows[-1]
     edge = set(rows[:_EDGE_LINES] + rows[-_EDGE_LINES:])
-    return [line for line in lines if row_of[id(line)] in edge and not line.get("in_table")]
+    return [line for line in lines if row_of[id(line)] in edge]
 
 
-def _running_lines(pages: list[Page]) -> set[str]:
-    """Keys of lines found at a page's top or bottom edge on at least half the pages (and two or more)."""
-    counts: Counter[str] = Counter()
+def _running_lines(pages: list[Page]) -> tuple[set[str], set[str]]:
+    """Keys of lines found at a page's top or bottom edge on at least half the pages (and two or more):
+    those outside ruled tables, and those inside them, counted apart (a header row Word repeats over a
+    table on every page is no running header, unless the whole table is)."""
+    plain: Counter[str] = Counter()
+    tabled: Counter[str] = Counter()
     for _, lines, _ in pages:
-        counts.update({_key(line["text"]) for line in _at_edge(lines)})
+        edge = _at_edge(lines)
+        plain.update({_key(line["text"]) for line in edge if line.get("table") is None})
+        tabled.update({_key(line["text"]) for line in edge if line.get("table") is not None})
     needed = max(2, (len(pages) + 1) // 2)
-    return {key for key, n in counts.items() if n >= needed}
+    return {key for key, n in plain.items() if n >= needed}, {key for key, n in tabled.items() if n >= needed}
+
+
+def _running(lines: list[dict], plain: set[str], tabled: set[str]) -> list[dict]:
+    """The page's running header and footer lines and page numbers: lines at its edge that repeat, and
+    ruled tables at its edge (a header laid out as a table) whose every line repeats."""
+    edge = _at_edge(lines)
+    at_edge = {id(line) for line in edge}
+
+    def repeats(line: dict, keys: set[str]) -> bool:
+        return _key(line["text"]) in keys or bool(_PAGE_NUMBER.match(line["text"].strip()))
+
+    whole = {
+        line["table"]
+        for line in edge
+        if line.get("table") is not None
+        and all(
+            id(other) in at_edge and repeats(other, tabled) for other in lines if other.get("table") == line["table"]
+        )
+    }
+    return [line for line in edge if line["table"] in whole or (line.get("table") is None and repeats(line, plain))]
 
 
 def _levels(pages: list[Page], removed: set[int]) -> list[float]:
@@ -268,10 +293,10 @@ def _goes_on(line: dict, previous: dict | None) -> bool:
     )
 
 
-def _with_tables(pages: list[list[dict]], rules: list[Rules], words: set[str]) -> list[list[dict]]:
+def _with_tables(pages: list[list[dict]], boxes: list[list[Box]], words: set[str]) -> list[list[dict]]:
     """Each page's lines with its ruled tables read cell by cell (grids.py), a table carried over the page
     read whole where it starts."""
-    found = [tables_on(lines, page_rules) for lines, page_rules in zip(pages, rules, strict=True)]
+    found = [tables_on(lines, page_boxes) for lines, page_boxes in zip(pages, boxes, strict=True)]
     last: Table | None = None
     shown: list[list[Table]] = []
     for tables in found:
@@ -293,31 +318,31 @@ def _with_tables(pages: list[list[dict]], rules: list[Rules], words: set[str]) -
 
 def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
     """A cell's wrapped line added to its paragraph. A narrow column breaks a long word without a hyphen
-    ("Unaccepta" / "ble"): made whole when together the parts are a word and apart one of them is not."""
+    ("Unaccepta" / "ble"): made whole when the first part is no word and the two together are one ("may"
+    / "be" stay apart)."""
     head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+", line)
     broken = (
         head is not None
         and tail is not None
+        and not _a_word(head.group(0).lower(), set())
         and _a_word((head.group(0) + tail.group(0)).lower(), words)
-        and not (_a_word(head.group(0).lower(), set()) and _a_word(tail.group(0), set()))
     )
     return f"{paragraph}{line}" if broken else _joined(paragraph, line, words)
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     pages = _pages(path, progress)
-    running = _running_lines(pages) if len(pages) > 1 else set()
+    plain, tabled = _running_lines(pages) if len(pages) > 1 else (set(), set())
     removed_text: list[str] = []
     removed: set[int] = set()
     for _, lines, _ in pages:
-        for line in _at_edge(lines):
-            if _key(line["text"]) in running or _PAGE_NUMBER.match(line["text"].strip()):
-                removed.add(id(line))
-                removed_text.append(line["text"])
+        for line in _running(lines, plain, tabled):
+            removed.add(id(line))
+            removed_text.append(line["text"])
     levels = _levels(pages, removed)
     kept_lines = [[line for line in lines if id(line) not in removed] for _, lines, _ in pages]
     words = {word.lower() for lines in kept_lines for line in lines for word in _WORD.findall(line["text"])}
-    tables = _with_tables(kept_lines, [rules for *_, rules in pages], words)
+    tables = _with_tables(kept_lines, [boxes for *_, boxes in pages], words)
     kept_pages = [in_reading_order(lines) for lines in tables]
     pitch = _line_pitch(kept_pages)
     paragraphs: list[str] = []
@@ -349,6 +374,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             )
             new_paragraph = (
                 previous is None
+                or previous.get("grid")  # a table's lines are whole
                 or gap is None
                 or gap > pitch * _PARAGRAPH_GAP
                 or outdented

@@ -66,6 +66,11 @@ def _two_level_header(rows: list[Row]) -> list[Row]:
     return [merged, *rows[2:]]
 
 
+def is_mark(text: str) -> bool:
+    """Whether a cell's text is a mark ("X", a tick) under one of a grid's choices."""
+    return text.strip().lower() in _MARKS
+
+
 def _text(cell: Cell) -> str:
     return " ".join(line.strip() for line in cell)
 
