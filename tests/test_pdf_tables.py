@@ -121,15 +121,18 @@ def _drawn(
     widths: list[int],
     double: bool = False,
     merged: tuple[int, int] | None = None,
+    spans: tuple[int, int, int] | None = None,
 ) -> Path:
     """A PDF drawn line by line as Word lays a table out: on each page, paragraphs before, a ruled table
     (each row's cells, each cell's lines), paragraphs after. A row cut by the page goes on on the next
     page in the same cells, as Word breaks it. `double`: a second border around each table, 1 mm out;
     `merged`: (row, column) of a cell on the first page merged with the one below it (give that one no
-    text)."""
+    text); `spans`: (row, column, n) of a cell on the first page merged with the n - 1 cells to its right
+    (give those no text), its text centred as Word centres a title over columns."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"  # bullets as Word sets them
     pdf.set_auto_page_break(False)
     pdf.set_font("helvetica", size=10)
     for page, (before, rows, after) in enumerate(pages):
@@ -143,9 +146,17 @@ def _drawn(
         for r, (row, height) in enumerate(zip(rows, heights, strict=True)):
             x = 15.0
             for c, (width, cell) in enumerate(zip(widths, row, strict=True)):
+                spanned = page == 0 and spans is not None and spans[0] == r and spans[1] < c < spans[1] + spans[2]
+                if page == 0 and spans is not None and spans[:2] == (r, c):
+                    whole = sum(widths[c : c + spans[2]])
+                    pdf.rect(x, y, whole, height)
+                    for n, text in enumerate(cell):
+                        pdf.text(x + (whole - pdf.get_string_width(text)) / 2, y + 5 + 5 * n, text)
+                    x += width
+                    continue
                 if page == 0 and merged == (r, c):
                     pdf.rect(x, y, width, height + heights[r + 1])
-                elif not (page == 0 and merged == (r - 1, c)):
+                elif not (page == 0 and merged == (r - 1, c)) and not spanned:
                     pdf.rect(x, y, width, height)
                 for n, text in enumerate(cell):
                     pdf.text(x + 1.5, y + 5 + 5 * n, text)
@@ -302,3 +313,92 @@ def test_a_header_and_footer_set_as_tables_are_left_out_as_running_lines(tmp_pat
     assert extracted.pages >= 3
     for running in ("Oakfield Primary School", "Version 3.1", "Approved by governors"):
         assert running not in extracted.text, running
+
+
+def test_a_row_broken_over_the_page_goes_on_whatever_its_next_words(tmp_path: Path) -> None:
+    """Word breaks a row where the page ends: the next page's part may start a sentence, or a number."""
+    header = [["Situation"], ["What to do"], ["Who"]]
+    cut = [["A pupil tells you", "about something"], ["Stay calm and listen.", "Write down what was said."], ["The"]]
+    rest = [["worrying at home"], ["Tell the DSL at once."], ["class teacher"]]
+    grid = [[["Activity"], ["Staff"], ["Pupils"]], [["Activity number"], ["X"], []]]
+    pages = [(["What to do"], [header, cut], []), ([], [rest, [["A parent complains"], ["Listen."], ["Head"]]], [])]
+    text = read_pdf(_drawn(tmp_path / "text.pdf", pages, [60, 80, 40])).text
+    assert (
+        "Situation: A pupil tells you about something worrying at home; What to do: Stay calm and listen. Write down "
+        "what was said. Tell the DSL at once.; Who: The class teacher" in text
+    ), text
+    pages = [(["Activities"], grid, []), ([], [[["25 with devices"], [], []], [["Gaming"], [], ["X"]]], [])]
+    text = read_pdf(_drawn(tmp_path / "grid.pdf", pages, [60, 40, 40])).text
+    assert "- Activity number 25 with devices: Staff" in text and "- Gaming: Pupils" in text, text
+
+
+def test_a_register_carried_over_the_page_without_its_header_stays_one_table(tmp_path: Path) -> None:
+    header = [["Role"], ["Name"], ["Telephone"]]
+    first = [header, [["Headteacher"], ["Ms C Patel"], ["01632 960002"]]]
+    second = [[["Chair of governors"], ["Dr D Brown"], ["01632 960003"]]]
+    pages = [(["Key contacts"], first, []), ([], second, [])]
+    text = read_pdf(_drawn(tmp_path / "policy.pdf", pages, [60, 50, 50])).text
+    assert "Role: Chair of governors | Name: Dr D Brown | Telephone: 01632 960003" in text, text
+
+
+def test_two_header_rows_repeated_on_the_next_page_are_read_once(tmp_path: Path) -> None:
+    top = [["Activity"], ["Staff"], [], ["Pupils"], []]
+    below = [[], ["Allowed"], ["Not allowed"], ["Allowed"], ["Not allowed"]]
+    widths = [60, 30, 30, 30, 30]
+    first = [top, below, [["Mobile phones"], ["X"], [], [], ["X"]]]
+    second = [top, below, [["Games consoles"], [], ["X"], [], ["X"]]]
+    text = read_pdf(_drawn(tmp_path / "policy.pdf", [(["Devices"], first, []), ([], second, [])], widths)).text
+    assert "- Games consoles: Staff: Not allowed, Pupils: Not allowed" in text, text
+    assert text.count("Allowed") == text.count("Staff: Allowed") + text.count("Pupils: Allowed"), text
+
+
+def test_a_title_centred_over_merged_columns_belongs_to_the_first_of_them(tmp_path: Path) -> None:
+    rows = [
+        [["Technology"], ["Staff"], [], []],  # centred: it starts over the middle column
+        [[], ["Allowed"], ["At certain times"], ["Not allowed"]],
+        [["Mobile phones in lessons"], [], ["X"], []],
+        [["Tablets"], ["X"], [], []],
+    ]
+    text = read_pdf(_drawn(tmp_path / "policy.pdf", [(["Devices"], rows, [])], [70, 35, 35, 35], spans=(0, 1, 3))).text
+    assert "- Mobile phones in lessons: Staff: At certain times" in text and "- Tablets: Staff: Allowed" in text, text
+
+
+def test_a_cell_s_paragraphs_bullets_and_numbered_steps_stay_apart(tmp_path: Path) -> None:
+    rows = [
+        [["Role"], ["Duties"], ["When"]],
+        [
+            ["Headteacher"],
+            ["The headteacher must:", "\u2022 make sure the policy is followed", "\u2022 appoint a deputy lead"],
+            ["Annually"],
+        ],
+        [["Class teacher"], ["Keeps a record of every", "concern.", "Refers cases to the DSL."], ["Termly"]],
+        [["Any adult"], ["1. Listen to the pupil.", "2. Tell the DSL the same day."], ["At once"]],
+    ]
+    path = _drawn(tmp_path / "policy.pdf", [(["Who does what"], rows, [])], [40, 100, 40])
+    lines = read_pdf(path).text.rstrip().split("\n\n")
+    for duty in (
+        "- The headteacher must:",
+        "- make sure the policy is followed",
+        "- appoint a deputy lead",
+        "- Keeps a record of every concern.",
+        "- Refers cases to the DSL.",
+        "- 1. Listen to the pupil.",
+        "- 2. Tell the DSL the same day.",
+    ):
+        assert duty in lines, (duty, lines)
+
+
+def test_a_sentence_pasted_in_a_smaller_type_stays_in_its_paragraph(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.write(6, "Staff must keep their social media profiles private and must not accept pupils as friends. " * 2)
+    pdf.set_font("helvetica", size=10)
+    pdf.write(6, "The Department for Education says staff should not share personal contact details with pupils. " * 2)
+    pdf.set_font("helvetica", size=12)
+    pdf.write(6, "Any breach will be dealt with under the staff disciplinary procedure.")
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    assert len(read_pdf(path).text.rstrip().split("\n\n")) == 1

@@ -27,7 +27,7 @@ _SAME_ROW = 0.5  # line heights: a right line this close in height to a left one
 # Bullet glyphs as PDFs set them (pdf.py reads items by them too)
 BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
 # An item of a list: a bullet, or a number or letter and its stop ("1.", "a)", "(ii)").
-_ITEM = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}*]|\(?(?:\d{{1,2}}|[A-Za-z]|[ivx]{{1,4}})[.)])\s")
+ITEM = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}*]|\(?(?:\d{{1,2}}|[A-Za-z]|[ivx]{{1,4}})[.)])\s")
 # What a line that ends a sentence ends with: the next line does not go on with it
 ENDS_SENTENCE = (".", "!", "?", ":", ";", '"', "\u201d", ")")
 _RAGGED = 0.2  # of a column's width: a line ending this close to the column's right edge ran to it
@@ -147,7 +147,7 @@ def _rows(lines: list[dict], left: list[int], right: list[int]) -> dict[int, int
     sends you a friend request" | "Decline it and tell the DSL"): one line a cell, side by side, none going
     on with the line above. Two lists side by side under titles ("Do's" | "Don'ts") are no such rows."""
     titled = rule_title(lines[left[0]]["text"]) or rule_title(lines[right[0]]["text"])
-    if len(left) != len(right) or titled or any(_ITEM.match(lines[i]["text"]) for i in left + right):
+    if len(left) != len(right) or titled or any(ITEM.match(lines[i]["text"]) for i in left + right):
         return None  # lists side by side: each column's items are its own
     height = median(lines[i]["height"] for i in left + right)
     if any(abs(lines[i]["top"] - lines[j]["top"]) > _SAME_ROW * height for i, j in zip(left, right, strict=True)):

@@ -23,14 +23,17 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, lower_case_word
+from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, ITEM, lower_case_word
 from bot.knowledge.importing.tables import is_mark, table_lines
 
-_BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s")  # a bullet glyph and its space ("o" alone starts words)
+_BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")  # a bullet glyph and its space ("o" alone starts words)
 _COLUMNS = 3  # vertical rules part the table into this many columns at least (two are columns.py's)
 _SAME = 4.0  # points: rules this close are one rule (a double border's two lines), no row or column
 _SIDE = 6.0  # points: ends this close are the table's side (a thick outer border sticks out further)
 _NARROW = 2.0  # points: a rectangle this thin is a drawn rule
+_HEADER_ROWS = 3  # header rows Word may repeat at the top of each page
+_SHORT_LINE = 0.15  # of a cell's width: a line ending a sentence this far short of its side ends a paragraph
+_SHORT_POINTS = 30.0  # points, at least
 _TITLE_WORDS = 4  # a header row's titles (as tables.py reads them)
 _SHORTEST = 40.0  # points: a horizontal rule shorter than this underlines a word, it does not rule a table
 
@@ -65,32 +68,41 @@ def rules_of(objects: list, page_height: float) -> Rules:
     return Rules(across, down)
 
 
+Line = tuple[str, bool]  # a cell's line, and whether it ends a paragraph of the cell
+
+
 @dataclass
 class Table:
     """A ruled table found on a page: its cells' lines, and the page lines it was read from."""
 
     top: float
     columns: list[float]  # the column edges, left to right
-    rows: list[list[list[str]]]  # each row's cells, each cell's lines top to bottom
+    rows: list[list[list[Line]]]  # each row's cells, each cell's lines top to bottom
     lines: list[dict]  # the page's lines inside it
     at_top: bool  # nothing of the page above it: it may go on from the page before
     at_bottom: bool  # nothing below it: it may go on over the page
 
 
-Box = tuple[list[float], list[float]]  # a ruled table's row edges (tops) and column edges
+@dataclass(frozen=True)
+class Box:
+    """Where a ruled table is on its page."""
+
+    edges: list[float]  # its rows' edges, top to bottom
+    columns: list[float]  # its columns' edges, left to right
+    starts: list[list[int]]  # for each row, the columns a cell starts at (a merged cell spans to the next)
 
 
 def table_boxes(rules: Rules) -> list[Box]:
-    """The ruled tables on a page: each one's row edges and column edges."""
+    """The ruled tables on a page."""
     return _tables(rules)
 
 
 def box_of(line: dict, boxes: list[Box]) -> int | None:
     """The number of the ruled table the line is inside, if any."""
     middle = line["top"] + line["height"] / 2
-    for number, (edges, columns) in enumerate(boxes):
-        inside_x = line["x0"] >= columns[0] - _SIDE and line["x1"] <= columns[-1] + _SIDE
-        if edges[0] <= middle <= edges[-1] and inside_x:
+    for number, box in enumerate(boxes):
+        inside_x = line["x0"] >= box.columns[0] - _SIDE and line["x1"] <= box.columns[-1] + _SIDE
+        if box.edges[0] <= middle <= box.edges[-1] and inside_x:
             return number
     return None
 
@@ -98,29 +110,42 @@ def box_of(line: dict, boxes: list[Box]) -> int | None:
 def tables_on(lines: list[dict], boxes: list[Box]) -> list[Table]:
     """The ruled tables of a page whose lines (sorted by top) each come with their `segments` (text, x0,
     x1), cut at wide gaps, and the number of the box they are in (`table`, `box_of`): each piece goes
-    into the row and the column it starts in."""
+    into the row and the cell it starts in (a merged cell's first column, as the Word reader puts it)."""
     tables = []
-    for number, (edges, columns) in enumerate(boxes):
-        top, bottom = edges[0], edges[-1]
+    for number, box in enumerate(boxes):
+        edges, columns = box.edges, box.columns
         inside = [line for line in lines if line.get("table") == number]
         if not inside:
             continue
-        cells: list[list[list[tuple[float, float, str]]]] = [[[] for _ in columns[1:]] for _ in edges[1:]]
+        cells: list[list[list[tuple[float, float, float, str]]]] = [[[] for _ in columns[1:]] for _ in edges[1:]]
         for line in inside:
             middle = line["top"] + line["height"] / 2
             row = max(i for i, edge in enumerate(edges[:-1]) if edge <= middle)
-            for text, x0, _ in line.get("segments", [(line["text"], line["x0"], line["x1"])]):
+            for text, x0, x1 in line.get("segments", [(line["text"], line["x0"], line["x1"])]):
                 column = max((j for j, edge in enumerate(columns[:-1]) if edge <= x0 + 1.0), default=0)
-                cells[row][column].append((line["top"], x0, text))
+                start = max((j for j in box.starts[row] if j <= column), default=0)
+                cells[row][start].append((line["top"], x0, x1, text))
+        rows = []
+        for row, row_cells in enumerate(cells):
+            if not any(row_cells):
+                continue
+            ends = [*box.starts[row][1:], len(columns) - 1]
+            rights = {start: columns[end] for start, end in zip(box.starts[row], ends, strict=True)}
+            rows.append(
+                [
+                    _lines_of(cell, columns[j], rights.get(j, columns[j + 1])) if cell else []
+                    for j, cell in enumerate(row_cells)
+                ]
+            )
         rest = [line for line in lines if line.get("table") != number]
         tables.append(
             Table(
-                top=top,
+                top=edges[0],
                 columns=columns,
-                rows=[[_lines_of(cell) for cell in row] for row in cells if any(row)],
+                rows=rows,
                 lines=inside,
-                at_top=not any(line["top"] < top for line in rest),
-                at_bottom=not any(line["top"] > bottom for line in rest),
+                at_top=not any(line["top"] < edges[0] for line in rest),
+                at_bottom=not any(line["top"] > edges[-1] for line in rest),
             )
         )
     return tables
@@ -128,19 +153,21 @@ def tables_on(lines: list[dict], boxes: list[Box]) -> list[Table]:
 
 def goes_on(before: Table, after: Table) -> bool:
     """Whether `after`, at the top of a page, is the rest of `before`, at the bottom of the page before;
-    if so it is joined to it. A header row Word repeats on the new page is dropped, and a row Word broke
-    over the page goes on in the same cells: its text there goes on with sentences left unfinished above
-    (in lower case; never a name such as "iPads", nor a mark or a title in a cell already filled)."""
+    if so it is joined to it. Header rows Word repeats on the new page are dropped, and a row Word broke
+    over the page goes on in the same cells. A table that starts under titles of its own (a row of a few
+    words a cell, no mark, no number) is a table of its own."""
     if not (before.at_bottom and after.at_top) or len(before.columns) != len(after.columns):
         return False
     if any(abs(a - b) > _SAME for a, b in zip(before.columns, after.columns, strict=True)):
         return False
     rows = after.rows
-    if rows and before.rows and rows[0] == before.rows[0]:
-        rows = rows[1:]  # the header row again
-    elif rows and before.rows and _titles(rows[0]) and _titles(before.rows[0]):
-        return False  # a table of its own under other titles, on the next page
-    if rows and before.rows and _goes_on_row(before.rows[-1], rows[0]):
+    repeated = 0
+    while repeated < min(_HEADER_ROWS, len(rows), len(before.rows) - 1) and rows[repeated] == before.rows[repeated]:
+        repeated += 1
+    if not repeated and rows and before.rows and _titles(rows[0]) and _titles(before.rows[0]):
+        return False
+    rows = rows[repeated:]
+    if rows and before.rows and _goes_on_row(before.rows, rows[0]):
         before.rows[-1] = [mine + theirs for mine, theirs in zip(before.rows[-1], rows[0], strict=True)]
         rows = rows[1:]
     before.rows += rows
@@ -149,23 +176,37 @@ def goes_on(before: Table, after: Table) -> bool:
     return True
 
 
-def _titles(row: list[list[str]]) -> bool:
-    """Whether a row reads as a header row: two titles or more, each of a few words, and no mark."""
-    cells = [" ".join(cell) for cell in row if cell]
-    return len(cells) >= 2 and all(len(cell.split()) <= _TITLE_WORDS and not is_mark(cell) for cell in cells)
-
-
-def _goes_on_row(last: list[list[str]], first: list[list[str]]) -> bool:
-    both = [(mine, theirs) for mine, theirs in zip(last, first, strict=True) if mine and theirs]
-    return bool(both) and all(
-        lower_case_word(theirs[0]) and not mine[-1].rstrip().endswith(ENDS_SENTENCE) for mine, theirs in both
+def _titles(row: list[list[Line]]) -> bool:
+    """Whether a row reads as a header row: two titles or more, each of a few words, no mark, no digit
+    (a phone number, a date) and no address."""
+    cells = [" ".join(text for text, _ in cell) for cell in row if cell]
+    return len(cells) >= 2 and all(
+        len(cell.split()) <= _TITLE_WORDS and not is_mark(cell) and not re.search(r"[\d@]", cell) for cell in cells
     )
+
+
+def _goes_on_row(rows_above: list[list[list[Line]]], first: list[list[Line]]) -> bool:
+    """Whether the first row on the new page is the rest of the row the page before ended with. Its first
+    cell says: empty (the row's label is above it), or going on with a label left unfinished, in lower case
+    (never a name such as "iPads") or with fewer cells filled than any row above ("Activity number" /
+    "25 with devices"). A mark under a choice already marked above starts a row of its own."""
+    last = rows_above[-1]
+    if not first[0]:
+        return bool(last[0]) and any(first)
+    if not last[0] or last[0][-1][0].rstrip().endswith(ENDS_SENTENCE):
+        return False
+    both = [(mine, theirs) for mine, theirs in zip(last, first, strict=True) if mine and theirs]
+    if any(is_mark(mine[-1][0]) and is_mark(theirs[0][0]) for mine, theirs in both):
+        return False
+    fewer = sum(map(bool, first)) < min((sum(map(bool, row)) for row in rows_above), default=0)
+    return fewer or lower_case_word(first[0][0][0])
 
 
 def grid_lines(table: Table, join: Callable[[str, str], str]) -> list[dict]:
     """The lines the Word reader would give the table (tables.table_lines), one `grid` line each, in its
-    place on the page. A cell's lines are one paragraph, joined by `join` (a word broken over two lines
-    is made whole again); a bullet starts another."""
+    place on the page. A cell's paragraphs as Word keeps them apart: its wrapped lines joined by `join` (a
+    word broken over two lines is made whole again), a new one at an item (a bullet, "1.", "a)") and
+    after a line that ends a sentence short of the cell's side."""
     rows = [[_paragraphs(cell, join) for cell in row] for row in table.rows]
     height = median(line["height"] for line in table.lines)
     left, right = table.columns[0], table.columns[-1]
@@ -175,24 +216,33 @@ def grid_lines(table: Table, join: Callable[[str, str], str]) -> list[dict]:
     ]
 
 
-def _lines_of(pieces: list[tuple[float, float, str]]) -> list[str]:
-    """A cell's lines: the pieces at one height, left to right."""
-    lines: list[tuple[float, list[str]]] = []
-    for top, _, text in sorted(pieces):
+def _lines_of(pieces: list[tuple[float, float, float, str]], left: float, right: float) -> list[Line]:
+    """A cell's lines (the pieces at one height, left to right), each marked where it ends a paragraph: it
+    ends a sentence well short of the cell's right side, where the next word would have fitted."""
+    lines: list[tuple[float, float, list[str]]] = []
+    for top, _, x1, text in sorted(pieces):
         if lines and abs(top - lines[-1][0]) <= 1.0:
-            lines[-1][1].append(text)
+            lines[-1] = (lines[-1][0], max(lines[-1][1], x1), [*lines[-1][2], text])
         else:
-            lines.append((top, [text]))
-    return [" ".join(parts) for _, parts in lines]
+            lines.append((top, x1, [text]))
+    short = right - max(_SHORT_LINE * (right - left), _SHORT_POINTS)
+    return [
+        (" ".join(parts), x1 < short and " ".join(parts).rstrip().endswith(ENDS_SENTENCE)) for _, x1, parts in lines
+    ]
 
 
-def _paragraphs(lines: list[str], join: Callable[[str, str], str]) -> list[str]:
+def _paragraphs(lines: list[Line], join: Callable[[str, str], str]) -> list[str]:
     paragraphs: list[str] = []
-    for line in lines:
-        if paragraphs and not _BULLET.match(line):
-            paragraphs[-1] = join(paragraphs[-1], line)
+    ended = True
+    for text, ends in lines:
+        bullet = _BULLET.match(text)
+        if bullet:  # an item of its own, its glyph left out as the Word reader has none
+            paragraphs.append(text[bullet.end() :])
+        elif ended or ITEM.match(text):
+            paragraphs.append(text)
         else:
-            paragraphs.append(line)
+            paragraphs[-1] = join(paragraphs[-1], text)
+        ended = ends
     return paragraphs
 
 
@@ -208,7 +258,9 @@ def _tables(rules: Rules) -> list[Box]:
         if len(chain) >= 2:  # a row at least: a table's part on a page it goes on to may hold one
             found = _columns(chain, rules.down)
             if found is not None:
-                tables.append(([top for top, _, _ in chain], found))
+                edges = [top for top, _, _ in chain]
+                starts = [_starts(found, top, bottom, rules.down) for top, bottom in pairwise(edges)]
+                tables.append(Box(edges, found, starts))
         chain = [rule]
     return tables
 
@@ -227,6 +279,17 @@ def _same_table(chain: list[tuple[float, float, float]], below: tuple[float, flo
         min(abs(x - left), abs(x - right)) <= _SIDE and top0 <= above + _SAME and top1 >= below[0] - _SAME
         for x, top0, top1 in down
     )
+
+
+def _starts(columns: list[float], top: float, bottom: float, down: list[tuple[float, float, float]]) -> list[int]:
+    """The columns a cell of the row between `top` and `bottom` starts at: the first, and each whose left
+    edge is ruled down the row (none is inside a cell merged across columns)."""
+    middle = (top + bottom) / 2
+    return [
+        j
+        for j, x in enumerate(columns[:-1])
+        if j == 0 or any(abs(rule - x) <= _SAME and top0 <= middle <= top1 for rule, top0, top1 in down)
+    ]
 
 
 def _merged_across(across: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:

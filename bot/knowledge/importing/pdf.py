@@ -27,6 +27,7 @@ _EDGE_LINES = 3  # rows of lines at the top and at the bottom of a page that may
 _SAME_ROW = 1.0  # points: lines whose tops are this close are one row
 _PARAGRAPH_GAP = 1.35  # a gap this many times the line pitch starts a paragraph
 _RESIZED = 0.1  # a line whose type is this much larger or smaller than the line before starts a paragraph
+_HEADING_SHORT = 0.25  # of the text's width: ... when the line before ends this far short of the margin
 _PITCH_QUANTILE = 5  # the line pitch is the shortest fifth of line-to-line distances
 _INDENT_TOLERANCE = 3.0  # points: bullets this close to each other are at one level
 _CONTINUED_LINES = 3.0  # line heights: a column's line this close below goes on with the sentence above
@@ -348,6 +349,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
     paragraphs: list[str] = []
     last_line: dict | None = None  # the previous page's last line
     right = max((line["x1"] for lines in kept_pages for line in lines), default=0.0)
+    left = min((line["x0"] for lines in kept_pages for line in lines), default=0.0)
     for kept in kept_pages:
         previous = None
         if kept and last_line is not None and _runs_on(last_line, kept[0], right):
@@ -365,12 +367,14 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             gap: float | None = line["top"] - previous["top"] if previous else None
             # A line starting left of the one before is a new paragraph after a (wrapped) bullet item.
             outdented = previous is not None and line["x0"] < previous["x0"] - _INDENT_TOLERANCE
-            # A heading in a larger type is its own paragraph, however little space follows it.
+            # A heading in a larger type is its own paragraph, however little space follows it; a sentence
+            # pasted in another size, inside a paragraph whose lines run to the margin, is not.
             resized = (
                 previous is not None
                 and "size" in line
                 and "size" in previous
                 and abs(line["size"] - previous["size"]) > _RESIZED * previous["size"]
+                and previous["x1"] < right - _HEADING_SHORT * (right - left)
             )
             new_paragraph = (
                 previous is None
