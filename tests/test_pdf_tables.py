@@ -190,7 +190,8 @@ def test_a_row_word_breaks_over_the_page_is_read_whole(tmp_path: Path) -> None:
     whole = "Checks that the filtering blocks harmful sites and reports any failure on the same day"
     assert ("Network manager", whole) in clauses, clauses
     assert ("Computing lead", "Teaches pupils how to report what upsets them online") in clauses
-    assert ("Computing lead", "Deputy head") in clauses  # the table's last line does not run on over the text
+    # the table's last line does not run on over the text after it
+    assert ("Computing lead", "Reports to: Deputy head") in clauses
 
 
 def test_a_header_row_repeated_on_the_next_page_is_read_once(tmp_path: Path) -> None:

@@ -287,6 +287,24 @@ def test_a_roles_table_gives_each_duty_under_its_role(tmp_path: Path) -> None:
     assert not any(c["text"].startswith(("SLT", "Role")) for c in clauses)
 
 
+def test_a_column_of_short_values_keeps_its_title(tmp_path: Path) -> None:
+    """"Headteacher" under the online safety lead says nothing on its own; "Reports to: Headteacher" does."""
+    document = _document()
+    document.add_paragraph("Roles and responsibilities")
+    _table(
+        document,
+        [
+            ["Role", "Responsibility", "Reports to"],
+            ["Online safety lead", "Keeps the log of online safety incidents and reviews it each term", "Headteacher"],
+            ["Network manager", "Checks that the filtering blocks harmful sites every single week", "Business manager"],
+        ],
+    )
+    clauses = _clauses(document, tmp_path)
+    assert _by_text(clauses, "Reports to: Headteacher")["heading"] == "Online safety lead"
+    assert _by_text(clauses, "Reports to: Business manager")["heading"] == "Network manager"
+    assert _by_text(clauses, "Keeps the log of online safety incidents")["text"].startswith("Keeps the log")
+
+
 def test_a_table_of_marked_columns_gives_each_row_its_column(tmp_path: Path) -> None:
     document = _document()
     document.add_paragraph("User actions")

@@ -156,12 +156,25 @@ def _labelled(rows: list[Row], width: int) -> list[str] | None:
         return None
     if not any(_words(cell) > _RECORD_WORDS for row in body for cell in row[1:]):
         return None
+    # A column of short values under a title ("Reports to" | "Headteacher", "When" | "Termly") says what
+    # each value is: "Reports to: Headteacher" reads on its own, under its role, where "Headteacher" does not.
+    header = rows[0] if body is not rows else []
+    values = {
+        j
+        for j in range(1, width)
+        if j < len(header)
+        and _text(header[j])
+        and all(len(row[j]) <= 1 and _words(row[j]) <= _RECORD_WORDS for row in body if j < len(row))
+    }
     lines: list[str] = []
     for row, label in zip(body, labels, strict=True):
         if label:
             lines.append(label.rstrip(":"))
-        for cell in row[1:]:
-            lines.extend(_as_bullets(cell))
+        for j, cell in enumerate(row[1:], start=1):
+            if j in values and _text(cell):
+                lines.append(f"- {_text(header[j]).rstrip(':')}: {_text(cell)}")
+            else:
+                lines.extend(_as_bullets(cell))
     return lines
 
 
