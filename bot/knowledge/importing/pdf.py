@@ -319,16 +319,21 @@ def _with_tables(pages: list[list[dict]], boxes: list[list[Box]], words: set[str
 
 def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
     """A cell's wrapped line added to its paragraph. A narrow column breaks a long word without a hyphen
-    ("Unaccepta" / "ble"): made whole when the first part is no word and the two together are one ("may"
-    / "be" stay apart)."""
-    head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+", line)
-    broken = (
-        head is not None
-        and tail is not None
-        and not _a_word(head.group(0).lower(), set())
-        and _a_word((head.group(0) + tail.group(0)).lower(), words)
-    )
-    return f"{paragraph}{line}" if broken else _joined(paragraph, line, words)
+    ("Unaccepta" / "ble", "education" / "al"): made whole when the two parts together are a word and apart
+    they are not both words ("may" / "be", "with" / "in" stay apart)."""
+    head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+\b", line)
+    if head is None or tail is None:
+        return _joined(paragraph, line, words)
+    first, rest = head.group(0).lower(), tail.group(0)
+    apart = _a_word(first, set()) and (rest in _SHORT_WORDS or _a_word(rest, set()))
+    return f"{paragraph}{line}" if not apart and _a_word(first + rest, words) else _joined(paragraph, line, words)
+
+
+# Words of one or two letters, which the English word list (words of three letters or more) leaves out
+_SHORT_WORDS = frozenset(
+    {"a", "i", "am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no", "of"}
+    | {"oh", "ok", "on", "or", "so", "to", "up", "us", "we"}
+)
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
