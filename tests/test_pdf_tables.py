@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.cli.main import main
 from bot.knowledge.importing.draft import make_draft
 from bot.knowledge.importing.pdf import read_pdf
@@ -108,11 +110,21 @@ def test_a_wrapped_cell_is_read_whole(tmp_path: Path) -> None:
     assert "- Using the school's social media accounts: Staff" in text
 
 
-def test_a_table_without_borders_is_read_as_before(tmp_path: Path) -> None:
-    """Without the rules Word draws, which column a piece is in is a guess; the lines stay as they were."""
-    text = read_pdf(_pdf(tmp_path / "policy.pdf", _GRID, borders=False, widths=(70, 30, 30, 30, 30))).text
+def test_a_table_without_borders_is_read_as_before_and_the_import_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the rules Word draws, which column a piece is in is a guess; the lines stay as they were,
+    and whoever imports the policy is told which page to check."""
+    path = _pdf(tmp_path / "policy.pdf", _GRID, borders=False, widths=(70, 30, 30, 30, 30))
+    text = read_pdf(path).text
     assert "Pornography: Unacceptable" not in text
     assert "Pornography" in text
+    assert main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")]) == 0
+    said = capsys.readouterr().out
+    assert "note: page(s) 1 hold text set in three or more columns that was not read as a table" in said, said
+    ruled = _pdf(tmp_path / "ruled.pdf", _GRID, widths=(70, 30, 30, 30, 30))
+    assert main(["kb", "import", str(ruled), "--school", "elmwood", "--dir", str(tmp_path / "kb")]) == 0
+    assert "not read as a table" not in capsys.readouterr().out
 
 
 def _drawn(
@@ -405,3 +417,23 @@ def test_a_sentence_pasted_in_a_smaller_type_stays_in_its_paragraph(tmp_path: Pa
     path = tmp_path / "policy.pdf"
     pdf.output(str(path))
     assert len(read_pdf(path).text.rstrip().split("\n\n")) == 1
+
+
+def test_a_contents_page_and_justified_prose_are_no_table(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    for number, title in enumerate(["Introduction and aims", "Scope of the policy", "Roles", "Personal use"], 1):
+        pdf.set_x(15)
+        pdf.cell(15, 6, f"{number}.")
+        pdf.cell(140, 6, title)
+        pdf.cell(20, 6, str(number * 3), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    words = "Staff must keep their profiles private and must not accept pupils or parents as friends online. "
+    for _ in range(3):
+        pdf.multi_cell(60, 5, words * 2, align="J", new_x="LMARGIN", new_y="NEXT")  # narrow: wide word gaps
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    assert read_pdf(path).notes == ()

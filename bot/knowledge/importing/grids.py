@@ -107,6 +107,34 @@ def box_of(line: dict, boxes: list[Box]) -> int | None:
     return None
 
 
+def unruled_columns(lines: list[dict]) -> bool:
+    """Whether the page holds text set in columns outside any ruled table (a table drawn without
+    borders), which read line by line may mix its cells up (`kb import` says so): pieces of lines, cut by
+    wide gaps, that stand under each other in three columns or more besides the first, or in two with
+    rows of three pieces. Prose fills the width, so its pieces overlap into one column; a bulleted list
+    has one besides its bullets; a contents page's lines end with their page numbers and are left out."""
+    rows: dict[int, list[tuple[str, float, float]]] = {}
+    for line in lines:
+        if line.get("table") is None:
+            rows.setdefault(round(line["top"]), []).extend(line.get("segments", ()))
+    pieces = []
+    wide = 0
+    for top, segments in rows.items():
+        segments.sort(key=lambda segment: segment[1])
+        if len(segments) < 2 or segments[-1][0].strip(" .").isdigit():
+            continue
+        wide += len(segments) >= _COLUMNS
+        pieces += [(x0, x1, top) for _, x0, x1 in segments[1:]]
+    columns: list[tuple[float, set[int]]] = []  # pieces overlapping across the page's width: a column
+    for x0, x1, top in sorted(pieces):
+        if columns and x0 <= columns[-1][0]:
+            columns[-1] = (max(columns[-1][0], x1), columns[-1][1] | {top})
+        else:
+            columns.append((x1, {top}))
+    standing = sum(len(tops) >= 2 for _, tops in columns)
+    return standing >= _COLUMNS or (standing >= _COLUMNS - 1 and wide >= 2)
+
+
 def tables_on(lines: list[dict], boxes: list[Box]) -> list[Table]:
     """The ruled tables of a page whose lines (sorted by top) each come with their `segments` (text, x0,
     x1), cut at wide gaps, and the number of the box they are in (`table`, `box_of`): each piece goes

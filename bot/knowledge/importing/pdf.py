@@ -19,7 +19,17 @@ from typing import Any
 
 from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, in_reading_order, lower_case_word
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
-from bot.knowledge.importing.grids import Box, Table, box_of, goes_on, grid_lines, rules_of, table_boxes, tables_on
+from bot.knowledge.importing.grids import (
+    Box,
+    Table,
+    box_of,
+    goes_on,
+    grid_lines,
+    rules_of,
+    table_boxes,
+    tables_on,
+    unruled_columns,
+)
 
 _BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
@@ -347,6 +357,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
             removed_text.append(line["text"])
     levels = _levels(pages, removed)
     kept_lines = [[line for line in lines if id(line) not in removed] for _, lines, _ in pages]
+    unruled = [number for number, lines in enumerate(kept_lines, start=1) if unruled_columns(lines)]
     words = {word.lower() for lines in kept_lines for line in lines for word in _WORD.findall(line["text"])}
     tables = _with_tables(kept_lines, [boxes for *_, boxes in pages], words)
     kept_pages = [in_reading_order(lines) for lines in tables]
@@ -403,4 +414,13 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
         last_line = previous or last_line
     if not "".join(paragraphs).strip():
         raise ExtractError(f"{path.name}: no text found (a scanned PDF has none: export the policy from Word instead)")
-    return Extracted("\n\n".join(paragraphs) + "\n", pages=len(pages), removed=tuple(removed_text))
+    notes = (
+        (
+            f"page(s) {', '.join(map(str, unruled))} hold text set in three or more columns that was not read as "
+            "a table (a table without borders, or tables side by side?): it was read line by line, so its cells "
+            "may be mixed up; check those clauses against the PDF, or import the Word file",
+        )
+        if unruled
+        else ()
+    )
+    return Extracted("\n\n".join(paragraphs) + "\n", pages=len(pages), removed=tuple(removed_text), notes=notes)
