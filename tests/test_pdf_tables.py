@@ -437,3 +437,53 @@ def test_a_contents_page_and_justified_prose_are_no_table(tmp_path: Path) -> Non
     path = tmp_path / "policy.pdf"
     pdf.output(str(path))
     assert read_pdf(path).notes == ()
+
+
+def test_a_new_row_with_an_empty_cell_at_the_top_of_a_page_is_a_row_of_its_own(tmp_path: Path) -> None:
+    header = [["Role"], ["Name"], ["Responsibilities"]]
+    first = [header, [["Computing lead"], ["Mr D White"], ["Teaches the online safety curriculum."]]]
+    second = [[["Online safety governor"], [], ["Meets the online safety lead each term."]]]
+    pages = [(["Key people"], first, []), ([], second, [])]
+    lines = read_pdf(_drawn(tmp_path / "p.pdf", pages, [50, 40, 90])).text.rstrip().split("\n\n")
+    governor = "Role: Online safety governor | Responsibilities: Meets the online safety lead each term."
+    assert lines[-1] == governor, lines
+    assert lines[-2].startswith("Role: Computing lead | Name: Mr D White"), lines
+
+
+def test_a_row_broken_over_the_page_in_short_pieces_is_read_whole(tmp_path: Path) -> None:
+    header = [["Role"], ["Responsibility"], ["Reports to"]]
+    cut = [["Online safety lead"], ["Keeps the filtering logs and"], ["The DSL or in"]]
+    rest = [[], ["checks them every week."], ["their absence a deputy"]]
+    pages = [(["Who does what"], [header, cut], []), ([], [rest], [])]
+    text = read_pdf(_drawn(tmp_path / "p.pdf", pages, [50, 80, 50])).text
+    assert "Keeps the filtering logs and checks them every week." in text, text
+    assert "The DSL or in their absence a deputy" in text, text
+
+
+def test_a_form_to_sign_and_a_contents_page_with_page_ranges_hold_no_table(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    for number, title in enumerate(["Introduction", "Scope", "Roles and responsibilities"], 1):
+        pdf.set_x(15)
+        pdf.cell(15, 6, f"{number}.")
+        pdf.cell(140, 6, title)
+        pdf.cell(20, 6, f"{number * 2}-{number * 2 + 1}", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    for who in ("(Headteacher)", "(Chair of Governors)"):
+        pdf.set_x(15)
+        for cell in ("Signed:", "______________", "Date:", "__________", who):
+            pdf.cell(36, 6, cell)
+        pdf.ln(8)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    assert read_pdf(path).notes == ()
+
+
+def test_two_words_the_policy_writes_as_one_are_one_word_in_a_narrow_cell(tmp_path: Path) -> None:
+    header = [["Activity"], ["Monitor", "ing"], ["Safe", "guarding"]]
+    rows = [header, [["Staff phones"], ["X"], ["X"]]]
+    path = _drawn(tmp_path / "p.pdf", [(["Monitoring and safeguarding are explained below."], rows, [])], [60, 25, 25])
+    assert "- Staff phones: Monitoring, Safeguarding" in read_pdf(path).text

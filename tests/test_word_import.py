@@ -911,3 +911,26 @@ def test_a_pdf_heading_in_larger_type_is_its_own_paragraph_however_close_the_tex
     assert paragraphs[0] == "Personal use of social media" and paragraphs[2] == "Official school accounts"
     for body in (paragraphs[1], paragraphs[3]):
         assert body.startswith("Staff must keep") and body.endswith("1 " + words.strip()), body
+
+
+def test_a_column_of_dates_or_a_first_row_of_names_gives_no_titles(tmp_path: Path) -> None:
+    """"Date: September 2021" would be read as the policy's own date; "Mrs A Brown: Mr P Jones" says nothing."""
+    document = _document()
+    document.add_paragraph("Training")
+    _table(
+        document,
+        [
+            ["Course", "Date", "Details"],
+            ["Induction", "September 2021", "New staff complete the online safety module and read this policy"],
+        ],
+    )
+    document.add_paragraph("Key people")
+    _table(
+        document,
+        [
+            ["Headteacher", "Mrs A Brown", "Leads on online safety."],
+            ["DSL", "Mr P Jones", "Takes the lead on any safeguarding concern raised by online activity."],
+        ],
+    )
+    texts = [c["text"] for c in _clauses(document, tmp_path)]
+    assert not any(text.startswith(("Date:", "Mrs A Brown:")) for text in texts), texts

@@ -31,6 +31,9 @@ _COLUMNS = 3  # vertical rules part the table into this many columns at least (t
 _SAME = 4.0  # points: rules this close are one rule (a double border's two lines), no row or column
 _SIDE = 6.0  # points: ends this close are the table's side (a thick outer border sticks out further)
 _NARROW = 2.0  # points: a rectangle this thin is a drawn rule
+# A contents line's page number or pages: "3", "3-4", "iv"
+_PAGE_REFERENCE = re.compile(r"^\W*(?:\d+|[ivxlc]+)(?:\s*[-\u2013]\s*(?:\d+|[ivxlc]+))?\W*$")  # "X" is a mark
+_WORDS = re.compile(r"[A-Za-z]{2}")
 _HEADER_ROWS = 3  # header rows Word may repeat at the top of each page
 _SHORT_LINE = 0.15  # of a cell's width: a line ending a sentence this far short of its side ends a paragraph
 _SHORT_POINTS = 30.0  # points, at least
@@ -121,10 +124,16 @@ def unruled_columns(lines: list[dict]) -> bool:
     wide = 0
     for top, segments in rows.items():
         segments.sort(key=lambda segment: segment[1])
-        if len(segments) < 2 or segments[-1][0].strip(" .").isdigit():
+        if len(segments) < 2 or _PAGE_REFERENCE.match(segments[-1][0]):
             continue
-        wide += len(segments) >= _COLUMNS
-        pieces += [(x0, x1, top) for _, x0, x1 in segments[1:]]
+        # a form's labels ("Signed:", "Date:") and lines to write on ("______") are no columns of text
+        words = [
+            (x0, x1)
+            for text, x0, x1 in segments[1:]
+            if (_WORDS.search(text) and not text.endswith(":")) or is_mark(text)
+        ]
+        wide += len(words) >= _COLUMNS - 1
+        pieces += [(x0, x1, top) for x0, x1 in words]
     columns: list[tuple[float, set[int]]] = []  # pieces overlapping across the page's width: a column
     for x0, x1, top in sorted(pieces):
         if columns and x0 <= columns[-1][0]:
@@ -182,8 +191,9 @@ def tables_on(lines: list[dict], boxes: list[Box]) -> list[Table]:
 def goes_on(before: Table, after: Table) -> bool:
     """Whether `after`, at the top of a page, is the rest of `before`, at the bottom of the page before;
     if so it is joined to it. Header rows Word repeats on the new page are dropped, and a row Word broke
-    over the page goes on in the same cells. A table that starts under titles of its own (a row of a few
-    words a cell, no mark, no number) is a table of its own."""
+    over the page goes on in the same cells. A table that starts under a header row of its own (an empty
+    corner cell, then titles) is a table of its own; a first row of short cells is more often the next
+    row of a table carried over without its header."""
     if not (before.at_bottom and after.at_top) or len(before.columns) != len(after.columns):
         return False
     if any(abs(a - b) > _SAME for a, b in zip(before.columns, after.columns, strict=True)):
@@ -192,7 +202,7 @@ def goes_on(before: Table, after: Table) -> bool:
     repeated = 0
     while repeated < min(_HEADER_ROWS, len(rows), len(before.rows) - 1) and rows[repeated] == before.rows[repeated]:
         repeated += 1
-    if not repeated and rows and before.rows and _titles(rows[0]) and _titles(before.rows[0]):
+    if not repeated and rows and before.rows and not rows[0][0] and _titles(rows[0]) and _titles(before.rows[0]):
         return False
     rows = rows[repeated:]
     if rows and before.rows and _goes_on_row(before.rows, rows[0]):
@@ -205,29 +215,39 @@ def goes_on(before: Table, after: Table) -> bool:
 
 
 def _titles(row: list[list[Line]]) -> bool:
-    """Whether a row reads as a header row: two titles or more, each of a few words, no mark, no digit
-    (a phone number, a date) and no address."""
+    """Whether a row reads as a header row: two titles or more, each of a few words starting with a capital,
+    no mark, no digit (a phone number, a date), no address and no full stop."""
     cells = [" ".join(text for text, _ in cell) for cell in row if cell]
     return len(cells) >= 2 and all(
-        len(cell.split()) <= _TITLE_WORDS and not is_mark(cell) and not re.search(r"[\d@]", cell) for cell in cells
+        len(cell.split()) <= _TITLE_WORDS
+        and cell[:1].isupper()
+        and not is_mark(cell)
+        and not re.search(r"[\d@]", cell)
+        and not cell.rstrip().endswith(".")
+        for cell in cells
     )
 
 
 def _goes_on_row(rows_above: list[list[list[Line]]], first: list[list[Line]]) -> bool:
-    """Whether the first row on the new page is the rest of the row the page before ended with. Its first
-    cell says: empty (the row's label is above it), or going on with a label left unfinished, in lower case
-    (never a name such as "iPads") or with fewer cells filled than any row above ("Activity number" /
-    "25 with devices"). A mark under a choice already marked above starts a row of its own."""
+    """Whether the first row on the new page is the rest of the row the page before ended with: in a cell
+    filled above, a sentence left unfinished goes on in lower case (never a name such as "iPads"), or the
+    first cell goes on with a label left unfinished in fewer cells than any row above fills ("Activity
+    number" / "25 with devices"). A mark under a choice already marked above, or a capital after a
+    finished sentence, starts a row of its own (a label merged down over the page's break)."""
     last = rows_above[-1]
-    if not first[0]:
-        return bool(last[0]) and any(first)
-    if not last[0] or last[0][-1][0].rstrip().endswith(ENDS_SENTENCE):
-        return False
     both = [(mine, theirs) for mine, theirs in zip(last, first, strict=True) if mine and theirs]
     if any(is_mark(mine[-1][0]) and is_mark(theirs[0][0]) for mine, theirs in both):
         return False
+    going_on = any(
+        lower_case_word(theirs[0][0]) and not mine[-1][0].rstrip().endswith(ENDS_SENTENCE) for mine, theirs in both
+    )
+    if not first[0]:
+        return bool(last[0]) and (going_on or not both)
+    if not last[0] or last[0][-1][0].rstrip().endswith(ENDS_SENTENCE):
+        return False
+    label = first[0][0][0]
     fewer = sum(map(bool, first)) < min((sum(map(bool, row)) for row in rows_above), default=0)
-    return fewer or lower_case_word(first[0][0][0])
+    return lower_case_word(label) or (fewer and not label[:1].isupper())
 
 
 def grid_lines(table: Table, join: Callable[[str, str], str]) -> list[dict]:

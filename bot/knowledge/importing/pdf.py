@@ -330,13 +330,17 @@ def _with_tables(pages: list[list[dict]], boxes: list[list[Box]], words: set[str
 def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
     """A cell's wrapped line added to its paragraph. A narrow column breaks a long word without a hyphen
     ("Unaccepta" / "ble", "education" / "al"): made whole when the two parts together are a word and apart
-    they are not both words ("may" / "be", "with" / "in" stay apart)."""
+    they are not both words ("may" / "be", "with" / "in" stay apart), or the policy writes it whole."""
     head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+\b", line)
     if head is None or tail is None:
         return _joined(paragraph, line, words)
     first, rest = head.group(0).lower(), tail.group(0)
     apart = _a_word(first, set()) and (rest in _SHORT_WORDS or _a_word(rest, set()))
-    return f"{paragraph}{line}" if not apart and _a_word(first + rest, words) else _joined(paragraph, line, words)
+    # Two words that make one the policy writes whole elsewhere ("Monitor" / "ing", "Safe" / "guarding") are
+    # that word, unless the second is a word of two letters ("with" / "in", "may" / "be").
+    whole = first + rest in words and rest not in _SHORT_WORDS
+    joined = (not apart or whole) and _a_word(first + rest, words)
+    return f"{paragraph}{line}" if joined else _joined(paragraph, line, words)
 
 
 # Words of one or two letters, which the English word list (words of three letters or more) leaves out

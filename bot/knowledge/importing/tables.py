@@ -158,13 +158,19 @@ def _labelled(rows: list[Row], width: int) -> list[str] | None:
         return None
     # A column of short values under a title ("Reports to" | "Headteacher", "When" | "Termly") says what
     # each value is: "Reports to: Headteacher" reads on its own, under its role, where "Headteacher" does not.
-    header = rows[0] if body is not rows else []
+    # Only under a header of titles (no digit, no full stop: a first row of names is no header), and never
+    # for a column of dates ("Date: September 2021" would be read as the policy's own date).
+    header = rows[0] if body is not rows and all(_titled_cell(cell) for cell in rows[0]) else []
     values = {
         j
         for j in range(1, width)
         if j < len(header)
         and _text(header[j])
-        and all(len(row[j]) <= 1 and _words(row[j]) <= _RECORD_WORDS for row in body if j < len(row))
+        and all(
+            len(row[j]) <= 1 and _words(row[j]) <= _RECORD_WORDS and not _DIGIT.search(_text(row[j]))
+            for row in body
+            if j < len(row)
+        )
     }
     lines: list[str] = []
     for row, label in zip(body, labels, strict=True):
@@ -176,6 +182,10 @@ def _labelled(rows: list[Row], width: int) -> list[str] | None:
             else:
                 lines.extend(_as_bullets(cell))
     return lines
+
+
+def _titled_cell(cell: Cell) -> bool:
+    return not _DIGIT.search(_text(cell)) and not _text(cell).endswith(".")
 
 
 def rule_title(text: str) -> bool:
