@@ -87,12 +87,10 @@ def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str,
     under "Only with permission") does not say it twice."""
     label = label or verdict_label(clause)
     line = line or clause.answer
-    condition = ONLY_WITH_PERMISSION_LEAD.match(line) if label == ONLY_WITH_PERMISSION else None
-    if condition and condition.end() < len(line):
-        rest = line[condition.end() :]
-        return label, rest[:1].upper() + rest[1:]
-    # never "You must not ..." under "You must" cut to "Not ...": the line then says more than the label
-    said = re.match(re.escape(label) + r"\b(?!\s*(?:not|never)\b)\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
+    if label == ONLY_WITH_PERMISSION:
+        said = ONLY_WITH_PERMISSION_LEAD.match(line)
+    else:  # never "You must not ..." under "You must" cut to "Not ...": the line then says more than the label
+        said = re.match(re.escape(label) + r"\b(?!\s*(?:not|never)\b)\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
     if said and said.end() < len(line):
         rest = line[said.end() :]
         line = rest[:1].upper() + rest[1:]

@@ -26,6 +26,7 @@ _PROSE_WORDS = 4  # a column's lines hold this many words (median), at least: pr
 _SAME_ROW = 0.5  # line heights: a right line this close in height to a left one is in the same table row
 # Bullet glyphs as PDFs set them (pdf.py reads items by them too)
 BULLETS = "\u2022\u25cf\u25aa\u25e6\uf0b7\u2013-o\u27a2\u25a0\u25a1\u2043"
+BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")  # a bullet glyph and its space ("o" alone starts words)
 # An item of a list: a bullet, or a number or letter and its stop ("1.", "a)", "(ii)").
 ITEM = re.compile(rf"^\s*(?:[{re.escape(BULLETS)}*]|\(?(?:\d{{1,2}}|[A-Za-z]|[ivx]{{1,4}})[.)])\s")
 # What a line that ends a sentence ends with: the next line does not go on with it

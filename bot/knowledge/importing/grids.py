@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, ITEM, lower_case_word
-from bot.knowledge.importing.tables import is_mark, table_lines
+from bot.knowledge.importing.columns import BULLET, ENDS_SENTENCE, ITEM, lower_case_word
+from bot.knowledge.importing.tables import TITLE_WORDS, is_mark, table_lines
 
-_BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")  # a bullet glyph and its space ("o" alone starts words)
 _COLUMNS = 3  # vertical rules part the table into this many columns at least (two are columns.py's)
 _SAME = 4.0  # points: rules this close are one rule (a double border's two lines), no row or column
 _SIDE = 6.0  # points: ends this close are the table's side (a thick outer border sticks out further)
@@ -37,7 +36,6 @@ _WORDS = re.compile(r"[A-Za-z]{2}")
 _HEADER_ROWS = 3  # header rows Word may repeat at the top of each page
 _SHORT_LINE = 0.15  # of a cell's width: a line ending a sentence this far short of its side ends a paragraph
 _SHORT_POINTS = 30.0  # points, at least
-_TITLE_WORDS = 4  # a header row's titles (as tables.py reads them)
 _SHORTEST = 40.0  # points: a horizontal rule shorter than this underlines a word, it does not rule a table
 
 
@@ -93,11 +91,6 @@ class Box:
     edges: list[float]  # its rows' edges, top to bottom
     columns: list[float]  # its columns' edges, left to right
     starts: list[list[int]]  # for each row, the columns a cell starts at (a merged cell spans to the next)
-
-
-def table_boxes(rules: Rules) -> list[Box]:
-    """The ruled tables on a page."""
-    return _tables(rules)
 
 
 def box_of(line: dict, boxes: list[Box]) -> int | None:
@@ -170,7 +163,7 @@ def tables_on(lines: list[dict], boxes: list[Box]) -> list[Table]:
             rights = {start: columns[end] for start, end in zip(box.starts[row], ends, strict=True)}
             rows.append(
                 [
-                    _lines_of(cell, columns[j], rights.get(j, columns[j + 1])) if cell else []
+                    _lines_of(cell, columns[j], rights[j]) if cell else []  # text is only put where a cell starts
                     for j, cell in enumerate(row_cells)
                 ]
             )
@@ -219,7 +212,7 @@ def _titles(row: list[list[Line]]) -> bool:
     no mark, no digit (a phone number, a date), no address and no full stop."""
     cells = [" ".join(text for text, _ in cell) for cell in row if cell]
     return len(cells) >= 2 and all(
-        len(cell.split()) <= _TITLE_WORDS
+        len(cell.split()) <= TITLE_WORDS
         and cell[:1].isupper()
         and not is_mark(cell)
         and not re.search(r"[\d@]", cell)
@@ -258,6 +251,8 @@ def grid_lines(table: Table, join: Callable[[str, str], str]) -> list[dict]:
     rows = [[_paragraphs(cell, join) for cell in row] for row in table.rows]
     height = median(line["height"] for line in table.lines)
     left, right = table.columns[0], table.columns[-1]
+    # at the table's top, a hundredth of a point apart: sorted with the page's lines by top, they keep
+    # their order and their place, and no line of the page falls between them
     return [
         {"text": text, "x0": left, "x1": right, "top": table.top + n * 0.01, "height": height, "grid": True}
         for n, text in enumerate(table_lines(rows))
@@ -283,7 +278,7 @@ def _paragraphs(lines: list[Line], join: Callable[[str, str], str]) -> list[str]
     paragraphs: list[str] = []
     ended = True
     for text, ends in lines:
-        bullet = _BULLET.match(text)
+        bullet = BULLET.match(text)
         if bullet:  # an item of its own, its glyph left out as the Word reader has none
             paragraphs.append(text[bullet.end() :])
         elif ended or ITEM.match(text):
@@ -294,8 +289,9 @@ def _paragraphs(lines: list[Line], join: Callable[[str, str], str]) -> list[str]
     return paragraphs
 
 
-def _tables(rules: Rules) -> list[Box]:
-    """Each ruled table on the page: its row edges (tops of its horizontal rules) and column edges."""
+def table_boxes(rules: Rules) -> list[Box]:
+    """The ruled tables on a page: each one's row edges (tops of its horizontal rules), column edges and
+    where its cells start."""
     across = _merged_across(rules.across)
     tables: list[Box] = []
     chain: list[tuple[float, float, float]] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
-from bot.knowledge.importing.columns import BULLETS, ENDS_SENTENCE, in_reading_order, lower_case_word
+from bot.knowledge.importing.columns import BULLET, ENDS_SENTENCE, in_reading_order, lower_case_word
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
 from bot.knowledge.importing.grids import (
     Box,
@@ -31,7 +31,6 @@ from bot.knowledge.importing.grids import (
     unruled_columns,
 )
 
-_BULLET = re.compile(rf"^[{re.escape(BULLETS)}]\s+")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
 _EDGE_LINES = 3  # rows of lines at the top and at the bottom of a page that may be a running header/footer
 _SAME_ROW = 1.0  # points: lines whose tops are this close are one row
@@ -195,7 +194,7 @@ def _running(lines: list[dict], plain: set[str], tabled: set[str]) -> list[dict]
 def _levels(pages: list[Page], removed: set[int]) -> list[float]:
     """The distinct left positions of bullets, outermost first."""
     positions = sorted(
-        line["x0"] for _, lines, _ in pages for line in lines if id(line) not in removed and _BULLET.match(line["text"])
+        line["x0"] for _, lines, _ in pages for line in lines if id(line) not in removed and BULLET.match(line["text"])
     )
     levels: list[float] = []
     for x in positions:
@@ -278,7 +277,7 @@ def _runs_on(last: dict, first: dict, right: float) -> bool:
         not last.get("grid")
         and last["x1"] >= right - _MARGIN_SLACK
         and not text.endswith(ENDS_SENTENCE)
-        and not _BULLET.match(first["text"].strip())
+        and not BULLET.match(first["text"].strip())
         and abs(first["x0"] - last["x0"]) <= _INDENT_TOLERANCE  # the same column, not a heading or an item
         and not re.match(r"^\d{1,2}(?:\.\d{1,2})*\.?\s", first["text"].strip())  # a numbered section starts
     )
@@ -383,7 +382,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
                 paragraphs.append(text)
                 previous = line
                 continue
-            bullet = _BULLET.match(text)
+            bullet = BULLET.match(text)
             gap: float | None = line["top"] - previous["top"] if previous else None
             # A line starting left of the one before is a new paragraph after a (wrapped) bullet item.
             outdented = previous is not None and line["x0"] < previous["x0"] - _INDENT_TOLERANCE

@@ -29,7 +29,7 @@ Row = list[Cell]
 _MARKS = {"x", "\u2713", "\u2714", "\u2715", "\u2717", "\u2718", "\u221a", "y", "yes", "\u2022", "\u25cf", "*"}
 _LABEL_WORDS = 6  # a row's label: a role, a heading
 _RECORD_WORDS = 8  # every cell of a record table
-_TITLE_WORDS = 4  # a header row's titles
+TITLE_WORDS = 4  # a header row's titles
 _BULLET = re.compile(r"^\s*(?:-|\u2022|\(?[a-z]{1,4}\))\s")
 _DIGIT = re.compile(r"\d")
 # Titles of columns of rules besides a DO / DO NOT list's own (split.list_marker)
@@ -55,7 +55,7 @@ def _two_level_header(rows: list[Row]) -> list[Row]:
     spanned = [j for j in range(1, len(top)) if not _text(top[j]) and any(_text(c) for c in top[:j])]
     if not spanned or len(below) < len(top) or not all(_text(below[j]) for j in spanned):
         return rows
-    if any(_words(cell) > _TITLE_WORDS for cell in below[1:]):
+    if any(_words(cell) > TITLE_WORDS for cell in below[1:]):
         return rows
     merged: Row = []
     above = ""
@@ -226,4 +226,4 @@ def _titled(header: Row, row: Row) -> list[str]:
 
 
 def _is_header(row: Row) -> bool:
-    return all(_text(cell) and _words(cell) <= _TITLE_WORDS for cell in row)
+    return all(_text(cell) and _words(cell) <= TITLE_WORDS for cell in row)
