@@ -1,6 +1,6 @@
 """How often the verdict headline fits the quoted clause, on every confident answer to the unseen questions.
 
-    python benchmarks/verdicts.py [--split tune|check|fresh|all] [--to-judge FILE]
+    python benchmarks/verdicts.py [--split tune|check|fresh|all] [--to-judge FILE] [--show weak,contradicts]
 
 Asks every question of `benchmarks/data/unseen-*.jsonl` (`--split fresh`: `fresh-*.jsonl`) as
 `quality.py` does (curated files, leave-one-out drafts, the other template) and, for each confident
@@ -10,7 +10,7 @@ with the clause for that question, `contradicts` it, `flattens` an exception or 
 matters, is `weak` (not wrong, not the best reading), or whether the clause is the `wrong_clause`. A
 judgement belongs to exactly what was shown (a digest of headline, clause and answer line): an answer
 shown differently since is counted as not judged, and `--to-judge FILE` writes those for a new round
-of judging.
+of judging. `--show KINDS` prints the answers judged so, with the judge's reason.
 """
 
 from __future__ import annotations
@@ -61,13 +61,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["tune", "check", "fresh", "all"], default="check")
     parser.add_argument("--to-judge", type=Path, help="write the answers no judgement covers to FILE")
+    parser.add_argument("--show", default="", help="print the answers judged so (comma-separated kinds)")
     args = parser.parse_args()
     pattern = "fresh-*.jsonl" if args.split == "fresh" else "unseen-*.jsonl"
     questions = read_set(args.split, sorted(DATA.glob(pattern)))
     judged = {}
+    reasons = {}
     for line in JUDGED.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         judged[(row["item"], row["shown"])] = row["judgement"]
+        reasons[(row["item"], row["shown"])] = row.get("why", "")
     items = []
     curated = PolicyBook(default_knowledge_dir())
     for school in CURATED:
@@ -91,6 +94,12 @@ def main() -> int:
         n = len(picked) or 1
         cells = " | ".join(f"{counts[k] / n:.1%}" for k in KINDS)
         print(f"| {mode} | {len(picked)} | {cells} | {counts['not judged']} |")
+    show = set(filter(None, args.show.split(",")))
+    for i in items:
+        kind = judged.get((i["item"], i["shown"]), "not judged")
+        if kind in show:
+            print(f"\n{i['item']} [{kind}] {i['question']}\n  {i['verdict']}: {i['answer_line']}")
+            print(f"  clause: {i['clause_text'][:300]}\n  why: {reasons.get((i['item'], i['shown']), '')}")
     if args.to_judge:
         with args.to_judge.open("w", encoding="utf-8") as out:
             for item in unjudged:

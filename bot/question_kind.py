@@ -52,13 +52,17 @@ def question_sentence(text: str) -> str:
     return asking[-1] if asking else parts[-1]
 
 
-def asks_instead(question: str) -> Literal["what", "whether"] | None:
+_ASKS_WHO = re.compile(_OPENING + r"(?:who|whom|whose|where|when|which|why|how)\b", re.I)
+
+
+def asks_instead(question: str) -> Literal["what", "who", "whether"] | None:
     """What a question that asks neither what may be done nor what must be asks: "what" ("what is the
-    policy for?", "what happens if someone complains?") or "whether" ("does it cover me?"); None for any
-    other question."""
+    policy for?", "what happens if someone complains?"), "who" (any other wh- question: "who do I tell if
+    I'm bullied?", "how often is the page checked?") or "whether" ("does it cover me?"); None for any
+    other question. "what happens if I post ...?" may be asking leave in effect; "who do I tell?" never is."""
     if _PERMISSION_OR_DUTY.search(question):
         return None
     sentence = _LEADING_CLAUSE.sub("", question_sentence(question).strip())
     if _ASKS_WHAT.search(sentence):
-        return "what"
+        return "who" if _ASKS_WHO.search(sentence) else "what"
     return "whether" if _ASKS_WHETHER.search(sentence) else None

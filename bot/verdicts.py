@@ -48,6 +48,26 @@ _RULE_NOT = re.compile(r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b
 STATED_RULE = re.compile(r"\b(?:must|should|shall|will)(?:\s+\w+)?\s+not\b|" + _RULE_WORDS, re.IGNORECASE)
 _YES = re.compile(r"\s*(?:yes|only|ok|okay|fine)\b", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(?:yes|no)\b", re.IGNORECASE)
+# "Yes - ", "Yes, but - ", "Yes, with care: " before the line's own answer
+_YES_OR_NO_LEAD = re.compile(
+    r"\W*yes\b(?:,? (?:but|with care|if|as long as|within limits))?\s*[-\u2013\u2014:,]\s*(?=\w)",
+    re.IGNORECASE,
+)
+# Advice, not a duty: "you are strongly advised to check ...", "should try to regularly review ...", "It is
+# also good practice to close old accounts", "It is a good idea to use a separate email address".
+_ADVICE = re.compile(
+    r"\b(?:should (?:also )?try|try to|good practice|best practice|(?:a )?good idea|(?:strongly )?advised to|"
+    r"advisable|recommended|recommend|encouraged to|wise to|when posting online consider|consider)\b",
+    re.IGNORECASE,
+)
+# A duty's words, once the advice's are set aside; not a purpose ("to ensure that ...", "so that ... not
+# disclosed"), which states no duty of its own.
+_DUTY = re.compile(
+    r"\b(?:must|shall|required|requires?|have to|has to|need to|needs to|responsible for|duty|will|always|"
+    r"never|ensure|should|expected to|make sure|do not|don't|not)\b",
+    re.IGNORECASE,
+)
+_PURPOSE = re.compile(r"\b(?:(?:in order )?to ensure|so that|so as)\b[^.;]*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
@@ -106,6 +126,7 @@ ADVISED_AGAINST = "Advised against"
 ONLY_WITH_PERMISSION = "Only with permission"
 NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
 EXCEPTION_MAY_APPLY = "It depends on the exception, which may apply to you"
+RECOMMENDED = "Recommended"
 
 
 def _split(clause: Clause) -> tuple[str, str] | None:
@@ -160,9 +181,15 @@ def headline(
         asks = asks_instead(question)
         # A permission is no answer to "what is the policy for?": the answer line that follows is. Unless
         # that line itself answers a yes or a no ("Yes, but - you can post ..."), which only the permission
-        # reads rightly after: "what happens if I post ...?" was in effect asking leave.
+        # reads rightly after: "what happens if I post ...?" was in effect asking leave. "Who do I tell?"
+        # never is, and a "Yes" before its answer is said to nobody.
         if asks == "whether" or (asks == "what" and not _YES_OR_NO.match(clause.answer)):
             return Stance.INFORMATION.label, ""
+        if asks == "who":
+            yes = _YES_OR_NO_LEAD.match(clause.answer)
+            return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
+    if clause.stance is Stance.MUST and _advice_only(clause, set(question_terms), terms):
+        return RECOMMENDED, ""
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""
     return _not_allowed_label(clause, question_terms, terms), ""
@@ -205,6 +232,33 @@ def _limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list
     if len(shared) < 2 or shared[0][0] < 2 or shared[0][0] == shared[1][0] or not shared[0][1]:
         return None
     return shared[0][2]
+
+
+def _advises(sentence: str) -> bool:
+    return bool(_ADVICE.search(sentence)) and not _DUTY.search(_ADVICE.sub(" ", _PURPOSE.sub(" ", sentence)))
+
+
+def _advice_only(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]] | None) -> bool:
+    """Whether a duty the clause states is only advised, for this question: the whole clause advises ("When
+    posting online consider; ..."), or the sentence the question shares most words with (more than with
+    any other) does ("It is a good idea to use a separate email address ...", asked "should
+    I use a separate email?"); one word is enough here, where a wrong guess costs only the label's
+    firmness. Never when the answer line itself says "must"."""
+    if re.search(r"\bmust\b", clause.answer, re.IGNORECASE):
+        return False
+    sentences = _sentences(clause.text)
+    if all(_advises(part) or not _DUTY.search(part) for part in sentences) and any(map(_advises, sentences)):
+        return True
+    if terms is None:
+        return False
+    shared = sorted(((len(set(terms(part)) & question_terms), part) for part in sentences), reverse=True)
+    if len(shared) < 2 or shared[0][0] < 1 or shared[0][0] == shared[1][0]:
+        return False
+    return _advises(shared[0][1])
+
+
+def _capitalised(line: str) -> str:
+    return line[:1].upper() + line[1:]
 
 
 def _prohibits(sentence: str) -> bool:

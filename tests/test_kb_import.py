@@ -278,6 +278,11 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("No reference should be made in social media to pupils, parents or school staff.", "not_allowed"),
         ("Leaving games running on school laptops is considered to be a breach of the acceptable use policy.",
          "not_allowed"),
+        # a duty stated of a thing: the person goes without saying
+        ("Permission to use any photos or video recordings should be sought.", "must"),
+        ("Any misuse of social media should be reported to the Head Teacher.", "must"),
+        ("Communication between children and adults should remain professional at all times.", "must"),
+        ("This policy should be read in conjunction with the Code of Conduct.", "information"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
@@ -333,6 +338,16 @@ def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: P
             "should be read in conjunction with the following documents:\n\n- The Staff Code of Conduct\n"
             "- The Data Protection Policy\n",
             {"The Staff Code of Conduct": "information", "The Data Protection Policy": "information"},
+        ),
+        (  # the staff's own duties in a section of roles and responsibilities; not another role's
+            "3. Roles & Responsibilities\n\nSLT\n\n- Taking a lead role in investigating any reported incidents\n\n"
+            "Staff\n\n- Attending appropriate training\n"
+            "- Adding an appropriate disclaimer to personal accounts when naming the school\n",
+            {
+                "Taking a lead role in investigating any reported incidents": "information",
+                "Attending appropriate training": "must",
+                "Adding an appropriate disclaimer to personal accounts when naming the school": "must",
+            },
         ),
         (  # a table of activities as a Word table reads in plain text: each row's marked column after a colon
             "6. User actions\n\nUsers shall not visit sites, post or pass on material that relates to:\n\n"

@@ -227,9 +227,12 @@ def test_a_word_a_narrow_column_breaks_without_a_hyphen_is_made_whole(tmp_path: 
     header = [["User actions"], ["Acceptabl", "e"], ["Unaccepta", "ble"], ["Unaccepta", "ble and", "illegal"]]
     row = [["Pornograp", "hy"], [], ["X"], []]
     gaming = [["On-line gaming (education", "al)"], ["X"], [], []]
-    path = _drawn(tmp_path / "policy.pdf", [(["User Actions"], [header, row, gaming], [])], [60, 20, 20, 20])
+    # neither part a word, though the word list does not know the whole one
+    data = [["Holding data in an insecur", "e manner"], [], ["X"], []]
+    path = _drawn(tmp_path / "policy.pdf", [(["User Actions"], [header, row, gaming, data], [])], [60, 20, 20, 20])
     text = read_pdf(path).text
     assert "- Pornography: Unacceptable" in text and "- On-line gaming (educational): Acceptable" in text, text
+    assert "- Holding data in an insecure manner: Unacceptable" in text, text
     # two words that happen to make one are left apart
     kept = [["Activity"], ["Staff"], ["Pupils"]], [["Time to", "gether online"], ["X"], []]
     path = _drawn(tmp_path / "kept.pdf", [(["Use"], list(kept), [])], [60, 20, 20])
@@ -487,3 +490,121 @@ def test_two_words_the_policy_writes_as_one_are_one_word_in_a_narrow_cell(tmp_pa
     rows = [header, [["Staff phones"], ["X"], ["X"]]]
     path = _drawn(tmp_path / "p.pdf", [(["Monitoring and safeguarding are explained below."], rows, [])], [60, 25, 25])
     assert "- Staff phones: Monitoring, Safeguarding" in read_pdf(path).text
+
+
+_SANCTIONS = ["Refer to line manager", "Refer to Headteacher", "Refer to Police", "Warning", "Disciplinary action"]
+_INCIDENTS = [
+    ("Deliberately accessing offensive or pornographic material", [0, 1, 1, 0, 1]),
+    ("Excessive personal use of social media", [1, 0, 0, 1, 0]),
+    ("Careless use of personal data", [1, 1, 0, 1, 0]),
+]
+
+
+def _sideways_pdf(path: Path, up: bool) -> Path:
+    """A sanctions grid as the SWGfL template sets it: each column's title turned to read up the page (or
+    down it), in two lines where it is long; a cross in each column that applies."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=9)
+    pdf.multi_cell(0, 5, "Staff sanctions", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    left, top, first, width, header, row = pdf.l_margin, pdf.get_y(), 80.0, 14.0, 40.0, 9.0
+    pdf.rect(left, top, first, header)
+    pdf.text(left + 2, top + header - 3, "Staff incidents")
+    for column, title in enumerate(_SANCTIONS):
+        x = left + first + column * width
+        pdf.rect(x, top, width, header)
+        words = title.split()
+        lines = [" ".join(words[:2]), " ".join(words[2:])] if len(words) > 2 else [title]
+        for number, line in enumerate(lines):
+            if up:  # reads up: the first line leftmost, from the foot of the cell
+                with pdf.rotation(90, x + 5 + number * 4, top + header - 2):
+                    pdf.text(x + 5 + number * 4, top + header - 2, line)
+            else:  # reads down: the first line rightmost, from the head of the cell
+                with pdf.rotation(-90, x + width - 5 - number * 4, top + 2):
+                    pdf.text(x + width - 5 - number * 4, top + 2, line)
+    for number, (incident, marks) in enumerate(_INCIDENTS):
+        y = top + header + number * row
+        pdf.rect(left, y, first, row)
+        pdf.text(left + 2, y + 6, incident)
+        for column, mark in enumerate(marks):
+            x = left + first + column * width
+            pdf.rect(x, y, width, row)
+            if mark:
+                pdf.text(x + 5, y + 6, "X")
+    pdf.set_y(top + header + len(_INCIDENTS) * row + 5)
+    pdf.multi_cell(0, 5, _OUTRO, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("up", [True, False], ids=["reading-up", "reading-down"])
+def test_column_titles_turned_sideways_are_read_as_titles(tmp_path: Path, up: bool) -> None:
+    """The letters of titles standing side by side came out interleaved and backwards ("r e h c a o e t t r d e
+    a f e e H R"): each title is read in its own direction, its two lines in order."""
+    lines = read_pdf(_sideways_pdf(tmp_path / "policy.pdf", up)).text.rstrip().split("\n\n")
+    assert "- Deliberately accessing offensive or pornographic material: Refer to Headteacher, Refer to Police, " \
+        "Disciplinary action" in lines, lines
+    assert "- Excessive personal use of social media: Refer to line manager, Warning" in lines, lines
+    assert "- Careless use of personal data: Refer to line manager, Refer to Headteacher, Warning" in lines, lines
+    assert lines[0] == "Staff sanctions" and lines[-1] == _OUTRO
+
+
+_ACTIONS = [
+    ["User actions", "Acceptable", "At certain times", "Unacceptable"],
+    ["Pornography", "", "", "X"],
+    ["Using school systems to run a private business for profit", "", "", "X"],
+    ["On-line gaming (educational)", "", "X", ""],
+    ["File sharing", "X", "", ""],
+]
+
+
+def _plain_table_pdf(path: Path, shaded: bool) -> Path:
+    """A table as Word saves one set without borders (or with its header row and first column shaded): its
+    text where the rules would be, nothing drawn round its cells."""
+    from fpdf import FPDF, FontFace
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    for paragraph in (_INTRO, _INTRO.replace("illegal", "unlawful")):
+        pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    with pdf.table(
+        col_widths=(80, 30, 35, 35),
+        borders_layout="NONE",
+        first_row_as_headings=False,
+        text_align="LEFT",
+    ) as table:
+        shading = FontFace(fill_color=(221, 235, 247))
+        for number, cells in enumerate(_ACTIONS):
+            row = table.row()
+            for column, cell in enumerate(cells):
+                row.cell(cell, style=shading if shaded and (number == 0 or column == 0) else None)
+    pdf.ln(6)
+    for paragraph in (_OUTRO, _OUTRO.replace("responsible", "careful")):
+        pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("shaded", [False, True], ids=["no-borders", "shading-only"])
+def test_a_table_set_without_borders_is_read_by_its_columns(
+    tmp_path: Path, shaded: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its text lines up under a header row of titles: each mark keeps the title of its column. Shading
+    was taken for rules, and a row's cells for one merged cell: "Pornography: Acceptable"."""
+    path = _plain_table_pdf(tmp_path / "policy.pdf", shaded)
+    lines = read_pdf(path).text.rstrip().split("\n\n")
+    assert "- Pornography: Unacceptable" in lines, lines
+    assert "- Using school systems to run a private business for profit: Unacceptable" in lines, lines
+    assert "- On-line gaming (educational): At certain times" in lines, lines
+    assert "- File sharing: Acceptable" in lines, lines
+    # the prose around it is read as before, and the paragraph after the table is no row of it
+    assert lines[:2] == [_INTRO, _INTRO.replace("illegal", "unlawful")], lines
+    assert lines[-2:] == [_OUTRO, _OUTRO.replace("responsible", "careful")], lines
+    assert main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")]) == 0
+    assert "not read as a table" not in capsys.readouterr().out

@@ -15,6 +15,8 @@ from bot.verdicts import (
     NOT_ALLOWED_WITH_EXCEPTIONS,
     NOT_ALLOWED_WITHOUT_PERMISSION,
     ONLY_WITH_PERMISSION,
+    RECOMMENDED,
+    headline,
     label,
     limit_line,
 )
@@ -346,3 +348,56 @@ def test_an_answer_line_that_opens_with_its_condition_says_only_with_permission_
 def test_the_terminal_says_a_colleague_agreeing_is_the_condition() -> None:
     first = _terminal_verdict("dobcroft", "can I post a photo of a colleague from the staff party?")
     assert first.startswith("Only with permission: Don't post pictures or information about colleagues"), first
+
+
+def test_a_who_or_how_question_hears_the_answer_without_a_yes() -> None:
+    """"who do I tell if I'm bullied?" over "Yes - if you're bullied online you can act on it ..." was
+    answered "Allowed: Yes - ...": a yes to a question nobody asked."""
+    clause = _clause(
+        "Take appropriate action if you are the target of abuse online. Block the people involved and report them.",
+        "Yes - if you're bullied or abused online you can act on it: block the people involved and report them.",
+        Stance.ALLOWED,
+    )
+    for question in ("who do i tel if im being bullied on facebook by another teacher", "How do I report abuse?"):
+        assert headline(clause, _words(question), _words, question) == (
+            "For information",
+            "If you're bullied or abused online you can act on it: block the people involved and report them.",
+        ), question
+    # a "what happens if ...?" may be asking leave, and a question that asks leave hears it
+    for question in ("what happens if I block a parent?", "can I block people who abuse me?"):
+        assert headline(clause, _words(question), _words, question)[0] == "Allowed", question
+
+
+def test_the_terminal_answers_who_to_tell_without_a_yes() -> None:
+    first = _terminal_verdict("dobcroft", "who do i tell if im being bullied on facebook by another teacher")
+    assert not first.startswith("Allowed") and ": Yes" not in first, first
+
+
+def test_advice_is_recommended_not_a_duty() -> None:
+    """"It is a good idea to use a separate email address" is advice: "You must" overstates it."""
+    passwords = _clause(
+        "Staff members should keep their passwords confidential, change them often and be careful about what is "
+        "posted online. It is a good idea to use a separate email address just for social networking so that any "
+        "other contact details are not disclosed.",
+        "Keep your passwords private and change them often, and consider a separate email address.",
+        Stance.MUST,
+    )
+    question = "shoud i use a seperate email for my socal media acounts"
+    assert label(passwords, _words(question), _words, question) == RECOMMENDED
+    # the sentence asked about states a duty
+    question = "do I have to keep my passwords confidential?"
+    assert label(passwords, _words(question), _words, question) == "You must"
+    consider = _clause("When posting online consider; Scale, Audience and Permanency of what you post", "Think first.")
+    assert label(Clause(**{**consider.model_dump(), "stance": Stance.MUST})) == RECOMMENDED
+    # an answer line that says "must" speaks for the clause
+    settings = _clause(
+        "You are strongly advised to set your privacy settings to maximum.",
+        "You must set your privacy settings to maximum.",
+        Stance.MUST,
+    )
+    assert label(settings) == "You must"
+
+
+def test_the_terminal_recommends_what_the_policy_calls_a_good_idea() -> None:
+    first = _terminal_verdict("rudyard-kipling", "should I close my old social media accounts?")
+    assert first.startswith(f"{RECOMMENDED}: "), first

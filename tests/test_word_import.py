@@ -934,3 +934,27 @@ def test_a_column_of_dates_or_a_first_row_of_names_gives_no_titles(tmp_path: Pat
     )
     texts = [c["text"] for c in _clauses(document, tmp_path)]
     assert not any(text.startswith(("Date:", "Mrs A Brown:")) for text in texts), texts
+
+
+def test_a_pdf_watermark_is_left_out_and_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A "DRAFT" set diagonally across the page was read into the paragraph at its height ("... about a
+    DRAFT"), cutting it in two; numbered points set close together ran into one paragraph."""
+    from fpdf import FPDF
+
+    point = "Staff must report any concern about a colleague's posts to the headteacher straight away."
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=60)
+    with pdf.rotation(45, 105, 150):
+        pdf.text(40, 170, "DRAFT")
+    pdf.set_font("helvetica", size=11)
+    pdf.set_y(30)
+    for number in range(1, 13):
+        pdf.multi_cell(0, 6, f"{number}. {point} {point}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    assert read_pdf(path).text.rstrip().split("\n\n") == [f"{number}. {point} {point}" for number in range(1, 13)]
+    assert main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")]) == 0
+    out = capsys.readouterr().out
+    assert "text set at a slant across page(s) 1 (DRAFT) was left out as a watermark" in out, out

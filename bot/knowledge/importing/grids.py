@@ -11,8 +11,9 @@ A table is two or more horizontal rules of the same width stacked on the page, i
 them, cut into three or more columns by vertical rules, as Word draws a table with borders. A table
 Word carries over the page goes on where it left off (`goes_on`). Its
 text goes cell by cell: each piece of a line (cut where a gap of a character's width or more parts it)
-into the row and the column it starts in. A table without borders, and one of two columns, are read
-as before (columns.py reads two columns side by side).
+into the row and the column it starts in. A table without borders is found from how its text lines up
+(unruled.py) and read the same way; one of two columns is read as before (columns.py reads two columns
+side by side).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Rules:
 
 def rules_of(objects: list, page_height: float) -> Rules:
     """The horizontal and vertical rules of a page's drawn rectangles and lines (pdfminer's LTRect and
-    LTLine): a thin rectangle is a rule, a wider one (a cell's box or its shading) gives its four edges."""
+    LTLine): a thin rectangle is a rule, a wider one drawn round (a cell's box) gives its four edges."""
     from pdfminer.layout import LTLine, LTRect
 
     across: list[tuple[float, float, float]] = []
@@ -63,9 +64,13 @@ def rules_of(objects: list, page_height: float) -> Rules:
             across.append((top, x0, x1))
         elif x1 - x0 <= _NARROW:
             down.append((x0, top, bottom))
-        elif isinstance(item, LTRect):
+        elif isinstance(item, LTRect) and item.stroke:
             across += [(top, x0, x1), (bottom, x0, x1)]
             down += [(x0, top, bottom), (x1, top, bottom)]
+        # A wide rectangle filled and not drawn round is a cell's shading: a table shaded only in its header
+        # row and first column has no edges round its other cells, and taking the shading for rules read
+        # each row's marks as one cell merged across ("Pornography: Acceptable" for a cross under
+        # "Unacceptable"). Such a table is read as one without borders.
     return Rules(across, down)
 
 

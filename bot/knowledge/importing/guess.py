@@ -89,6 +89,16 @@ _INSTRUCTION = re.compile(
 )
 
 # "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
+# A duty stated of a thing ("Permission ... should be sought", "Any misuse should be reported to the Head
+# Teacher", "Communication ... should remain professional"): the person goes without saying.
+_DUTY_OF_A_THING = re.compile(r"\bshould (?:always |only )?(?:be|remain)\b", re.IGNORECASE)
+# The items under the staff's own heading in a section of roles and responsibilities ("Attending appropriate
+# training", "Adding an appropriate disclaimer ..."): each is a duty, though no item says "must". Other
+# roles' items (SLT's "Taking a lead role in investigating ...") tell staff who does what.
+_STAFF_HEADING = re.compile(
+    r"^(?:all )?(?:staff|staff members|members of staff|employees|teachers|teaching staff|school staff)$", re.I
+)
+_RESPONSIBILITIES = re.compile(r"\bresponsibilit", re.IGNORECASE)
 _STRONG_DUTY = re.compile(r"\b(?:must|are required to|is required to)\b(?! not\b)", re.IGNORECASE)
 
 # A table of activities, one row per line with its marked column after a colon (the SWGfL template's
@@ -225,6 +235,12 @@ def guess_stance(clause: DraftClause) -> Stance:
     if _CARE.search(wording) and not _STRONG_DUTY.search(clause.text):
         return Stance.ALLOWED_WITH_CARE
     if clause.polarity == "do" or _MUST.search(wording):
+        return Stance.MUST
+    if _DUTY_OF_A_THING.search(wording) and not _READ_WITH.search(wording):
+        return Stance.MUST
+    if _STAFF_HEADING.match(clause.heading.strip()) and _RESPONSIBILITIES.search(
+        f"{clause.section} {clause.section_title or ''}"
+    ):
         return Stance.MUST
     if _ALLOWED.search(wording):
         return Stance.ALLOWED

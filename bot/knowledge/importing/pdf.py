@@ -30,6 +30,8 @@ from bot.knowledge.importing.grids import (
     tables_on,
     unruled_columns,
 )
+from bot.knowledge.importing.sideways import is_sideways, is_slanted, sideways_lines
+from bot.knowledge.importing.unruled import unruled_boxes
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?$|^-\s*\d{1,3}\s*-$", re.IGNORECASE)
 _EDGE_LINES = 3  # rows of lines at the top and at the bottom of a page that may be a running header/footer
@@ -46,11 +48,12 @@ _ONE_LINE = 100.0  # pdfminer's char_margin: gaps up to this many characters' wi
 Page = tuple[float, list[dict], list[Box]]  # a page's height, its lines and its ruled tables (grids.py)
 
 
-def _pages(path: Path, progress: Progress | None) -> list[Page]:
+def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int, str]]:
     """Each page's height, its lines, top to bottom (text, left edge `x0`, distance from the top), and the
-    rules drawn on it (a table's borders, grids.py)."""
+    rules drawn on it (a table's borders, grids.py); and by page, the text set at a slant across it (a
+    watermark such as "DRAFT"), left out of the lines."""
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -67,25 +70,41 @@ def _pages(path: Path, progress: Progress | None) -> list[Page]:
             device = PDFPageAggregator(resources, laparams=layout)
             interpreter = PDFPageInterpreter(resources, device)
             pages = []
+            slanted: dict[int, str] = {}
             for number, page in enumerate(document_pages, start=1):
                 interpreter.process_page(page)
                 result = device.get_result()
-                lines = [
-                    dict(part, top=result.height - line.y1, height=line.height)
-                    for box in result
-                    if isinstance(box, LTTextContainer)
-                    for line in box
-                    if isinstance(line, LTTextLine)
-                    for part in _parts(line)
-                ]
+                lines, turned, watermark = [], [], []
+                for box in result:
+                    for line in box if isinstance(box, LTTextContainer) else ():
+                        if not isinstance(line, LTTextLine):
+                            continue
+                        items = list(line)
+                        sideways = [item for item in items if isinstance(item, LTChar) and is_sideways(item)]
+                        aslant = [item for item in items if isinstance(item, LTChar) and is_slanted(item)]
+                        if sideways or aslant:  # turned titles are read apart, in their own direction
+                            turned += sideways
+                            watermark += aslant
+                            items = [item for item in items if not any(item is ch for ch in sideways + aslant)]
+                        lines += [dict(part, top=result.height - line.y1, height=line.height) for part in _parts(items)]
+                lines += sideways_lines(turned, result.height)
+                if watermark:
+                    slanted[number] = "".join(ch.get_text() for ch in sorted(watermark, key=lambda ch: ch.x0))
                 ordered = sorted(lines, key=lambda line: (line["top"], line["x0"]))
                 boxes = table_boxes(rules_of(list(result), result.height))
                 for line in ordered:
                     line["table"] = box_of(line, boxes)
+                # tables without borders, found from how their text lines up (unruled.py), read as ruled ones
+                unruled = unruled_boxes([line for line in ordered if line["table"] is None])
+                for line in ordered:
+                    found = box_of(line, unruled) if line["table"] is None else None
+                    if found is not None:
+                        line["table"] = len(boxes) + found
+                boxes += unruled
                 pages.append((float(result.height), ordered, boxes))
                 if progress:
                     progress(number, len(document_pages))
-            return pages
+            return pages, slanted
     except OSError as exc:
         raise ExtractError(f"cannot read {path}: {exc.strerror}") from exc
     except Exception as exc:  # pdfminer raises many types for a damaged or encrypted file; all mean "unreadable"
@@ -97,7 +116,7 @@ def _pages(path: Path, progress: Progress | None) -> list[Page]:
         raise ExtractError(f"{path.name}: not a readable PDF ({exc.__class__.__name__})") from exc
 
 
-def _parts(line: Any) -> list[dict]:
+def _parts(line: list[Any]) -> list[dict]:
     """A line's text with its left and right edges (`text`, `x0`, `x1`); cut in two where a gap as wide as a
     column's gutter parts it (a table's header row, "The Do's" ... "The Don'ts"), so each part keeps its
     column. Each part also comes as its `segments`, cut at every gap of a character's width or more (a
@@ -106,7 +125,7 @@ def _parts(line: Any) -> list[dict]:
     from pdfminer.layout import LTChar
 
     out = []
-    for part in _cut(list(line), _GUTTER):
+    for part in _cut(line, _GUTTER):
         text, x0, x1 = _said(part)
         if text:
             segments = [said for segment in _cut(part, _WIDE_GAP) if (said := _said(segment))[0]]
@@ -266,6 +285,9 @@ def _english() -> frozenset[str]:
     return frozenset(word for word in vocabulary if word.isalpha() and len(word) > 2)
 
 
+_NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s")  # "4.", "4.1", "4.1.2 ": a numbered section or point
+# ... with its full stop or its sub-number: not a note mark set before a sentence ("1 Staff must ...")
+_POINT = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s|^\d{1,2}(?:\.\d{1,2})+\s")
 _MARGIN_SLACK = 12.0  # points: a line ending this close to the text's right edge ran to the margin
 
 
@@ -279,7 +301,7 @@ def _runs_on(last: dict, first: dict, right: float) -> bool:
         and not text.endswith(ENDS_SENTENCE)
         and not BULLET.match(first["text"].strip())
         and abs(first["x0"] - last["x0"]) <= _INDENT_TOLERANCE  # the same column, not a heading or an item
-        and not re.match(r"^\d{1,2}(?:\.\d{1,2})*\.?\s", first["text"].strip())  # a numbered section starts
+        and not _NUMBERED.match(first["text"].strip())  # a numbered section starts
     )
 
 
@@ -329,7 +351,8 @@ def _with_tables(pages: list[list[dict]], boxes: list[list[Box]], words: set[str
 def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
     """A cell's wrapped line added to its paragraph. A narrow column breaks a long word without a hyphen
     ("Unaccepta" / "ble", "education" / "al"): made whole when the two parts together are a word and apart
-    they are not both words ("may" / "be", "with" / "in" stay apart), or the policy writes it whole."""
+    they are not both words ("may" / "be", "with" / "in" stay apart), when neither part is a word ("insecur"
+    / "e"), or when the policy writes it whole."""
     head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+\b", line)
     if head is None or tail is None:
         return _joined(paragraph, line, words)
@@ -338,7 +361,9 @@ def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
     # Two words that make one the policy writes whole elsewhere ("Monitor" / "ing", "Safe" / "guarding") are
     # that word, unless the second is a word of two letters ("with" / "in", "may" / "be").
     whole = first + rest in words and rest not in _SHORT_WORDS
-    joined = (not apart or whole) and _a_word(first + rest, words)
+    # Neither part a word ("insecur" / "e"): one word, whether or not the word list knows it whole
+    pieces = not _a_word(first, set()) and rest not in _SHORT_WORDS and not _a_word(rest, set())
+    joined = (not apart or whole) and (_a_word(first + rest, words) or pieces)
     return f"{paragraph}{line}" if joined else _joined(paragraph, line, words)
 
 
@@ -350,7 +375,7 @@ _SHORT_WORDS = frozenset(
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
-    pages = _pages(path, progress)
+    pages, slanted = _pages(path, progress)
     plain, tabled = _running_lines(pages) if len(pages) > 1 else (set(), set())
     removed_text: list[str] = []
     removed: set[int] = set()
@@ -395,6 +420,12 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
                 and abs(line["size"] - previous["size"]) > _RESIZED * previous["size"]
                 and previous["x1"] < right - _HEADING_SHORT * (right - left)
             )
+            # "2. Staff must ..." after a finished sentence starts a paragraph, however little space is between
+            numbered = (
+                previous is not None
+                and _POINT.match(text) is not None
+                and previous["text"].rstrip().endswith(ENDS_SENTENCE)
+            )
             new_paragraph = (
                 previous is None
                 or previous.get("grid")  # a table's lines are whole
@@ -402,6 +433,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
                 or gap > pitch * _PARAGRAPH_GAP
                 or outdented
                 or resized
+                or numbered
                 or line.get("column_start")
             )
             if new_paragraph and _goes_on(line, previous):
@@ -417,7 +449,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
         last_line = previous or last_line
     if not "".join(paragraphs).strip():
         raise ExtractError(f"{path.name}: no text found (a scanned PDF has none: export the policy from Word instead)")
-    notes = (
+    notes: tuple[str, ...] = (
         (
             f"page(s) {', '.join(map(str, unruled))} hold text set in three or more columns that was not read as "
             "a table (a table without borders, or tables side by side?): it was read line by line, so its cells "
@@ -426,4 +458,10 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
         if unruled
         else ()
     )
+    if slanted:
+        marks = ", ".join(dict.fromkeys(" ".join(text.split()) for text in slanted.values()))
+        notes += (
+            f"text set at a slant across page(s) {', '.join(map(str, slanted))} ({marks}) was left out as a "
+            "watermark",
+        )
     return Extracted("\n\n".join(paragraphs) + "\n", pages=len(pages), removed=tuple(removed_text), notes=notes)

@@ -83,6 +83,8 @@ class DraftClause:
     # organisation into disrepute, for example by:", whose items say no rule word of their own.
     outer_lead_in: str | None = None
     polarity: str | None = None  # "do" or "dont" inside a DO / DO NOT list
+    # The numbered section's title ("Roles and Responsibilities" for "3."), which `section` gives as its number.
+    section_title: str | None = None
 
 
 @dataclass
@@ -329,6 +331,7 @@ class _Splitter:
                 lead_in=lead_in,
                 outer_lead_in=outer if lead_in else None,
                 polarity=self.marker[1] if self.marker else None,
+                section_title=self.number_title if self.number else None,
             )
         )
 
