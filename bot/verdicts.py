@@ -49,7 +49,7 @@ STATED_RULE = re.compile(r"\b(?:must|should|shall|will)(?:\s+\w+)?\s+not\b|" + _
 _YES = re.compile(r"\s*(?:yes|only|ok|okay|fine)\b", re.IGNORECASE)
 _YES_OR_NO = re.compile(r"\W*(?:yes|no)\b", re.IGNORECASE)
 # "Yes - ", "Yes, but - ", "Yes, with care: " before the line's own answer
-_YES_OR_NO_LEAD = re.compile(
+_YES_LEAD = re.compile(
     r"\W*yes\b(?:,? (?:but|with care|if|as long as|within limits))?\s*[-\u2013\u2014:,]\s*(?=\w)",
     re.IGNORECASE,
 )
@@ -57,7 +57,7 @@ _YES_OR_NO_LEAD = re.compile(
 # also good practice to close old accounts", "It is a good idea to use a separate email address".
 _ADVICE = re.compile(
     r"\b(?:should (?:also )?try|try to|good practice|best practice|(?:a )?good idea|(?:strongly )?advised to|"
-    r"advisable|recommended|recommend|encouraged to|wise to|when posting online consider|consider)\b",
+    r"advisable|recommended|recommend|encouraged to|wise to|consider)\b",
     re.IGNORECASE,
 )
 # A duty's words, once the advice's are set aside; not a purpose ("to ensure that ...", "so that ... not
@@ -186,7 +186,7 @@ def headline(
         if asks == "whether" or (asks == "what" and not _YES_OR_NO.match(clause.answer)):
             return Stance.INFORMATION.label, ""
         if asks == "who":
-            yes = _YES_OR_NO_LEAD.match(clause.answer)
+            yes = _YES_LEAD.match(clause.answer)
             return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
     if clause.stance is Stance.MUST and _advice_only(clause, set(question_terms), terms):
         return RECOMMENDED, ""

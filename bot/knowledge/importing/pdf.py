@@ -80,8 +80,10 @@ def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int,
                         if not isinstance(line, LTTextLine):
                             continue
                         items = list(line)
-                        sideways = [item for item in items if isinstance(item, LTChar) and is_sideways(item)]
-                        aslant = [item for item in items if isinstance(item, LTChar) and is_slanted(item)]
+                        # a glyph not set level (matrix b or c not 0) is rare: looked at closer only then
+                        odd = [ch for ch in items if isinstance(ch, LTChar) and (ch.matrix[1] or ch.matrix[2])]
+                        sideways = [char for char in odd if is_sideways(char)]
+                        aslant = [char for char in odd if is_slanted(char)]
                         if sideways or aslant:  # turned titles are read apart, in their own direction
                             turned += sideways
                             watermark += aslant
