@@ -558,6 +558,7 @@ _ACTIONS = [
     ["Using school systems to run a private business for profit", "", "", "X"],
     ["On-line gaming (educational)", "", "X", ""],
     ["File sharing", "X", "", ""],
+    ["iPads taken home", "", "X", ""],  # a label in lower case starts its row too
 ]
 
 
@@ -577,6 +578,10 @@ def _plain_table_pdf(path: Path, shaded: bool) -> Path:
         borders_layout="NONE",
         first_row_as_headings=False,
         text_align="LEFT",
+        # as Word sets a cell's text: at its top, its lines single-spaced, a little space between rows
+        v_align="TOP",
+        line_height=4.5,
+        padding=1,
     ) as table:
         shading = FontFace(fill_color=(221, 235, 247))
         for number, cells in enumerate(_ACTIONS):
@@ -584,6 +589,8 @@ def _plain_table_pdf(path: Path, shaded: bool) -> Path:
             for column, cell in enumerate(cells):
                 row.cell(cell, style=shading if shaded and (number == 0 or column == 0) else None)
     pdf.ln(6)
+    pdf.multi_cell(0, 5, "Sanctions", new_x="LMARGIN", new_y="NEXT")  # a heading right after the table
+    pdf.ln(3)
     for paragraph in (_OUTRO, _OUTRO.replace("responsible", "careful")):
         pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
@@ -603,8 +610,31 @@ def test_a_table_set_without_borders_is_read_by_its_columns(
     assert "- Using school systems to run a private business for profit: Unacceptable" in lines, lines
     assert "- On-line gaming (educational): At certain times" in lines, lines
     assert "- File sharing: Acceptable" in lines, lines
-    # the prose around it is read as before, and the paragraph after the table is no row of it
+    assert "- iPads taken home: At certain times" in lines, lines
+    # the prose around it is read as before, and the heading after the table is no row of it
     assert lines[:2] == [_INTRO, _INTRO.replace("illegal", "unlawful")], lines
-    assert lines[-2:] == [_OUTRO, _OUTRO.replace("responsible", "careful")], lines
+    assert lines[-3:] == ["Sanctions", _OUTRO, _OUTRO.replace("responsible", "careful")], lines
     assert main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")]) == 0
     assert "not read as a table" not in capsys.readouterr().out
+
+
+def test_a_line_in_three_parts_is_no_table_header(tmp_path: Path) -> None:
+    """"Version 2   Approved by Governors   Review 2025" over a contents list was read as a table's header,
+    and its second and third parts were lost."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("helvetica", size=10)
+    for x, text in ((10, "Version 2"), (80, "Approved by Governors"), (150, "Review 2025")):
+        pdf.set_xy(x, 20)
+        pdf.cell(40, 5, text)
+    pdf.set_xy(10, 30)
+    for line in ("Contents", "Introduction", "Scope", "Personal use of social media"):
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, _INTRO, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    text = read_pdf(path).text
+    assert "Approved by Governors" in text and "Review 2025" in text, text
+    assert "Version 2:" not in text, text

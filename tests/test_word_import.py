@@ -958,3 +958,35 @@ def test_a_pdf_watermark_is_left_out_and_named(tmp_path: Path, capsys: pytest.Ca
     assert main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")]) == 0
     out = capsys.readouterr().out
     assert "text set at a slant across page(s) 1 (DRAFT) was left out as a watermark" in out, out
+
+
+def test_a_pdf_scanned_a_little_crooked_or_with_a_margin_label_keeps_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A crooked scan's text layer leans by a degree or less: it is the policy, no watermark. A strapline
+    set sideways up the margin is left out, and named, rather than cut into a paragraph. A number that
+    wraps to the start of a line ("1.5 hours") starts no numbered point."""
+    from fpdf import FPDF
+
+    sentence = "Staff must report any concern about a colleague's posts to the headteacher straight away."
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    with pdf.rotation(90, 8, 200):
+        pdf.text(8, 200, "Respect - Resilience - Responsibility")
+    with pdf.rotation(0.3, 100, 100):
+        pdf.set_y(30)
+        pdf.multi_cell(0, 6, f"{sentence} {sentence}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.multi_cell(0, 6, "Homework is checked by the form tutor each week.", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, "1.5 hours is expected each night for pupils in Year 6.", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "policy.pdf"
+    pdf.output(str(path))
+    paragraphs = read_pdf(path).text.rstrip().split("\n\n")
+    assert paragraphs == [
+        f"{sentence} {sentence}",
+        "Homework is checked by the form tutor each week. 1.5 hours is expected each night for pupils in Year 6.",
+    ], paragraphs
+    assert main(["kb", "import", str(path), "--school", "oakfield", "--dir", str(tmp_path / "kb")]) == 0
+    out = capsys.readouterr().out
+    assert "(Respect - Resilience - Responsibility) was left out" in out, out

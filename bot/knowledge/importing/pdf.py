@@ -48,10 +48,10 @@ _ONE_LINE = 100.0  # pdfminer's char_margin: gaps up to this many characters' wi
 Page = tuple[float, list[dict], list[Box]]  # a page's height, its lines and its ruled tables (grids.py)
 
 
-def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int, str]]:
+def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int, str], dict[int, str]]:
     """Each page's height, its lines, top to bottom (text, left edge `x0`, distance from the top), and the
-    rules drawn on it (a table's borders, grids.py); and by page, the text set at a slant across it (a
-    watermark such as "DRAFT"), left out of the lines."""
+    rules drawn on it (a table's borders, grids.py); and by page, the text left out of the lines: set at a
+    slant across it (a watermark such as "DRAFT"), and set sideways outside a table (a margin's strapline)."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
     from pdfminer.pdfdocument import PDFDocument
@@ -71,6 +71,7 @@ def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int,
             interpreter = PDFPageInterpreter(resources, device)
             pages = []
             slanted: dict[int, str] = {}
+            aside: dict[int, str] = {}
             for number, page in enumerate(document_pages, start=1):
                 interpreter.process_page(page)
                 result = device.get_result()
@@ -89,11 +90,12 @@ def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int,
                             watermark += aslant
                             items = [item for item in items if not any(item is ch for ch in sideways + aslant)]
                         lines += [dict(part, top=result.height - line.y1, height=line.height) for part in _parts(items)]
-                lines += sideways_lines(turned, result.height)
+                rules = rules_of(list(result), result.height)
+                lines += sideways_lines(turned, result.height, rules.down)
                 if watermark:
                     slanted[number] = "".join(ch.get_text() for ch in sorted(watermark, key=lambda ch: ch.x0))
                 ordered = sorted(lines, key=lambda line: (line["top"], line["x0"]))
-                boxes = table_boxes(rules_of(list(result), result.height))
+                boxes = table_boxes(rules)
                 for line in ordered:
                     line["table"] = box_of(line, boxes)
                 # tables without borders, found from how their text lines up (unruled.py), read as ruled ones
@@ -103,10 +105,16 @@ def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int,
                     if found is not None:
                         line["table"] = len(boxes) + found
                 boxes += unruled
+                # Sideways text outside a table is a margin's strapline or label, not the policy's: set in
+                # among the page's lines by its top, it cut a paragraph in two.
+                margin = [line for line in ordered if line.get("sideways") and line["table"] is None]
+                if margin:
+                    aside[number] = " ".join(line["text"] for line in margin)
+                    ordered = [line for line in ordered if not (line.get("sideways") and line["table"] is None)]
                 pages.append((float(result.height), ordered, boxes))
                 if progress:
                     progress(number, len(document_pages))
-            return pages, slanted
+            return pages, slanted, aside
     except OSError as exc:
         raise ExtractError(f"cannot read {path}: {exc.strerror}") from exc
     except Exception as exc:  # pdfminer raises many types for a damaged or encrypted file; all mean "unreadable"
@@ -288,8 +296,9 @@ def _english() -> frozenset[str]:
 
 
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s")  # "4.", "4.1", "4.1.2 ": a numbered section or point
-# ... with its full stop or its sub-number: not a note mark set before a sentence ("1 Staff must ...")
-_POINT = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s|^\d{1,2}(?:\.\d{1,2})+\s")
+# ... with its full stop or its sub-number, then a capital: not a note mark set before a sentence ("1 Staff
+# must ..."), nor a sentence's number wrapped to the line's start ("1.5 hours", "3.15 pm")
+_POINT = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+[A-Z(]|^\d{1,2}(?:\.\d{1,2})+\s+[A-Z(]")
 _MARGIN_SLACK = 12.0  # points: a line ending this close to the text's right edge ran to the margin
 
 
@@ -377,7 +386,7 @@ _SHORT_WORDS = frozenset(
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
-    pages, slanted = _pages(path, progress)
+    pages, slanted, aside = _pages(path, progress)
     plain, tabled = _running_lines(pages) if len(pages) > 1 else (set(), set())
     removed_text: list[str] = []
     removed: set[int] = set()
@@ -465,5 +474,11 @@ def read_pdf(path: Path, progress: Progress | None = None) -> Extracted:
         notes += (
             f"text set at a slant across page(s) {', '.join(map(str, slanted))} ({marks}) was left out as a "
             "watermark",
+        )
+    if aside:
+        texts = "; ".join(dict.fromkeys(aside.values()))
+        notes += (
+            f"text set sideways outside a table on page(s) {', '.join(map(str, aside))} ({texts}) was left out, "
+            "as a margin's label; check it says nothing of the policy's own",
         )
     return Extracted("\n\n".join(paragraphs) + "\n", pages=len(pages), removed=tuple(removed_text), notes=notes)

@@ -26,16 +26,24 @@ def is_sideways(char: Any) -> bool:
     return abs(a) < 1e-3 and abs(d) < 1e-3 and abs(b) > 1e-3
 
 
+_SLANT = 0.17  # the sine of 10 degrees: a crooked scan's text layer leans less, a watermark far more
+
+
 def is_slanted(char: Any) -> bool:
-    """Whether a glyph is set at a slant, neither level nor a quarter turn: a watermark ("DRAFT" across the
-    page), never a policy's own text."""
+    """Whether a glyph is set at a slant, well off level and short of a quarter turn: a watermark ("DRAFT"
+    across the page), never a policy's own text (a crooked scan's lines lean by a degree or two)."""
     a, b, _, d = char.matrix[:4]
-    return abs(b) > 1e-3 and (abs(a) > 1e-3 or abs(d) > 1e-3)
+    sine = abs(b) / max((a * a + b * b) ** 0.5, 1e-9)
+    return sine > _SLANT and (abs(a) > 1e-3 or abs(d) > 1e-3)
 
 
-def sideways_lines(chars: list[Any], page_height: float) -> list[dict]:
+Rule = tuple[float, float, float]  # a vertical rule drawn on the page: x, and its top and bottom from the page's top
+
+
+def sideways_lines(chars: list[Any], page_height: float, down: list[Rule] | None = None) -> list[dict]:
     """The turned characters of a page as lines like pdf.py's (`text`, `x0`, `x1`, `top`, `height`,
-    `segments`, `size`): one for each title, however many lines it is set in."""
+    `segments`, `size`): a title's lines one after the other, in its place. Lines a vertical rule of
+    `down` stands between (a table's column edge) belong to two titles, however close."""
     lines: list[list[Any]] = []
     for up in (True, False):
         columns: list[list[Any]] = []  # letters standing at one distance from the page's left edge
@@ -51,7 +59,7 @@ def sideways_lines(chars: list[Any], page_height: float) -> list[dict]:
                 if _gap(before, after, up) > _LINE_BREAK * _size(after):
                     lines.append([])
                 lines[-1].append(after)
-    return [_as_line(title, page_height) for title in _titles(lines)]
+    return [line for title in _titles(lines, page_height, down or []) for line in _as_lines(title, page_height)]
 
 
 def _along(char: Any, up: bool) -> float:
@@ -79,7 +87,7 @@ def _text(line: list[Any]) -> str:
     return " ".join("".join(words).split())
 
 
-def _titles(lines: list[list[Any]]) -> list[list[list[Any]]]:
+def _titles(lines: list[list[Any]], page_height: float, down: list[Rule]) -> list[list[list[Any]]]:
     """Turned lines grouped into titles: the next line of a title stands just beside the last, in reading
     order (to the right for text that reads up, to the left for text that reads down), along the same
     stretch of the page."""
@@ -90,7 +98,7 @@ def _titles(lines: list[list[Any]]) -> list[list[list[Any]]]:
             ordered.reverse()
         for line in ordered:
             last = titles[-1][-1] if titles and (titles[-1][0][0].matrix[1] > 0) == up else None
-            if last is not None and _beside(last, line, up):
+            if last is not None and _beside(last, line, up) and not _ruled_between(last, line, page_height, down):
                 titles[-1].append(line)
             else:
                 titles.append([line])
@@ -108,17 +116,40 @@ def _beside(last: list[Any], line: list[Any], up: bool) -> bool:
     return -_BESIDE * size <= apart <= _BESIDE * size and overlap > 0
 
 
-def _as_line(title: list[list[Any]], page_height: float) -> dict:
+def _ruled_between(one: list[Any], other: list[Any], page_height: float, down: list[Rule]) -> bool:
+    """Whether a rule stands between two turned lines: between their middles, as a glyph's box can reach
+    over the cell's edge."""
+    left, right = sorted(sum(ch.x0 + ch.x1 for ch in line) / (2 * len(line)) for line in (one, other))
+    top = page_height - max(ch.y1 for ch in one + other)
+    bottom = page_height - min(ch.y0 for ch in one + other)
+    return any(left <= x <= right and top0 < bottom and top1 > top for x, top0, top1 in down)
+
+
+_LINE_STEP = 1.5  # points: a title's lines given tops this far apart, in reading order (grids.py reads a
+# cell's lines top to bottom, and joins a word a narrow cell broke over two: "Headteach" / "er")
+
+
+def _as_lines(title: list[list[Any]], page_height: float) -> list[dict]:
+    """A title's lines, in reading order, each with the title's edges and a top a little below the one
+    before."""
     chars = [ch for line in title for ch in line]
-    text = " ".join(_text(line) for line in title)
     x0, x1 = min(ch.x0 for ch in chars), max(ch.x1 for ch in chars)
     y0, y1 = min(ch.y0 for ch in chars), max(ch.y1 for ch in chars)
-    return {
-        "text": text,
-        "x0": x0,
-        "x1": x1,
-        "segments": [(text, x0, x1)],
-        "size": median(round(_size(ch), 1) for ch in chars),
-        "top": page_height - y1,
-        "height": y1 - y0,
-    }
+    size = median(round(_size(ch), 1) for ch in chars)
+    out = []
+    for number, line in enumerate(title):
+        text = _text(line)
+        out.append(
+            {
+                "text": text,
+                "x0": x0,
+                "x1": x1,
+                # placed in its cell by its middle: a turned glyph's box can reach over the cell's edge
+                "segments": [(text, (x0 + x1) / 2, x1)],
+                "size": size,
+                "top": page_height - y1 + number * _LINE_STEP,
+                "height": y1 - y0 - number * _LINE_STEP,
+                "sideways": True,
+            }
+        )
+    return out

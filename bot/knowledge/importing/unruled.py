@@ -24,7 +24,10 @@ _ROWS = 2  # rows under the header, at least
 _SAME_ROW = 1.0  # points: pieces whose tops are this close are one line of the table
 _SLACK = 3.0  # points: a piece may reach this far past its column's title
 _GAP = 2.5  # line heights: a longer gap ends the table
+_WRAPPED = 0.6  # line heights: a wider gap above a line is no paragraph's wrap
 _TITLE = re.compile(r"^[A-Z][^.:;!?]*$")
+_SHORT = re.compile(r"^[^.:;!?]*$")
+_DATED = re.compile(r"\b(?:19|20)\d\d\b|\b(?:version|page|issue|v)\s*\d", re.IGNORECASE)
 
 
 def unruled_boxes(lines: list[dict]) -> list[Box]:
@@ -60,10 +63,18 @@ def _rows_of_text(lines: list[dict]) -> list[Row]:
 
 
 def _is_header(row: Row) -> bool:
+    """Three titles or more: a few words each, starting with a capital, no mark, no year or version
+    ("Version 2   Approved by Governors   Review 2025" heads no table; "KS1   KS2   KS3" may)."""
     titles = [text for text, _, _ in row[2]]
     return len(titles) >= _COLUMNS and all(
-        _TITLE.match(text) and len(text.split()) <= TITLE_WORDS and not is_mark(text) for text in titles
+        _TITLE.match(text) and len(text.split()) <= TITLE_WORDS and not is_mark(text) and not _DATED.search(text)
+        for text in titles
     )
+
+
+def _title_pieces(row: Row) -> bool:
+    """Whether a line is pieces of titles: two or more, each a few words without a full stop."""
+    return len(row[2]) >= 2 and all(len(text.split()) <= TITLE_WORDS and _SHORT.match(text) for text, _, _ in row[2])
 
 
 def _table_from(rows: list[Row], start: int) -> tuple[Box, int] | None:
@@ -73,50 +84,113 @@ def _table_from(rows: list[Row], start: int) -> tuple[Box, int] | None:
     if not _is_header(head):
         return None
     titles = head[2]
-    # where each column's text may start, and how far it may reach: up to the next title
-    starts = [x0 for _, x0, _ in titles]
+    starts = [x0 for _, x0, _ in titles]  # where each title's column starts
     # Titles set in two lines and centred up and down stand above and below the header's one-line titles,
     # between its columns: the header is not what it seems, and the table is left as it was.
-    if start > 0 and head[0] - rows[start - 1][1] <= _height(head) and not _under_titles(rows[start - 1], titles):
+    above = rows[start - 1] if start > 0 else None
+    if above and head[0] - above[1] <= _height(head) and _title_pieces(above) and not _under_titles(above, titles):
         return None
     end = start + 1
-    gaps: list[float] = []
-    while end < len(rows) and _fits(rows[end], starts):
-        gap = rows[end][0] - rows[end - 1][1]
-        # a wider gap than the table's own ends it: a heading or a paragraph after the table
-        if gap > _GAP * _height(head) or (len(gaps) >= _ROWS and gap > 1.5 * max(gaps) + 1.0):
+    marked = False
+    while end < len(rows) and _fits(rows[end], starts) and rows[end][0] - rows[end - 1][1] <= _GAP * _height(head):
+        # Under a grid of marks, a row of titles is the next table's header, and a line alone just above it
+        # that table's heading (a register's rows, "Online Safety Lead   Ms Asha Patel   Extension 214", look
+        # like titles too).
+        heading = end + 1 < len(rows) and len(rows[end][2]) == 1 and _is_header(rows[end + 1])
+        if marked and (_is_header(rows[end]) or heading):
             break
-        gaps.append(gap)
+        marked = marked or any(is_mark(text) for text, _, _ in rows[end][2])
         end += 1
-    body = rows[start + 1 : end]
-    if not all(_under_titles(row, titles) for row in _continued_header(body, starts)):
-        return None
     left = min(x0 for _, _, pieces in rows[start:end] for _, x0, _ in pieces)
-    first_title = starts[0] if left >= starts[0] - _SLACK else None  # a header with an empty corner cell
-    tops = _row_tops(body, first_title if first_title is not None else left, starts)
-    if len(tops) < _ROWS:
+    # the columns' starts, the labels' first: before the first title when its corner cell is empty
+    columns = starts if left >= starts[0] - _SLACK else [left, *starts]
+    lines = [[(_column(x0, columns), text, x0, x1) for text, x0, x1 in row[2]] for row in rows[start + 1 : end]]
+    firsts = _row_starts(lines, rows[start : end])
+    # A wider gap than the body's own ends the table: a heading or a paragraph after it. Lines of one label
+    # alone at its end are that too: a row of the table says something in another column.
+    body_end = _body_end(rows[start + 1 : end], firsts)
+    firsts = [first for first in firsts if first < body_end]
+    while firsts and all(column == 0 for piece in lines[firsts[-1] : body_end] for column, *_ in piece):
+        body_end = firsts.pop()
+    if len(firsts) < _ROWS or not any(column > 0 for line in lines[firsts[0] : body_end] for column, *_ in line):
         return None
+    end = start + 1 + body_end
+    if not all(_under_titles(row, titles) for row in rows[start + 1 : start + 1 + firsts[0]]):
+        return None  # the header's wrapped titles stand under its titles
     # a column's edge halfway across the gap before its title: text centred under a title starts left of it
     edges = [left - 1.0]
     for (_, _, x1), (_, x0, _) in pairwise(titles):
         edges.append((x1 + x0) / 2)
-    if first_title is None:  # the labels' column before the first title
-        edges.insert(1, (max(x1 for _, _, pieces in body for _, x0, x1 in pieces if x0 < starts[0]) + starts[0]) / 2)
+    if len(columns) > len(starts):  # the labels' column before the first title
+        widest = max(x1 for line in lines for column, _, _, x1 in line if column == 0)
+        edges.insert(1, (widest + starts[0]) / 2)
     right = max(x1 for _, _, pieces in rows[start:end] for _, _, x1 in pieces)
     edges.append(right + 1.0)
-    row_edges = [head[0] - 1.0, *(top - 0.5 for top in tops), rows[end - 1][1] + 1.0]
-    columns = len(edges) - 1
-    return Box(row_edges, edges, [list(range(columns))] * (len(row_edges) - 1)), end
+    row_edges = [head[0] - 1.0, *(rows[start + 1 + first][0] - 0.5 for first in firsts), rows[end - 1][1] + 1.0]
+    return Box(row_edges, edges, [list(range(len(edges) - 1))] * (len(row_edges) - 1)), end
 
 
-def _continued_header(body: list[Row], starts: list[float]) -> list[Row]:
-    """The lines under the header before the first label: its titles' wrapped lines."""
-    out = []
-    for row in body:
-        if any(x0 < _second(starts, starts[0]) - _SLACK for _, x0, _ in row[2]):
-            break
-        out.append(row)
-    return out
+Piece = tuple[int, str, float, float]  # its column, text, left and right
+
+
+def _row_starts(lines: list[list[Piece]], rows: list[Row]) -> list[int]:
+    """Which lines below the header start the table's rows. The lines before the first label go on with
+    the header (its titles' wrapped lines). Below, Word sets every cell of a row from the row's top, so a
+    line starts a row where a piece stands in a column the row so far has nothing in ("Pornography ... X"
+    / "Online gaming ... X" under another choice), where a mark stands under a choice the row has marked,
+    or where a piece's first word would have fitted on its cell's line above (Word wraps only a word that
+    does not fit), or where more space stands above it than between a paragraph's lines. Otherwise it goes
+    on with its row: "Using school" / "systems to run a private business", "Accessing ... for" /
+    "Educational purposes)". `rows` are the header's line and these lines, for their heights."""
+    rights: dict[int, float] = {}  # how far each column's text reaches: its widest line
+    for line in lines:
+        for column, _, _, x1 in line:
+            rights[column] = max(rights.get(column, 0.0), x1)
+    firsts: list[int] = []
+    # the row's last line in each column, its text and right edge; at first the header's titles, whose
+    # wrapped lines ("Acceptable at" / "certain times", "Use of" / "technology") go on with them
+    above = {_column(x0, _starts_of(lines, rows[0])): (text, x1) for text, x0, x1 in rows[0][2]}
+    for number, line in enumerate(lines):
+        if rows[number + 1][0] - rows[number][1] > _WRAPPED * _height(rows[number + 1]) or any(
+            _starts_a_row(piece, above, rights) for piece in line
+        ):
+            firsts.append(number)
+            above = {}
+        for column, text, _, x1 in line:
+            above[column] = (text, x1)
+    return firsts
+
+
+def _starts_of(lines: list[list[Piece]], head: Row) -> list[float]:
+    """The columns' starts as the body's pieces give them: the header's titles, and the labels' column
+    before them when the header's corner cell is empty."""
+    starts = [x0 for _, x0, _ in head[2]]
+    labels = [x0 for line in lines for column, _, x0, _ in line if column == 0]
+    return [min(labels), *starts] if labels and min(labels) < starts[0] - _SLACK else starts
+
+
+def _starts_a_row(piece: Piece, above: dict[int, tuple[str, float]], rights: dict[int, float]) -> bool:
+    column, text, x0, x1 = piece
+    if column not in above:
+        return True
+    before, end = above[column]
+    if is_mark(text) or is_mark(before):
+        return True
+    word = text.split()[0]
+    width = (x1 - x0) / max(len(text), 1) * (len(word) + 1)
+    return end + width <= rights[column] - _SLACK
+
+
+def _body_end(body: list[Row], firsts: list[int]) -> int:
+    """Where the table's body ends: at a row whose gap above is wider, by half as much again, than the
+    widest between its rows so far (once it has two): a heading or a paragraph after the table."""
+    gaps: list[float] = []
+    for first in firsts[1:]:
+        gap = body[first][0] - body[first - 1][1]
+        if len(gaps) >= _ROWS - 1 and gap > 1.5 * max(gaps) + 1.0:
+            return first
+        gaps.append(gap)
+    return len(body)
 
 
 def _under_titles(row: Row, titles: list[tuple[str, float, float]]) -> bool:
@@ -139,30 +213,6 @@ def _fits(row: Row, starts: list[float]) -> bool:
         if after and x1 > after[0] + _SLACK:
             return False
     return bool(row[2])
-
-
-def _row_tops(body: list[Row], first: float, starts: list[float]) -> list[float]:
-    """The tops of the table's rows below its header: where the first column starts a new label, or a
-    mark stands under a choice the row has marked already. Lines before the first label go on with the
-    header (its titles' wrapped lines)."""
-    tops: list[float] = []
-    marked: set[int] = set()
-    for top, _, pieces in body:
-        label = next((text for text, x0, _ in pieces if x0 < _second(starts, first) - _SLACK), None)
-        columns = {_column(x0, starts) for text, x0, _ in pieces if is_mark(text)}
-        # "Using school" / "systems to run ...", "On-line gaming" / "(educational)": one label wrapped
-        new_label = label is not None and (label[:1].isupper() or label[:1].isdigit())
-        if new_label or (tops and columns & marked):
-            tops.append(top)
-            marked = set()
-        marked |= columns
-    return tops
-
-
-def _second(starts: list[float], first: float) -> float:
-    """Where the second column starts: the labels' column ends there."""
-    later = [start for start in starts if start > first + _SLACK]
-    return later[0] if later else float("inf")
 
 
 def _column(x0: float, starts: list[float]) -> int:
