@@ -1,6 +1,7 @@
-"""Tables of three or more columns set without borders on a PDF page (a Word table with no borders, or with
-shading only), found from how their text lines up, so that grids.py reads them cell by cell as it reads
-ruled ones.
+"""Grids of marks of three or more columns set without borders on a PDF page (a Word table with no borders,
+or with shading only), found from how their text lines up, so that grids.py reads them cell by cell as it
+reads ruled ones. A table of text without borders is left to be read line by line (its words are kept,
+and `kb import` names its page): tab-aligned lines in ordinary text line up the same way.
 
 Read line by line, such a table mixes its cells up ("Pornography X", "Acceptable at Unacceptable" /
 "certain times"), and which column a mark stands in is lost. A table is taken to start at a header row:
@@ -112,8 +113,24 @@ def _table_from(rows: list[Row], start: int) -> tuple[Box, int] | None:
     firsts = [first for first in firsts if first < body_end]
     while firsts and all(column == 0 for piece in lines[firsts[-1] : body_end] for column, *_ in piece):
         body_end = firsts.pop()
-    if len(firsts) < _ROWS or not any(column > 0 for line in lines[firsts[0] : body_end] for column, *_ in line):
+    if len(firsts) < _ROWS:
         return None
+    # Only a grid of marks: read line by line it loses which choice each mark is under, while a table of
+    # text keeps its words (and the import names its page); and lines set with tabs in ordinary text (a
+    # signature block, a version history, a contents page) line up like a table of text.
+    values = [text for line in lines[firsts[0] : body_end] for column, text, _, _ in line if column > 0]
+    with_marks = [any(is_mark(text) for column, text, _, _ in line if column > 0) for line in lines[:body_end]]
+    if not values or not all(map(is_mark, values)) or sum(with_marks) < _ROWS:
+        return None
+    # After the last line with a mark, a line in capitals alone in the labels' column is a heading after
+    # the table, not the rest of a label ("File sharing ... X" / "Sanctions"; a wrapped label goes on in
+    # lower case: "Use of social" / "media").
+    last_mark = max(number for number, has in enumerate(with_marks) if has)
+    for number in range(last_mark + 1, body_end):
+        if lines[number] and lines[number][0][1][:1].isupper():
+            body_end = number
+            break
+    firsts = [first for first in firsts if first < body_end]
     end = start + 1 + body_end
     if not all(_under_titles(row, titles) for row in rows[start + 1 : start + 1 + firsts[0]]):
         return None  # the header's wrapped titles stand under its titles
