@@ -638,3 +638,16 @@ def test_a_line_in_three_parts_is_no_table_header(tmp_path: Path) -> None:
     text = read_pdf(path).text
     assert "Approved by Governors" in text and "Review 2025" in text, text
     assert "Version 2:" not in text, text
+
+
+def test_an_address_a_narrow_cell_cut_is_whole(tmp_path: Path) -> None:
+    """"office@oakfield.sch. uk": an e-mail or web address cut at a full stop or a slash goes on without a
+    space, as the Word file has it."""
+    rows = [
+        [["Role"], ["E-mail"], ["Website"]],
+        [["School office"], ["office@oakfield.sch.", "uk"], ["www.", "oakfield.sch.uk"]],
+        [["Data protection officer"], ["dpo@oakfield-", "trust.org.uk"], ["https://www.gov.uk/", "data-protection"]],
+    ]
+    text = read_pdf(_drawn(tmp_path / "policy.pdf", [(["Contacts"], rows, [])], [60, 50, 50])).text
+    assert "office@oakfield.sch.uk" in text and "www.oakfield.sch.uk" in text, text
+    assert "dpo@oakfield-trust.org.uk" in text and "https://www.gov.uk/data-protection" in text, text

@@ -38,6 +38,9 @@ _HEADER_ROWS = 3  # header rows Word may repeat at the top of each page
 _SHORT_LINE = 0.15  # of a cell's width: a line ending a sentence this far short of its side ends a paragraph
 _SHORT_POINTS = 30.0  # points, at least
 _SHORTEST = 40.0  # points: a horizontal rule shorter than this underlines a word, it does not rule a table
+# An e-mail or web address a narrow cell cut after a full stop, a slash or a hyphen: it goes on on the next
+# line, and its full stop ends no sentence ("office@oakfield.sch." / "uk")
+ADDRESS_CUT = re.compile(r"(?:^|\s)(?=\S*@|www\.|https?://)\S*[./_@-]$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -275,8 +278,12 @@ def _lines_of(pieces: list[tuple[float, float, float, str]], left: float, right:
             lines.append((top, x1, [text]))
     short = right - max(_SHORT_LINE * (right - left), _SHORT_POINTS)
     return [
-        (" ".join(parts), x1 < short and " ".join(parts).rstrip().endswith(ENDS_SENTENCE)) for _, x1, parts in lines
+        (" ".join(parts), x1 < short and _ends_sentence(" ".join(parts).rstrip())) for _, x1, parts in lines
     ]
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.endswith(ENDS_SENTENCE) and not ADDRESS_CUT.search(text)
 
 
 def _paragraphs(lines: list[Line], join: Callable[[str, str], str]) -> list[str]:

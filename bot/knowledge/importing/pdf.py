@@ -20,6 +20,7 @@ from typing import Any
 from bot.knowledge.importing.columns import BULLET, ENDS_SENTENCE, in_reading_order, lower_case_word
 from bot.knowledge.importing.extract import Extracted, ExtractError, Progress
 from bot.knowledge.importing.grids import (
+    ADDRESS_CUT,
     Box,
     Table,
     box_of,
@@ -363,7 +364,10 @@ def _joined_in_cell(paragraph: str, line: str, words: set[str]) -> str:
     """A cell's wrapped line added to its paragraph. A narrow column breaks a long word without a hyphen
     ("Unaccepta" / "ble", "education" / "al"): made whole when the two parts together are a word and apart
     they are not both words ("may" / "be", "with" / "in" stay apart), when neither part is a word ("insecur"
-    / "e"), or when the policy writes it whole."""
+    / "e"), or when the policy writes it whole. An e-mail or web address cut after a full stop, a slash or
+    a hyphen goes on without a space ("office@oakfield.sch." / "uk")."""
+    if ADDRESS_CUT.search(paragraph) and re.match(r"[a-z0-9]", line):
+        return f"{paragraph}{line}"
     head, tail = re.search(r"[A-Za-z]{3,}$", paragraph), re.match(r"[a-z]+\b", line)
     if head is None or tail is None:
         return _joined(paragraph, line, words)
