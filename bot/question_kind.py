@@ -31,7 +31,8 @@ _PERMISSION_OR_DUTY = re.compile(
 # A leading condition or role ("If my account is private, ...", "As a governor, ...") is not the question.
 _LEADING_CLAUSE = re.compile(r"^(?:if|when|as|since|because|once|now)\b[^,?]{0,120},\s*", re.IGNORECASE)
 _OPENING = r"^\W*(?:(?:so|but|and|also|just|basically|honestly|quick question|hi|hey)[\s,:-]+)*"
-_ASKS_WHAT = re.compile(_OPENING + r"(?:what|wat|wot|whats|what's|why|who|whom|whose|where|when|which|how)\b", re.I)
+_ASKS_WHAT = re.compile(_OPENING + r"(?:what|wat|wot|whats|what's)\b", re.I)
+_ASKS_WHO = re.compile(_OPENING + r"(?:who|whom|whose|where|when|which|why|how)\b", re.I)
 # A yes-or-no question about the policy, the school or what happens, not about leave.
 _ASKS_WHETHER = re.compile(
     _OPENING + r"(?:does|do|did|is|isnt|isn't|are|will|would|has|have|am)\s+(?:\w+\s+){0,5}?"
@@ -52,9 +53,6 @@ def question_sentence(text: str) -> str:
     return asking[-1] if asking else parts[-1]
 
 
-_ASKS_WHO = re.compile(_OPENING + r"(?:who|whom|whose|where|when|which|why|how)\b", re.I)
-
-
 def asks_instead(question: str) -> Literal["what", "who", "whether"] | None:
     """What a question that asks neither what may be done nor what must be asks: "what" ("what is the
     policy for?", "what happens if someone complains?"), "who" (any other wh- question: "who do I tell if
@@ -63,6 +61,8 @@ def asks_instead(question: str) -> Literal["what", "who", "whether"] | None:
     if _PERMISSION_OR_DUTY.search(question):
         return None
     sentence = _LEADING_CLAUSE.sub("", question_sentence(question).strip())
+    if _ASKS_WHO.search(sentence):
+        return "who"
     if _ASKS_WHAT.search(sentence):
-        return "who" if _ASKS_WHO.search(sentence) else "what"
+        return "what"
     return "whether" if _ASKS_WHETHER.search(sentence) else None

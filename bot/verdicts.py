@@ -225,13 +225,19 @@ def _limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list
     other sentence shares as many. Never over an answer line that itself says yes."""
     if _YES.match(clause.answer):
         return None
-    shared = sorted(
-        ((len(set(terms(part)) & question_terms), _prohibits(part), part) for part in _sentences(clause.text)),
-        reverse=True,
-    )
-    if len(shared) < 2 or shared[0][0] < 2 or shared[0][0] == shared[1][0] or not shared[0][1]:
+    sentence = _closest_sentence(clause.text, question_terms, terms, least=2)
+    return sentence if sentence is not None and _prohibits(sentence) else None
+
+
+def _closest_sentence(
+    text: str, question_terms: set[str], terms: Callable[[str], list[str]], least: int
+) -> str | None:
+    """The sentence of `text` the question shares the most words with: at least `least`, and more than with
+    any other sentence; None if there is no such sentence (one sentence alone answers for the whole)."""
+    shared = sorted(((len(set(terms(part)) & question_terms), part) for part in _sentences(text)), reverse=True)
+    if len(shared) < 2 or shared[0][0] < least or shared[0][0] == shared[1][0]:
         return None
-    return shared[0][2]
+    return shared[0][1]
 
 
 def _advises(sentence: str) -> bool:
@@ -251,10 +257,8 @@ def _advice_only(clause: Clause, question_terms: set[str], terms: Callable[[str]
         return True
     if terms is None:
         return False
-    shared = sorted(((len(set(terms(part)) & question_terms), part) for part in sentences), reverse=True)
-    if len(shared) < 2 or shared[0][0] < 1 or shared[0][0] == shared[1][0]:
-        return False
-    return _advises(shared[0][1])
+    sentence = _closest_sentence(clause.text, question_terms, terms, least=1)
+    return sentence is not None and _advises(sentence)
 
 
 def _capitalised(line: str) -> str:

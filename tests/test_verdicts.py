@@ -371,6 +371,7 @@ def test_a_who_or_how_question_hears_the_answer_without_a_yes() -> None:
 def test_the_terminal_answers_who_to_tell_without_a_yes() -> None:
     first = _terminal_verdict("dobcroft", "who do i tell if im being bullied on facebook by another teacher")
     assert not first.startswith("Allowed") and ": Yes" not in first, first
+    assert first.startswith("For information: If you're bullied"), first  # an answer, not a "not sure"
 
 
 def test_advice_is_recommended_not_a_duty() -> None:

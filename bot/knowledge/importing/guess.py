@@ -88,7 +88,6 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 
-# "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
 # A duty stated of a thing ("Permission ... should be sought", "Any misuse should be reported to the Head
 # Teacher", "Communication ... should remain professional"): the person goes without saying.
 _DUTY_OF_A_THING = re.compile(r"\bshould (?:always |only )?(?:be|remain)\b", re.IGNORECASE)
@@ -99,6 +98,7 @@ _STAFF_HEADING = re.compile(
     r"^(?:all )?(?:staff|staff members|members of staff|employees|teachers|teaching staff|school staff)$", re.I
 )
 _RESPONSIBILITIES = re.compile(r"\bresponsibilit", re.IGNORECASE)
+# "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
 _STRONG_DUTY = re.compile(r"\b(?:must|are required to|is required to)\b(?! not\b)", re.IGNORECASE)
 
 # A table of activities, one row per line with its marked column after a colon (the SWGfL template's

@@ -89,7 +89,8 @@ def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int,
                         if sideways or aslant:  # turned titles are read apart, in their own direction
                             turned += sideways
                             watermark += aslant
-                            items = [item for item in items if not any(item is ch for ch in sideways + aslant)]
+                            apart = {id(char) for char in sideways + aslant}
+                            items = [item for item in items if id(item) not in apart]
                         lines += [dict(part, top=result.height - line.y1, height=line.height) for part in _parts(items)]
                 rules = rules_of(list(result), result.height)
                 lines += sideways_lines(turned, result.height, rules.down)
@@ -111,7 +112,8 @@ def _pages(path: Path, progress: Progress | None) -> tuple[list[Page], dict[int,
                 margin = [line for line in ordered if line.get("sideways") and line["table"] is None]
                 if margin:
                     aside[number] = " ".join(line["text"] for line in margin)
-                    ordered = [line for line in ordered if not (line.get("sideways") and line["table"] is None)]
+                    gone = {id(line) for line in margin}
+                    ordered = [line for line in ordered if id(line) not in gone]
                 pages.append((float(result.height), ordered, boxes))
                 if progress:
                     progress(number, len(document_pages))

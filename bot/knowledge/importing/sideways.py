@@ -5,7 +5,8 @@ pdfminer lays out a page's characters in horizontal lines, so the letters of tit
 come out interleaved and backwards ("r e h c a o e t t r d e a f e e H R"). Here each turned character is
 taken out of its line and the turned text is read in its own direction: letter after letter up (or down)
 the page, a space where the gap between two letters is a word's, lines left to right (right to left for
-text turned the other way), and the lines of one title, standing close beside each other, as one line.
+text turned the other way). The lines of one title stand close beside each other, with no column's rule
+between them; they are given to grids.py in reading order, which reads them as a cell's lines.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ _WORD_GAP = 0.15  # font sizes: a gap this wide between two letters of a turned 
 _SAME_LINE = 0.25  # font sizes: letters whose left edges are this close stand in one turned line
 _LINE_BREAK = 1.0  # font sizes: a longer gap along a turned line starts another text
 _BESIDE = 0.5  # font sizes: turned lines this close side by side are one title's lines
+_SLANT = 0.17  # the sine of 10 degrees: a crooked scan's text layer leans less, a watermark far more
+_LINE_STEP = 1.5  # points: a title's lines given tops this far apart, in reading order (grids.py reads a
+# cell's lines top to bottom, and joins a word a narrow cell broke over two: "Headteach" / "er")
 
 
 def is_sideways(char: Any) -> bool:
     """Whether a glyph is turned a quarter turn: its text runs up or down the page."""
     a, b, _, d = char.matrix[:4]
     return abs(a) < 1e-3 and abs(d) < 1e-3 and abs(b) > 1e-3
-
-
-_SLANT = 0.17  # the sine of 10 degrees: a crooked scan's text layer leans less, a watermark far more
 
 
 def is_slanted(char: Any) -> bool:
@@ -40,14 +41,14 @@ def is_slanted(char: Any) -> bool:
 Rule = tuple[float, float, float]  # a vertical rule drawn on the page: x, and its top and bottom from the page's top
 
 
-def sideways_lines(chars: list[Any], page_height: float, down: list[Rule] | None = None) -> list[dict]:
+def sideways_lines(chars: list[Any], page_height: float, down: list[Rule]) -> list[dict]:
     """The turned characters of a page as lines like pdf.py's (`text`, `x0`, `x1`, `top`, `height`,
     `segments`, `size`): a title's lines one after the other, in its place. Lines a vertical rule of
     `down` stands between (a table's column edge) belong to two titles, however close."""
     lines: list[list[Any]] = []
     for up in (True, False):
         columns: list[list[Any]] = []  # letters standing at one distance from the page's left edge
-        for char in sorted((ch for ch in chars if (ch.matrix[1] > 0) == up), key=lambda ch: ch.x0):
+        for char in sorted((ch for ch in chars if _reads_up(ch) == up), key=lambda ch: ch.x0):
             if columns and char.x0 - columns[-1][0].x0 <= _SAME_LINE * _size(char):
                 columns[-1].append(char)
             else:
@@ -59,7 +60,12 @@ def sideways_lines(chars: list[Any], page_height: float, down: list[Rule] | None
                 if _gap(before, after, up) > _LINE_BREAK * _size(after):
                     lines.append([])
                 lines[-1].append(after)
-    return [line for title in _titles(lines, page_height, down or []) for line in _as_lines(title, page_height)]
+    return [line for title in _titles(lines, page_height, down) for line in _as_lines(title, page_height)]
+
+
+def _reads_up(char: Any) -> bool:
+    """Whether a turned glyph's text reads up the page (turned a quarter turn to the left), not down it."""
+    return bool(char.matrix[1] > 0)
 
 
 def _along(char: Any, up: bool) -> float:
@@ -78,7 +84,7 @@ def _size(char: Any) -> float:
 
 
 def _text(line: list[Any]) -> str:
-    up = line[0].matrix[1] > 0
+    up = _reads_up(line[0])
     words = [line[0].get_text()]
     for before, after in pairwise(line):
         if _gap(before, after, up) > _WORD_GAP * _size(after):
@@ -93,11 +99,11 @@ def _titles(lines: list[list[Any]], page_height: float, down: list[Rule]) -> lis
     stretch of the page."""
     titles: list[list[list[Any]]] = []
     for up in (True, False):
-        ordered = sorted((line for line in lines if (line[0].matrix[1] > 0) == up), key=lambda line: line[0].x0)
+        ordered = sorted((line for line in lines if _reads_up(line[0]) == up), key=lambda line: line[0].x0)
         if not up:
             ordered.reverse()
         for line in ordered:
-            last = titles[-1][-1] if titles and (titles[-1][0][0].matrix[1] > 0) == up else None
+            last = titles[-1][-1] if titles and _reads_up(titles[-1][0][0]) == up else None
             if last is not None and _beside(last, line, up) and not _ruled_between(last, line, page_height, down):
                 titles[-1].append(line)
             else:
@@ -123,10 +129,6 @@ def _ruled_between(one: list[Any], other: list[Any], page_height: float, down: l
     top = page_height - max(ch.y1 for ch in one + other)
     bottom = page_height - min(ch.y0 for ch in one + other)
     return any(left <= x <= right and top0 < bottom and top1 > top for x, top0, top1 in down)
-
-
-_LINE_STEP = 1.5  # points: a title's lines given tops this far apart, in reading order (grids.py reads a
-# cell's lines top to bottom, and joins a word a narrow cell broke over two: "Headteach" / "er")
 
 
 def _as_lines(title: list[list[Any]], page_height: float) -> list[dict]:

@@ -7,9 +7,8 @@ Read line by line, such a table mixes its cells up ("Pornography X", "Acceptable
 "certain times"), and which column a mark stands in is lost. A table is taken to start at a header row:
 three or more titles side by side on one line, each a few words starting with a capital. Its columns are
 the header's, and it goes on down the page as long as every piece of each line stays inside one column
-(a line of prose runs across them and ends it). A new row starts where the first column starts a new
-label with a capital or a number (not a wrapped one going on), or where a mark stands under a choice the
-row has marked already.
+(a line of prose runs across them and ends it). Where its rows start is read as Word sets them
+(`_row_starts`), and where it ends from its gaps and its last mark.
 """
 
 from __future__ import annotations
@@ -106,30 +105,17 @@ def _table_from(rows: list[Row], start: int) -> tuple[Box, int] | None:
     # the columns' starts, the labels' first: before the first title when its corner cell is empty
     columns = starts if left >= starts[0] - _SLACK else [left, *starts]
     lines = [[(_column(x0, columns), text, x0, x1) for text, x0, x1 in row[2]] for row in rows[start + 1 : end]]
-    firsts = _row_starts(lines, rows[start : end])
+    firsts = _row_starts(lines, rows[start:end], columns)
     # A wider gap than the body's own ends the table: a heading or a paragraph after it. Lines of one label
     # alone at its end are that too: a row of the table says something in another column.
     body_end = _body_end(rows[start + 1 : end], firsts)
     firsts = [first for first in firsts if first < body_end]
     while firsts and all(column == 0 for piece in lines[firsts[-1] : body_end] for column, *_ in piece):
         body_end = firsts.pop()
-    if len(firsts) < _ROWS:
+    grid_end = _grid_end(lines, firsts, body_end) if len(firsts) >= _ROWS else None
+    if grid_end is None:
         return None
-    # Only a grid of marks: read line by line it loses which choice each mark is under, while a table of
-    # text keeps its words (and the import names its page); and lines set with tabs in ordinary text (a
-    # signature block, a version history, a contents page) line up like a table of text.
-    values = [text for line in lines[firsts[0] : body_end] for column, text, _, _ in line if column > 0]
-    with_marks = [any(is_mark(text) for column, text, _, _ in line if column > 0) for line in lines[:body_end]]
-    if not values or not all(map(is_mark, values)) or sum(with_marks) < _ROWS:
-        return None
-    # After the last line with a mark, a line in capitals alone in the labels' column is a heading after
-    # the table, not the rest of a label ("File sharing ... X" / "Sanctions"; a wrapped label goes on in
-    # lower case: "Use of social" / "media").
-    last_mark = max(number for number, has in enumerate(with_marks) if has)
-    for number in range(last_mark + 1, body_end):
-        if lines[number] and lines[number][0][1][:1].isupper():
-            body_end = number
-            break
+    body_end = grid_end
     firsts = [first for first in firsts if first < body_end]
     end = start + 1 + body_end
     if not all(_under_titles(row, titles) for row in rows[start + 1 : start + 1 + firsts[0]]):
@@ -150,7 +136,25 @@ def _table_from(rows: list[Row], start: int) -> tuple[Box, int] | None:
 Piece = tuple[int, str, float, float]  # its column, text, left and right
 
 
-def _row_starts(lines: list[list[Piece]], rows: list[Row]) -> list[int]:
+def _grid_end(lines: list[list[Piece]], firsts: list[int], body_end: int) -> int | None:
+    """Where the body of a grid of marks ends, or None if the table is none. Only a grid of marks is read:
+    read line by line it loses which choice each mark is under, while a table of text keeps its words (and
+    the import names its page); and lines set with tabs in ordinary text (a signature block, a version
+    history, a contents page) line up like a table of text. After the last line with a mark, a line in
+    capitals alone in the labels' column is a heading after the table, not the rest of a label ("File
+    sharing ... X" / "Sanctions"; a wrapped label goes on in lower case: "Use of social" / "media")."""
+    values = [text for line in lines[firsts[0] : body_end] for column, text, _, _ in line if column > 0]
+    with_marks = [any(is_mark(text) for column, text, _, _ in line if column > 0) for line in lines[:body_end]]
+    if not values or not all(map(is_mark, values)) or sum(with_marks) < _ROWS:
+        return None
+    last_mark = max(number for number, has in enumerate(with_marks) if has)
+    for number in range(last_mark + 1, body_end):
+        if lines[number] and lines[number][0][1][:1].isupper():
+            return number
+    return body_end
+
+
+def _row_starts(lines: list[list[Piece]], rows: list[Row], columns: list[float]) -> list[int]:
     """Which lines below the header start the table's rows. The lines before the first label go on with
     the header (its titles' wrapped lines). Below, Word sets every cell of a row from the row's top, so a
     line starts a row where a piece stands in a column the row so far has nothing in ("Pornography ... X"
@@ -158,7 +162,8 @@ def _row_starts(lines: list[list[Piece]], rows: list[Row]) -> list[int]:
     or where a piece's first word would have fitted on its cell's line above (Word wraps only a word that
     does not fit), or where more space stands above it than between a paragraph's lines. Otherwise it goes
     on with its row: "Using school" / "systems to run a private business", "Accessing ... for" /
-    "Educational purposes)". `rows` are the header's line and these lines, for their heights."""
+    "Educational purposes)". `rows` are the header's line and these lines, for their heights; `columns`
+    where each column starts."""
     rights: dict[int, float] = {}  # how far each column's text reaches: its widest line
     for line in lines:
         for column, _, _, x1 in line:
@@ -166,7 +171,7 @@ def _row_starts(lines: list[list[Piece]], rows: list[Row]) -> list[int]:
     firsts: list[int] = []
     # the row's last line in each column, its text and right edge; at first the header's titles, whose
     # wrapped lines ("Acceptable at" / "certain times", "Use of" / "technology") go on with them
-    above = {_column(x0, _starts_of(lines, rows[0])): (text, x1) for text, x0, x1 in rows[0][2]}
+    above = {_column(x0, columns): (text, x1) for text, x0, x1 in rows[0][2]}
     for number, line in enumerate(lines):
         if rows[number + 1][0] - rows[number][1] > _WRAPPED * _height(rows[number + 1]) or any(
             _starts_a_row(piece, above, rights) for piece in line
@@ -176,14 +181,6 @@ def _row_starts(lines: list[list[Piece]], rows: list[Row]) -> list[int]:
         for column, text, _, x1 in line:
             above[column] = (text, x1)
     return firsts
-
-
-def _starts_of(lines: list[list[Piece]], head: Row) -> list[float]:
-    """The columns' starts as the body's pieces give them: the header's titles, and the labels' column
-    before them when the header's corner cell is empty."""
-    starts = [x0 for _, x0, _ in head[2]]
-    labels = [x0 for line in lines for column, _, x0, _ in line if column == 0]
-    return [min(labels), *starts] if labels and min(labels) < starts[0] - _SLACK else starts
 
 
 def _starts_a_row(piece: Piece, above: dict[int, tuple[str, float]], rights: dict[int, float]) -> bool:
