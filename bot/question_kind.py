@@ -41,6 +41,16 @@ _ASKS_WHETHER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# What may happen to the asker: "can I get sacked for ...?", "will I be disciplined if ...?", "could I lose my
+# job?", "what are the consequences?".
+_ASKS_CONSEQUENCE = re.compile(
+    r"\b(?:get|gets|getting|be|being|been)\s+(?:\w+\s+)?(?:sacked|fired|dismissed|disciplined|suspended|"
+    r"struck off|in (?:to )?trouble|into trouble|a warning|punished|prosecuted|arrested|done for)\b|"
+    r"\blos[et]\w* (?:my|your|their|our|his|her|a|the) (?:job|jobs|post)\b|\bget the sack\b|"
+    r"\b(?:what|wat|wot)(?:'s|s| is| are| will| would| could| might)? (?:happens?|the consequences?|"
+    r"the sanctions?|the punishment)\b|\bconsequences?\b|\bsanctions?\b|\bdisciplinary\b",
+    re.IGNORECASE,
+)
 
 
 def question_sentence(text: str) -> str:
@@ -66,3 +76,9 @@ def asks_instead(question: str) -> Literal["what", "who", "whether"] | None:
     if _ASKS_WHAT.search(sentence):
         return "what"
     return "whether" if _ASKS_WHETHER.search(sentence) else None
+
+
+def asks_consequence(question: str) -> bool:
+    """Whether the question asks what may happen to someone ("can I get sacked for a comment about my
+    manager?"), not what they may or must do: a duty's "You must" is no answer to it."""
+    return bool(_ASKS_CONSEQUENCE.search(question))

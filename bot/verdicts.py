@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from bot.knowledge.draft_words import answer_in_policy_words
+from bot.knowledge.draft_words import DONT, LEAD, answer_in_policy_words, policy_words_in_draft_answer
 from bot.knowledge.models import Clause, Stance
-from bot.question_kind import asks_instead
+from bot.knowledge.source_text import fold
+from bot.question_kind import asks_consequence, asks_instead
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
@@ -32,6 +33,14 @@ _EXCEPTION = re.compile(
     re.IGNORECASE,
 )
 _PERMISSION = re.compile(r"^without\b", re.IGNORECASE)
+# A duty's exception may also be an alternative in brackets: "must be responded to within 24 hours (or on the
+# next working day if received at a weekend)". Not "(or other person)", which only widens the duty.
+_OR_IF = re.compile(r"\(\s*or\b[^()]*?\b(?:if|when|where|unless)\b[^()]*\)", re.IGNORECASE)
+# What a clause says may happen to whoever breaks it.
+_CONSEQUENCES = re.compile(
+    r"\b(?:disciplinary|dismissal|dismissed|misconduct|sanctions?|criminal|prosecut\w*|legal action|police)\b",
+    re.IGNORECASE,
+)
 # A prohibition by advice only: no rule word ("must not", "never") beside it.
 _ADVISED_NOT = re.compile(
     r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"
@@ -69,6 +78,10 @@ _DUTY = re.compile(
 )
 _PURPOSE = re.compile(r"\b(?:(?:in order )?to ensure|so that|so as)\b[^.;]*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
+# Where one sentence of a draft states two rules: "Users must immediately report ... threatening or bullying in
+# nature and must not respond to any such communication"; "...; staff should ...".
+_TWO_RULES = r"\s+(?=(?:and|but)\s+(?:must|should|shall|will)\s+(?:not|never)\b)"
+_PART_END = re.compile(r"(?<=;)\s+|" + _TWO_RULES, re.IGNORECASE)
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
     r"\b(?:approval|permission|consent|agreement|authori[sz]ation|approved)\b|"
@@ -122,6 +135,7 @@ def _only_when(clause: Clause) -> str | None:
 
 
 NOT_ALLOWED_WITH_EXCEPTIONS = "Not allowed, with exceptions"
+MUST_WITH_EXCEPTIONS = "You must, with exceptions"
 ADVISED_AGAINST = "Advised against"
 ONLY_WITH_PERMISSION = "Only with permission"
 NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
@@ -172,6 +186,13 @@ def headline(
         clause.answer
     ):
         return ONLY_WITH_PERMISSION, ""
+    drafted = terms is not None and not (
+        clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE) and _ONLY_WITH_PERMISSION.search(clause.text)
+    )
+    part = _draft_part(clause, set(question_terms), terms) if drafted and terms is not None else None
+    if part is not None:
+        label, line = headline(part, question_terms, terms, question)
+        return label, line or (part.answer if part.answer != clause.answer else "")
     if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
         if _ONLY_WITH_PERMISSION.search(clause.text):
             return ONLY_WITH_PERMISSION, ""
@@ -188,11 +209,71 @@ def headline(
         if asks == "who":
             yes = _YES_LEAD.match(clause.answer)
             return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
-    if clause.stance is Stance.MUST and _advice_only(clause, set(question_terms), terms):
-        return RECOMMENDED, ""
+    if clause.stance is Stance.MUST:
+        return _must_label(clause, question_terms, terms, question), ""
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""
     return _not_allowed_label(clause, question_terms, terms), ""
+
+
+def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> Clause | None:
+    """An unreviewed draft's answer line is its clause's first words, and its stance the import's guess for the
+    whole clause. A question about another of its sentences ("can I use my personal email to write to
+    parents?" over "Any digital communication ... must be professional in tone and content. ... Personal email
+    addresses ... must not be used for these communications") is answered with that sentence and what that
+    sentence says ("Not allowed"), as a reviewer would: the clause's part the question shares the most words
+    with (at least two, more than with any other part), when it states a rule of its own."""
+    if not answer_in_policy_words(clause) or clause.answer.startswith(DONT) or LEAD in clause.answer:
+        return None
+    # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
+    from bot.knowledge.importing.guess import guess_part_stance, shortened
+
+    parts = [piece for sentence in _sentences(clause.text) for piece in _PART_END.split(sentence) if piece.strip()]
+    part = _closest(parts, question_terms, terms, least=2)
+    said = policy_words_in_draft_answer(clause.answer)
+    # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
+    # its semicolon ("When posting online consider;") is not.
+    within = part is not None and fold(part).lower() in fold(said).lower()
+    if part is None or fold(said).lower() in fold(part).lower() or (within and not re.search(_TWO_RULES, said, re.I)):
+        # The answer line is shown: its label is what that line says ("You must be conscious at all times of
+        # the need to keep your personal and professional lives separate" is no "Not allowed", whatever the
+        # clause's next sentence rules out).
+        stance = guess_part_stance(policy_words_in_draft_answer(clause.answer), clause.section, clause.heading)
+        if (stance is Stance.NOT_ALLOWED) == (clause.stance is Stance.NOT_ALLOWED) or Stance.INFORMATION in (
+            stance,
+            clause.stance,
+        ):
+            return None  # the label and the line only say it differently ("You must" over "Staff can post ...")
+        return clause.model_copy(update={"stance": stance})
+    stance = guess_part_stance(part, clause.section, clause.heading)
+    if stance is Stance.INFORMATION:
+        return None
+    if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
+        # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
+        stance = Stance.ALLOWED_WITH_CARE
+    line = shortened(_capitalised(part.strip().removeprefix("and ").removeprefix("but ")))
+    return clause.model_copy(update={"text": part, "answer": line, "stance": stance})
+
+
+def _must_label(
+    clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]] | None, question: str
+) -> str:
+    """A duty's label for this question. "Can I get sacked for a comment about my manager?" is not asking
+    what to do: over a duty that also says what may happen ("could lead to dismissal") the answer line is
+    information. A duty only advised is "Recommended"; one with an exception in the policy's text says so,
+    as a prohibition does ("within 24 hours (or on the next working day if received at a weekend)")."""
+    if asks_consequence(question) and _CONSEQUENCES.search(clause.text):
+        return Stance.INFORMATION.label
+    if _advice_only(clause, set(question_terms), terms):
+        return RECOMMENDED
+    found = _EXCEPTION.search(clause.text) or _OR_IF.search(clause.text)
+    if found is None or _PERMISSION.match(found.group(0)):
+        return clause.stance.label
+    # "How often should the school page be checked?" asks about the clause's other duty, which has none.
+    if terms is not None and _asks_elsewhere(clause.text, found.group(0), set(question_terms), terms):
+        return clause.stance.label
+    rule = clause.text[: found.start()] + clause.text[found.end() :]
+    return _exception_label(rule, found.group(0), question_terms, terms, MUST_WITH_EXCEPTIONS)
 
 
 def _not_allowed_label(
@@ -207,13 +288,21 @@ def _not_allowed_label(
     rule, exception = split
     if _PERMISSION.match(exception):
         return NOT_ALLOWED_WITHOUT_PERMISSION
-    if terms is not None:
-        # What only the exception speaks of ("a family member") against the question ("my nephew");
-        # words the rule itself uses ("any other school") say nothing about the exception.
-        only_exception = set(terms(exception)) - set(terms(rule))
-        if only_exception & set(question_terms):
-            return EXCEPTION_MAY_APPLY
-    return NOT_ALLOWED_WITH_EXCEPTIONS
+    return _exception_label(rule, exception, question_terms, terms, NOT_ALLOWED_WITH_EXCEPTIONS)
+
+
+def _exception_label(
+    rule: str,
+    exception: str,
+    question_terms: Iterable[str],
+    terms: Callable[[str], list[str]] | None,
+    otherwise: str,
+) -> str:
+    """EXCEPTION_MAY_APPLY when the question speaks of what only the exception does ("a family member"
+    against "my nephew"); words the rule itself uses ("any other school") say nothing about the exception."""
+    if terms is not None and (set(terms(exception)) - set(terms(rule))) & set(question_terms):
+        return EXCEPTION_MAY_APPLY
+    return otherwise
 
 
 def _limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> str | None:
@@ -234,10 +323,24 @@ def _closest_sentence(
 ) -> str | None:
     """The sentence of `text` the question shares the most words with: at least `least`, and more than with
     any other sentence; None if there is no such sentence (one sentence alone answers for the whole)."""
-    shared = sorted(((len(set(terms(part)) & question_terms), part) for part in _sentences(text)), reverse=True)
+    return _closest(_sentences(text), question_terms, terms, least)
+
+
+def _closest(
+    parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]], least: int
+) -> str | None:
+    shared = sorted(((len(set(terms(part)) & question_terms), part) for part in parts), reverse=True)
     if len(shared) < 2 or shared[0][0] < least or shared[0][0] == shared[1][0]:
         return None
     return shared[0][1]
+
+
+def _asks_elsewhere(text: str, part: str, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
+    """Whether the question shares more words with another sentence of `text` than with the one holding
+    `part`."""
+    shared = {sentence: len(set(terms(sentence)) & question_terms) for sentence in _sentences(text)}
+    holding = [count for sentence, count in shared.items() if part in sentence]
+    return bool(holding) and max(holding) < max(shared.values())
 
 
 def _advises(sentence: str) -> bool:

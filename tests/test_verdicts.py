@@ -12,6 +12,7 @@ from bot.render.text import render_answer
 from bot.verdicts import (
     ADVISED_AGAINST,
     EXCEPTION_MAY_APPLY,
+    MUST_WITH_EXCEPTIONS,
     NOT_ALLOWED_WITH_EXCEPTIONS,
     NOT_ALLOWED_WITHOUT_PERMISSION,
     ONLY_WITH_PERMISSION,
@@ -402,3 +403,124 @@ def test_advice_is_recommended_not_a_duty() -> None:
 def test_the_terminal_recommends_what_the_policy_calls_a_good_idea() -> None:
     first = _terminal_verdict("rudyard-kipling", "should I close my old social media accounts?")
     assert first.startswith(f"{RECOMMENDED}: "), first
+
+
+def test_a_question_about_what_may_happen_hears_no_duty() -> None:
+    """"Can I get sacked for ...?" over "All employees are required to adhere to this policy. Comments ... could
+    lead to dismissal" asks what may happen, not what to do: "You must" answers a question nobody asked."""
+    breaches = _clause(
+        "All employees are required to adhere to this policy. Comments made through social media may constitute an "
+        "act of misconduct or gross misconduct, which could lead to dismissal.",
+        "You must follow this policy - comments can be misconduct and could lead to dismissal.",
+        Stance.MUST,
+    )
+    for question in (
+        "can i get sacked for a coment i made on facebok about my manager",
+        "could I lose my job over a tweet?",
+        "what are the consequences of breaking the policy?",
+    ):
+        assert label(breaches, _words(question), _words, question) == "For information", question
+    question = "do I have to follow the social media policy?"
+    assert label(breaches, _words(question), _words, question) == "You must"
+    # a duty that says nothing of what may happen still answers "will I get in trouble if I don't ...?"
+    monitoring = _clause("School accounts must be monitored regularly.", "You must check them often.", Stance.MUST)
+    question = "will I get in trouble if I don't check the school page every day?"
+    assert label(monitoring, _words(question), _words, question) == "You must"
+
+
+def test_a_duty_with_an_exception_says_so() -> None:
+    """A duty the policy relaxes in brackets ("within 24 hours (or on the next working day if received at a
+    weekend)") is not a flat "You must", least of all to someone asking about a Saturday."""
+    replies = _clause(
+        "School accounts must be monitored regularly and frequently. Any comments, queries or complaints made "
+        "through those accounts must be responded to within 24 hours (or on the next working day if received at "
+        "a weekend) even if the response is only to acknowledge receipt.",
+        "You must check school accounts often and reply within 24 hours (next working day at the weekend).",
+        Stance.MUST,
+    )
+    question = "how quickly must complaints be responded to?"
+    assert label(replies, _words(question), _words, question) == MUST_WITH_EXCEPTIONS
+    question = "a complaint came in at the weekend, do I need to reply within 24 hours?"
+    assert label(replies, _words(question), _words, question) == EXCEPTION_MAY_APPLY
+    # the question is about the clause's other duty, which has no exception
+    question = "how often should school accounts be monitored?"
+    assert label(replies, _words(question), _words, question) == "You must"
+    # an alternative that only widens the duty is no exception
+    widened = _clause("Report it to the Headteacher (or other senior person).", "You must report it.", Stance.MUST)
+    assert label(widened) == "You must"
+
+
+def test_the_terminal_answers_a_saturday_complaint_with_the_weekend_exception() -> None:
+    first = _terminal_verdict(
+        "hiltingbury",
+        "I'm in the office and manage the school Facebook. Do I need to respond to a complaint posted on Saturday "
+        "before Monday?",
+    )
+    assert first.startswith(f"{EXCEPTION_MAY_APPLY}: "), first
+    first = _terminal_verdict("hiltingbury", "how quickly do we have to reply to a comment on the school facebook?")
+    assert first.startswith(f"{MUST_WITH_EXCEPTIONS}: Monitor"), first  # "You must" said once
+
+
+def test_the_terminal_tells_what_may_happen_over_a_duty() -> None:
+    first = _terminal_verdict("howitt", "can i get sacked for a coment i made on facebok about my manager")
+    assert first.startswith("For information: ") and "dismissal" in first, first
+
+
+_DRAFTED_POLICY = (
+    "Oakfield Primary School\n\nStaff Social Media Policy\n\n"
+    "1. Communication\n\n"
+    "Any digital communication between staff and parents must be professional in tone and content. Personal "
+    "email addresses, text messaging or personal social media accounts must not be used for these "
+    "communications.\n\n"
+    "2. Reporting\n\n"
+    "Users must immediately report the receipt of any communication that is threatening or bullying in nature "
+    "and must not respond to any such communication.\n\n"
+    "3. Personal and professional lives\n\n"
+    "You must be conscious at all times of the need to keep your personal and professional lives separate. You "
+    "should not put yourself in a position where there is a conflict between your work and your personal "
+    "interests.\n"
+)
+
+
+def _drafted_book(tmp_path: Path) -> PolicyBook:
+    """A school's policy as `kb import` drafts it, unreviewed."""
+    policy = tmp_path / "policy.txt"
+    policy.write_text(_DRAFTED_POLICY, encoding="utf-8")
+    knowledge = tmp_path / "knowledge"
+    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(knowledge), POLICYBOT_MEANING="off")
+    done = subprocess.run([*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield"], env=env,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return PolicyBook(knowledge, meaning=False)
+
+
+def test_a_draft_answers_with_the_sentence_the_question_is_about(tmp_path: Path) -> None:
+    """An unreviewed draft's answer line is its clause's first sentence. Asked about another sentence, staff
+    hear that sentence and what it says, not the first sentence under the clause's label."""
+    book = _drafted_book(tmp_path)
+    answer = book.ask("oakfield", "can I use text messaging or my personal email for communications with parents?")
+    assert answer.best is not None and answer.best.clause.text.startswith("Any digital communication")
+    assert (answer.verdict_label, answer.verdict_line) == (
+        "Not allowed",
+        "Personal email addresses, text messaging or personal social media accounts must not be used for these "
+        "communications.",
+    )
+    # one sentence, two rules: the duty asked about is a duty
+    answer = book.ask("oakfield", "do I have to report a threatening communication?")
+    assert answer.best is not None and answer.best.clause.text.startswith("Users must immediately report")
+    assert answer.verdict_label == "You must"
+    assert answer.verdict_line.startswith("Users must immediately report") and "respond" not in answer.verdict_line
+    answer = book.ask("oakfield", "should I respond to a bullying communication?")
+    assert (answer.verdict_label, answer.verdict_line) == ("Not allowed", "Must not respond to any such communication.")
+
+
+def test_a_draft_label_says_what_its_answer_line_says(tmp_path: Path) -> None:
+    """"Not allowed: You must be conscious at all times of the need to keep your personal and professional lives
+    separate" said the clause's other sentence's rule over the first one."""
+    book = _drafted_book(tmp_path)
+    answer = book.ask("oakfield", "should I keep my personal and professional lives separate?")
+    assert answer.best is not None and answer.best.clause.stance is Stance.NOT_ALLOWED  # the import's guess
+    assert (answer.verdict_label, answer.verdict_line) == ("You must", "")  # the clause's own answer line follows
+    answer = book.ask("oakfield", "can I be in a position with a conflict between my work and personal interests?")
+    assert answer.verdict_label == "Not allowed"
+    assert answer.verdict_line.startswith("You should not put yourself in a position")

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from bot.answers import Answer
-from bot.knowledge.models import Clause, PolicyStatus, School
-from bot.verdicts import ONLY_WITH_PERMISSION, ONLY_WITH_PERMISSION_LEAD
+from bot.knowledge.models import Clause, PolicyStatus, School, Stance
+from bot.verdicts import MUST_WITH_EXCEPTIONS, ONLY_WITH_PERMISSION, ONLY_WITH_PERMISSION_LEAD
 from bot.verdicts import label as verdict_label
 
 
@@ -90,7 +90,10 @@ def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str,
     if label == ONLY_WITH_PERMISSION:
         said = ONLY_WITH_PERMISSION_LEAD.match(line)
     else:  # never "You must not ..." under "You must" cut to "Not ...": the line then says more than the label
-        said = re.match(re.escape(label) + r"\b(?!\s*(?:not|never)\b)\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE)
+        said_already = Stance.MUST.label if label == MUST_WITH_EXCEPTIONS else label
+        said = re.match(
+            re.escape(said_already) + r"\b(?!\s*(?:not|never)\b)\s*(?:[-\u2013\u2014:,]\s*)?", line, re.IGNORECASE
+        )
     if said and said.end() < len(line):
         rest = line[said.end() :]
         line = rest[:1].upper() + rest[1:]

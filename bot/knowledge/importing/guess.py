@@ -249,6 +249,12 @@ def guess_stance(clause: DraftClause) -> Stance:
     return Stance.INFORMATION
 
 
+def guess_part_stance(part: str, section: str, heading: str) -> Stance:
+    """The stance one sentence of a clause states on its own (bot/verdicts.py: a draft's answer to the
+    sentence a question is about)."""
+    return guess_stance(DraftClause(section=section, heading=heading, text=part, line=0))
+
+
 def guess_topics(clause: DraftClause) -> list[str]:
     wording = " ".join(filter(None, [clause.heading, clause.lead_in, clause.text]))
     return [slug for slug, pattern in _TOPICS if pattern.search(wording)][:_MAX_TOPICS]
@@ -273,7 +279,12 @@ def draft_answer(clause: DraftClause) -> str:
         if len(lead.split()) <= _LEAD_IN_WORDS:
             item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else answer
             answer = f"{lead}{LEAD}{item}"
-    answer = " ".join(answer.split())
-    if len(answer) > _ANSWER_CHARS:
-        answer = answer[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + CUT
+    answer = shortened(" ".join(answer.split()))
     return answer[:1].upper() + answer[1:]
+
+
+def shortened(line: str) -> str:
+    """The line cut to the length of an answer line, at a word, marked as cut."""
+    if len(line) <= _ANSWER_CHARS:
+        return line
+    return line[: _ANSWER_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + CUT
