@@ -236,6 +236,44 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
     assert clause["answer"] == "We share updates via Facebook (e.g. Internet Matters) with parents."
 
 
+def test_a_duty_of_pupils_is_not_put_on_staff(tmp_path: Path) -> None:
+    """"You must: Will be expected to know and understand policies on the use of mobile devices" was said to
+    staff from a list of what pupils are to do; their "must not" still answers "can pupils ...?"."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\nRoles and Responsibilities\n\nStaff:\n\n"
+        "- must report any concern about a pupil's safety to the DSL\n\nPupils:\n\n"
+        "- will be expected to know and understand policies on the use of mobile devices and digital cameras. They "
+        "should also know and understand policies on the taking and use of images\n"
+        "- must not share their passwords with anyone\n",
+    )
+    stances = {clause["text"]: clause["stance"] for clause in make_draft(policy, "oakfield").clauses}
+    assert stances == {
+        "must report any concern about a pupil's safety to the DSL": "must",
+        "will be expected to know and understand policies on the use of mobile devices and digital cameras. They "
+        "should also know and understand policies on the taking and use of images": "information",
+        "must not share their passwords with anyone": "not_allowed",
+    }
+
+
+def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> None:
+    """"... and may put you…" left staff mid-thought; the line stops at the dash before it."""
+    rule = (
+        "You must not accept learners or their parents/carers as friends or use social media to send any personal "
+        "messages to them directly or indirectly \u2013 personal communication could be considered inappropriate "
+        "and unprofessional and may put you and/or your colleagues vulnerable to allegations."
+    )
+    policy = _policy(tmp_path, "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Contact\n\n1.1 ", rule, "\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"] == rule[: rule.index(" \u2013")] + "\u2026"
+    # with no pause in the line's second half, it is cut at a word
+    rule = "Staff must " + " ".join(["always check the privacy settings of every account"] * 6) + "."
+    policy = _policy(tmp_path, "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Settings\n\n1.1 ", rule, "\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"].endswith("\u2026") and len(clause["answer"]) <= 240
+    assert rule.startswith(clause["answer"].removesuffix("\u2026"))
+
+
 @pytest.mark.parametrize(
     ("rule", "stance"),
     [
@@ -243,6 +281,8 @@ def test_an_answer_line_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
         ("I will not download or distribute copies of music or videos.", "not_allowed"),
         ("The school's logos must also not be used on personal webpages.", "not_allowed"),
         ("Staff are allowed to take images for school use, but must follow the images policy.", "allowed_with_care"),
+        ("Occasional personal use in working hours is permitted so long as it is not excessive.", "allowed_with_care"),
+        ("You may be required to remove any content that we consider to be a breach of this policy.", "must"),
         ("Parents are welcome to film school events for their own use, but must not post them.", "allowed_with_care"),
         ("You must not speak for the school online. You may be required to attend training first.", "not_allowed"),
         ("Governors / Directors should take part in online safety training.", "must"),
