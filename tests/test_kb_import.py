@@ -346,6 +346,29 @@ def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path
     assert answers[published] == published
 
 
+def test_a_lead_in_of_its_own_answers_with_its_items(tmp_path: Path) -> None:
+    """"You must: When using social media for educational purposes, the following practices must be observed:"
+    told staff nothing; the line goes on with the practices, and `kb check` still counts it as the import's."""
+    lead = "When using social media for educational purposes, the following practices must be observed:"
+    policy = _policy(
+        tmp_path,
+        f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Educational use\n\n{lead}\n\n"
+        "- (a) Staff should set up a distinct educational account;\n"
+        "- (b) The URL of the site should be notified to the Headteacher before any account is activated;\n",
+    )
+    knowledge = tmp_path / "knowledge"
+    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(knowledge), POLICYBOT_MEANING="off")
+    subprocess.run([*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield"], env=env, check=True,
+                   capture_output=True, timeout=300)  # fmt: skip
+    answers = {c["text"]: c["answer"] for c in yaml.safe_load((knowledge / "oakfield.yaml").read_text())["clauses"]}
+    assert answers[lead] == (
+        f"{lead} Staff should set up a distinct educational account; The URL of the site should be notified to the "
+        "Headteacher before any account is activated."
+    )
+    checked = subprocess.run([*POLICYBOT, "kb", "check"], env=env, capture_output=True, text=True, timeout=300)
+    assert "3 clause(s) still answer in the policy's own words" in checked.stdout + checked.stderr
+
+
 def test_what_the_school_will_do_is_information_not_a_rule_for_staff(tmp_path: Path) -> None:
     policy = _policy(
         tmp_path,

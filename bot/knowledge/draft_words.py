@@ -21,6 +21,10 @@ def policy_words_in_draft_answer(answer: str) -> str:
 
 
 def answer_in_policy_words(clause: Clause) -> bool:
-    """Whether the clause's answer line is still the import's draft (its first words), not a reviewer's."""
+    """Whether the clause's answer line is still the import's draft (its first words, or a lead-in clause's
+    whole text followed by its list's items), not a reviewer's."""
     core = policy_words_in_draft_answer(clause.answer)
-    return len(core.split()) >= 4 and fold(core).lower() in fold(clause.text).lower()
+    text = fold(clause.text).lower()
+    if text.endswith(":") and fold(clause.answer).lower().startswith(text):
+        return True
+    return len(core.split()) >= 4 and fold(core).lower() in text

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from bot.knowledge.importing.blocks import read_blocks
 from bot.knowledge.importing.details import Details, read_details
 from bot.knowledge.importing.extract import Progress, extract
-from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topics
+from bot.knowledge.importing.guess import draft_answer, guess_stance, guess_topics, shortened
 from bot.knowledge.importing.merge import MergeReport, drafted_record, merge
 from bot.knowledge.importing.split import DraftClause, split
 from bot.knowledge.loader import inside_installed_package
@@ -83,6 +83,23 @@ def _clause(clause_id: str, clause: DraftClause) -> dict[str, Any]:
     }
 
 
+def _lead_ins_answered(drafted: list[dict[str, Any]], clauses: list[DraftClause]) -> None:
+    """A clause that is only its list's lead-in ("When using social media for educational purposes, the
+    following practices must be observed:") answers with the lead-in and then its items, where its answer
+    line would otherwise stop at the colon."""
+    for at, (clause, mine) in enumerate(zip(clauses, drafted, strict=True)):
+        if not mine["answer"].endswith(":"):
+            continue
+        lead = clause.text.strip()
+        items = []
+        for item in clauses[at + 1 :]:
+            if not item.lead_in or not lead.endswith(item.lead_in.strip()):
+                break
+            items.append(item.text.strip().rstrip(";.,"))
+        if items:
+            mine["answer"] = shortened(f"{mine['answer']} " + "; ".join(items) + ".")
+
+
 def make_draft(
     path: Path,
     school_id: str,
@@ -126,7 +143,9 @@ def make_draft(
     }
     school = {k: v for k, v in school.items() if v is not None}
     ids = clause_ids(school_id, clauses)
-    data = {"school": school, "clauses": [_clause(i, c) for i, c in zip(ids, clauses, strict=True)]}
+    drafted = [_clause(i, c) for i, c in zip(ids, clauses, strict=True)]
+    _lead_ins_answered(drafted, clauses)
+    data = {"school": school, "clauses": drafted}
     draft = Draft(data, extracted.text, school["source"], details, layout.page_headers, extracted.pages)
     draft.drafted = drafted_record(draft.clauses)
     draft.notes.extend(details.notes)
