@@ -25,6 +25,6 @@ def answer_in_policy_words(clause: Clause) -> bool:
     whole text followed by its list's items), not a reviewer's."""
     core = policy_words_in_draft_answer(clause.answer)
     text = fold(clause.text).lower()
-    if text.endswith(":") and fold(clause.answer).lower().startswith(text):
+    if text.endswith(":") and text in fold(clause.answer).lower():
         return True
     return len(core.split()) >= 4 and fold(core).lower() in text
