@@ -41,6 +41,16 @@ _ASKS_WHETHER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# A duty asked about: "do I still have to keep school information confidential after I leave?", "must I tell
+# the school?", "a kid just followed me on insta wat do i do", "what should I do?".
+_ASKS_DUTY = re.compile(
+    r"\b(?:do|does|did)\s+(?:i|we|u|you|staff)\s+(?:still\s+|really\s+|also\s+)?(?:have|need|got)\s+to\b|"
+    # not "should I ...?", which as often asks leave ("should I use Facebook to complain about my pay?")
+    r"\bmust\s+(?:i|we|u|staff)\b|"
+    r"\b(?:am|are|r)\s+(?:i|we|u|you)\s+(?:supposed|expected|required|obliged)\b|"
+    r"\b(?:what|wat|wot)\s+(?:do|should|shud|must|can)\s+(?:i|we|u)\s+do\b",
+    re.IGNORECASE,
+)
 # What may happen to the asker: "can I get sacked for ...?", "will I be disciplined if ...?", "could I lose my
 # job?", "what are the consequences?".
 _ASKS_CONSEQUENCE = re.compile(
@@ -82,3 +92,9 @@ def asks_consequence(question: str) -> bool:
     """Whether the question asks what may happen to someone ("can I get sacked for a comment about my
     manager?"), not what they may or must do: a duty's "You must" is no answer to it."""
     return bool(_ASKS_CONSEQUENCE.search(question))
+
+
+def asks_duty(question: str) -> bool:
+    """Whether the question asks what the asker must or should do; "No - ..." before the answer reads as "no,
+    you don't have to" there."""
+    return bool(_ASKS_DUTY.search(question))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from bot.knowledge.draft_words import DONT, LEAD, answer_in_policy_words, policy_words_in_draft_answer
 from bot.knowledge.models import Clause, Stance
 from bot.knowledge.source_text import fold
-from bot.question_kind import asks_consequence, asks_instead
+from bot.question_kind import asks_consequence, asks_duty, asks_instead
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
@@ -62,6 +62,8 @@ _YES_LEAD = re.compile(
     r"\W*yes\b(?:,? (?:but|with care|if|as long as|within limits))?\s*[-\u2013\u2014:,]\s*(?=\w)",
     re.IGNORECASE,
 )
+# "No - ", "No, never - " before the line's own answer
+_NO_LEAD = re.compile(r"\W*no\b(?:,? (?:never|not))?\s*[-\u2013\u2014:,]\s*(?=\w)", re.IGNORECASE)
 # Advice, not a duty: "you are strongly advised to check ...", "should try to regularly review ...", "It is
 # also good practice to close old accounts", "It is a good idea to use a separate email address".
 _ADVICE = re.compile(
@@ -213,7 +215,10 @@ def headline(
         return _must_label(clause, question_terms, terms, question), ""
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""
-    return _not_allowed_label(clause, question_terms, terms), ""
+    # "Do I still have to keep school information confidential after I leave?" would hear "Not allowed: No - you
+    # have a legal duty of confidence ...": the "No" answers a question about leave, not this one.
+    no = _NO_LEAD.match(clause.answer) if asks_duty(question) else None
+    return _not_allowed_label(clause, question_terms, terms), _capitalised(clause.answer[no.end() :]) if no else ""
 
 
 def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> Clause | None:
@@ -222,7 +227,9 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     parents?" over "Any digital communication ... must be professional in tone and content. ... Personal email
     addresses ... must not be used for these communications") is answered with that sentence and what that
     sentence says ("Not allowed"), as a reviewer would: the clause's part the question shares the most words
-    with (at least two, more than with any other part), when it states a rule of its own."""
+    with (at least two, more than with any other part); "For information" when that part states no rule ("What
+    does the school do if a parent makes an offensive comment?": "the school will ask the parent to remove
+    the post ...")."""
     if not answer_in_policy_words(clause) or clause.answer.startswith(DONT) or LEAD in clause.answer:
         return None
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
@@ -239,6 +246,10 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
         # the need to keep your personal and professional lives separate" is no "Not allowed", whatever the
         # clause's next sentence rules out).
         stance = guess_part_stance(policy_words_in_draft_answer(clause.answer), clause.section, clause.heading)
+        if stance is Stance.INFORMATION and part is not None and clause.stance is not Stance.INFORMATION:
+            # the question is about the line, which states no rule: "Not allowed: Social media can blur the lines
+            # between your professional and private life", asked "can I use social media in my private life?"
+            return clause.model_copy(update={"stance": stance})
         if (stance is Stance.NOT_ALLOWED) == (clause.stance is Stance.NOT_ALLOWED) or Stance.INFORMATION in (
             stance,
             clause.stance,
@@ -246,8 +257,6 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
             return None  # the label and the line only say it differently ("You must" over "Staff can post ...")
         return clause.model_copy(update={"stance": stance})
     stance = guess_part_stance(part, clause.section, clause.heading)
-    if stance is Stance.INFORMATION:
-        return None
     if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
         stance = Stance.ALLOWED_WITH_CARE

@@ -283,6 +283,8 @@ def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> 
         ("Staff are allowed to take images for school use, but must follow the images policy.", "allowed_with_care"),
         ("Occasional personal use in working hours is permitted so long as it is not excessive.", "allowed_with_care"),
         ("You may be required to remove any content that we consider to be a breach of this policy.", "must"),
+        ("Personal communications which do not refer to the school are outside the scope.", "information"),
+        ("The school will take appropriate action. Conduct found to be unacceptable is dealt with.", "information"),
         ("Parents are welcome to film school events for their own use, but must not post them.", "allowed_with_care"),
         ("You must not speak for the school online. You may be required to attend training first.", "not_allowed"),
         ("Governors / Directors should take part in online safety training.", "must"),
@@ -344,6 +346,19 @@ def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path
     assert answers["their passwords are kept private"] == "Staff should ensure that: their passwords are kept private"
     published = "Written permission is obtained before photographs are published."
     assert answers[published] == published
+
+
+def test_an_item_of_a_don_ts_list_that_says_its_own_don_t_is_not_given_another(tmp_path: Path) -> None:
+    """"Don't consider the appropriateness of content ..." said the opposite of the policy."""
+    item = "Consider the appropriateness of content for any audience, and don't link to inappropriate content"
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\nThe Don'ts\n\n- Don't publish confidential material\n"
+        f"- {item}\n- Post derogatory content\n",
+    )
+    answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    assert answers[item] == item
+    assert answers["Post derogatory content"] == "Don't post derogatory content"
 
 
 def test_a_lead_in_of_its_own_answers_with_its_items(tmp_path: Path) -> None:

@@ -478,7 +478,10 @@ _DRAFTED_POLICY = (
     "3. Personal and professional lives\n\n"
     "You must be conscious at all times of the need to keep your personal and professional lives separate. You "
     "should not put yourself in a position where there is a conflict between your work and your personal "
-    "interests.\n"
+    "interests.\n\n"
+    "4. Comments by parents\n\n"
+    "Parents must not post offensive comments on the school page. In the event of any offensive comments being "
+    "made, the school will ask the parent to remove the post and invite them to discuss the issues in person.\n"
 )
 
 
@@ -524,3 +527,24 @@ def test_a_draft_label_says_what_its_answer_line_says(tmp_path: Path) -> None:
     answer = book.ask("oakfield", "can I be in a position with a conflict between my work and personal interests?")
     assert answer.verdict_label == "Not allowed"
     assert answer.verdict_line.startswith("You should not put yourself in a position")
+
+
+def test_a_draft_answers_what_the_school_does_as_information(tmp_path: Path) -> None:
+    """Asked what the school does, a draft answers with the sentence that says so, as information, not with its
+    first sentence's "Not allowed"."""
+    book = _drafted_book(tmp_path)
+    answer = book.ask("oakfield", "if offensive comments are made by a parent, what will the school ask them to do?")
+    assert answer.best is not None and answer.best.clause.text.startswith("Parents must not post")
+    assert answer.verdict_label == "For information"
+    assert answer.verdict_line.startswith("In the event of any offensive comments being made, the school will ask")
+
+
+def test_a_question_about_a_duty_hears_no_no() -> None:
+    """"Do I still have to keep school information confidential after I leave?" heard "Not allowed: No - you have
+    a legal duty of confidence ...", which reads as "no, you don't have to"."""
+    question = "Do I still have to keep school information confidential online after I leave?"
+    first = _terminal_verdict("rudyard-kipling", question)
+    assert first.startswith("Not allowed: ") and not first.startswith("Not allowed: No"), first
+    # asked leave, the "No" is the answer
+    first = _terminal_verdict("rudyard-kipling", "can I friend a pupil on facebook?")
+    assert first.startswith("Not allowed: No - "), first

@@ -25,7 +25,9 @@ _NOT = re.compile(
     r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|"
     # not a condition ("Even if you do not identify your place of work, ..."), nor what a disclaimer
     # says ("state that your views do not represent those of your employer")
-    r"(?<!if you )(?<!if they )(?<!if staff )(?:do not|don't)(?! (?:represent|reflect|necessarily)\b)|never|"
+    # nor what describes a thing ("Personal communications which do not refer to the school")
+    r"(?<!if you )(?<!if they )(?<!if staff )(?<!which )(?<!that )(?<!who )"
+    r"(?:do not|don't)(?! (?:represent|reflect|necessarily)\b)|never|"
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
     # "staff will not be disciplined for raising a concern"
     r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|(?:will|shall) not be (?:used|tolerated|"
@@ -128,7 +130,9 @@ _NONE_MAY = re.compile(r"\b" + _NO_ONE_MAY, re.IGNORECASE)
 # inappropriate").
 _SCHOOL_ACTIONS = re.compile(
     r"\b(?:the school|we|the headteacher|the council|the governors)\s+(?:will|may|can|might)\b[^.:]{0,60}"
-    r"\b(?:following|these)\b[^.:]{0,30}\b(?:actions?|steps|measures|sanctions)\b",
+    r"\b(?:following|these)\b[^.:]{0,30}\b(?:actions?|steps|measures|sanctions)\b|"
+    # "The school will take appropriate action in the event of breaches ...": what the school does about them
+    r"^(?:the school|we)\s+will\s+(?:take (?:\w+ )?action|deal with)\b",
     re.IGNORECASE,
 )
 # "This policy should be read in conjunction with the following documents:": its items are documents,
@@ -294,7 +298,8 @@ def draft_answer(clause: DraftClause) -> str:
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
     answer = answer.rstrip(";, ")
-    if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer):
+    # "Consider the appropriateness of content ..., and don't link to ..." says its own "don't"
+    if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer) and not _NOT.search(answer):
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
