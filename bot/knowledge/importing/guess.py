@@ -299,7 +299,8 @@ def draft_answer(clause: DraftClause) -> str:
         answer = f"{answer} {sentences[1]}"
     answer = answer.rstrip(";, ")
     # "Consider the appropriateness of content ..., and don't link to ..." says its own "don't"
-    if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer) and not _NOT.search(answer):
+    own = _NOT.search(_sentences(answer)[0])
+    if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer) and not own:
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
