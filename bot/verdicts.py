@@ -188,17 +188,17 @@ def headline(
         clause.answer
     ):
         return ONLY_WITH_PERMISSION, ""
-    drafted = terms is not None and not (
-        clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE) and _ONLY_WITH_PERMISSION.search(clause.text)
-    )
-    part = _draft_part(clause, set(question_terms), terms) if drafted and terms is not None else None
+    asked = set(question_terms)
+    permits = clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE)
+    only_with_permission = permits and bool(_ONLY_WITH_PERMISSION.search(clause.text))
+    part = _draft_part(clause, asked, terms) if terms is not None and not only_with_permission else None
     if part is not None:
-        label, line = headline(part, question_terms, terms, question)
+        label, line = headline(part, asked, terms, question)
         return label, line or (part.answer if part.answer != clause.answer else "")
-    if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE):
-        if _ONLY_WITH_PERMISSION.search(clause.text):
+    if permits:
+        if only_with_permission:
             return ONLY_WITH_PERMISSION, ""
-        limit = _limit(clause, set(question_terms), terms) if terms is not None else None
+        limit = _limit(clause, asked, terms) if terms is not None else None
         if limit is not None:
             return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
         asks = asks_instead(question)
@@ -212,13 +212,13 @@ def headline(
             yes = _YES_LEAD.match(clause.answer)
             return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
     if clause.stance is Stance.MUST:
-        return _must_label(clause, question_terms, terms, question), ""
+        return _must_label(clause, asked, terms, question), ""
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""
     # "Do I still have to keep school information confidential after I leave?" would hear "Not allowed: No - you
     # have a legal duty of confidence ...": the "No" answers a question about leave, not this one.
     no = _NO_LEAD.match(clause.answer) if asks_duty(question) else None
-    return _not_allowed_label(clause, question_terms, terms), _capitalised(clause.answer[no.end() :]) if no else ""
+    return _not_allowed_label(clause, asked, terms), _capitalised(clause.answer[no.end() :]) if no else ""
 
 
 def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> Clause | None:
@@ -242,20 +242,8 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     # its semicolon ("When posting online consider;") is not.
     within = part is not None and fold(part).lower() in fold(said).lower()
     if part is None or fold(said).lower() in fold(part).lower() or (within and not re.search(_TWO_RULES, said, re.I)):
-        # The answer line is shown: its label is what that line says ("You must be conscious at all times of
-        # the need to keep your personal and professional lives separate" is no "Not allowed", whatever the
-        # clause's next sentence rules out).
-        stance = guess_part_stance(policy_words_in_draft_answer(clause.answer), clause.section, clause.heading)
-        if stance is Stance.INFORMATION and part is not None and clause.stance is not Stance.INFORMATION:
-            # the question is about the line, which states no rule: "Not allowed: Social media can blur the lines
-            # between your professional and private life", asked "can I use social media in my private life?"
-            return clause.model_copy(update={"stance": stance})
-        if (stance is Stance.NOT_ALLOWED) == (clause.stance is Stance.NOT_ALLOWED) or Stance.INFORMATION in (
-            stance,
-            clause.stance,
-        ):
-            return None  # the label and the line only say it differently ("You must" over "Staff can post ...")
-        return clause.model_copy(update={"stance": stance})
+        line_stance = guess_part_stance(said, clause.section, clause.heading)
+        return _as_its_line_says(clause, line_stance, asked_about_line=part is not None)
     stance = guess_part_stance(part, clause.section, clause.heading)
     if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
@@ -264,25 +252,39 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     return clause.model_copy(update={"text": part, "answer": line, "stance": stance})
 
 
-def _must_label(
-    clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]] | None, question: str
-) -> str:
+def _as_its_line_says(clause: Clause, line_stance: Stance, asked_about_line: bool) -> Clause | None:
+    """A draft whose answer line is shown, labelled as that line says, where the clause's stance would
+    contradict it ("You must be conscious at all times of the need to keep your personal and professional lives
+    separate" is no "Not allowed", whatever the clause's next sentence rules out); None where both only put it
+    differently ("You must" over "Staff can post ...")."""
+    if line_stance is Stance.INFORMATION and asked_about_line and clause.stance is not Stance.INFORMATION:
+        # the question is about the line, which states no rule: "Not allowed: Social media can blur the lines
+        # between your professional and private life", asked "can I use social media in my private life?"
+        return clause.model_copy(update={"stance": line_stance})
+    if Stance.INFORMATION in (line_stance, clause.stance):
+        return None
+    if (line_stance is Stance.NOT_ALLOWED) == (clause.stance is Stance.NOT_ALLOWED):
+        return None
+    return clause.model_copy(update={"stance": line_stance})
+
+
+def _must_label(clause: Clause, asked: set[str], terms: Callable[[str], list[str]] | None, question: str) -> str:
     """A duty's label for this question. "Can I get sacked for a comment about my manager?" is not asking
     what to do: over a duty that also says what may happen ("could lead to dismissal") the answer line is
     information. A duty only advised is "Recommended"; one with an exception in the policy's text says so,
     as a prohibition does ("within 24 hours (or on the next working day if received at a weekend)")."""
     if asks_consequence(question) and _CONSEQUENCES.search(clause.text):
         return Stance.INFORMATION.label
-    if _advice_only(clause, set(question_terms), terms):
+    if _advice_only(clause, asked, terms):
         return RECOMMENDED
     found = _EXCEPTION.search(clause.text) or _OR_IF.search(clause.text)
     if found is None or _PERMISSION.match(found.group(0)):
         return clause.stance.label
     # "How often should the school page be checked?" asks about the clause's other duty, which has none.
-    if terms is not None and _asks_elsewhere(clause.text, found.group(0), set(question_terms), terms):
+    if terms is not None and _asks_elsewhere(clause.text, found.group(0), asked, terms):
         return clause.stance.label
     rule = clause.text[: found.start()] + clause.text[found.end() :]
-    return _exception_label(rule, found.group(0), question_terms, terms, MUST_WITH_EXCEPTIONS)
+    return _exception_label(rule, found.group(0), asked, terms, MUST_WITH_EXCEPTIONS)
 
 
 def _not_allowed_label(
@@ -338,7 +340,7 @@ def _closest_sentence(
 def _closest(
     parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]], least: int
 ) -> str | None:
-    shared = sorted(((len(set(terms(part)) & question_terms), part) for part in parts), reverse=True)
+    shared = sorted(_shared(parts, question_terms, terms), reverse=True)
     if len(shared) < 2 or shared[0][0] < least or shared[0][0] == shared[1][0]:
         return None
     return shared[0][1]
@@ -347,9 +349,14 @@ def _closest(
 def _asks_elsewhere(text: str, part: str, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
     """Whether the question shares more words with another sentence of `text` than with the one holding
     `part`."""
-    shared = {sentence: len(set(terms(sentence)) & question_terms) for sentence in _sentences(text)}
-    holding = [count for sentence, count in shared.items() if part in sentence]
-    return bool(holding) and max(holding) < max(shared.values())
+    shared = _shared(_sentences(text), question_terms, terms)
+    holding = [count for count, sentence in shared if part in sentence]
+    return bool(holding) and max(holding) < max(count for count, _ in shared)
+
+
+def _shared(parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]]) -> list[tuple[int, str]]:
+    """How many words the question shares with each part, beside the part."""
+    return [(len(set(terms(part)) & question_terms), part) for part in parts]
 
 
 def _advises(sentence: str) -> bool:

@@ -22,7 +22,7 @@ from bot.knowledge.importing.draft import make_draft
 from bot.knowledge.importing.merge import merge
 from bot.knowledge.loader import load_file
 from bot.knowledge.source_text import fold
-from tests.cli import POLICYBOT, clean_env
+from tests.cli import POLICYBOT, clean_env, imported
 from tests.conftest import REPO, SHARED
 from tests.policy_files import write_docx, write_pdf
 
@@ -125,9 +125,7 @@ def test_a_list_named_under_a_heading_is_cited_without_the_heading_twice(tmp_pat
         "- must tell a teacher if they see something upsetting online\n",
     )
     knowledge = tmp_path / "knowledge"
-    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(knowledge), POLICYBOT_MEANING="off")
-    subprocess.run([*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield"], env=env, check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
+    env = imported(policy, "oakfield", knowledge)
     done = subprocess.run(
         [*POLICYBOT, "ask", "--school", "oakfield", "can pupils share their passwords?"],
         env=env, capture_output=True, text=True, timeout=300,
@@ -372,9 +370,7 @@ def test_a_lead_in_of_its_own_answers_with_its_items(tmp_path: Path) -> None:
         "- (b) The URL of the site should be notified to the Headteacher before any account is activated;\n",
     )
     knowledge = tmp_path / "knowledge"
-    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(knowledge), POLICYBOT_MEANING="off")
-    subprocess.run([*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield"], env=env, check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
+    env = imported(policy, "oakfield", knowledge)
     answers = {c["text"]: c["answer"] for c in yaml.safe_load((knowledge / "oakfield.yaml").read_text())["clauses"]}
     assert answers[lead] == (
         f"{lead} Staff should set up a distinct educational account; The URL of the site should be notified to the "

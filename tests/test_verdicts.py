@@ -21,7 +21,7 @@ from bot.verdicts import (
     label,
     limit_line,
 )
-from tests.cli import POLICYBOT, clean_env
+from tests.cli import POLICYBOT, clean_env, imported
 from tests.conftest import REPO
 
 
@@ -490,10 +490,7 @@ def _drafted_book(tmp_path: Path) -> PolicyBook:
     policy = tmp_path / "policy.txt"
     policy.write_text(_DRAFTED_POLICY, encoding="utf-8")
     knowledge = tmp_path / "knowledge"
-    env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(knowledge), POLICYBOT_MEANING="off")
-    done = subprocess.run([*POLICYBOT, "kb", "import", str(policy), "--school", "oakfield"], env=env,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    imported(policy, "oakfield", knowledge)
     return PolicyBook(knowledge, meaning=False)
 
 

@@ -30,6 +30,9 @@ class Stance(StrEnum):
         return _STANCE_LABELS[self]
 
 
+# Schools review a staff policy every one to three years (School.is_old_without_review_date).
+UNDATED_REVIEW_YEARS = 3
+
 _STANCE_LABELS = {
     Stance.NOT_ALLOWED: "Not allowed",
     Stance.ALLOWED: "Allowed",
@@ -91,6 +94,14 @@ class School(_Strict):
 
     def is_past_review(self, today: dt.date) -> bool:
         return self.review_due is not None and self.review_due < today
+
+    def is_old_without_review_date(self, today: dt.date) -> bool:
+        """Dated more than `UNDATED_REVIEW_YEARS` ago and naming no review date: such a policy may well have been
+        replaced, and staff relying on it should know how old it is."""
+        dated = self.policy_date
+        if self.review_due is not None or dated is None:
+            return False
+        return dated < today.replace(year=today.year - UNDATED_REVIEW_YEARS, day=min(today.day, 28))
 
     @property
     def policy_date(self) -> dt.date | None:

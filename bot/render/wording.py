@@ -32,17 +32,12 @@ def policy_dates(school: School) -> str:
     return ", ".join(parts) if parts else "no dates stated in the policy"
 
 
-# Schools review a staff policy every one to three years; one older than this that names no review date may
-# well have been replaced, and staff relying on it should know how old it is.
-UNDATED_REVIEW_YEARS = 3
-
-
 def review_warning(school: School, today: dt.date | None = None) -> str | None:
     today = today or dt.date.today()
-    dated = school.policy_date
-    if school.review_due is None and dated is not None and dated < _years_before(today, UNDATED_REVIEW_YEARS):
+    if school.is_old_without_review_date(today):
+        assert school.policy_date is not None
         return (
-            f"This policy is dated {dated:%B %Y} and names no review date, so it may be out of date; "
+            f"This policy is dated {school.policy_date:%B %Y} and names no review date, so it may be out of date; "
             f"check with {school.report_to} if in doubt."
         )
     if not school.is_past_review(today):
@@ -52,10 +47,6 @@ def review_warning(school: School, today: dt.date | None = None) -> str | None:
         f"This policy was due for review in {school.review_due:%B %Y} and may be out of date; "
         f"check with {school.report_to} if in doubt."
     )
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    return day.replace(year=day.year - years, day=min(day.day, 28))
 
 
 def draft_note(school: School) -> str | None:

@@ -298,9 +298,7 @@ def draft_answer(clause: DraftClause) -> str:
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
     answer = answer.rstrip(";, ")
-    # "Consider the appropriateness of content ..., and don't link to ..." says its own "don't"
-    own = _NOT.search(_sentences(answer)[0])
-    if clause.polarity == "dont" and not re.match(r"(?i)(don't|do not|never|no\b)", answer) and not own:
+    if clause.polarity == "dont" and not _says_dont(answer):
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
@@ -309,6 +307,12 @@ def draft_answer(clause: DraftClause) -> str:
             answer = f"{lead}{LEAD}{item}"
     answer = shortened(" ".join(answer.split()))
     return answer[:1].upper() + answer[1:]
+
+
+def _says_dont(item: str) -> bool:
+    """Whether a DON'T list's item says its own "don't": at its start, or in its first sentence ("Consider the
+    appropriateness of content ..., and don't link to ...", which "Don't consider ..." would turn round)."""
+    return bool(re.match(r"(?i)(don't|do not|never|no\b)", item) or _NOT.search(_sentences(item)[0]))
 
 
 def shortened(line: str) -> str:
