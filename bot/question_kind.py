@@ -51,6 +51,21 @@ _ASKS_DUTY = re.compile(
     r"\b(?:what|wat|wot)\s+(?:do|should|shud|must|can)\s+(?:i|we|u)\s+do\b",
     re.IGNORECASE,
 )
+# What to do, asked: "what should I do?", "do I need to tell anyone?", "should I report it?".
+_ASKS_ACTION = re.compile(
+    r"\b(?:what|wat|wot)\s+(?:do|should|shud|must|can)\s+(?:i|we|u)\s+do\b|"
+    r"\b(?:should|shud|must|do|does)\s+(?:i|we|u|staff)\s+(?:still\s+|also\s+)?(?:(?:have|need|got)\s+to\s+)?"
+    r"(?:tell|report|inform|notify|flag|let (?:\w+\s+){1,3}know)\b",
+    re.IGNORECASE,
+)
+# Leave asked for the asker: "am I allowed to accept a friend request from a pupil?", "can I add ...", "is it ok
+# to ...".
+_ASKS_LEAVE = re.compile(
+    r"\b(?:can|cn|could|may)\s+(?:i|we|u|staff|my|our)\b|"
+    r"\b(?:am|are|r|is)\s+(?:i|we|u|you|staff|it)\s+(?:\w+\s+)?(?:ok|okay|allowed|alowed|permitted|fine|alright|"
+    r"acceptable)\b|\b(?:ok|okay|alright|fine)\s+(?:to|if)\b",
+    re.IGNORECASE,
+)
 # What may happen to the asker: "can I get sacked for ...?", "will I be disciplined if ...?", "could I lose my
 # job?", "what are the consequences?".
 _ASKS_CONSEQUENCE = re.compile(
@@ -98,3 +113,15 @@ def asks_duty(question: str) -> bool:
     """Whether the question asks what the asker must or should do; "No - ..." before the answer reads as "no,
     you don't have to" there."""
     return bool(_ASKS_DUTY.search(question))
+
+
+def asks_leave(question: str) -> bool:
+    """Whether the question asks leave for the asker ("am I allowed to accept ...?"), not what they must do: a
+    duty to refuse ("must decline friend requests from children") answers it with a no."""
+    return bool(_ASKS_LEAVE.search(question)) and not asks_duty(question)
+
+
+def asks_action(question: str) -> bool:
+    """Whether the question asks what to do ("what should I do?", "do I need to tell anyone?", "should I report
+    it?"): a prohibition's "Not allowed" is no answer to it where the clause also says what to do."""
+    return bool(_ASKS_ACTION.search(question))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from bot.knowledge.draft_words import DONT, LEAD, answer_in_policy_words, policy_words_in_draft_answer
 from bot.knowledge.models import Clause, Stance
 from bot.knowledge.source_text import fold
-from bot.question_kind import asks_consequence, asks_duty, asks_instead
+from bot.question_kind import asks_action, asks_consequence, asks_duty, asks_instead, asks_leave
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
@@ -41,6 +41,20 @@ _CONSEQUENCES = re.compile(
     r"\b(?:disciplinary|dismissal|dismissed|misconduct|sanctions?|criminal|prosecut\w*|legal action|police)\b",
     re.IGNORECASE,
 )
+# A duty to refuse: "Staff members must decline 'friend requests' from children", "you should avoid ...".
+_REFUSAL = re.compile(
+    r"\b(?:must|should|shall|will|are to|need to|have to)\s+(?:\w+\s+)?(?:decline|refuse|reject|turn down|avoid|"
+    r"refrain from)\b",
+    re.IGNORECASE,
+)
+_REFUSAL_VERB = re.compile(r"\b(?:declin|refus|reject|turn\w* down|avoid|refrain)", re.IGNORECASE)
+# What a prohibition's clause also says to do: "your school should be informed and the child 'follower'
+# deleted", "will be reported as soon as possible to a relevant senior member of staff".
+_TO_ACT = re.compile(
+    r"\b(?:must|should|shall|will|need to|needs to|are to|is to)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
+    r"(?:report|inform|tell|told|notif|alert|remov|delet|block)\w*",
+    re.IGNORECASE,
+)
 # A prohibition by advice only: no rule word ("must not", "never") beside it.
 _ADVISED_NOT = re.compile(
     r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"
@@ -48,7 +62,9 @@ _ADVISED_NOT = re.compile(
     re.IGNORECASE,
 )
 _RULE_WORDS = (
-    r"\b(?:mustn't|shouldn't|never|do not|don't|prohibited|forbidden|not (?:permitted|allowed|acceptable|tolerated)|"
+    # not what describes: "comments made outside work do not remain private", "you do not need to ask"
+    r"\b(?:mustn't|shouldn't|never|(?:do not|don't)(?! (?:remain|mean|apply|count|constitute|need to|have to|always|"
+    r"exist|represent|reflect|necessarily)\b)|prohibited|forbidden|not (?:permitted|allowed|acceptable|tolerated)|"
     r"under no circumstances)\b"
 )
 _RULE_NOT = re.compile(r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b|" + _RULE_WORDS, re.IGNORECASE)
@@ -198,6 +214,10 @@ def headline(
     if permits:
         if only_with_permission:
             return ONLY_WITH_PERMISSION, ""
+        if asks_consequence(question) and _CONSEQUENCES.search(clause.text):
+            # "Can I be disciplined for comments I make outside work?" over "comments ... you may intend to be
+            # 'private' may still be in contravention of ... the Disciplinary Policy": no leave was asked
+            return Stance.INFORMATION.label, ""
         limit = _limit(clause, asked, terms) if terms is not None else None
         if limit is not None:
             return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
@@ -216,9 +236,15 @@ def headline(
     if clause.stance is not Stance.NOT_ALLOWED:
         return clause.stance.label, ""
     # "Do I still have to keep school information confidential after I leave?" would hear "Not allowed: No - you
-    # have a legal duty of confidence ...": the "No" answers a question about leave, not this one.
-    no = _NO_LEAD.match(clause.answer) if asks_duty(question) else None
-    return _not_allowed_label(clause, asked, terms), _capitalised(clause.answer[no.end() :]) if no else ""
+    # have a legal duty of confidence ...": the "No" answers a question about leave, not this one. Nor does it
+    # answer one whose exception may apply ("my niece is in Year 4, can I stay friends with her?").
+    label = _not_allowed_label(clause, asked, terms)
+    if asks_action(question) and _TO_ACT.search(clause.text):
+        # "a child is following my Instagram, what should I do?": what the clause says to do
+        label = Stance.MUST.label
+    unsaid = asks_duty(question) or label in (Stance.MUST.label, EXCEPTION_MAY_APPLY)
+    no = _NO_LEAD.match(clause.answer) if unsaid else None
+    return label, _capitalised(clause.answer[no.end() :]) if no else ""
 
 
 def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> Clause | None:
@@ -275,6 +301,8 @@ def _must_label(clause: Clause, asked: set[str], terms: Callable[[str], list[str
     as a prohibition does ("within 24 hours (or on the next working day if received at a weekend)")."""
     if asks_consequence(question) and _CONSEQUENCES.search(clause.text):
         return Stance.INFORMATION.label
+    if terms is not None and _refuses(clause, asked, terms, question):
+        return Stance.NOT_ALLOWED.label
     if _advice_only(clause, asked, terms):
         return RECOMMENDED
     found = _EXCEPTION.search(clause.text) or _OR_IF.search(clause.text)
@@ -285,6 +313,19 @@ def _must_label(clause: Clause, asked: set[str], terms: Callable[[str], list[str
         return clause.stance.label
     rule = clause.text[: found.start()] + clause.text[found.end() :]
     return _exception_label(rule, found.group(0), asked, terms, MUST_WITH_EXCEPTIONS)
+
+
+def _refuses(clause: Clause, asked: set[str], terms: Callable[[str], list[str]], question: str) -> bool:
+    """Whether a duty answers the leave asked with a no: "am I allowed to accept a friend request from a
+    pupil?" over "Staff members must decline 'friend requests' from children" is "Not allowed", not "You
+    must". The sentence the question shares the most words with (at least two) states the refusal, and the
+    question does not itself ask about refusing ("can I just decline it?")."""
+    if not asks_leave(question) or _REFUSAL_VERB.search(question):
+        return False
+    sentence = _closest_sentence(clause.text, asked, terms, least=2) if len(_sentences(clause.text)) > 1 else None
+    if sentence is None:
+        sentence = clause.text if len(set(terms(clause.text)) & asked) >= 2 else ""
+    return bool(_REFUSAL.search(sentence))
 
 
 def _not_allowed_label(

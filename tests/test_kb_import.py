@@ -323,6 +323,11 @@ def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> 
         ("Any misuse of social media should be reported to the Head Teacher.", "must"),
         ("Communication between children and adults should remain professional at all times.", "must"),
         ("This policy should be read in conjunction with the Code of Conduct.", "information"),
+        # what describes, not what forbids or permits
+        ("Comments made outside work do not remain private. Presume everything you post will be permanent.",
+         "allowed_with_care"),
+        ("Comments which you may intend to be private may still breach the Code of Conduct.", "information"),
+        ("Employees are encouraged to talk to their manager if they are unclear.", "information"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
@@ -357,6 +362,37 @@ def test_an_item_of_a_don_ts_list_that_says_its_own_don_t_is_not_given_another(t
     answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
     assert answers[item] == item
     assert answers["Post derogatory content"] == "Don't post derogatory content"
+
+
+def test_an_item_under_a_list_that_forbids_says_so(tmp_path: Path) -> None:
+    """"... must not:" / "Bring the organisation into disrepute, for example by:" / "Making defamatory comments"
+    read "Bring the organisation into disrepute, for example by: making defamatory comments", the opposite of
+    the policy."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n6.4 Any communications that employees make through "
+        "social media must not:\n\n- Bring the organisation into disrepute, for example by:\n"
+        " - Criticising or arguing with colleagues or managers;\n - Making defamatory comments about individuals.\n"
+        "- Breach confidentiality.\n",
+    )
+    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    item = clauses["Making defamatory comments about individuals."]
+    assert item["answer"] == (
+        "Don't bring the organisation into disrepute, for example by: making defamatory comments about individuals."
+    )
+    assert item["stance"] == "not_allowed"
+
+
+def test_a_statement_inside_a_don_ts_list_is_no_instruction(tmp_path: Path) -> None:
+    """"Don't all of the above applies to both open and private sections ..." was shown as a rule."""
+    statement = "All of the above applies to both open and private sections of any site employees use."
+    policy = _policy(
+        tmp_path,
+        f"Oakfield Primary School\n\nOnline Safety Policy\n\nDO NOT\n\n- Post derogatory content\n- {statement}\n",
+    )
+    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    assert (clauses[statement]["answer"], clauses[statement]["stance"]) == (statement, "information")
+    assert clauses["Post derogatory content"]["answer"] == "Don't post derogatory content"
 
 
 def test_a_lead_in_of_its_own_answers_with_its_items(tmp_path: Path) -> None:

@@ -545,3 +545,57 @@ def test_a_question_about_a_duty_hears_no_no() -> None:
     # asked leave, the "No" is the answer
     first = _terminal_verdict("rudyard-kipling", "can I friend a pupil on facebook?")
     assert first.startswith("Not allowed: No - "), first
+
+
+def test_leave_asked_over_a_duty_to_refuse_hears_not_allowed() -> None:
+    """"Am I allowed to accept a friend request from a pupil?" heard "You must: Decline friend or follow
+    requests ...", which answers another question (and could be read as "you must accept")."""
+    first = _terminal_verdict("rudyard-kipling", "Am I allowed to accept a friend request from a pupil?")
+    assert first.startswith("Not allowed: ") and "decline" in first, first
+    # asked what to do, the duty is the answer
+    first = _terminal_verdict("rudyard-kipling", "what do i do if a pupil sends me a friend request")
+    assert first.startswith("You must: ") and "decline" in first.lower(), first
+    # and a question about refusing itself is not told it may not refuse
+    clause = _clause("Staff must decline friend requests from pupils.", "Decline them.", Stance.MUST)
+    assert label(clause, _words("can I decline a friend request from a pupil"), _words, "can I decline?") == "You must"
+    assert label(clause, _words("can I accept a friend request from a pupil"), _words, "can I accept it?") == (
+        "Not allowed"
+    )
+
+
+def test_what_to_do_under_a_prohibition_hears_the_duty() -> None:
+    """"A child is following my public Instagram - I never approved it. What should I do?" heard "Not allowed"
+    over a clause that says "your school should be informed and the child 'follower' deleted"."""
+    question = "I've just noticed that a child in my class is following my public Instagram. What should I do?"
+    first = _terminal_verdict("rudyard-kipling", question)
+    assert first.startswith("You must: ") and "tell the school" in first, first
+    clause = _clause(
+        "Offensive content will not be tolerated and will be reported to a senior member of staff.",
+        "No - offensive content is reported to a senior member of staff.",
+    )
+    said, line = headline(clause, _words("do i need to tell anyone"), _words, "Do I need to tell anyone?")
+    assert (said, line) == ("You must", "Offensive content is reported to a senior member of staff.")
+    # a prohibition that says nothing to do keeps its label
+    plain = _clause("Staff must not share passwords.", "No - never share passwords.")
+    assert label(plain, _words("what should I do about passwords"), _words, "what should I do?") == "Not allowed"
+
+
+def test_an_exception_that_may_apply_is_not_answered_no() -> None:
+    """"My niece is in Year 4 here. Can I stay friends with her on Facebook?" heard "It depends on the exception
+    ...: No - don't have contact with any child ... unless they're a family member"."""
+    first = _terminal_verdict("rudyard-kipling", "My niece is in Year 4 here. Can I stay friends with her on Facebook?")
+    assert first.startswith(f"{EXCEPTION_MAY_APPLY}: Don't "), first
+
+
+def test_what_may_happen_over_a_warning_is_information() -> None:
+    """"Can I be disciplined for comments I make on Facebook outside of work?" heard "Allowed, with care" (and,
+    from a draft, "Not allowed") over a warning that private comments may still breach the Disciplinary Policy."""
+    clause = _clause(
+        "Comments made outside work do not remain private. Comments you intend to be private may still be in "
+        "contravention of the Disciplinary Policy.",
+        "Be careful - even private comments can breach the Disciplinary Policy.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    question = "Can I be disciplined for comments I make on Facebook outside of work?"
+    assert label(clause, _words(question), _words, question) == "For information"
+    assert label(clause, _words("can I post comments outside work"), _words, "can I post?") == "Allowed, with care"

@@ -25,9 +25,11 @@ _NOT = re.compile(
     r"should(?: (?:also|really|ever|therefore|still|certainly|then))? not|shouldn't|should never|"
     # not a condition ("Even if you do not identify your place of work, ..."), nor what a disclaimer
     # says ("state that your views do not represent those of your employer")
-    # nor what describes a thing ("Personal communications which do not refer to the school")
+    # nor what describes a thing ("Personal communications which do not refer to the school", "comments ... do
+    # not remain private", "you do not need to ask")
     r"(?<!if you )(?<!if they )(?<!if staff )(?<!which )(?<!that )(?<!who )"
-    r"(?:do not|don't)(?! (?:represent|reflect|necessarily)\b)|never|"
+    r"(?:do not|don't)(?! (?:represent|reflect|necessarily|remain|mean|apply|count|constitute|need to|have to|"
+    r"always|exist)\b)|never|"
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
     # "staff will not be disciplined for raising a concern"
     r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|(?:will|shall) not be (?:used|tolerated|"
@@ -58,7 +60,9 @@ _CARE = re.compile(
     # not what the school considers ("content that we consider to constitute a breach")
     r"\b(strongly advised|advised|advisable|recommended|recommend|(?<!we )(?<!school )(?<!it )consider|caution|"
     r"cautious|careful|carefully|"
-    r"be aware|mindful|think about|think before|think through|prudent|may be useful|good practice|good idea)\b",
+    r"be aware|mindful|think about|think before|think through|prudent|may be useful|good practice|good idea|"
+    # "Presume everything you post online will be permanent"
+    r"presume)\b",
     re.IGNORECASE,
 )
 # A duty on a person ("staff should", "you must", "Ensure ..."), not "the purpose is to ensure".
@@ -74,8 +78,10 @@ _MUST = re.compile(
 _ALLOWED = re.compile(
     r"\b(?:(?:you|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
     # not "you may not", nor "you can find the guidance in Appendix 2" (where to look, not what is allowed)
-    r"(?:(?:may|can)(?! be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|contact)\b)|"
-    r"are permitted|are allowed|are encouraged|are free)|is permitted|"
+    # nor "comments which you may intend to be 'private'" (what you mean, not what you may do)
+    r"(?:(?:may|can)(?! be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|contact|"
+    r"intend|wish|want|think|feel|believe)\b)|"
+    r"are permitted|are allowed|are free)|is permitted|"
     r"we authorise|we authorize|is acceptable|can be assumed to be acceptable|"
     r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
     re.IGNORECASE,
@@ -302,11 +308,22 @@ def draft_answer(clause: DraftClause) -> str:
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
+        if _outer_prohibits(clause, lead, answer):
+            # "... must not:" / "Bring the organisation into disrepute, for example by:" / "Making defamatory
+            # comments": the item read "Bring the organisation into disrepute ...", the opposite of the policy
+            lead = f"{DONT}{lead[:1].lower()}{lead[1:]}"
         if len(lead.split()) <= _LEAD_IN_WORDS:
             item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else answer
             answer = f"{lead}{LEAD}{item}"
     answer = shortened(" ".join(answer.split()))
     return answer[:1].upper() + answer[1:]
+
+
+def _outer_prohibits(clause: DraftClause, lead: str, item: str) -> bool:
+    """Whether the list around this item's list forbids what its lead-in says, the lead-in itself not."""
+    if not clause.outer_lead_in or _NOT.search(lead) or _NOT.search(item) or _says_dont(lead):
+        return False
+    return bool(_NOT.search(_sentences(clause.outer_lead_in.strip())[-1]))
 
 
 def _says_dont(item: str) -> bool:

@@ -60,6 +60,8 @@ _MAX_HEADING_WORDS = 10
 _STYLED_HEADING_WORDS = 20
 _SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
 _FRONT_PAGE = "Front page"
+# What opens a statement rather than an instruction, inside a DO or DO NOT list
+_STATEMENT = re.compile(r"(?:all|the|this|these|those|that|it|any|such|note|please note)\b", re.IGNORECASE)
 _MAX_DEPTH = 2
 # A list whose items are phrases rather than rules: none longer than this, and the middle one no longer
 # than the next.
@@ -330,7 +332,8 @@ class _Splitter:
                 line=block.line,
                 lead_in=lead_in,
                 outer_lead_in=outer if lead_in else None,
-                polarity=self.marker[1] if self.marker else None,
+                # "All of the above applies to both open and private sections ..." under DO NOT is no instruction
+                polarity=self.marker[1] if self.marker and not _STATEMENT.match(text) else None,
                 section_title=self.number_title if self.number else None,
             )
         )
