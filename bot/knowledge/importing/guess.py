@@ -68,8 +68,9 @@ _CARE = re.compile(
 # A duty on a person ("staff should", "you must", "Ensure ..."), not "the purpose is to ensure".
 _MUST = re.compile(
     r"(?:\b(?:you|staff|employees|members|representatives|users|they|all|colleagues|managers|governors|individuals)"
-    r"(?:\s+[\w/]+){0,3}?\s+(?:must|should|shall(?! not\b)|are required|(?:may|can|will) be required to|need to|"
-    r"are expected to|have a responsibility|"
+    # not "School Representatives should expect that monitoring ... shall be in line with ...": what to expect
+    r"(?:\s+[\w/]+){0,3}?\s+(?:must|should(?! expect\b)|shall(?! not\b)|are required|"
+    r"(?:may|can|will) be required to|need to|are expected to|have a responsibility|"
     r"are responsible|have a duty)\b|\b(?:must|is required|are required|is expected)\b|^(?:ensure|always|make sure)\b|"
     # an acceptable use agreement's undertakings: "I will immediately report ...", "I will only use ..."
     r"(?:^|[.;:] )I (?:will|shall|agree to)\b(?! not\b))",
