@@ -130,3 +130,20 @@ def test_a_copied_folder_whose_reviewed_schools_an_update_has_mended_is_told(
     [warning] = [line for line in out.splitlines() if "differ from this version's copy" in line]
     assert warning.startswith(f"warning: {folder / 'dobcroft-2023.yaml'}:1: 1 clause(s) differ")
     assert f"({dropped['dobcroft']})" in warning and f"copy {REPO / 'knowledge' / 'dobcroft.yaml'} over it" in warning
+
+
+def test_a_school_s_own_import_under_a_bundled_school_s_id_is_not_told_to_copy_ours_over_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An IT technician who imported their own policy under an id we also ship was told "104 clause(s) differ
+    from this version's copy of dobcroft ...; copy knowledge/dobcroft.yaml over it", which would lose the
+    import."""
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
+    shutil.copy(REPO / "knowledge" / "howitt.yaml", folder)
+    policy = REPO / "knowledge" / "sources" / "dobcroft.txt"
+    assert main(["kb", "import", str(policy), "--school", "dobcroft", "--dir", str(folder)]) == 0
+    capsys.readouterr()
+    main(["kb", "check", "--dir", str(folder)])
+    assert "differ from this version's copy" not in capsys.readouterr().out

@@ -169,6 +169,8 @@ def _behind_the_bundled_schools(directory: Path, files: list[Path], own_school: 
         bundled_path = bundled_dir / f"{school_id}.yaml"
         if (own_school or "").casefold() == school_id.casefold() or not bundled_path.is_file():
             continue
+        if ours.school.draft:
+            continue  # the school's own import of its policy, not a copy of ours: copying ours over would lose it
         try:
             theirs = load_file(bundled_path)
         except (KnowledgeError, ValidationError, OSError):
