@@ -328,6 +328,8 @@ def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> 
          "allowed_with_care"),
         ("Comments which you may intend to be private may still breach the Code of Conduct.", "information"),
         ("Employees are encouraged to talk to their manager if they are unclear.", "information"),
+        ("Use the Whistleblowing policy for any concerns you may have. Using social media to raise them will be "
+         "considered inappropriate.", "not_allowed"),
         ("School Representatives should expect that monitoring of social media shall be in line with policy.",
          "information"),
     ],

@@ -81,7 +81,7 @@ _ALLOWED = re.compile(
     # not "you may not", nor "you can find the guidance in Appendix 2" (where to look, not what is allowed)
     # nor "comments which you may intend to be 'private'" (what you mean, not what you may do)
     r"(?:(?:may|can)(?! be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|contact|"
-    r"intend|wish|want|think|feel|believe)\b)|"
+    r"intend|wish|want|think|feel|believe|have)\b)|"
     r"are permitted|are allowed|are free)|is permitted|"
     r"we authorise|we authorize|is acceptable|can be assumed to be acceptable|"
     r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
