@@ -78,6 +78,8 @@ _YES_LEAD = re.compile(
     r"\W*yes\b(?:,? (?:but|with care|if|as long as|within limits))?\s*[-\u2013\u2014:,]\s*(?=\w)",
     re.IGNORECASE,
 )
+# "Only if you add a disclaimer - " before the line's own answer
+_ONLY_IF = re.compile(r"\W*only if you [^-\u2013\u2014]+?\s[-\u2013\u2014]\s*(?=\w)", re.IGNORECASE)
 # "No - ", "No, never - " before the line's own answer
 _NO_LEAD = re.compile(r"\W*no\b(?:,? (?:never|not))?\s*[-\u2013\u2014:,]\s*(?=\w)", re.IGNORECASE)
 # Advice, not a duty: "you are strongly advised to check ...", "should try to regularly review ...", "It is
@@ -221,6 +223,17 @@ def headline(
         limit = _limit(clause, asked, terms) if terms is not None else None
         if limit is not None:
             return Stance.NOT_ALLOWED.label, limit if answer_in_policy_words(clause) else ""
+        if asks_duty(question) or asks_action(question):
+            # "A parent asked for their child's photo to be taken off the school story. Do we have to?" and "a
+            # parent has posted something nasty about me, what should I do?" ask no leave: "Yes, but - you can
+            # post ..." answers another question. The line says what the clause says to do or may be done.
+            condition = _ONLY_IF.match(clause.answer) if asks_duty(question) else None
+            if condition:
+                # "do I need to add a disclaimer?" over "Only if you add a disclaimer - if you say you work at the
+                # school ..., you must state ...": the condition is the duty asked about
+                return Stance.MUST.label, _capitalised(clause.answer[condition.end() :])
+            yes = _YES_LEAD.match(clause.answer)
+            return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
         asks = asks_instead(question)
         # A permission is no answer to "what is the policy for?": the answer line that follows is. Unless
         # that line itself answers a yes or a no ("Yes, but - you can post ..."), which only the permission
@@ -259,7 +272,7 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     if not answer_in_policy_words(clause) or clause.answer.startswith(DONT) or LEAD in clause.answer:
         return None
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
-    from bot.knowledge.importing.guess import guess_part_stance, shortened
+    from bot.knowledge.importing.guess import guess_part_stance, shortened, without_connective
 
     parts = [piece for sentence in _sentences(clause.text) for piece in _PART_END.split(sentence) if piece.strip()]
     part = _closest(parts, question_terms, terms, least=2)
@@ -274,7 +287,7 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
         stance = Stance.ALLOWED_WITH_CARE
-    line = shortened(_capitalised(part.strip().removeprefix("and ").removeprefix("but ")))
+    line = shortened(_capitalised(without_connective(part.strip().removeprefix("and ").removeprefix("but "))))
     return clause.model_copy(update={"text": part, "answer": line, "stance": stance})
 
 

@@ -272,6 +272,26 @@ def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> 
     assert rule.startswith(clause["answer"].removesuffix("\u2026"))
 
 
+def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
+    """"Similarly, photographs, videos or any other types of image of children ... or images identifying…" was
+    cut before "must not be published on personal webpage" and read as a ban on any image of children."""
+    rule = (
+        "Similarly, photographs, videos or any other types of image of children and their families or images "
+        "depicting staff members wearing school or City Council uniforms or clothing with school or City Council "
+        "logos or images identifying sensitive school premises must not be published on personal webpage."
+    )
+    policy = _policy(tmp_path, "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Images\n\n1.1 ", rule, "\n")
+    knowledge = tmp_path / "knowledge"
+    env = imported(policy, "oakfield", knowledge)
+    (clause,) = yaml.safe_load((knowledge / "oakfield.yaml").read_text())["clauses"]
+    assert clause["answer"].startswith("Photographs, videos or any other types of image of children")
+    assert clause["answer"].endswith(" \u2026 must not be published on personal webpage.")
+    assert len(clause["answer"]) <= 240
+    # still the import's own words, for `kb check` and for the verdict
+    checked = subprocess.run([*POLICYBOT, "kb", "check"], env=env, capture_output=True, text=True, timeout=300)
+    assert "1 clause(s) still answer in the policy's own words" in checked.stdout + checked.stderr
+
+
 @pytest.mark.parametrize(
     ("rule", "stance"),
     [
@@ -328,6 +348,9 @@ def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> 
          "allowed_with_care"),
         ("Comments which you may intend to be private may still breach the Code of Conduct.", "information"),
         ("Employees are encouraged to talk to their manager if they are unclear.", "information"),
+        ("If staff wish to message pupils online, they can only do so with the approval of the school.", "allowed"),
+        # "may also be" grants nothing
+        ("They may also be required to use social media as part of their role.", "information"),
         ("Use the Whistleblowing policy for any concerns you may have. Using social media to raise them will be "
          "considered inappropriate.", "not_allowed"),
         ("School Representatives should expect that monitoring of social media shall be in line with policy.",

@@ -599,3 +599,29 @@ def test_what_may_happen_over_a_warning_is_information() -> None:
     question = "Can I be disciplined for comments I make on Facebook outside of work?"
     assert label(clause, _words(question), _words, question) == "For information"
     assert label(clause, _words("can I post comments outside work"), _words, "can I post?") == "Allowed, with care"
+
+
+def test_a_duty_or_what_to_do_asked_over_a_permission_hears_no_yes() -> None:
+    """"A parent asked for their child's photo to be taken off the school story. Do we have to do that?" heard
+    "Allowed, with care: Yes, but - you can post ...", and "someone is posting horrible things about me, what
+    should I do?" "Allowed: Yes - you can take action ...": both answer a question about leave."""
+    question = "Someone has set up a fake account and is posting horrible things about me. What should I do?"
+    first = _terminal_verdict("howitt", question)
+    assert first.startswith("For information: You can take action"), first
+    clause = _clause(
+        "Staff can post pictures on the class page. Parents have the right to request that school takes down "
+        "photographs of their child.",
+        "Yes, but - you can post photos on the class page; parents can ask for a photo to be taken down.",
+        Stance.ALLOWED_WITH_CARE,
+    )
+    question = "A parent asked for their child's photo to be taken down. Do we have to do that?"
+    said, line = headline(clause, _words(question), _words, question)
+    assert (said, line) == ("For information", "You can post photos on the class page; parents can ask for a photo "
+                            "to be taken down.")
+    # asked leave, the permission is the answer
+    assert label(clause, _words("can I post photos"), _words, "can I post photos on the class page?") == (
+        "Allowed, with care"
+    )
+    # a duty asked over a permission on a condition is that condition
+    first = _terminal_verdict("link-school", "Do I need to put 'views my own' in my bio if it says where I work?")
+    assert first.startswith("You must: If you say you work at the school"), first

@@ -77,11 +77,11 @@ _MUST = re.compile(
     re.IGNORECASE,
 )
 _ALLOWED = re.compile(
-    r"\b(?:(?:you|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
+    r"\b(?:(?:you|they|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
     # not "you may not", nor "you can find the guidance in Appendix 2" (where to look, not what is allowed)
     # nor "comments which you may intend to be 'private'" (what you mean, not what you may do)
-    r"(?:(?:may|can)(?! be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|contact|"
-    r"intend|wish|want|think|feel|believe|have)\b)|"
+    r"(?:(?:may|can)(?! be\b| also be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|"
+    r"contact|intend|wish|want|think|feel|believe|have)\b)|"
     r"are permitted|are allowed|are free)|is permitted|"
     r"we authorise|we authorize|is acceptable|can be assumed to be acceptable|"
     r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
@@ -209,6 +209,12 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
 _MAX_TOPICS = 4
 _ANSWER_CHARS = 240
 _PAUSE = re.compile(r"[,;]\s|\s[-\u2013\u2014]\s|\s\(")
+# The words that state a rule; where they come only after a long subject, the line keeps them.
+_LATE_RULE = re.compile(r"\b(?:must|should|shall|will not|will never|never)\b", re.IGNORECASE)
+# "Similarly, ...", "In addition to this the policy applies ...": a link to the sentence before, not an answer
+_CONNECTIVE = re.compile(
+    r"(?:similarly|likewise|also|furthermore|moreover|additionally|in addition(?: to this)?),?\s+", re.IGNORECASE
+)
 _SHORT_SENTENCE = 6  # words; "Protect your own privacy." says little without the sentence after it
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'\u201c\u2018])")
 # "(e.g. Internet Matters)": a full stop that ends an abbreviation, not a sentence.
@@ -305,6 +311,7 @@ def draft_answer(clause: DraftClause) -> str:
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
     answer = answer.rstrip(";, ")
+    answer = without_connective(answer)
     if clause.polarity == "dont" and not _says_dont(answer):
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
@@ -318,6 +325,13 @@ def draft_answer(clause: DraftClause) -> str:
             answer = f"{lead}{LEAD}{item}"
     answer = shortened(" ".join(answer.split()))
     return answer[:1].upper() + answer[1:]
+
+
+def without_connective(sentence: str) -> str:
+    """The sentence without a link to the one before ("Similarly, ...", "In addition to this ..."), which as an
+    answer line of its own points at nothing."""
+    connective = _CONNECTIVE.match(sentence)
+    return sentence[connective.end() :] if connective and len(sentence) > connective.end() else sentence
 
 
 def _outer_prohibits(clause: DraftClause, lead: str, item: str) -> bool:
@@ -340,6 +354,13 @@ def shortened(line: str) -> str:
     line runs, drafts ranked a point lower on `tune`.)"""
     if len(line) <= _ANSWER_CHARS:
         return line
+    rule = _LATE_RULE.search(line)
+    if rule and rule.start() > _ANSWER_CHARS - 1 and len(line) - rule.start() <= _ANSWER_CHARS // 2:
+        # "Similarly, photographs, videos or any other types of image of children ... must not be published on
+        # personal webpage": cut at the end, the line had lost the rule it states and read as a ban on any image
+        tail = line[rule.start() :]
+        head = line[: _ANSWER_CHARS - len(tail) - 3].rsplit(" ", 1)[0].rstrip(",;: ")
+        return f"{head} {CUT} {tail}"
     head = line[: _ANSWER_CHARS - 1]
     pauses = [found.start() for found in _PAUSE.finditer(head) if found.start() >= _ANSWER_CHARS // 2]
     cut = head[: pauses[-1]] if pauses else head.rsplit(" ", 1)[0]
