@@ -78,6 +78,8 @@ _YES_LEAD = re.compile(
     r"\W*yes\b(?:,? (?:but|with care|if|as long as|within limits))?\s*[-\u2013\u2014:,]\s*(?=\w)",
     re.IGNORECASE,
 )
+# Words that grant leave, which advice alone does not
+_GRANTS = re.compile(r"\b(?:may|can|allowed|permitted|welcome|acceptable|fine|free to|ok|okay)\b", re.IGNORECASE)
 # "Only if you add a disclaimer - " before the line's own answer
 _ONLY_IF = re.compile(r"\W*only if you [^-\u2013\u2014]+?\s[-\u2013\u2014]\s*(?=\w)", re.IGNORECASE)
 # "No - ", "No, never - " before the line's own answer
@@ -244,6 +246,11 @@ def headline(
         if asks == "who":
             yes = _YES_LEAD.match(clause.answer)
             return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
+        if clause.stance is Stance.ALLOWED_WITH_CARE and not asks_leave(question) and _advice_to_act(clause):
+            # "shud we turn off tagging people in pics on the school insta?" over "Consider turning off tagging
+            # people in images where possible": advice to do it, not leave to do something with care
+            yes = _YES_LEAD.match(clause.answer)
+            return RECOMMENDED, _capitalised(clause.answer[yes.end() :]) if yes else ""
     if clause.stance is Stance.MUST:
         return _must_label(clause, asked, terms, question), ""
     if clause.stance is not Stance.NOT_ALLOWED:
@@ -432,6 +439,18 @@ def _advice_only(clause: Clause, question_terms: set[str], terms: Callable[[str]
         return False
     sentence = _closest_sentence(clause.text, question_terms, terms, least=1)
     return sentence is not None and _advises(sentence)
+
+
+def _advice_to_act(clause: Clause) -> bool:
+    """Whether the clause only advises something be done ("Consider turning off tagging ...", "School
+    representatives are advised to make full use of the security settings ..."): no permission in it, no duty,
+    and some advice."""
+    sentences = _sentences(clause.text)
+    return (
+        not _GRANTS.search(clause.text)
+        and all(_advises(part) or not _DUTY.search(part) for part in sentences)
+        and any(map(_advises, sentences))
+    )
 
 
 def _capitalised(line: str) -> str:

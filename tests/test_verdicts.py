@@ -625,3 +625,16 @@ def test_a_duty_or_what_to_do_asked_over_a_permission_hears_no_yes() -> None:
     # a duty asked over a permission on a condition is that condition
     first = _terminal_verdict("link-school", "Do I need to put 'views my own' in my bio if it says where I work?")
     assert first.startswith("You must: If you say you work at the school"), first
+
+
+def test_advice_to_do_something_is_recommended_unless_leave_is_asked() -> None:
+    """"shud we turn off tagging people in pics on the school insta?" over "Consider turning off tagging people in
+    images where possible" heard "Allowed, with care: Yes, with care - consider turning off tagging", which puts
+    the weight on tagging."""
+    first = _terminal_verdict("hiltingbury", "shud we turn off taging people in pics on the school insta?")
+    assert first.startswith(f"{RECOMMENDED}: Consider turning off tagging"), first
+    clause = _clause("Consider turning off tagging people in images where possible.", "Yes, with care - consider "
+                     "turning off tagging.", Stance.ALLOWED_WITH_CARE)
+    assert label(clause, _words("can I tag people"), _words, "can I tag people in photos?") == "Allowed, with care"
+    allowed = _clause("Staff may post photos. Consider turning off tagging.", "Yes, with care.", Stance.ALLOWED_WITH_CARE)
+    assert label(allowed, _words("tagging"), _words, "whats the deal with tagging") == "Allowed, with care"
