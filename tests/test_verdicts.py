@@ -636,5 +636,7 @@ def test_advice_to_do_something_is_recommended_unless_leave_is_asked() -> None:
     clause = _clause("Consider turning off tagging people in images where possible.", "Yes, with care - consider "
                      "turning off tagging.", Stance.ALLOWED_WITH_CARE)
     assert label(clause, _words("can I tag people"), _words, "can I tag people in photos?") == "Allowed, with care"
-    allowed = _clause("Staff may post photos. Consider turning off tagging.", "Yes, with care.", Stance.ALLOWED_WITH_CARE)
+    allowed = _clause(
+        "Staff may post photos. Consider turning off tagging.", "Yes, with care.", Stance.ALLOWED_WITH_CARE
+    )
     assert label(allowed, _words("tagging"), _words, "whats the deal with tagging") == "Allowed, with care"
