@@ -45,6 +45,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 # the school?", "a kid just followed me on insta wat do i do", "what should I do?".
 _ASKS_DUTY = re.compile(
     r"\b(?:do|does|did)\s+(?:i|we|u|you|staff)\s+(?:still\s+|really\s+|also\s+)?(?:have|need|got)\s+to\b|"
+    # "do I need permission to put the school logo on my Instagram?"
+    r"\b(?:do|does)\s+(?:i|we|u|you|staff)\s+(?:still\s+|also\s+)?need\s+(?:\w+\s+)?(?:permission|consent|"
+    r"approval|agreement|authori[sz]ation)\b|"
     # not "should I ...?", which as often asks leave ("should I use Facebook to complain about my pay?")
     r"\bmust\s+(?:i|we|u|staff)\b|"
     r"\b(?:am|are|r)\s+(?:i|we|u|you)\s+(?:supposed|expected|required|obliged)\b|"

@@ -259,10 +259,15 @@ def headline(
     # have a legal duty of confidence ...": the "No" answers a question about leave, not this one. Nor does it
     # answer one whose exception may apply ("my niece is in Year 4, can I stay friends with her?").
     label = _not_allowed_label(clause, asked, terms)
-    if asks_action(question) and _TO_ACT.search(clause.text):
+    if asks_consequence(question) and _CONSEQUENCES.search(f"{clause.text} {clause.answer}"):
+        # "Can I get in trouble for joining a controversial Facebook group?": what the clause says may happen
+        label = Stance.INFORMATION.label
+    elif asks_action(question) and _TO_ACT.search(clause.text):
         # "a child is following my Instagram, what should I do?": what the clause says to do
         label = Stance.MUST.label
-    unsaid = asks_duty(question) or label in (Stance.MUST.label, EXCEPTION_MAY_APPLY)
+    # "Can I get in trouble for joining a controversial group?" would hear "No - ...": no trouble, it reads
+    unsaid = asks_duty(question) or asks_consequence(question)
+    unsaid = unsaid or label in (Stance.MUST.label, Stance.INFORMATION.label, EXCEPTION_MAY_APPLY)
     no = _NO_LEAD.match(clause.answer) if unsaid else None
     return label, _capitalised(clause.answer[no.end() :]) if no else ""
 
@@ -340,7 +345,9 @@ def _refuses(clause: Clause, asked: set[str], terms: Callable[[str], list[str]],
     pupil?" over "Staff members must decline 'friend requests' from children" is "Not allowed", not "You
     must". The sentence the question shares the most words with (at least two) states the refusal, and the
     question does not itself ask about refusing ("can I just decline it?")."""
-    if not asks_leave(question) or _REFUSAL_VERB.search(question):
+    # "Do I have to accept a friend request from a pupil?" too; not "what do I do if one sends me a request?"
+    asks = asks_leave(question) or (asks_duty(question) and not asks_action(question))
+    if not asks or _REFUSAL_VERB.search(question):
         return False
     sentence = _closest_sentence(clause.text, asked, terms, least=2) if len(_sentences(clause.text)) > 1 else None
     if sentence is None:

@@ -278,11 +278,12 @@ def test_a_question_about_what_happens_hears_no_permission_unless_the_answer_say
     assert answer.answered and answer.best is not None
     assert answer.best.clause.stance is Stance.ALLOWED_WITH_CARE and not answer.best.clause.answer.startswith("Yes")
     assert answer.verdict_label == "For information"
-    # "For information: Yes, with care - consider turning off tagging" reads wrongly: the question was in
-    # effect asking leave, and the answer line gives it
+    # "For information: Yes, with care - consider turning off tagging" reads wrongly: the clause's advice is the
+    # answer, and it is said without the line's "Yes"
     tagging = book.ask("hiltingbury", "whats the story with tagging staff in photos on the school page")
     assert tagging.best is not None and tagging.best.clause.answer.startswith("Yes")
-    assert tagging.verdict_label == "Allowed, with care"
+    assert (tagging.verdict_label, tagging.verdict_line) == (RECOMMENDED, "Consider turning off tagging of people "
+                                                               "in images on school accounts where possible.")
 
 
 def test_a_nephew_at_the_school_is_not_told_a_flat_no(book: PolicyBook) -> None:
@@ -640,3 +641,19 @@ def test_advice_to_do_something_is_recommended_unless_leave_is_asked() -> None:
         "Staff may post photos. Consider turning off tagging.", "Yes, with care.", Stance.ALLOWED_WITH_CARE
     )
     assert label(allowed, _words("tagging"), _words, "whats the deal with tagging") == "Allowed, with care"
+
+
+def test_the_line_s_no_is_not_said_to_what_may_happen_or_to_a_duty() -> None:
+    """"Can I get in trouble for joining a facebook group that's a bit controversial?" heard "Not allowed: No -
+    ...", which reads as "no, you won't"; "do I need permission to put the school logo on my Instagram?" heard
+    "... No - don't post ...", "no permission needed"; "Do I have to accept a friend request from a pupil?" heard
+    "You must: Decline ...", which reads as "yes"."""
+    first = _terminal_verdict("dobcroft", "Can I get in trouble for joining a controversial facebook group?")
+    assert first.startswith("For information: ") and "disciplinary" in first, first
+    first = _terminal_verdict("dobcroft", "do i need permission to put the school logo on my personal instagram?")
+    assert first.startswith("Not allowed without permission: Don't post"), first
+    first = _terminal_verdict("rudyard-kipling", "Do I have to accept a friend request from a pupil?")
+    assert first.startswith("Not allowed: ") and "decline" in first, first
+    question = "Can I get in trouble for messaging kids from my old school after I've left?"
+    first = _terminal_verdict("rudyard-kipling", question)
+    assert first.startswith("Not allowed: ") and not first.startswith("Not allowed: No"), first
