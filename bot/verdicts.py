@@ -129,7 +129,7 @@ ONLY_WITH_PERMISSION_LEAD = re.compile(
 # the rule ("photos taken in lessons").
 _ONLY_WHEN = re.compile(
     r"(?<!taken )(?<!made )(?<!posted )(?<!recorded )(?<!filmed )(?<!written )(?<!shared )"
-    r"\b(?:(?:during|in|within) (?:working|work|school|lesson|teaching|contact|directed|office) "
+    r"\b(?:(?:during|in|within) (?:paid )?(?:working|work|school|lesson|teaching|contact|directed|office) "
     r"(?:time|hours)|(?:during|in) lessons|(?:while|whilst|when) (?:on duty|at work|teaching|"
     r"working with (?:pupils|children|students|learners)))\b"
     r"(?!,? (?:or|and) (?:during|in|at|outside|before|after|breaks?|lunch|evenings?|weekends?|any|otherwise)\b)"
@@ -152,6 +152,18 @@ def _only_when(clause: Clause) -> str | None:
     for sentence in rules:
         found = None if _AT_OTHER_TIMES_TOO.search(sentence) else _ONLY_WHEN.search(sentence)
         if found:
+            return found.group(0).lower()
+    return None
+
+
+def _time_limit(clause: Clause, asked: set[str], terms: Callable[[str], list[str]]) -> str | None:
+    """The time a permission rules out, in the clause's words, when the question asks about that time: "usage
+    should not occur during paid working time", asked about lessons (the vocabulary reads both as working
+    hours); None otherwise ("can I check Facebook in my lunch break?" keeps the permission)."""
+    for sentence in _sentences(clause.text):
+        found = _ONLY_WHEN.search(sentence) if _RULE_NOT.search(sentence) else None
+        when = set(terms(found.group(0))) - set(terms("during in within while whilst when paid")) if found else set()
+        if found and when & asked and not _AT_OTHER_TIMES_TOO.search(sentence):
             return found.group(0).lower()
     return None
 
@@ -218,6 +230,11 @@ def headline(
     if permits:
         if only_with_permission:
             return ONLY_WITH_PERMISSION, ""
+        limited = _time_limit(clause, asked, terms) if terms is not None else None
+        if limited:
+            # "Can I go on social media on my phone during lessons?" over "We authorise such occasional use so long
+            # as ... (i.e. usage should not occur during paid working time)"
+            return f"{Stance.NOT_ALLOWED.label} {limited}", ""
         if asks_consequence(question) and _CONSEQUENCES.search(clause.text):
             # "Can I be disciplined for comments I make outside work?" over "comments ... you may intend to be
             # 'private' may still be in contravention of ... the Disciplinary Policy": no leave was asked

@@ -657,3 +657,13 @@ def test_the_line_s_no_is_not_said_to_what_may_happen_or_to_a_duty() -> None:
     question = "Can I get in trouble for messaging kids from my old school after I've left?"
     first = _terminal_verdict("rudyard-kipling", question)
     assert first.startswith("Not allowed: ") and not first.startswith("Not allowed: No"), first
+
+
+def test_a_permission_s_time_limit_asked_about_is_not_allowed_then() -> None:
+    """"Can I go on social media on my phone during lessons?" heard "Allowed, with care" over "We authorise such
+    occasional use so long as ... (i.e. usage should not occur during paid working time)"."""
+    first = _terminal_verdict("dobcroft", "Can I go on social media on my phone during lessons?")
+    assert first.startswith("Not allowed during paid working time: "), first
+    # a time the limit does not name keeps the permission
+    first = _terminal_verdict("dobcroft", "Can I use a school laptop to check Facebook during my lunch break?")
+    assert first.startswith("Allowed, with care: "), first
