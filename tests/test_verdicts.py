@@ -441,8 +441,9 @@ def test_a_duty_with_an_exception_says_so() -> None:
     )
     question = "how quickly must complaints be responded to?"
     assert label(replies, _words(question), _words, question) == MUST_WITH_EXCEPTIONS
+    # asked about the exception's own case, the duty still stands with its exception: not a vague "it depends"
     question = "a complaint came in at the weekend, do I need to reply within 24 hours?"
-    assert label(replies, _words(question), _words, question) == EXCEPTION_MAY_APPLY
+    assert label(replies, _words(question), _words, question) == MUST_WITH_EXCEPTIONS
     # the question is about the clause's other duty, which has no exception
     question = "how often should school accounts be monitored?"
     assert label(replies, _words(question), _words, question) == "You must"
@@ -457,7 +458,7 @@ def test_the_terminal_answers_a_saturday_complaint_with_the_weekend_exception() 
         "I'm in the office and manage the school Facebook. Do I need to respond to a complaint posted on Saturday "
         "before Monday?",
     )
-    assert first.startswith(f"{EXCEPTION_MAY_APPLY}: "), first
+    assert first.startswith(f"{MUST_WITH_EXCEPTIONS}: ") and "next working day" in first, first
     first = _terminal_verdict("hiltingbury", "how quickly do we have to reply to a comment on the school facebook?")
     assert first.startswith(f"{MUST_WITH_EXCEPTIONS}: Monitor"), first  # "You must" said once
 
