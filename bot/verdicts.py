@@ -61,11 +61,15 @@ _ADVISED_NOT = re.compile(
     r"not (?:advisable|advised|recommended)|best not)\b",
     re.IGNORECASE,
 )
+# "do not" that describes rather than forbids: "comments made outside work do not remain private", "you do not
+# need to ask", "your views do not represent ..." (the import's stance guess reads it the same way)
+DESCRIBING_DO_NOT = (
+    r"(?:do not|don't)(?! (?:remain|mean|apply|count|constitute|need to|have to|always|exist|represent|reflect|"
+    r"necessarily)\b)"
+)
 _RULE_WORDS = (
-    # not what describes: "comments made outside work do not remain private", "you do not need to ask"
-    r"\b(?:mustn't|shouldn't|never|(?:do not|don't)(?! (?:remain|mean|apply|count|constitute|need to|have to|always|"
-    r"exist|represent|reflect|necessarily)\b)|prohibited|forbidden|not (?:permitted|allowed|acceptable|tolerated)|"
-    r"under no circumstances)\b"
+    r"\b(?:mustn't|shouldn't|never|" + DESCRIBING_DO_NOT + r"|prohibited|forbidden|"
+    r"not (?:permitted|allowed|acceptable|tolerated)|under no circumstances)\b"
 )
 _RULE_NOT = re.compile(r"\b(?:must|should|shall|will|may|can)(?:\s+\w+)?\s+not\b|" + _RULE_WORDS, re.IGNORECASE)
 # A prohibition stated as a rule, as opposed to conduct described ("in a manner the school considers
@@ -160,10 +164,10 @@ def _time_limit(clause: Clause, asked: set[str], terms: Callable[[str], list[str
     """The time a permission rules out, in the clause's words, when the question asks about that time: "usage
     should not occur during paid working time", asked about lessons (the vocabulary reads both as working
     hours); None otherwise ("can I check Facebook in my lunch break?" keeps the permission)."""
+    linking = set(terms("during in within while whilst when paid"))
     for sentence in _sentences(clause.text):
         found = _ONLY_WHEN.search(sentence) if _RULE_NOT.search(sentence) else None
-        when = set(terms(found.group(0))) - set(terms("during in within while whilst when paid")) if found else set()
-        if found and when & asked and not _AT_OTHER_TIMES_TOO.search(sentence):
+        if found and (set(terms(found.group(0))) - linking) & asked and not _AT_OTHER_TIMES_TOO.search(sentence):
             return found.group(0).lower()
     return None
 
@@ -246,13 +250,11 @@ def headline(
             # "A parent asked for their child's photo to be taken off the school story. Do we have to?" and "a
             # parent has posted something nasty about me, what should I do?" ask no leave: "Yes, but - you can
             # post ..." answers another question. The line says what the clause says to do or may be done.
-            condition = _ONLY_IF.match(clause.answer) if asks_duty(question) else None
-            if condition:
+            if asks_duty(question) and _ONLY_IF.match(clause.answer):
                 # "do I need to add a disclaimer?" over "Only if you add a disclaimer - if you say you work at the
                 # school ..., you must state ...": the condition is the duty asked about
-                return Stance.MUST.label, _capitalised(clause.answer[condition.end() :])
-            yes = _YES_LEAD.match(clause.answer)
-            return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
+                return Stance.MUST.label, _without(_ONLY_IF, clause.answer)
+            return Stance.INFORMATION.label, _without(_YES_LEAD, clause.answer)
         asks = asks_instead(question)
         # A permission is no answer to "what is the policy for?": the answer line that follows is. Unless
         # that line itself answers a yes or a no ("Yes, but - you can post ..."), which only the permission
@@ -261,13 +263,11 @@ def headline(
         if asks == "whether" or (asks == "what" and not _YES_OR_NO.match(clause.answer)):
             return Stance.INFORMATION.label, ""
         if asks == "who":
-            yes = _YES_LEAD.match(clause.answer)
-            return Stance.INFORMATION.label, _capitalised(clause.answer[yes.end() :]) if yes else ""
+            return Stance.INFORMATION.label, _without(_YES_LEAD, clause.answer)
         if clause.stance is Stance.ALLOWED_WITH_CARE and not asks_leave(question) and _advice_to_act(clause):
             # "shud we turn off tagging people in pics on the school insta?" over "Consider turning off tagging
             # people in images where possible": advice to do it, not leave to do something with care
-            yes = _YES_LEAD.match(clause.answer)
-            return RECOMMENDED, _capitalised(clause.answer[yes.end() :]) if yes else ""
+            return RECOMMENDED, _without(_YES_LEAD, clause.answer)
     if clause.stance is Stance.MUST:
         return _must_label(clause, asked, terms, question), ""
     if clause.stance is not Stance.NOT_ALLOWED:
@@ -283,10 +283,10 @@ def headline(
         # "a child is following my Instagram, what should I do?": what the clause says to do
         label = Stance.MUST.label
     # "Can I get in trouble for joining a controversial group?" would hear "No - ...": no trouble, it reads
-    unsaid = asks_duty(question) or asks_consequence(question)
-    unsaid = unsaid or label in (Stance.MUST.label, Stance.INFORMATION.label, EXCEPTION_MAY_APPLY)
-    no = _NO_LEAD.match(clause.answer) if unsaid else None
-    return label, _capitalised(clause.answer[no.end() :]) if no else ""
+    unsaid = label in (Stance.MUST.label, Stance.INFORMATION.label, EXCEPTION_MAY_APPLY)
+    if unsaid or asks_duty(question) or asks_consequence(question):
+        return label, _without(_NO_LEAD, clause.answer)
+    return label, ""
 
 
 def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> Clause | None:
@@ -386,7 +386,7 @@ def _not_allowed_label(
     rule, exception = split
     if _PERMISSION.match(exception):
         return NOT_ALLOWED_WITHOUT_PERMISSION
-    return _exception_label(rule, exception, question_terms, terms, NOT_ALLOWED_WITH_EXCEPTIONS)
+    return _exception_label(rule, exception, question_terms, terms)
 
 
 def _exception_label(
@@ -394,13 +394,12 @@ def _exception_label(
     exception: str,
     question_terms: Iterable[str],
     terms: Callable[[str], list[str]] | None,
-    otherwise: str,
 ) -> str:
     """EXCEPTION_MAY_APPLY when the question speaks of what only the exception does ("a family member"
     against "my nephew"); words the rule itself uses ("any other school") say nothing about the exception."""
     if terms is not None and (set(terms(exception)) - set(terms(rule))) & set(question_terms):
         return EXCEPTION_MAY_APPLY
-    return otherwise
+    return NOT_ALLOWED_WITH_EXCEPTIONS
 
 
 def _limit(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> str | None:
@@ -458,8 +457,7 @@ def _advice_only(clause: Clause, question_terms: set[str], terms: Callable[[str]
     firmness. Never when the answer line itself says "must"."""
     if re.search(r"\bmust\b", clause.answer, re.IGNORECASE):
         return False
-    sentences = _sentences(clause.text)
-    if all(_advises(part) or not _DUTY.search(part) for part in sentences) and any(map(_advises, sentences)):
+    if _only_advises(_sentences(clause.text)):
         return True
     if terms is None:
         return False
@@ -471,12 +469,19 @@ def _advice_to_act(clause: Clause) -> bool:
     """Whether the clause only advises something be done ("Consider turning off tagging ...", "School
     representatives are advised to make full use of the security settings ..."): no permission in it, no duty,
     and some advice."""
-    sentences = _sentences(clause.text)
-    return (
-        not _GRANTS.search(clause.text)
-        and all(_advises(part) or not _DUTY.search(part) for part in sentences)
-        and any(map(_advises, sentences))
-    )
+    return not _GRANTS.search(clause.text) and _only_advises(_sentences(clause.text))
+
+
+def _only_advises(sentences: list[str]) -> bool:
+    """Whether the sentences advise and state no duty beside the advice."""
+    return all(_advises(part) or not _DUTY.search(part) for part in sentences) and any(map(_advises, sentences))
+
+
+def _without(lead: re.Pattern[str], line: str) -> str:
+    """The line without the lead that opens it ("Yes, but - ", "No - ", "Only if you ... - "); empty when it has
+    none, for the line as it is."""
+    found = lead.match(line)
+    return _capitalised(line[found.end() :]) if found else ""
 
 
 def _capitalised(line: str) -> str:

@@ -13,7 +13,7 @@ import re
 from bot.knowledge.draft_words import CUT, DONT, LEAD
 from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
-from bot.verdicts import STATED_RULE
+from bot.verdicts import DESCRIBING_DO_NOT, STATED_RULE
 
 # "No member of staff is permitted to ...", "nobody may ...": a rule that leaves no one a permission
 _NO_ONE_MAY = (
@@ -28,8 +28,8 @@ _NOT = re.compile(
     # nor what describes a thing ("Personal communications which do not refer to the school", "comments ... do
     # not remain private", "you do not need to ask")
     r"(?<!if you )(?<!if they )(?<!if staff )(?<!which )(?<!that )(?<!who )"
-    r"(?:do not|don't)(?! (?:represent|reflect|necessarily|remain|mean|apply|count|constitute|need to|have to|"
-    r"always|exist)\b)|never|"
+    + DESCRIBING_DO_NOT
+    + r"|never|"
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
     # "staff will not be disciplined for raising a concern"
     r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|(?:will|shall) not be (?:used|tolerated|"
