@@ -410,6 +410,63 @@ def test_an_item_under_a_list_that_forbids_says_so(tmp_path: Path) -> None:
     assert item["stance"] == "not_allowed"
 
 
+def test_an_item_under_a_forbidding_list_with_a_long_lead_in_keeps_its_don_t(tmp_path: Path) -> None:
+    """"Using social media to bully another individual; or", under "must not:" and a lead-in of thirty words,
+    read "For information: Using social media to bully ...": the "must not" was nowhere in the line."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n6.4 Any communications that employees make through "
+        "social media must not:\n\n- Do anything that could be considered discriminatory against, or bullying or "
+        "harassment of, any individual or group of individuals, and in contravention of the Council's procedures, "
+        "for example by:\n - Using social media to bully another individual; or\n"
+        " - Posting images that are discriminatory.\n- Breach confidentiality.\n",
+    )
+    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    item = clauses["Using social media to bully another individual; or"]
+    assert item["answer"] == (
+        "Don't do anything that could be considered \u2026 for example by: using social media to bully another "
+        "individual; or"
+    )
+    assert item["stance"] == "not_allowed"
+
+
+def test_a_lead_in_that_sets_a_condition_keeps_it_in_each_item_s_line(tmp_path: Path) -> None:
+    """"When using social media for educational purposes, the following practices must be observed:" / "The
+    current password ... for all social media accounts must be provided to IT": the line alone told staff to
+    hand over every password, their own accounts' too."""
+    password = "The current password for all social media accounts must be provided to IT."
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n6. Business use\n\n6.3 When using social media for "
+        "educational purposes, the following practices must be observed:\n\n"
+        f"(a) The site should be notified to the Headteacher before any account is activated;\n\n(b) {password}\n",
+    )
+    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    assert clauses[password]["answer"] == (
+        "When using social media for educational purposes, \u2026 must be observed: the current password for all "
+        "social media accounts must be provided to IT."
+    )
+
+
+def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:
+    """"- 3.4 Staff must ... as these relate to:" / "- their own on-line activity" / " - the on-line activity of
+    learners": the first item was read as the lead-in of the rest ("Their own on-line activity: the on-line
+    activity of learners ..."), and each item alone means nothing."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n3. Related policies\n\n- 3.4 Staff must make "
+        "themselves aware of and act in accordance with their duties under Keeping Children Safe in Education as "
+        "these relate to:\n- their own on-line activity\n - the on-line activity of learners and other colleagues "
+        "and\n - information of which they become aware on-line\n",
+    )
+    answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    assert answers["information of which they become aware on-line"] == (
+        "Staff must make themselves aware of and act in accordance with their duties under Keeping Children Safe "
+        "in Education as these relate to: information of which they become aware on-line"
+    )
+    assert answers["the on-line activity of learners and other colleagues and"].startswith("Staff must make ")
+
+
 def test_a_statement_inside_a_don_ts_list_is_no_instruction(tmp_path: Path) -> None:
     """"Don't all of the above applies to both open and private sections ..." was shown as a rule."""
     statement = "All of the above applies to both open and private sections of any site employees use."

@@ -302,6 +302,12 @@ def guess_topics(clause: DraftClause) -> list[str]:
 # A longer lead-in ("The school will inform and educate users about these risks and will implement
 # policies to reduce the likelihood of the potential for harm:") would bury the item's own words.
 _LEAD_IN_WORDS = 10
+# An item that finishes its lead-in's sentence ("... as these relate to:" / "information of which they become
+# aware on-line"; "... for example by:" / "Using social media to bully ...") means nothing alone: the line keeps
+# the whole lead-in when both fit, else the lead-in's first and last words. So does an item under a list that
+# forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
+_LEAD_HEAD, _LEAD_TAIL = 7, 3
+_CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
 
 
 def draft_answer(clause: DraftClause) -> str:
@@ -320,8 +326,21 @@ def draft_answer(clause: DraftClause) -> str:
             # "... must not:" / "Bring the organisation into disrepute, for example by:" / "Making defamatory
             # comments": the item read "Bring the organisation into disrepute ...", the opposite of the policy
             lead = f"{DONT}{lead[:1].lower()}{lead[1:]}"
-        if len(lead.split()) <= _LEAD_IN_WORDS:
-            item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() else answer
+            forbids = True
+        else:
+            forbids = False
+        words = lead.split()
+        first = clause.text.split()[0] if clause.text.split() else ""
+        finishes = first[:1].islower() or first.lower().endswith("ing")
+        framed = len(words) <= _LEAD_IN_WORDS
+        if not framed and finishes and len(lead) + len(LEAD) + len(answer) <= _ANSWER_CHARS:
+            framed = True
+        elif not framed and (finishes or forbids or _CONDITION_FIRST.match(lead)):
+            lead = f"{' '.join(words[:_LEAD_HEAD])} {CUT} {' '.join(words[-_LEAD_TAIL:])}"
+            framed = True
+        if framed:
+            # "IT Usage Policy" keeps its capitals; "The current password ..." goes on the lead-in's sentence
+            item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() and not answer[1:2].isupper() else answer
             answer = f"{lead}{LEAD}{item}"
     answer = shortened(" ".join(answer.split()))
     return answer[:1].upper() + answer[1:]
@@ -334,10 +353,15 @@ def without_connective(sentence: str) -> str:
     return sentence[connective.end() :] if connective and len(sentence) > connective.end() else sentence
 
 
+_NOUN_FIRST = re.compile(r"(?i)(?:any|anything|all|the|a|an|other|no)\b")
+
+
 def _outer_prohibits(clause: DraftClause, lead: str, item: str) -> bool:
     """Whether the list around this item's list forbids what its lead-in says, the lead-in itself not."""
     if not clause.outer_lead_in or _NOT.search(lead) or _NOT.search(item) or _says_dont(lead):
         return False
+    if _NOUN_FIRST.match(lead):
+        return False  # "Any other action that impacts on ...": "Don't any other action" is no sentence
     return bool(_NOT.search(_sentences(clause.outer_lead_in.strip())[-1]))
 
 

@@ -390,10 +390,21 @@ def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[l
         if i < len(blocks) and i not in stop and _is_item(blocks[i]):
             if blocks[i].level > block.level:
                 node.children, i = _run(blocks, i, block.level + 1, stop)
+                if not nodes and not _owns_items(node.text, node.children[0].block) and not _more_items(
+                    blocks, i, block.level, stop
+                ):
+                    # "- their own on-line activity" / " - the on-line activity of learners": one item, not a
+                    # lead-in, with every item after it deeper: a first item written a level too high
+                    nodes = [_Node(block, node.text, node.letter), *node.children]
+                    return nodes, i
             elif blocks[i].level == block.level and _is_lead_in(block.text):
                 node.children, i = _run(blocks, i, block.level, stop)
         nodes.append(node)
     return nodes, i
+
+
+def _more_items(blocks: list[Block], i: int, level: int, stop: set[int]) -> bool:
+    return i < len(blocks) and i not in stop and _is_item(blocks[i]) and blocks[i].level >= level
 
 
 def _join_links(blocks: list[Block]) -> list[Block]:
