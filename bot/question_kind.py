@@ -57,6 +57,8 @@ _ASKS_DUTY = re.compile(
 # What to do, asked: "what should I do?", "do I need to tell anyone?", "should I report it?".
 _ASKS_ACTION = re.compile(
     r"\b(?:what|wat|wot)\s+(?:do|should|shud|must|can)\s+(?:i|we|u)\s+do\b|"
+    r"\b(?:what|wat|wot)\s+now\b|\bnow\s+(?:what|wat|wot)\b|\bhow\s+(?:do|should|shud)\s+(?:i|we|u)\s+"
+    r"(?:handle|deal\s+with|respond|react)\b|"
     r"\b(?:should|shud|must|do|does)\s+(?:i|we|u|staff)\s+(?:still\s+|also\s+)?(?:(?:have|need|got)\s+to\s+)?"
     r"(?:tell|report|inform|notify|flag|let (?:\w+\s+){1,3}know)\b",
     re.IGNORECASE,

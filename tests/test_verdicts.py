@@ -577,6 +577,9 @@ def test_what_to_do_under_a_prohibition_hears_the_duty() -> None:
     )
     said, line = headline(clause, _words("do i need to tell anyone"), _words, "Do I need to tell anyone?")
     assert (said, line) == ("You must", "Offensive content is reported to a senior member of staff.")
+    # "wat now??" and "how do I handle it?" ask what to do as well (a review heard "Not allowed" for the first)
+    for asked in ("a pupil followed me, i didnt accept. wat now??", "How should I handle it?"):
+        assert label(clause, _words("pupil followed me offensive content"), _words, asked) == "You must", asked
     # a prohibition that says nothing to do keeps its label
     plain = _clause("Staff must not share passwords.", "No - never share passwords.")
     assert label(plain, _words("what should I do about passwords"), _words, "what should I do?") == "Not allowed"
