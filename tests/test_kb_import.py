@@ -448,6 +448,22 @@ def test_a_lead_in_that_sets_a_condition_keeps_it_in_each_item_s_line(tmp_path: 
     )
 
 
+def test_a_rule_that_turns_the_first_sentence_round_is_in_the_line(tmp_path: Path) -> None:
+    """"The school respects privacy and understands that staff may use social media forums in their private
+    lives. However, personal communications likely to have a negative impact ... are within the scope of this
+    policy." answered "... may use social media forums in their private lives.": their own business, it said."""
+    first = "The school respects privacy and understands that staff may use social media forums in their private lives."
+    turn = (
+        "However, personal communications likely to have a negative impact on professional standards and/or the "
+        "school's reputation are within the scope of this policy."
+    )
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nScope\n\n{first} {turn}\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"].endswith(f"\u2026 {turn}")
+    assert clause["answer"].startswith("The school respects privacy and understands that staff may use social media")
+    assert len(clause["answer"]) <= 240
+
+
 def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:
     """"- 3.4 Staff must ... as these relate to:" / "- their own on-line activity" / " - the on-line activity of
     learners": the first item was read as the lead-in of the rest ("Their own on-line activity: the on-line

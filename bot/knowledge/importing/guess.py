@@ -307,6 +307,7 @@ _LEAD_IN_WORDS = 10
 # the whole lead-in when both fit, else the lead-in's first and last words. So does an item under a list that
 # forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
 _LEAD_HEAD, _LEAD_TAIL = 7, 3
+_TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
 
 
@@ -316,6 +317,11 @@ def draft_answer(clause: DraftClause) -> str:
     answer = sentences[0]
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
+    elif len(sentences) > 1 and _TURN.match(sentences[1]) and not STATED_RULE.search(answer):
+        # "The school respects privacy and understands that staff may use social media ... in their private lives.
+        # However, personal communications likely to have a negative impact ... are within the scope of this
+        # policy": the first sentence alone told staff their private accounts were their own business
+        answer = _with_turn(answer, sentences[1].rstrip(";, "))
     answer = answer.rstrip(";, ")
     answer = without_connective(answer)
     if clause.polarity == "dont" and not _says_dont(answer):
@@ -344,6 +350,15 @@ def draft_answer(clause: DraftClause) -> str:
             answer = f"{lead}{LEAD}{item}"
     answer = shortened(" ".join(answer.split()))
     return answer[:1].upper() + answer[1:]
+
+
+def _with_turn(first: str, turn: str) -> str:
+    """Both sentences, the first cut short in its middle when both do not fit: the turn is the rule."""
+    line = f"{first} {turn}"
+    room = _ANSWER_CHARS - len(turn) - len(CUT) - 2
+    if len(line) <= _ANSWER_CHARS or room < _ANSWER_CHARS // 4:
+        return line
+    return f"{first[:room].rsplit(' ', 1)[0].rstrip(',;: ')} {CUT} {turn}"
 
 
 def without_connective(sentence: str) -> str:
