@@ -462,6 +462,16 @@ def test_a_rule_that_turns_the_first_sentence_round_is_in_the_line(tmp_path: Pat
     assert clause["answer"].endswith(f"\u2026 {turn}")
     assert clause["answer"].startswith("The school respects privacy and understands that staff may use social media")
     assert len(clause["answer"]) <= 240
+    # a rule's reach, said in the sentence after it, is kept too
+    rule = (
+        "Employees are not allowed to access social media websites for personal use from the council's computers "
+        "or devices during working time and they must not be left running 'in the background', whilst at work."
+    )
+    reach = "These provisions also apply to personal computers and mobile devices."
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nAt work\n\n{rule} {reach}\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"].startswith("Employees are not allowed to access social media websites for personal use")
+    assert clause["answer"].endswith(f"\u2026 {reach}")
 
 
 def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:

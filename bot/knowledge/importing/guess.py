@@ -308,6 +308,7 @@ _LEAD_IN_WORDS = 10
 # forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
 _LEAD_HEAD, _LEAD_TAIL = 7, 3
 _TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
+_EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s+appl(?:y|ies)\s+to\b", re.IGNORECASE)
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
 
 
@@ -317,10 +318,14 @@ def draft_answer(clause: DraftClause) -> str:
     answer = sentences[0]
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
-    elif len(sentences) > 1 and _TURN.match(sentences[1]) and not STATED_RULE.search(answer):
+    elif len(sentences) > 1 and (
+        (_TURN.match(sentences[1]) and not STATED_RULE.search(answer)) or _EXTENDS.match(sentences[1])
+    ):
         # "The school respects privacy and understands that staff may use social media ... in their private lives.
         # However, personal communications likely to have a negative impact ... are within the scope of this
-        # policy": the first sentence alone told staff their private accounts were their own business
+        # policy": the first sentence alone told staff their private accounts were their own business. So does
+        # a rule's reach: "... from the council's computers or devices during working time ... These provisions
+        # also apply to personal computers and mobile devices."
         answer = _with_turn(answer, sentences[1].rstrip(";, "))
     answer = answer.rstrip(";, ")
     answer = without_connective(answer)
