@@ -474,6 +474,23 @@ def test_a_rule_that_turns_the_first_sentence_round_is_in_the_line(tmp_path: Pat
     assert clause["answer"].endswith(f"\u2026 {reach}")
 
 
+def test_a_long_aside_in_brackets_gives_way_to_the_rule(tmp_path: Path) -> None:
+    """"Unacceptable conduct, (e.g. defamatory, discriminatory, offensive, harassing content or a breach of data
+    protection, confidentiality, copyright) will be considered extremely seriously ..." answered "Unacceptable
+    conduct, (e.g. defamatory, ... confidentiality…": the aside filled the line and the rule was lost."""
+    rule = (
+        "Unacceptable conduct, (e.g. defamatory, discriminatory, offensive, harassing content or a breach of data "
+        "protection, confidentiality, copyright) will be considered extremely seriously by the school and will be "
+        "reported as soon as possible to a relevant senior member of staff, and escalated where appropriate."
+    )
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nBehaviour\n\n{rule}\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"] == (
+        "Unacceptable conduct, will be considered extremely seriously by the school and will be reported as soon as "
+        "possible to a relevant senior member of staff, and escalated where appropriate."
+    )
+
+
 def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:
     """"- 3.4 Staff must ... as these relate to:" / "- their own on-line activity" / " - the on-line activity of
     learners": the first item was read as the lead-in of the rest ("Their own on-line activity: the on-line

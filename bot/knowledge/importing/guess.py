@@ -307,6 +307,9 @@ _LEAD_IN_WORDS = 10
 # the whole lead-in when both fit, else the lead-in's first and last words. So does an item under a list that
 # forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
 _LEAD_HEAD, _LEAD_TAIL = 7, 3
+_ASIDE = re.compile(r"\s*\((?:[^()\s]+\s+){7,}[^()]*\)")  # eight words or more in brackets
+_SPACE_BEFORE = re.compile(r"\s+([.,;:])")
+_DOUBLED = re.compile(r"([.,;:])[.,;:]*")
 _TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
 _EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s+appl(?:y|ies)\s+to\b", re.IGNORECASE)
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
@@ -353,7 +356,12 @@ def draft_answer(clause: DraftClause) -> str:
             # "IT Usage Policy" keeps its capitals; "The current password ..." goes on the lead-in's sentence
             item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() and not answer[1:2].isupper() else answer
             answer = f"{lead}{LEAD}{item}"
-    answer = shortened(" ".join(answer.split()))
+    answer = " ".join(answer.split())
+    if len(answer) > _ANSWER_CHARS:
+        # "... with recent learners (the potential for colleagues at the school to be compromised ... makes the
+        # risk not worth taking) and colleagues at ...": an aside in brackets pushed the rest of the rule out
+        answer = _DOUBLED.sub(r"\1", _SPACE_BEFORE.sub(r"\1", " ".join(_ASIDE.sub(" ", answer).split())))
+    answer = shortened(answer)
     return answer[:1].upper() + answer[1:]
 
 
