@@ -489,6 +489,15 @@ def test_a_long_aside_in_brackets_gives_way_to_the_rule(tmp_path: Path) -> None:
         "Unacceptable conduct, will be considered extremely seriously by the school and will be reported as soon as "
         "possible to a relevant senior member of staff, and escalated where appropriate."
     )
+    # an aside that makes an exception is no aside
+    duty = (
+        "Staff must reply to any complaint within 24 hours (or on the next working day if received at a weekend or in "
+        "the holidays) and must keep a record of each complaint, the reply given and the member of staff who gave it, "
+        "in the school's complaints log, which the headteacher reviews each half term."
+    )
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nMonitoring\n\n{duty}\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert "(or on the next working day if received at a weekend" in clause["answer"]
 
 
 def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:

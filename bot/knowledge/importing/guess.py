@@ -307,7 +307,9 @@ _LEAD_IN_WORDS = 10
 # the whole lead-in when both fit, else the lead-in's first and last words. So does an item under a list that
 # forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
 _LEAD_HEAD, _LEAD_TAIL = 7, 3
-_ASIDE = re.compile(r"\s*\((?:[^()\s]+\s+){7,}[^()]*\)")  # eight words or more in brackets
+# Eight words or more in brackets, unless they make an exception: "(or on the next working day if received at a
+# weekend)" answers the Saturday complaint.
+_ASIDE = re.compile(r"\s*\((?![^()]*\b(?:if|unless|except|without|only|other than)\b)(?:[^()\s]+\s+){7,}[^()]*\)")
 _SPACE_BEFORE = re.compile(r"\s+([.,;:])")
 _DOUBLED = re.compile(r"([.,;:])[.,;:]*")
 _TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
