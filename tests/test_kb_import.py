@@ -500,6 +500,25 @@ def test_a_long_aside_in_brackets_gives_way_to_the_rule(tmp_path: Path) -> None:
     assert "(or on the next working day if received at a weekend" in clause["answer"]
 
 
+def test_a_lead_in_that_ends_by_saying_the_list_is_not_complete_frames_its_items_with_what_they_are(
+    tmp_path: Path,
+) -> None:
+    """"The School considers the following examples to be inappropriate uses of social networking sites. This is
+    not an exhaustive list and is intended to provide examples only:" / "Making complaints about the School"
+    answered "This is not an exhaustive list and is intended to provide examples only: making complaints ..."."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\nParents\n\n- The School considers the following "
+        "examples to be inappropriate uses of social networking sites. This is not an exhaustive list and is "
+        "intended to provide examples only:\n- Making complaints about the School\n- Cyber-bullying\n",
+    )
+    answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    assert answers["Making complaints about the School"] == (
+        "The School considers the following examples to be inappropriate uses of social networking sites: making "
+        "complaints about the School"
+    )
+
+
 def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:
     """"- 3.4 Staff must ... as these relate to:" / "- their own on-line activity" / " - the on-line activity of
     learners": the first item was read as the lead-in of the rest ("Their own on-line activity: the on-line

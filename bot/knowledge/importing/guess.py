@@ -312,6 +312,9 @@ _LEAD_HEAD, _LEAD_TAIL = 7, 3
 _ASIDE = re.compile(r"\s*\((?![^()]*\b(?:if|unless|except|without|only|other than)\b)(?:[^()\s]+\s+){7,}[^()]*\)")
 _SPACE_BEFORE = re.compile(r"\s+([.,;:])")
 _DOUBLED = re.compile(r"([.,;:])[.,;:]*")
+_NOT_EXHAUSTIVE = re.compile(
+    r"^(?:this|the)\b[^.]{0,20}\b(?:not (?:an? )?exhaustive|examples only|not limited to)", re.IGNORECASE
+)
 _TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
 _EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s+appl(?:y|ies)\s+to\b", re.IGNORECASE)
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
@@ -337,7 +340,7 @@ def draft_answer(clause: DraftClause) -> str:
     if clause.polarity == "dont" and not _says_dont(answer):
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
-        lead = _sentences(clause.lead_in.strip())[-1].rstrip(": ")
+        lead = _lead_sentence(clause.lead_in).rstrip(": ")
         if _outer_prohibits(clause, lead, answer):
             # "... must not:" / "Bring the organisation into disrepute, for example by:" / "Making defamatory
             # comments": the item read "Bring the organisation into disrepute ...", the opposite of the policy
@@ -374,6 +377,16 @@ def _with_turn(first: str, turn: str) -> str:
     if len(line) <= _ANSWER_CHARS or room < _ANSWER_CHARS // 4:
         return line
     return f"{first[:room].rsplit(' ', 1)[0].rstrip(',;: ')} {CUT} {turn}"
+
+
+def _lead_sentence(lead_in: str) -> str:
+    """The lead-in's sentence that says what the items are: its last, unless that only says the list is not
+    complete ("The School considers the following examples to be inappropriate uses of social networking sites.
+    This is not an exhaustive list and is intended to provide examples only:")."""
+    sentences = _sentences(lead_in.strip())
+    if len(sentences) > 1 and _NOT_EXHAUSTIVE.search(sentences[-1]):
+        return sentences[-2].rstrip(". ")
+    return sentences[-1]
 
 
 def without_connective(sentence: str) -> str:
