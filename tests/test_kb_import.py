@@ -519,6 +519,22 @@ def test_a_lead_in_that_ends_by_saying_the_list_is_not_complete_frames_its_items
     )
 
 
+def test_a_long_subject_cut_at_its_bracket_keeps_the_rule_it_takes(tmp_path: Path) -> None:
+    """"Other policies and procedures adopted by the school, such as those covering Whistleblowing, ... Bullying
+    (HDVB) should be used to raise any concerns ..." was cut at its bracket: a list of policies, and no rule."""
+    rule = (
+        "Other policies and procedures adopted by the school, such as those covering Whistleblowing, Individual "
+        "Grievance and Harassment, Discrimination Victimisation and Bullying (HDVB) should be used to raise any "
+        "concerns about your treatment at work or any other concerns you may have."
+    )
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n6.9 Concerns\n\n{rule}\n")
+    (clause,) = make_draft(policy, "oakfield").clauses
+    assert clause["answer"].endswith(
+        "\u2026 should be used to raise any concerns about your treatment at work or any other concerns you may have."
+    )
+    assert clause["answer"].startswith("Other policies and procedures adopted by the school, such as those covering")
+
+
 def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path) -> None:
     """"- 3.4 Staff must ... as these relate to:" / "- their own on-line activity" / " - the on-line activity of
     learners": the first item was read as the lead-in of the rest ("Their own on-line activity: the on-line

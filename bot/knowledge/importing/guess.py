@@ -421,14 +421,20 @@ def shortened(line: str) -> str:
     line runs, drafts ranked a point lower on `tune`.)"""
     if len(line) <= _ANSWER_CHARS:
         return line
-    rule = _LATE_RULE.search(line)
-    if rule and rule.start() > _ANSWER_CHARS - 1 and len(line) - rule.start() <= _ANSWER_CHARS // 2:
-        # "Similarly, photographs, videos or any other types of image of children ... must not be published on
-        # personal webpage": cut at the end, the line had lost the rule it states and read as a ban on any image
-        tail = line[rule.start() :]
-        head = line[: _ANSWER_CHARS - len(tail) - 3].rsplit(" ", 1)[0].rstrip(",;: ")
-        return f"{head} {CUT} {tail}"
     head = line[: _ANSWER_CHARS - 1]
     pauses = [found.start() for found in _PAUSE.finditer(head) if found.start() >= _ANSWER_CHARS // 2]
     cut = head[: pauses[-1]] if pauses else head.rsplit(" ", 1)[0]
+    # the sentence's own rule, not one in brackets ("(including ... whom they should contact ...)")
+    rules = _LATE_RULE.finditer(line)
+    rule = next((r for r in rules if line.count("(", 0, r.start()) == line.count(")", 0, r.start())), None)
+    if rule and rule.start() >= len(cut) and len(line) - rule.start() <= _ANSWER_CHARS // 2:
+        # "Similarly, photographs, videos or any other types of image of children ... must not be published on
+        # personal webpage": cut at the end, the line had lost the rule it states and read as a ban on any image;
+        # "Other policies and procedures ..., such as those covering Whistleblowing, ... Bullying (HDVB) should be
+        # used to raise any concerns ...", cut at its bracket, named policies and said nothing of them
+        tail = line[rule.start() :]
+        head = line[: _ANSWER_CHARS - len(tail) - 3].rsplit(" ", 1)[0].rstrip(",;: ")
+        if head.count("(") > head.count(")"):
+            head = head[: head.rindex("(")].rstrip(",;: ")  # no bracket left open before the cut
+        return f"{head} {CUT} {tail}"
     return cut.rstrip(",;: ") + CUT
