@@ -26,6 +26,8 @@ from bot.question_kind import asks_action, asks_consequence, asks_duty, asks_ins
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
+    # "There are some circumstances/job roles where this may be appropriate however ..."
+    r"there (?:are|may be) (?:some )?(?:circumstances|cases|situations|occasions)\b[^.;:]{0,40}?\bwhere this may be|"
     # "without the prior permission", "without the appropriate permissions"; never "without your consent",
     # which describes what happens to you ("followed by a child without your consent"), not a way to ask.
     r"without\s+(?:the\s+)?(?:(?:prior|express|explicit|written|appropriate|necessary|relevant|proper|formal)\s+)?"

@@ -46,6 +46,18 @@ def test_an_exception_in_the_clause_is_said() -> None:
     assert label(clause, _words("can I message a pupil from another school"), _words) == NOT_ALLOWED_WITH_EXCEPTIONS
 
 
+def test_circumstances_where_a_prohibition_may_not_hold_are_an_exception() -> None:
+    """A DO NOT list's "Use social networking sites to inform professional practice. There are some
+    circumstances/job roles where this may be appropriate however careful consideration and discussions with
+    management should be applied" read "Not allowed", flat."""
+    clause = _clause(
+        "Use social networking sites to inform professional practice. There are some circumstances/job roles where "
+        "this may be appropriate however careful consideration and discussions with management should be applied",
+        "Don't use social networking sites to inform professional practice.",
+    )
+    assert label(clause, _words("can I follow teachers on twitter for ideas"), _words) == NOT_ALLOWED_WITH_EXCEPTIONS
+
+
 def test_a_question_about_the_exception_hears_that_it_may_apply() -> None:
     clause = _clause(
         "Staff must not have contact with any child unless the child is a family member.",
