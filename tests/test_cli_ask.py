@@ -67,6 +67,26 @@ def test_json_shape_and_top(capsys: pytest.CaptureFixture[str]) -> None:
     assert scores == sorted(scores, reverse=True)
 
 
+def test_an_emoji_changes_nothing_in_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
+    """"my sis's lad is in yr 5 here ... do i have to unfriend her on fb or nah? \U0001f605" was "not sure" where the
+    same words without the emoji were answered: to the model an emoji is an unknown word. Slack sends its name
+    (":sweat_smile:"), Teams and phones the character."""
+    question = "my sister's son is in year 5 here. do i have to unfriend her on fb?"
+
+    def ranked(text: str) -> tuple[bool, list[tuple[str, float]]]:
+        code, out, _ = run(capsys, "ask", "--school", "dobcroft", "--json", "--top", "3", text)
+        assert code == 0
+        data = json.loads(out)
+        return data["answered"], [(m["clause_id"], m["score"]) for m in data["matches"]]
+
+    plain = ranked(question)
+    decorations = (f"{question} \U0001f605", f"{question} :sweat_smile:", f"\u2764\ufe0f {question} \U0001f44d")
+    for decorated in decorations:
+        assert ranked(decorated) == plain, decorated
+    # a time or a section number is no emoji's name
+    assert ranked("can I post at 10:30:00 on a school day?") != ranked("can I post at on a school day?")
+
+
 def test_batch_answers_every_line_in_order_and_reports_bad_ones(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

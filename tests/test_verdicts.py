@@ -315,6 +315,14 @@ def _terminal_verdict(school: str, question: str) -> str:
     return result.stdout.splitlines()[0]
 
 
+def test_a_relative_in_text_speak_is_a_relative() -> None:
+    """"my sis's lad is in yr 5 here so she's a parent now. do i have to unfriend her on fb or nah? \U0001f605" was told
+    the policy does not clearly cover it; Dobcroft's answer is that there is no blanket ban on relatives."""
+    question = "my sis's lad is in yr 5 here so she's a parent now. do i have to unfriend her on fb or nah? \U0001f605"
+    first = _terminal_verdict("dobcroft", question)
+    assert "no blanket ban" in first, first
+
+
 def test_the_terminal_answer_shows_the_exception() -> None:
     first = _terminal_verdict("rudyard-kipling", "can I chat with a pupil from another school on xbox?")
     assert first.startswith(("Not allowed, with exceptions:", "It depends")), first

@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
-from bot.matching.normalise import Normaliser
+from bot.matching.normalise import Normaliser, without_emoji
 from bot.matching.semantic import QUESTION_WAIT, encoder
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors
@@ -252,6 +252,7 @@ class ClauseIndex:
         return weights
 
     def rank(self, question: str, top: int = 3) -> Ranking:
+        question = without_emoji(question)
         weights = self._weighted_terms(question)
         terms = tuple(weights)
         idf = {t: self._idf.get(t, self._unknown_idf) * w for t, w in weights.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -32,6 +33,23 @@ _stemmer_lock = threading.Lock()
 def stem(word: str) -> str:
     with _stemmer_lock:
         return _stemmer.stemWord(word)
+
+
+# Slack writes an emoji as its name between colons (":sweat_smile:"); Teams and phones send the character.
+_EMOJI_NAME = re.compile(r"(?<![\w:])(?::(?:[a-z][a-z0-9_+-]*|[+-]1):)+(?![\w:])", re.IGNORECASE)
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Cf", "Co", "Cn"})
+
+
+def without_emoji(text: str) -> str:
+    """The question without its emoji: to the model an emoji is an unknown word that moves the whole question's
+    meaning ("... do i have to unfriend her on fb or nah? \U0001f605" was not sure; without it, answered), and
+    ":sweat_smile:" two words no clause uses."""
+    kept = "".join(" " if _is_symbol(ch) else ch for ch in _EMOJI_NAME.sub(" ", text))
+    return " ".join(kept.split()) if kept != text else text
+
+
+def _is_symbol(ch: str) -> bool:
+    return not ch.isascii() and (unicodedata.category(ch) in _SYMBOL_CATEGORIES or 0xFE00 <= ord(ch) <= 0xFE0F)
 
 
 def fold(text: str) -> str:
