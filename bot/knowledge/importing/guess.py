@@ -341,13 +341,11 @@ def draft_answer(clause: DraftClause) -> str:
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
     elif clause.lead_in and not clause.text.startswith(clause.lead_in):
         lead = _lead_sentence(clause.lead_in).rstrip(": ")
-        if _outer_prohibits(clause, lead, answer):
+        forbids = _outer_prohibits(clause, lead, answer)
+        if forbids:
             # "... must not:" / "Bring the organisation into disrepute, for example by:" / "Making defamatory
             # comments": the item read "Bring the organisation into disrepute ...", the opposite of the policy
             lead = f"{DONT}{lead[:1].lower()}{lead[1:]}"
-            forbids = True
-        else:
-            forbids = False
         words = lead.split()
         first = clause.text.split()[0] if clause.text.split() else ""
         finishes = first[:1].islower() or first.lower().endswith("ing")
