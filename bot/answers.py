@@ -23,7 +23,7 @@ from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors, cached_vectors, clause_vectors
 from bot.questions import clean_question
-from bot.verdicts import headline
+from bot.verdicts import closest_line, headline
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ class Answer:
     ranking: Ranking
     verdict_label: str = ""  # the best clause's stance, qualified by its exceptions and the question (verdicts.py)
     verdict_line: str = ""  # what follows the label, when not the clause's answer line (verdicts.limit_line)
+    # the line to show for each ranked clause, by id, where it is not its answer line (verdicts.closest_line)
+    lines: tuple[tuple[str, str], ...] = ()
 
     @property
     def answered(self) -> bool:
@@ -58,6 +60,10 @@ class Answer:
     @property
     def related(self) -> tuple[Match, ...]:
         return self.ranking.matches[1:]
+
+    def line(self, clause: Clause) -> str:
+        """What to show for a related or closest clause."""
+        return dict(self.lines).get(clause.id, clause.answer)
 
 
 class PolicyBook:
@@ -188,4 +194,6 @@ class PolicyBook:
         if best is None:
             return Answer(index.school, cleaned, ranking)
         verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned)
-        return Answer(index.school, cleaned, ranking, verdict_label, line)
+        shown = ((m.clause, closest_line(m.clause, ranking.terms, index.normaliser.terms)) for m in ranking.matches)
+        lines = tuple((clause.id, text) for clause, text in shown if text != clause.answer)
+        return Answer(index.school, cleaned, ranking, verdict_label, line, lines)

@@ -322,6 +322,23 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     return clause.model_copy(update={"text": part, "answer": line, "stance": stance})
 
 
+def closest_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
+    """The line to show for a clause listed as related or closest: its answer line, or, for an unreviewed
+    draft whose line is the import's first words, the sentence of its text the question is about (at least
+    two words shared, more than with any other). A member of staff told "not sure" reads these lines; the
+    first words of "It is possible to be 'followed' by a child without your consent. If this is the case, then
+    your school should be informed ..." said nothing of what to do."""
+    if not answer_in_policy_words(clause) or clause.answer.startswith(DONT) or LEAD in clause.answer:
+        return clause.answer
+    from bot.knowledge.importing.guess import shortened, without_connective  # as in _draft_part
+
+    parts = [piece for sentence in _sentences(clause.text) for piece in _PART_END.split(sentence) if piece.strip()]
+    part = _closest(parts, set(question_terms), terms, least=2)
+    if part is None or fold(part).lower() in fold(policy_words_in_draft_answer(clause.answer)).lower():
+        return clause.answer
+    return shortened(_capitalised(without_connective(part.strip().removeprefix("and ").removeprefix("but "))))
+
+
 def _as_its_line_says(clause: Clause, line_stance: Stance, asked_about_line: bool) -> Clause | None:
     """A draft whose answer line is shown, labelled as that line says, where the clause's stance would
     contradict it ("You must be conscious at all times of the need to keep your personal and professional lives

@@ -190,6 +190,34 @@ def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: 
     assert allowed.verdict_label != "Not allowed" and allowed.verdict_line == ""
 
 
+def test_a_closest_draft_clause_shows_the_sentence_the_question_is_about(tmp_path: Path) -> None:
+    """Told "not sure", staff read the closest clauses' lines; a draft's line is its clause's first sentence, and
+    "Personal communications are those made via a personal social media account." said nothing of the disclaimer
+    the question asked about, two sentences on."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
+    policy = tmp_path / "policy.txt"
+    policy.write_text(
+        "Personal use\n\nPersonal communications are those made via a personal social media account. Staff may "
+        "use their own accounts in their private lives. Where a personal account names the school, a disclaimer "
+        "must make clear that the member of staff does not speak for the school.\n\n"
+        "Staff must not share their passwords with anyone.\n",
+        encoding="utf-8",
+    )
+    env = imported(policy, "st-annes", folder)
+    question = "my profile names the school, do I need a disclaimer?"
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", "--top", "2", question],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "a disclaimer must make clear that the member of staff does not speak for the school" in result.stdout
+    assert "Personal communications are those made via a personal social media account" not in result.stdout.split(
+        "clauses"
+    )[-1]
+
+
 def test_a_draft_line_cut_short_or_led_in_is_still_the_draft_s() -> None:
     text = (
         "Staff are allowed to take digital images to support educational aims and to share them with parents "

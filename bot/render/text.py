@@ -34,5 +34,5 @@ def render_answer(answer: Answer) -> str:
         lines.append("")
         lines.append("Related clauses:" if answer.answered else "Closest clauses (may not answer your question):")
         for match in related:
-            lines.append(f"  - {section_and_heading(match.clause)}: {match.clause.answer}")
+            lines.append(f"  - {section_and_heading(match.clause)}: {answer.line(match.clause)}")
     return "\n".join(lines)

@@ -72,11 +72,11 @@ def _clause_blocks(school: School, clause: Clause, label: str, line: str = "") -
     return blocks
 
 
-def _related(title: str, clauses: list[Clause]) -> TextBlock:
+def _related(title: str, answer: Answer, clauses: list[Clause]) -> TextBlock:
     lines = [f"**{plain(title)}**"]
     for clause in clauses:
         heading = "" if section_and_heading(clause) == clause.section else f" {plain(clause.heading)}"
-        lines.append(f"- **{plain(clause.section)}**{heading}: {plain(clause.answer)}")
+        lines.append(f"- **{plain(clause.section)}**{heading}: {plain(answer.line(clause))}")
     return _text("\n".join(lines), separator=True)
 
 
@@ -95,7 +95,7 @@ def answer_card(answer: Answer, button_value: str) -> dict[str, Any]:
         body += _clause_blocks(answer.school, best.clause, answer.verdict_label, answer.verdict_line)
         related = [m.clause for m in answer.related]
         if related:
-            body.append(_related("Related clauses", related))
+            body.append(_related("Related clauses", answer, related))
         actions = [_execute("Helpful", HELPFUL, button_value), _execute("Not helpful", NOT_HELPFUL, button_value)]
         if not answer.ranking.sure:
             actions.append(_execute("Ask SLT", ASK_SLT, button_value))
@@ -103,7 +103,7 @@ def answer_card(answer: Answer, button_value: str) -> dict[str, Any]:
         body.append(_text(plain(not_covered(answer))))
         closest = [m.clause for m in answer.ranking.matches]
         if closest:
-            body.append(_related("Closest clauses (may not answer your question)", closest))
+            body.append(_related("Closest clauses (may not answer your question)", answer, closest))
         body.append(_text(plain(f"Policy {policy_dates(answer.school)}"), is_subtle=True, size="Small"))
         actions = [
             _execute("Ask SLT", ASK_SLT, button_value, "positive"),
@@ -142,7 +142,7 @@ def slt_question_card(question: str, asker_name: str, answer: Answer) -> dict[st
     ]
     closest = [m.clause for m in answer.ranking.matches]
     if closest:
-        body.append(_related("Closest clauses", closest))
+        body.append(_related("Closest clauses", answer, closest))
     body.append(_text("Reply in this thread and policybot will pass your reply on to them.", is_subtle=True))
     return _dump(AdaptiveCard(version=VERSION, body=body))
 

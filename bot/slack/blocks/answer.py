@@ -68,11 +68,11 @@ def clause_blocks(school: School, clause: Clause, label: str = "", line: str = "
     return blocks
 
 
-def _related(title: str, clauses: list[Clause]) -> SectionBlock:
+def _related(title: str, answer: Answer, clauses: list[Clause]) -> SectionBlock:
     lines = [f"*{title}*"]
     for clause in clauses:
         heading = "" if section_and_heading(clause) == clause.section else f" {escape(clause.heading)}"
-        lines.append(f"• *{escape(clause.section)}*{heading}: {escape(clause.answer)}")
+        lines.append(f"• *{escape(clause.section)}*{heading}: {escape(answer.line(clause))}")
     return _section("\n".join(lines))
 
 
@@ -91,12 +91,12 @@ def answer_blocks(answer: Answer, button_value: str) -> list[dict]:
         blocks += clause_blocks(answer.school, best.clause, answer.verdict_label, answer.verdict_line)
         related = [m.clause for m in answer.related]
         if related:
-            blocks += [DividerBlock(), _related("Related clauses", related)]
+            blocks += [DividerBlock(), _related("Related clauses", answer, related)]
     else:
         blocks.append(_section(escape(not_covered(answer))))
         closest = [m.clause for m in answer.ranking.matches]
         if closest:
-            blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", closest)]
+            blocks += [DividerBlock(), _related("Closest clauses (may not answer your question)", answer, closest)]
         blocks.append(_context(f"Policy {policy_dates(answer.school)}"))
     unsure = best is not None and not answer.ranking.sure
     actions = _answer_actions(button_value, answered=best is not None, unsure=unsure)
@@ -159,6 +159,6 @@ def slt_question_blocks(question: str, user_id: str, answer: Answer) -> list[dic
     blocks: list[Block] = [_section("\n".join(lines)), _section(quote(question, SECTION_LIMIT))]
     closest = [m.clause for m in answer.ranking.matches]
     if closest:
-        blocks.append(_related("Closest clauses", closest))
+        blocks.append(_related("Closest clauses", answer, closest))
     blocks.append(_context("Reply in this thread and policybot will pass your reply on to them."))
     return [b.to_dict() for b in blocks]
