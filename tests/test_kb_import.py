@@ -131,8 +131,9 @@ def test_a_list_named_under_a_heading_is_cited_without_the_heading_twice(tmp_pat
         env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    # a draft answers only when sure (0.8): the clause is listed among the closest, its place said once
-    assert "Online Safety Group - Pupils:" in done.stdout
+    # answered or listed among the closest, the clause's place is said once, and whose rule it is
+    assert "Online Safety Group - Pupils" in done.stdout
+    assert "Pupils: must not share their passwords" in done.stdout
     assert "Pupils Online Safety Group" not in done.stdout
     # an unreviewed draft's verdicts are the bot's guesses: staff are told so beside the answer
     assert "have not yet been reviewed by the school" in done.stdout
@@ -245,13 +246,17 @@ def test_a_duty_of_pupils_is_not_put_on_staff(tmp_path: Path) -> None:
         "should also know and understand policies on the taking and use of images\n"
         "- must not share their passwords with anyone\n",
     )
-    stances = {clause["text"]: clause["stance"] for clause in make_draft(policy, "oakfield").clauses}
+    clauses = make_draft(policy, "oakfield").clauses
+    stances = {clause["text"]: clause["stance"] for clause in clauses}
     assert stances == {
         "must report any concern about a pupil's safety to the DSL": "must",
         "will be expected to know and understand policies on the use of mobile devices and digital cameras. They "
         "should also know and understand policies on the taking and use of images": "information",
         "must not share their passwords with anyone": "not_allowed",
     }
+    # and the line says whose duty it is ("Will be expected to know ..." read as the staff's)
+    answers = {clause["text"]: clause["answer"] for clause in clauses}
+    assert answers["must not share their passwords with anyone"] == "Pupils: must not share their passwords with anyone"
 
 
 def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> None:

@@ -359,6 +359,11 @@ def draft_answer(clause: DraftClause) -> str:
             # "IT Usage Policy" keeps its capitals; "The current password ..." goes on the lead-in's sentence
             item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() and not answer[1:2].isupper() else answer
             answer = f"{lead}{LEAD}{item}"
+    role = _ANOTHER_ROLE.search(clause.section)
+    if role and answer[:1].islower():
+        # "Pupils:" / "are responsible for using the school digital technology systems ...": without its subject
+        # the line read as a duty of staff
+        answer = f"{role.group(0).strip(' -:')}{LEAD}{answer}"
     answer = " ".join(answer.split())
     if len(answer) > _ANSWER_CHARS:
         # "... with recent learners (the potential for colleagues at the school to be compromised ... makes the
