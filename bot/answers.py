@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -47,7 +47,7 @@ class Answer:
     verdict_label: str = ""  # the best clause's stance, qualified by its exceptions and the question (verdicts.py)
     verdict_line: str = ""  # what follows the label, when not the clause's answer line (verdicts.limit_line)
     # the line to show for each ranked clause, by id, where it is not its answer line (verdicts.closest_line)
-    lines: tuple[tuple[str, str], ...] = ()
+    lines: dict[str, str] = field(default_factory=dict)
 
     @property
     def answered(self) -> bool:
@@ -63,7 +63,7 @@ class Answer:
 
     def line(self, clause: Clause) -> str:
         """What to show for a related or closest clause."""
-        return dict(self.lines).get(clause.id, clause.answer)
+        return self.lines.get(clause.id, clause.answer)
 
 
 class PolicyBook:
@@ -195,5 +195,5 @@ class PolicyBook:
             return Answer(index.school, cleaned, ranking)
         verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned)
         shown = ((m.clause, closest_line(m.clause, ranking.terms, index.normaliser.terms)) for m in ranking.matches)
-        lines = tuple((clause.id, text) for clause, text in shown if text != clause.answer)
+        lines = {clause.id: text for clause, text in shown if text != clause.answer}
         return Answer(index.school, cleaned, ranking, verdict_label, line, lines)

@@ -300,13 +300,12 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     with (at least two, more than with any other part); "For information" when that part states no rule ("What
     does the school do if a parent makes an offensive comment?": "the school will ask the parent to remove
     the post ...")."""
-    if not answer_in_policy_words(clause) or clause.answer.startswith(DONT) or LEAD in clause.answer:
+    if not _imports_own_line(clause):
         return None
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
-    from bot.knowledge.importing.guess import guess_part_stance, shortened, without_connective
+    from bot.knowledge.importing.guess import guess_part_stance
 
-    parts = [piece for sentence in _sentences(clause.text) for piece in _PART_END.split(sentence) if piece.strip()]
-    part = _closest(parts, question_terms, terms, least=2)
+    part = _closest(_parts(clause.text), question_terms, terms, least=2)
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
@@ -318,8 +317,7 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
         stance = Stance.ALLOWED_WITH_CARE
-    line = shortened(_capitalised(without_connective(part.strip().removeprefix("and ").removeprefix("but "))))
-    return clause.model_copy(update={"text": part, "answer": line, "stance": stance})
+    return clause.model_copy(update={"text": part, "answer": _part_line(part), "stance": stance})
 
 
 def closest_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
@@ -328,14 +326,30 @@ def closest_line(clause: Clause, question_terms: Iterable[str], terms: Callable[
     two words shared, more than with any other). A member of staff told "not sure" reads these lines; the
     first words of "It is possible to be 'followed' by a child without your consent. If this is the case, then
     your school should be informed ..." said nothing of what to do."""
-    if not answer_in_policy_words(clause) or clause.answer.startswith(DONT) or LEAD in clause.answer:
+    if not _imports_own_line(clause):
         return clause.answer
-    from bot.knowledge.importing.guess import shortened, without_connective  # as in _draft_part
-
-    parts = [piece for sentence in _sentences(clause.text) for piece in _PART_END.split(sentence) if piece.strip()]
-    part = _closest(parts, set(question_terms), terms, least=2)
+    part = _closest(_parts(clause.text), set(question_terms), terms, least=2)
     if part is None or fold(part).lower() in fold(policy_words_in_draft_answer(clause.answer)).lower():
         return clause.answer
+    return _part_line(part)
+
+
+def _imports_own_line(clause: Clause) -> bool:
+    """Whether the answer line is the import's first words of the clause, not a reviewer's, nor a list item's
+    line framed by its lead-in or its DO NOT list."""
+    return answer_in_policy_words(clause) and not clause.answer.startswith(DONT) and LEAD not in clause.answer
+
+
+def _parts(text: str) -> list[str]:
+    """The clause's sentences, each rule of a sentence that states two ("...; and must not ...") apart."""
+    return [piece for sentence in _sentences(text) for piece in _PART_END.split(sentence) if piece.strip()]
+
+
+def _part_line(part: str) -> str:
+    """One part of a draft's text as the line shown for it."""
+    # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
+    from bot.knowledge.importing.guess import shortened, without_connective
+
     return shortened(_capitalised(without_connective(part.strip().removeprefix("and ").removeprefix("but "))))
 
 

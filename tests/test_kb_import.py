@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -55,6 +56,11 @@ def _policy(folder: Path, *text: str) -> Path:
     path = folder / "policy.txt"
     path.write_text("".join(text), encoding="utf-8")
     return path
+
+
+def _drafted(folder: Path, *text: str) -> list[dict[str, Any]]:
+    """The clauses `kb import` drafts from a policy of Oakfield Primary School whose body is `text`."""
+    return make_draft(_policy(folder, "Oakfield Primary School\n\nOnline Safety Policy\n\n", *text), "oakfield").clauses
 
 
 @pytest.mark.parametrize("kind", ["docx", "pdf"])
@@ -400,14 +406,13 @@ def test_an_item_under_a_list_that_forbids_says_so(tmp_path: Path) -> None:
     """"... must not:" / "Bring the organisation into disrepute, for example by:" / "Making defamatory comments"
     read "Bring the organisation into disrepute, for example by: making defamatory comments", the opposite of
     the policy."""
-    policy = _policy(
+    clauses = {c["text"]: c for c in _drafted(
         tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n6.4 Any communications that employees make through "
+        "6.4 Any communications that employees make through "
         "social media must not:\n\n- Bring the organisation into disrepute, for example by:\n"
         " - Criticising or arguing with colleagues or managers;\n - Making defamatory comments about individuals.\n"
         "- Breach confidentiality.\n",
-    )
-    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    )}
     item = clauses["Making defamatory comments about individuals."]
     assert item["answer"] == (
         "Don't bring the organisation into disrepute, for example by: making defamatory comments about individuals."
@@ -418,15 +423,14 @@ def test_an_item_under_a_list_that_forbids_says_so(tmp_path: Path) -> None:
 def test_an_item_under_a_forbidding_list_with_a_long_lead_in_keeps_its_don_t(tmp_path: Path) -> None:
     """"Using social media to bully another individual; or", under "must not:" and a lead-in of thirty words,
     read "For information: Using social media to bully ...": the "must not" was nowhere in the line."""
-    policy = _policy(
+    clauses = {c["text"]: c for c in _drafted(
         tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n6.4 Any communications that employees make through "
+        "6.4 Any communications that employees make through "
         "social media must not:\n\n- Do anything that could be considered discriminatory against, or bullying or "
         "harassment of, any individual or group of individuals, and in contravention of the Council's procedures, "
         "for example by:\n - Using social media to bully another individual; or\n"
         " - Posting images that are discriminatory.\n- Breach confidentiality.\n",
-    )
-    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    )}
     item = clauses["Using social media to bully another individual; or"]
     assert item["answer"] == (
         "Don't do anything that could be considered \u2026 for example by: using social media to bully another "
@@ -440,13 +444,12 @@ def test_a_lead_in_that_sets_a_condition_keeps_it_in_each_item_s_line(tmp_path: 
     current password ... for all social media accounts must be provided to IT": the line alone told staff to
     hand over every password, their own accounts' too."""
     password = "The current password for all social media accounts must be provided to IT."
-    policy = _policy(
+    clauses = {c["text"]: c for c in _drafted(
         tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n6. Business use\n\n6.3 When using social media for "
+        "6. Business use\n\n6.3 When using social media for "
         "educational purposes, the following practices must be observed:\n\n"
         f"(a) The site should be notified to the Headteacher before any account is activated;\n\n(b) {password}\n",
-    )
-    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+    )}
     assert clauses[password]["answer"] == (
         "When using social media for educational purposes, \u2026 must be observed: the current password for all "
         "social media accounts must be provided to IT."
@@ -462,8 +465,7 @@ def test_a_rule_that_turns_the_first_sentence_round_is_in_the_line(tmp_path: Pat
         "However, personal communications likely to have a negative impact on professional standards and/or the "
         "school's reputation are within the scope of this policy."
     )
-    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nScope\n\n{first} {turn}\n")
-    (clause,) = make_draft(policy, "oakfield").clauses
+    (clause,) = _drafted(tmp_path, f"Scope\n\n{first} {turn}\n")
     assert clause["answer"].endswith(f"\u2026 {turn}")
     assert clause["answer"].startswith("The school respects privacy and understands that staff may use social media")
     assert len(clause["answer"]) <= 240
@@ -473,8 +475,7 @@ def test_a_rule_that_turns_the_first_sentence_round_is_in_the_line(tmp_path: Pat
         "or devices during working time and they must not be left running 'in the background', whilst at work."
     )
     reach = "These provisions also apply to personal computers and mobile devices."
-    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nAt work\n\n{rule} {reach}\n")
-    (clause,) = make_draft(policy, "oakfield").clauses
+    (clause,) = _drafted(tmp_path, f"At work\n\n{rule} {reach}\n")
     assert clause["answer"].startswith("Employees are not allowed to access social media websites for personal use")
     assert clause["answer"].endswith(f"\u2026 {reach}")
 
@@ -488,8 +489,7 @@ def test_a_long_aside_in_brackets_gives_way_to_the_rule(tmp_path: Path) -> None:
         "protection, confidentiality, copyright) will be considered extremely seriously by the school and will be "
         "reported as soon as possible to a relevant senior member of staff, and escalated where appropriate."
     )
-    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nBehaviour\n\n{rule}\n")
-    (clause,) = make_draft(policy, "oakfield").clauses
+    (clause,) = _drafted(tmp_path, f"Behaviour\n\n{rule}\n")
     assert clause["answer"] == (
         "Unacceptable conduct, will be considered extremely seriously by the school and will be reported as soon as "
         "possible to a relevant senior member of staff, and escalated where appropriate."
@@ -500,8 +500,7 @@ def test_a_long_aside_in_brackets_gives_way_to_the_rule(tmp_path: Path) -> None:
         "the holidays) and must keep a record of each complaint, the reply given and the member of staff who gave it, "
         "in the school's complaints log, which the headteacher reviews each half term."
     )
-    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\nMonitoring\n\n{duty}\n")
-    (clause,) = make_draft(policy, "oakfield").clauses
+    (clause,) = _drafted(tmp_path, f"Monitoring\n\n{duty}\n")
     assert "(or on the next working day if received at a weekend" in clause["answer"]
 
 
@@ -511,13 +510,12 @@ def test_a_lead_in_that_ends_by_saying_the_list_is_not_complete_frames_its_items
     """"The School considers the following examples to be inappropriate uses of social networking sites. This is
     not an exhaustive list and is intended to provide examples only:" / "Making complaints about the School"
     answered "This is not an exhaustive list and is intended to provide examples only: making complaints ..."."""
-    policy = _policy(
+    answers = {c["text"]: c["answer"] for c in _drafted(
         tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\nParents\n\n- The School considers the following "
+        "Parents\n\n- The School considers the following "
         "examples to be inappropriate uses of social networking sites. This is not an exhaustive list and is "
         "intended to provide examples only:\n- Making complaints about the School\n- Cyber-bullying\n",
-    )
-    answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    )}
     assert answers["Making complaints about the School"] == (
         "The School considers the following examples to be inappropriate uses of social networking sites: making "
         "complaints about the School"
@@ -532,8 +530,7 @@ def test_a_long_subject_cut_at_its_bracket_keeps_the_rule_it_takes(tmp_path: Pat
         "Grievance and Harassment, Discrimination Victimisation and Bullying (HDVB) should be used to raise any "
         "concerns about your treatment at work or any other concerns you may have."
     )
-    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n6.9 Concerns\n\n{rule}\n")
-    (clause,) = make_draft(policy, "oakfield").clauses
+    (clause,) = _drafted(tmp_path, f"6.9 Concerns\n\n{rule}\n")
     assert clause["answer"].endswith(
         "\u2026 should be used to raise any concerns about your treatment at work or any other concerns you may have."
     )
@@ -544,14 +541,13 @@ def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path
     """"- 3.4 Staff must ... as these relate to:" / "- their own on-line activity" / " - the on-line activity of
     learners": the first item was read as the lead-in of the rest ("Their own on-line activity: the on-line
     activity of learners ..."), and each item alone means nothing."""
-    policy = _policy(
+    answers = {c["text"]: c["answer"] for c in _drafted(
         tmp_path,
-        "Oakfield Primary School\n\nOnline Safety Policy\n\n3. Related policies\n\n- 3.4 Staff must make "
+        "3. Related policies\n\n- 3.4 Staff must make "
         "themselves aware of and act in accordance with their duties under Keeping Children Safe in Education as "
         "these relate to:\n- their own on-line activity\n - the on-line activity of learners and other colleagues "
         "and\n - information of which they become aware on-line\n",
-    )
-    answers = {c["text"]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    )}
     assert answers["information of which they become aware on-line"] == (
         "Staff must make themselves aware of and act in accordance with their duties under Keeping Children Safe "
         "in Education as these relate to: information of which they become aware on-line"
@@ -562,11 +558,10 @@ def test_a_first_item_written_a_level_too_high_is_one_of_the_list(tmp_path: Path
 def test_a_statement_inside_a_don_ts_list_is_no_instruction(tmp_path: Path) -> None:
     """"Don't all of the above applies to both open and private sections ..." was shown as a rule."""
     statement = "All of the above applies to both open and private sections of any site employees use."
-    policy = _policy(
+    clauses = {c["text"]: c for c in _drafted(
         tmp_path,
-        f"Oakfield Primary School\n\nOnline Safety Policy\n\nDO NOT\n\n- Post derogatory content\n- {statement}\n",
-    )
-    clauses = {c["text"]: c for c in make_draft(policy, "oakfield").clauses}
+        f"DO NOT\n\n- Post derogatory content\n- {statement}\n",
+    )}
     assert (clauses[statement]["answer"], clauses[statement]["stance"]) == (statement, "information")
     assert clauses["Post derogatory content"]["answer"] == "Don't post derogatory content"
 

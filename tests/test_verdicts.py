@@ -158,19 +158,25 @@ def test_a_question_about_what_a_permission_rules_out_hears_not_allowed() -> Non
     assert label(yes, posting, _words) == "Allowed, with care"
 
 
-def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: Path) -> None:
-    """An unreviewed draft's answer line is the clause's first sentence: here the permission. Under "Not
-    allowed" it read "Not allowed: Staff ... are allowed to take images"; the prohibiting sentence is shown."""
+def _new_school(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """A knowledge folder holding only the shared vocabulary, and a school's plain-text policy to import into it."""
     folder = tmp_path / "knowledge"
     folder.mkdir()
     shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
     policy = tmp_path / "policy.txt"
-    policy.write_text(
+    policy.write_text(text, encoding="utf-8")
+    return folder, policy
+
+
+def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: Path) -> None:
+    """An unreviewed draft's answer line is the clause's first sentence: here the permission. Under "Not
+    allowed" it read "Not allowed: Staff ... are allowed to take images"; the prohibiting sentence is shown."""
+    folder, policy = _new_school(
+        tmp_path,
         "Use of digital and video images\n\n"
         "Staff are allowed to take digital images to support educational aims. Those images should only be "
         "taken on school equipment; the personal equipment of staff should not be used for such purposes.\n\n"
         "Staff must not share their passwords with anyone.\n",
-        encoding="utf-8",
     )
     env = clean_env(POLICYBOT_KNOWLEDGE_DIR=str(folder))
     imported = subprocess.run(
@@ -194,16 +200,12 @@ def test_a_closest_draft_clause_shows_the_sentence_the_question_is_about(tmp_pat
     """Told "not sure", staff read the closest clauses' lines; a draft's line is its clause's first sentence, and
     "Personal communications are those made via a personal social media account." said nothing of the disclaimer
     the question asked about, two sentences on."""
-    folder = tmp_path / "knowledge"
-    folder.mkdir()
-    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
-    policy = tmp_path / "policy.txt"
-    policy.write_text(
+    folder, policy = _new_school(
+        tmp_path,
         "Personal use\n\nPersonal communications are those made via a personal social media account. Staff may "
         "use their own accounts in their private lives. Where a personal account names the school, a disclaimer "
         "must make clear that the member of staff does not speak for the school.\n\n"
         "Staff must not share their passwords with anyone.\n",
-        encoding="utf-8",
     )
     env = imported(policy, "st-annes", folder)
     question = "my profile names the school, do I need a disclaimer?"

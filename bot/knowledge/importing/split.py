@@ -383,7 +383,7 @@ def _is_item(block: Block) -> bool:
 def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[list[_Node], int]:
     """The list items from blocks[i] on, nested by level; a bullet ending in ':' owns the same-level items after it."""
     nodes: list[_Node] = []
-    while i < len(blocks) and i not in stop and _is_item(blocks[i]) and blocks[i].level >= min_level:
+    while _more_items(blocks, i, min_level, stop):
         block = blocks[i]
         node = _node(block)
         i += 1
@@ -404,6 +404,7 @@ def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[l
 
 
 def _more_items(blocks: list[Block], i: int, level: int, stop: set[int]) -> bool:
+    """Whether blocks[i] is an item of the list at `level` or deeper."""
     return i < len(blocks) and i not in stop and _is_item(blocks[i]) and blocks[i].level >= level
 
 
