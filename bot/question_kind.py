@@ -71,6 +71,11 @@ _ASKS_LEAVE = re.compile(
     r"acceptable)\b|\b(?:ok|okay|alright|fine)\s+(?:to|if)\b",
     re.IGNORECASE,
 )
+_ALLOWED = re.compile(
+    r"\b(?:allowed|alowed|allowd|permitted|against the rules)\b|\b(?:can|could|may)\s+(?:parents?|carers?|pupils?|"
+    r"children|kids|students?|learners?|they|people|someone|anyone|governors?|volunteers?)\b",
+    re.IGNORECASE,
+)
 # What may happen to the asker: "can I get sacked for ...?", "will I be disciplined if ...?", "could I lose my
 # job?", "what are the consequences?".
 _ASKS_CONSEQUENCE = re.compile(
@@ -124,6 +129,12 @@ def asks_leave(question: str) -> bool:
     """Whether the question asks leave for the asker ("am I allowed to accept ...?"), not what they must do: a
     duty to refuse ("must decline friend requests from children") answers it with a no."""
     return bool(_ASKS_LEAVE.search(question)) and not asks_duty(question)
+
+
+def asks_if_allowed(question: str) -> bool:
+    """Whether the question asks if something may be done, by the asker or by anyone ("parents at sports day
+    filming everything n sticking it on fb, is that even allowed??")."""
+    return asks_leave(question) or bool(_ALLOWED.search(question))
 
 
 def asks_action(question: str) -> bool:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from bot.knowledge.draft_words import DONT, LEAD, answer_in_policy_words, policy_words_in_draft_answer
 from bot.knowledge.models import Clause, Stance
 from bot.knowledge.source_text import fold
-from bot.question_kind import asks_action, asks_consequence, asks_duty, asks_instead, asks_leave
+from bot.question_kind import asks_action, asks_consequence, asks_duty, asks_if_allowed, asks_instead, asks_leave
 
 _EXCEPTION = re.compile(
     r"\b(?:unless|except(?:\s+(?:for|where|when|if))?|other than|apart from|"
@@ -229,7 +229,7 @@ def headline(
     asked = set(question_terms)
     permits = clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE)
     only_with_permission = permits and bool(_ONLY_WITH_PERMISSION.search(clause.text))
-    part = _draft_part(clause, asked, terms) if terms is not None and not only_with_permission else None
+    part = _draft_part(clause, asked, terms, question) if terms is not None and not only_with_permission else None
     if part is not None:
         label, line = headline(part, asked, terms, question)
         return label, line or (part.answer if part.answer != clause.answer else "")
@@ -291,7 +291,9 @@ def headline(
     return label, ""
 
 
-def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]]) -> Clause | None:
+def _draft_part(
+    clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]], question: str = ""
+) -> Clause | None:
     """An unreviewed draft's answer line is its clause's first words, and its stance the import's guess for the
     whole clause. A question about another of its sentences ("can I use my personal email to write to
     parents?" over "Any digital communication ... must be professional in tone and content. ... Personal email
@@ -305,7 +307,16 @@ def _draft_part(clause: Clause, question_terms: set[str], terms: Callable[[str],
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
     from bot.knowledge.importing.guess import guess_part_stance
 
-    part = _closest(_parts(clause.text), question_terms, terms, least=2)
+    parts = _parts(clause.text)
+    part = _closest(parts, question_terms, terms, least=2)
+    if part is None and asks_if_allowed(question):
+        # "parents ... filming everything n sticking it on fb, is that even allowed??" shares as many words with
+        # "parents / carers are welcome to take videos ..." as with "... should not be published ... on social
+        # networking sites": of a permission and its limit, the limit says what may not be done
+        tied = _tied(parts, question_terms, terms, least=2)
+        stances = {each: guess_part_stance(each, clause.section, clause.heading) for each in tied}
+        limits = [each for each, stance in stances.items() if stance is Stance.NOT_ALLOWED]
+        part = limits[0] if len(limits) == 1 else None
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
@@ -463,6 +474,14 @@ def _closest(
     if len(shared) < 2 or shared[0][0] < least or shared[0][0] == shared[1][0]:
         return None
     return shared[0][1]
+
+
+def _tied(parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]], least: int) -> list[str]:
+    """The parts the question shares the most words with (at least `least`), when more than one does."""
+    shared = _shared(parts, question_terms, terms)
+    most = max((count for count, _ in shared), default=0)
+    tied = [part for count, part in shared if count == most]
+    return tied if most >= least and len(tied) > 1 else []
 
 
 def _asks_elsewhere(text: str, part: str, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:

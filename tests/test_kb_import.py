@@ -265,6 +265,45 @@ def test_a_duty_of_pupils_is_not_put_on_staff(tmp_path: Path) -> None:
     assert answers["must not share their passwords with anyone"] == "Pupils: must not share their passwords with anyone"
 
 
+def test_headings_named_with_a_colon_are_parts_of_the_heading_above(tmp_path: Path) -> None:
+    """A plain-text policy says how deep a heading is only by its colon. "Governors:" over a paragraph had been
+    read as a form's blank and "Headteacher and Senior Leaders:" as a sign-off line: both were lost, and their
+    clauses filed under "Roles and Responsibilities" alone. The staff agreement after the sanctions table was
+    filed under "Staff Actions / Sanctions", and an editor's note on an omitted table was taken for a heading."""
+    clauses = _drafted(
+        tmp_path,
+        "Roles and Responsibilities\n\nThe following section outlines the online safety roles of individuals and "
+        "groups within the school:\n\nGovernors:\n\nGovernors are responsible for the approval of the Online "
+        "Safety Policy and for reviewing its effectiveness.\n\nHeadteacher and Senior Leaders:\n\n"
+        "- The Headteacher has a duty of care for ensuring the safety of members of the school community.\n"
+        "- The Headteacher and Senior Leaders are responsible for ensuring that relevant staff receive training.\n\n"
+        "Online Safety Coordinator:\n\n- leads the online safety committee\n- provides training and advice for "
+        "staff\n\nSchool Actions & Sanctions\n\nIncidents of misuse will be dealt with through normal behaviour "
+        "and disciplinary procedures.\n\nPupils Actions / Sanctions\n\n[Table of pupil incidents and sanctions "
+        "omitted from this extract.]\n\nStaff Actions / Sanctions\n\nIncidents:\n- Deliberately accessing "
+        "offensive material: Refer to line manager; Disciplinary action\n\nStaff (and Volunteer) Acceptable Use "
+        "Policy Agreement\n\nI understand that I must use school ICT systems in a responsible way.\n",
+    )
+    placed = {clause["text"]: (clause["section"], clause["heading"]) for clause in clauses}
+    governors = "Governors are responsible for the approval of the Online Safety Policy and for reviewing its "
+    assert placed[f"{governors}effectiveness."] == ("Roles and Responsibilities - Governors", "Governors")
+    duty = "The Headteacher has a duty of care for ensuring the safety of members of the school community."
+    leaders = "Headteacher and Senior Leaders"
+    assert placed[duty] == (f"Roles and Responsibilities - {leaders}", leaders)
+    assert placed["leads the online safety committee"] == (
+        "Roles and Responsibilities - Online Safety Coordinator",
+        "Online Safety Coordinator",
+    )
+    assert placed["I understand that I must use school ICT systems in a responsible way."] == (
+        "Staff (and Volunteer) Acceptable Use Policy Agreement",
+        "Staff (and Volunteer) Acceptable Use Policy Agreement",
+    )
+    assert placed["Deliberately accessing offensive material: Refer to line manager; Disciplinary action"][0] == (
+        "Staff Actions / Sanctions - Incidents"
+    )
+    assert not any("omitted from this extract" in f"{clause['text']} {clause['section']}" for clause in clauses)
+
+
 def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> None:
     """"... and may put you…" left staff mid-thought; the line stops at the dash before it."""
     rule = (

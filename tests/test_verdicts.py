@@ -196,6 +196,39 @@ def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: 
     assert allowed.verdict_label != "Not allowed" and allowed.verdict_line == ""
 
 
+def test_a_draft_s_permission_and_its_limit_asked_if_allowed_shows_the_limit(tmp_path: Path) -> None:
+    """Parents may film for their own use; they may not post it. "are parents allowed to put their videos on
+    social networking sites?" shares as many words with each sentence and heard "Allowed, with care" over the
+    permission. The line had also left out the long aside in brackets, so the verdict no longer knew it for the
+    import's own first words and did not look at the clause's other sentence at all."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Images at school events\n\nFollowing the advice of the Information Commissioner's Office, parents and "
+        "carers are welcome to record videos and take photographs of their own children at school concerts, plays "
+        "and sports days for their family's personal use (such personal use falls outside the data protection rules "
+        "that bind the school itself). These recordings should not be published or made publicly available on "
+        "social networking sites, and parents should not comment on other pupils shown in them.\n\n"
+        "Staff must not share their passwords with anyone.\n",
+    )
+    env = imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    limit = "These recordings should not be published or made publicly available on social networking sites"
+    for question in (
+        "are parents allowed to put their videos on social networking sites?",
+        "parents filming the sports day and posting it on social networking sites, is that allowed?",
+    ):
+        answer = book.ask("st-annes", question)
+        assert answer.best is not None and "(such personal use" in answer.best.clause.text
+        assert "(such personal use" not in answer.best.clause.answer  # the aside the line leaves out
+        assert (answer.verdict_label, answer.verdict_line[: len(limit)]) == ("Not allowed", limit), question
+    asked = "are parents allowed to put their videos on social networking sites?"
+    said = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", asked],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert said.stdout.startswith(f"Not allowed: {limit}"), said.stdout
+
+
 def test_a_closest_draft_clause_shows_the_sentence_the_question_is_about(tmp_path: Path) -> None:
     """Told "not sure", staff read the closest clauses' lines; a draft's line is its clause's first sentence, and
     "Personal communications are those made via a personal social media account." said nothing of the disclaimer

@@ -5,12 +5,29 @@ would otherwise load."""
 
 from __future__ import annotations
 
+import re
+
 from bot.knowledge.models import Clause
 from bot.knowledge.source_text import fold
 
 DONT = "Don't "  # before a DO NOT list's item
 LEAD = ": "  # after the list's lead-in
 CUT = "\u2026"  # the mark of an answer line cut short
+# Eight words or more in brackets, unless they make an exception: "(or on the next working day if received at a
+# weekend)" answers the Saturday complaint.
+_ASIDE = re.compile(r"\s*\((?![^()]*\b(?:if|unless|except|without|only|other than)\b)(?:[^()\s]+\s+){7,}[^()]*\)")
+_SPACE_BEFORE = re.compile(r"\s+([.,;:])")
+_DOUBLED = re.compile(r"([.,;:])[.,;:]*")
+
+
+def without_asides(text: str) -> str:
+    """The text without its long asides in brackets (the importer leaves them out of a line too long)."""
+    return tidied(_ASIDE.sub(" ", text))
+
+
+def tidied(text: str) -> str:
+    """Single spaces, and none before a stop or comma: "trusted , or" as "trusted, or"."""
+    return _DOUBLED.sub(r"\1", _SPACE_BEFORE.sub(r"\1", " ".join(text.split())))
 
 
 def policy_words_in_draft_answer(answer: str) -> str:
@@ -28,5 +45,7 @@ def answer_in_policy_words(clause: Clause) -> bool:
     if text.endswith(":") and text in fold(clause.answer).lower():
         return True
     # a long subject cut short before the rule it takes: "Photographs ... of children … must not be published"
-    pieces = [fold(piece).strip().lower() for piece in core.split(CUT)]
-    return len(core.split()) >= 4 and all(piece in text for piece in pieces)
+    pieces = [tidied(fold(piece).lower()) for piece in core.split(CUT)]
+    # the line may leave out a long aside: "... for their own personal use (as such use in not covered by ...)"
+    texts = (tidied(text), without_asides(text))
+    return len(core.split()) >= 4 and any(all(piece in each for piece in pieces) for each in texts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.knowledge.draft_words import CUT, DONT, LEAD
+from bot.knowledge.draft_words import CUT, DONT, LEAD, without_asides
 from bot.knowledge.importing.split import DraftClause
 from bot.knowledge.models import Stance
 from bot.verdicts import DESCRIBING_DO_NOT, STATED_RULE
@@ -307,11 +307,6 @@ _LEAD_IN_WORDS = 10
 # the whole lead-in when both fit, else the lead-in's first and last words. So does an item under a list that
 # forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
 _LEAD_HEAD, _LEAD_TAIL = 7, 3
-# Eight words or more in brackets, unless they make an exception: "(or on the next working day if received at a
-# weekend)" answers the Saturday complaint.
-_ASIDE = re.compile(r"\s*\((?![^()]*\b(?:if|unless|except|without|only|other than)\b)(?:[^()\s]+\s+){7,}[^()]*\)")
-_SPACE_BEFORE = re.compile(r"\s+([.,;:])")
-_DOUBLED = re.compile(r"([.,;:])[.,;:]*")
 _NOT_EXHAUSTIVE = re.compile(
     r"^(?:this|the)\b[^.]{0,20}\b(?:not (?:an? )?exhaustive|examples only|not limited to)", re.IGNORECASE
 )
@@ -368,7 +363,7 @@ def draft_answer(clause: DraftClause) -> str:
     if len(answer) > _ANSWER_CHARS:
         # "... with recent learners (the potential for colleagues at the school to be compromised ... makes the
         # risk not worth taking) and colleagues at ...": an aside in brackets pushed the rest of the rule out
-        answer = _DOUBLED.sub(r"\1", _SPACE_BEFORE.sub(r"\1", " ".join(_ASIDE.sub(" ", answer).split())))
+        answer = without_asides(answer)
     answer = shortened(answer)
     return answer[:1].upper() + answer[1:]
 

@@ -60,6 +60,8 @@ _MAX_HEADING_WORDS = 10
 _STYLED_HEADING_WORDS = 20
 _SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
 _FRONT_PAGE = "Front page"
+# "[Table of pupil incidents and sanctions omitted from this extract.]": a note on the text, not a title
+_EDITORS_NOTE = re.compile(r"^\[.*\]$")
 # What opens a statement rather than an instruction, inside a DO or DO NOT list
 _STATEMENT = re.compile(r"(?:all|the|this|these|those|that|it|any|such|note|please note)\b", re.IGNORECASE)
 _MAX_DEPTH = 2
@@ -128,9 +130,19 @@ def _is_field(block: Block, following: Block | None) -> bool:
     if not found or len(words) > _MAX_HEADING_WORDS + 2:
         return False
     key, value = found.group("key"), found.group("value").strip()
+    # "Governors:" over "Governors are responsible for ...", "Headteacher and Senior Leaders:" over a list: no
+    # form's blank is followed by a list or a sentence, so the line titles what follows it
+    titles = following is not None and (following.bullet or _is_sentence(following.text))
+    if not value and titles and not block.tabbed and not _FIELD_WORDS.search(key.split()[-1]):
+        return False
     if block.tabbed or _FIELD_WORDS.search(key):
         return True
-    return not value and len(key.split()) <= 3 and not (following and following.bullet)
+    return not value and len(key.split()) <= 3
+
+
+def _is_sentence(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 8 and words[0][:1].isupper() and text.rstrip().endswith((".", ":"))
 
 
 def _heading_title(block: Block, styled: bool = False) -> str | None:
@@ -258,6 +270,8 @@ class _Splitter:
         self.marker: tuple[str, str] | None = None  # (label as written, "do"/"dont")
         self.label: str | None = None  # a list's own title ("This policy:"), for its items only
         self.titles: dict[str, str] = {}  # numbered headings: "6" -> "Key Principles"
+        self.appendix: list[str] = []  # the path's first title, while it is an appendix's
+        self.parts: set[str] = set()  # plain headings written with a colon ("Governors:"): parts of the one above
         self.last_was_heading = False
         self.seen_content = False
         self.clauses: list[DraftClause] = []
@@ -291,18 +305,39 @@ class _Splitter:
         if number and not appendix:
             self.number, self.number_title, self.path = number, title, []
             self.titles[number] = title
+            self.appendix = []
         elif appendix or (entry and entry.label and not entry.label[:1].isdigit()):
             label = _sentence_case(appendix.group("label")) if appendix else entry.label  # type: ignore[union-attr]
             rest = appendix.group("rest").strip() if appendix else title
             self.number, self.number_title = None, None
             self.path = [label, rest] if rest else [label]
+            self.appendix = self.path[:1]
         elif self.last_was_heading or not self.path:
             # Plain text does not say how deep a heading is; two levels name a place well enough.
             self.path = [*self.path, title][-_MAX_DEPTH:]
+        elif block.text.rstrip().endswith(":"):
+            # "Governors:" after the paragraph under "Roles and Responsibilities": a part of the heading above
+            self.path = [*self._titled(), title][-_MAX_DEPTH:]
         else:
-            self.path[-1] = title
+            # the parts named with a colon end with their heading: "Staff Actions / Sanctions" > "Incidents:"
+            # is over when "Staff (and Volunteer) Acceptable Use Policy Agreement" begins
+            above = self._titled()
+            # an appendix holds every heading after it
+            self.path = [*above, title] if above == self.appendix else [*above[:-1], title]
+        if block.text.rstrip().endswith(":"):
+            self.parts.add(title)
         self.label = None
         self.last_was_heading = True
+
+    def _titled(self) -> list[str]:
+        """The path without the parts named with a colon at its end."""
+        path = list(self.path)
+        while path and path[-1] in self.parts:
+            path.pop()
+        return path
+
+    def in_part(self) -> bool:
+        return bool(self.path) and self.path[-1] in self.parts
 
     def on_numbered_paragraph(self, number: str) -> None:
         """'6.4 Any communications...' sits under heading 6, not under the 6.3 heading before it."""
@@ -422,12 +457,12 @@ def _join_links(blocks: list[Block]) -> list[Block]:
 def split(layout: Layout) -> list[DraftClause]:
     blocks = _join_links(layout.blocks)
     splitter = _Splitter(layout)
-    # Headings, DO/DO NOT markers and form fields are not content; list items never run across them.
+    # Headings, DO/DO NOT markers, form fields and editor's notes are not content; list items never run across them.
     stop: set[int] = set()
     titles: dict[int, str] = {}
     for i, block in enumerate(blocks):
         following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if _marker(block) or _is_field(block, following):
+        if _marker(block) or _is_field(block, following) or _EDITORS_NOTE.match(block.text.strip()):
             stop.add(i)
             continue
         title = _heading_title(block, block.text in layout.headings)
@@ -443,7 +478,8 @@ def split(layout: Layout) -> list[DraftClause]:
         block = blocks[i]
         if i in titles:
             names_list = block.text.endswith(":") and i + 1 < len(blocks) and _is_item(blocks[i + 1])
-            if names_list and not splitter.last_was_heading:
+            # after "Governors:", "Headteacher and Senior Leaders:" over a list is the next part, not the list's name
+            if names_list and not splitter.last_was_heading and not splitter.in_part():
                 splitter.label = titles[i]  # names the list that follows, not a new section
             else:
                 splitter.on_heading(block, titles[i])
@@ -452,6 +488,12 @@ def split(layout: Layout) -> list[DraftClause]:
         marker = _marker(block)
         if marker:
             splitter.marker = (block.text.strip().rstrip(":").strip(), marker)
+            i += 1
+            continue
+        if _EDITORS_NOTE.match(block.text.strip()):
+            # "[Table of pupil incidents and sanctions omitted from this extract.]": the editor's words, not the
+            # school's, standing where the school's content was
+            splitter.on_content()
             i += 1
             continue
         if i in stop:  # a form field: dates are read from the whole text by `details`
