@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,26 @@ def test_every_policy_sentence_is_in_some_clause(capsys: pytest.CaptureFixture[s
     # Only headings/contents lines may remain; none is a sentence of policy.
     assert all(not line.rstrip(".").endswith(".") for line in missing), missing
     assert len(missing) <= 5, missing
+
+
+def test_a_paragraph_split_into_clauses_one_after_another_is_still_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reviewer splits a paragraph that states two rules into two clauses (pictures, then phones); kb check had
+    then warned that the paragraph was in no clause."""
+    shutil.copytree(REPO / "knowledge", tmp_path / "knowledge")
+    path = tmp_path / "knowledge" / "howitt.yaml"
+    data = yaml.safe_load(path.read_text())
+    clauses = data["clauses"]
+    at, clause = next((i, c) for i, c in enumerate(clauses) if c["text"].count(". ") >= 1 and len(c["text"]) > 150)
+    first, rest = clause["text"].split(". ", 1)
+    second = {**copy.deepcopy(clause), "id": f"{clause['id']}-second", "text": rest}
+    clauses[at : at + 1] = [{**clause, "text": f"{first}."}, second]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    main(["kb", "check", "--dir", str(tmp_path / "knowledge")])
+    out = capsys.readouterr().out
+    assert "error:" not in out, out
+    assert not [line for line in out.splitlines() if "not in any clause" in line and first[:40] in line]
 
 
 @pytest.fixture

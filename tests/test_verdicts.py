@@ -66,6 +66,20 @@ def test_a_question_about_the_exception_hears_that_it_may_apply() -> None:
     assert label(clause, _words("my niece is in year 4, is she family"), _words) == EXCEPTION_MAY_APPLY
 
 
+def test_the_asker_s_role_is_not_the_exception(book: PolicyBook) -> None:
+    """"unless directed otherwise by the Head Teacher" and "As a supply teacher" both read as staff, and the
+    phone rule was said to depend on an exception that "may apply to you". Naming the head is another matter."""
+    index = book.index("dobcroft")
+    phones = [c for c in index.clauses if "mobile phone in school except in the staffroom" in c.text]
+    assert len(phones) == 1
+    for question, expected in (
+        ("I am a cover teacher, can I have my mobile out in class?", NOT_ALLOWED_WITH_EXCEPTIONS),
+        ("the head teacher said I can use my phone on the trip, is that ok?", EXCEPTION_MAY_APPLY),
+    ):
+        terms = index.rank(question).terms
+        assert label(phones[0], terms, index.normaliser.terms, question) == expected, question
+
+
 def test_permission_is_named() -> None:
     clause = _clause(
         "Staff must not use the school logo without the prior permission of the headteacher.",
@@ -748,8 +762,9 @@ def test_the_line_s_no_is_not_said_to_what_may_happen_or_to_a_duty() -> None:
 
 def test_a_permission_s_time_limit_asked_about_is_not_allowed_then() -> None:
     """"Can I go on social media on my phone during lessons?" heard "Allowed, with care" over "We authorise such
-    occasional use so long as ... (i.e. usage should not occur during paid working time)"."""
-    first = _terminal_verdict("dobcroft", "Can I go on social media on my phone during lessons?")
+    occasional use so long as ... (i.e. usage should not occur during paid working time)". (On a phone, that
+    question now meets Dobcroft's own rule on phones, a clause of its own since the twentieth session.)"""
+    first = _terminal_verdict("dobcroft", "Can I go on social media on the school computer during lessons?")
     assert first.startswith("Not allowed during paid working time: "), first
     # a time the limit does not name keeps the permission
     first = _terminal_verdict("dobcroft", "Can I use a school laptop to check Facebook during my lunch break?")

@@ -120,7 +120,9 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
             "it is also how the bot finds the clause"
         )
     if folded:
-        joined = "\n".join(quoted)
+        # in the file's order, so that a paragraph a reviewer split into clauses one after another (a rule on
+        # pictures, then one on phones) is still found whole
+        joined = " ".join(quoted)
         for number, line in source_lines(source, school.page_headers):
             text = fold(without_numbering(line))
             if text in headings or fold(line) in headings:
