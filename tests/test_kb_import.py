@@ -304,6 +304,30 @@ def test_headings_named_with_a_colon_are_parts_of_the_heading_above(tmp_path: Pa
     assert not any("omitted from this extract" in f"{clause['text']} {clause['section']}" for clause in clauses)
 
 
+def test_a_blank_line_between_bullets_starts_a_new_list_in_text_that_writes_lists_line_by_line(
+    tmp_path: Path,
+) -> None:
+    """The other template's "User Actions": the content users must not visit, a blank line, then activities.
+    "Using school systems to run a private business: Unacceptable" had read "Users shall not visit Internet
+    sites, ... that contain or relate to: using school systems to run a private business"."""
+    lead = "Users shall not visit Internet sites or post material that contain or relate to:"
+    body = (
+        f"User Actions\n\n{lead}\n- pornography: Unacceptable\n- promotion of any kind of discrimination: "
+        "Unacceptable\n\n- Using school systems to run a private business: Unacceptable\n- Infringing copyright: "
+        "Unacceptable\n"
+    )
+    (tmp_path / "tight").mkdir()
+    (tmp_path / "spaced").mkdir()
+    answers = {clause["text"]: clause["answer"] for clause in _drafted(tmp_path / "tight", body)}
+    assert answers["promotion of any kind of discrimination: Unacceptable"].startswith("Users shall not visit")
+    assert answers["Using school systems to run a private business: Unacceptable"].startswith("Using school systems")
+    assert answers["Infringing copyright: Unacceptable"].startswith("Infringing copyright")
+    # where every paragraph is followed by a blank line (text from Word or a PDF), a blank line says nothing
+    spaced = body.replace("\n- ", "\n\n- ")
+    answers = {clause["text"]: clause["answer"] for clause in _drafted(tmp_path / "spaced", spaced)}
+    assert answers["Infringing copyright: Unacceptable"].startswith("Users shall not visit")
+
+
 def test_a_long_answer_line_is_cut_where_its_sentence_pauses(tmp_path: Path) -> None:
     """"... and may put you…" left staff mid-thought; the line stops at the dash before it."""
     rule = (

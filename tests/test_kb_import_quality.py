@@ -17,14 +17,22 @@ from tests.conftest import REPO, SHARED
 
 SCHOOLS = ["dobcroft", "hiltingbury", "howitt", "link-school", "rudyard-kipling"]
 POLICIES = SHARED / "policies"
+_MOST_PARTS = 3  # a paragraph split into at most this many clauses
 pytestmark = pytest.mark.skipif(not POLICIES.is_dir(), reason="needs ../shared/policies")
 
 
 def clause_match(school: str, policy: Path) -> tuple[int, int]:
-    """(curated clauses found with the same text in the import, curated clauses)."""
-    curated = load_file(REPO / "knowledge" / f"{school}.yaml")
+    """(curated clauses found with the same text in the import, curated clauses). A paragraph the curators split
+    into one clause per rule, the parts one after another ("Dobcroft 7.0": occasional use, then its ban on spam),
+    is found when the import has the paragraph."""
+    curated = [fold(c.text) for c in load_file(REPO / "knowledge" / f"{school}.yaml").clauses]
     imported = {fold(c["text"]) for c in make_draft(policy, school).clauses}
-    return sum(fold(c.text) in imported for c in curated.clauses), len(curated.clauses)
+    found = [text in imported for text in curated]
+    for start in range(len(curated)):
+        for end in range(start + 2, min(start + _MOST_PARTS, len(curated)) + 1):
+            if " ".join(curated[start:end]) in imported:
+                found[start:end] = [True] * (end - start)
+    return sum(found), len(curated)
 
 
 @pytest.mark.parametrize("school", SCHOOLS)

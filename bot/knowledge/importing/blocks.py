@@ -33,6 +33,10 @@ class Block:
     line: int  # 1-based line in the text
     last_line_length: int = 0  # of the block's last physical line, to tell a page-broken sentence
     tabbed: bool = False  # the line held a tab: a form field or table row, such as "Date approved:<TAB>24.1.23"
+    # A blank line parts this bullet from the bullet before it, in a text that writes its lists line by line: a
+    # new list, as "Using school systems to run a private business" after the list of content users must not
+    # visit. (Word and PDF text has a blank line after every paragraph, so there it means nothing.)
+    parted: bool = False
 
     @property
     def ends_sentence(self) -> bool:
@@ -127,9 +131,11 @@ def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[
     blocks: list[Block] = []
     indents: list[int] = []  # indent widths of the bullet run in progress, outermost first
     previous_blank = True
+    tight = False  # two bullets on consecutive lines somewhere: the text writes its lists line by line
+    page_break = False  # a running header since the last block: a list goes on across it
     for i, raw in enumerate(lines):
         if i in skip or fold(raw.strip()).lower() in header_keys:
-            previous_blank = True
+            previous_blank = page_break = True
             continue
         if not raw.strip():
             previous_blank = True
@@ -142,7 +148,9 @@ def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[
             if not indents or indent > indents[-1]:
                 indents.append(indent)
             words = bullet.group("rest")
-            blocks.append(Block(_clean(words), True, len(indents) - 1, i + 1, len(raw.strip())))
+            parted = previous_blank and not page_break and bool(blocks) and blocks[-1].bullet
+            tight = tight or (not previous_blank and bool(blocks) and blocks[-1].bullet)
+            blocks.append(Block(_clean(words), True, len(indents) - 1, i + 1, len(raw.strip()), parted=parted))
         elif blocks and not previous_blank and raw[:1].isspace():
             # An indented line straight after a paragraph or bullet: the same sentence, wrapped.
             blocks[-1].text = _clean(blocks[-1].text + " " + raw)
@@ -153,7 +161,10 @@ def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[
         else:
             indents = []
             blocks.append(Block(_clean(raw), False, 0, i + 1, len(raw.strip()), "\t" in raw.strip()))
-        previous_blank = False
+        previous_blank = page_break = False
+    if not tight:
+        for block in blocks:
+            block.parted = False
     return Layout([b for b in blocks if b.text], headers, contents, {_clean(h) for h in headings})
 
 

@@ -418,7 +418,7 @@ def _is_item(block: Block) -> bool:
 def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[list[_Node], int]:
     """The list items from blocks[i] on, nested by level; a bullet ending in ':' owns the same-level items after it."""
     nodes: list[_Node] = []
-    while _more_items(blocks, i, min_level, stop):
+    while _more_items(blocks, i, min_level, stop) and not (nodes and blocks[i].parted):
         block = blocks[i]
         node = _node(block)
         i += 1
