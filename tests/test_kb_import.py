@@ -402,6 +402,11 @@ def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
         ("Users shall not upload material that is offensive to colleagues.", "not_allowed"),
         ("Staff shall not be disciplined for raising concerns in good faith.", "information"),
         ("Use of your own mobile phone is permitted in the staffroom.", "allowed"),
+        # a duty of a thing in the future tense; a permission that needs another's; a description; how well
+        ("Written permission from parents or carers will be obtained before photographs are published.", "must"),
+        ("Pupils' work can only be published with the permission of the pupil and parents or carers.", "allowed"),
+        ("Conduct the review using a designated computer that will not be used by young people.", "information"),
+        ("Isolate the computer in question as best you can.", "information"),
         ("Report abuse buttons are available on most sites you use.", "information"),
         ("Raising a concern in good faith will not be regarded as a breach of confidentiality.", "information"),
         ("Staff must report any concerns; failure to do so will be considered to be a breach of the code.", "must"),
@@ -435,6 +440,24 @@ def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, 
     policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Rules\n\n1.1 {rule}\n")
     (clause,) = make_draft(policy, "oakfield").clauses
     assert clause["stance"] == stance
+
+
+def test_an_item_s_stance_reads_only_the_sentence_that_leads_into_its_list(tmp_path: Path) -> None:
+    """"... staff, parents / carers and pupils need to be aware of the risks ... The school will inform and educate
+    users about these risks ...:" over "Written permission ... will be obtained ...": the paragraph's "be aware"
+    had made every item "Allowed, with care"."""
+    clauses = _drafted(
+        tmp_path,
+        "Use of digital and video images\n\nDigital imaging has created significant benefits to learning. However, "
+        "staff, parents and pupils need to be aware of the risks associated with publishing digital images on the "
+        "internet. The school will inform and educate users about these risks and will implement policies to reduce "
+        "the likelihood of harm:\n- When using digital images, staff should inform and educate pupils about the "
+        "risks of sharing images.\n- Written permission from parents or carers will be obtained before photographs "
+        "of pupils are published on the school website.\n",
+    )
+    stances = {clause["text"][:20]: clause["stance"] for clause in clauses}
+    assert stances["When using digital i"] == "must"
+    assert stances["Written permission f"] == "must"
 
 
 def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path: Path) -> None:

@@ -32,8 +32,9 @@ _NOT = re.compile(
     + r"|never|"
     # "I will not download ...", "names will not be used": a rule in an agreement or a policy statement; not
     # "staff will not be disciplined for raising a concern"
-    r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|(?:will|shall) not be (?:used|tolerated|"
-    r"permitted|accepted|allowed|posted|published)|shan't|"
+    # "a designated computer that will not be used by young people" describes the computer
+    r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|"
+    r"(?<!that )(?<!which )(?:will|shall) not be (?:used|tolerated|permitted|accepted|allowed|posted|published)|shan't|"
     # "staff cannot ...": not "it may not always be appropriate"
     + _NO_ONE_MAY
     + r"|(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
@@ -77,14 +78,17 @@ _MUST = re.compile(
     re.IGNORECASE,
 )
 _ALLOWED = re.compile(
-    r"\b(?:(?:you|they|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
+    # not "as best you can", how well, not whether
+    r"\b(?<!best )(?:(?:you|they|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
     # not "you may not", nor "you can find the guidance in Appendix 2" (where to look, not what is allowed)
     # nor "comments which you may intend to be 'private'" (what you mean, not what you may do)
     r"(?:(?:may|can)(?! be\b| also be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|"
     r"contact|intend|wish|want|think|feel|believe|have)\b)|"
     r"are permitted|are allowed|are free)|is permitted|"
     r"we authorise|we authorize|is acceptable|can be assumed to be acceptable|"
-    r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to)\b",
+    r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to|"
+    # "Pupil's work can only be published with the permission of the pupil and parents"
+    r"can only be \w+ with (?:the )?(?:\w+ )?(?:permission|approval|consent|agreement))\b",
     re.IGNORECASE,
 )
 
@@ -103,7 +107,12 @@ _INSTRUCTION = re.compile(
 
 # A duty stated of a thing ("Permission ... should be sought", "Any misuse should be reported to the Head
 # Teacher", "Communication ... should remain professional"): the person goes without saying.
-_DUTY_OF_A_THING = re.compile(r"\bshould (?:always |only )?(?:be|remain)\b", re.IGNORECASE)
+_DUTY_OF_A_THING = re.compile(
+    # "Written permission from parents or carers will be obtained before photographs of pupils are published"
+    r"\bshould (?:always |only )?(?:be|remain)\b|"
+    r"\b(?:permission|consent|approval)\b[^.;:]{0,60}\bwill be (?:obtained|sought)\b",
+    re.IGNORECASE,
+)
 # The items under the staff's own heading in a section of roles and responsibilities ("Attending appropriate
 # training", "Adding an appropriate disclaimer ..."): each is a duty, though no item says "must". Other
 # roles' items (SLT's "Taking a lead role in investigating ...") tell staff who does what.
@@ -254,7 +263,10 @@ def _stance(clause: DraftClause) -> Stance:
         or (clause.lead_in and _READ_WITH.search(_sentences(clause.lead_in.strip())[-1]))
     ):
         return Stance.INFORMATION  # what the policy is for, or what the school will do: not a rule for staff
-    wording = clause.text if not clause.lead_in else f"{clause.lead_in} {clause.text}"
+    # of a lead-in, the sentence that leads into the list: "... need to be aware of the risks ... The school will
+    # inform and educate users about these risks and will implement policies ...:" over "Written permission
+    # from parents or carers will be obtained before photographs of pupils are published" asks no care of staff
+    wording = clause.text if not clause.lead_in else f"{_lead_sentence(clause.lead_in)} {clause.text}"
     if (
         clause.outer_lead_in
         and not (clause.lead_in and _EXCEPTIONS_FOLLOW.search(clause.lead_in))
