@@ -407,6 +407,7 @@ def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
         ("Pupils' work can only be published with the permission of the pupil and parents or carers.", "allowed"),
         ("Conduct the review using a designated computer that will not be used by young people.", "information"),
         ("Isolate the computer in question as best you can.", "information"),
+        ("It is a disciplinary offence to publish a learner's photo against their parent's wishes.", "not_allowed"),
         ("Report abuse buttons are available on most sites you use.", "information"),
         ("Raising a concern in good faith will not be regarded as a breach of confidentiality.", "information"),
         ("Staff must report any concerns; failure to do so will be considered to be a breach of the code.", "must"),

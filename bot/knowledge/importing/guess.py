@@ -40,6 +40,8 @@ _NOT = re.compile(
     + r"|(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
     r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
+    # "It is a disciplinary offence to use, post or publish a photograph ... contrary to the instructions of ..."
+    r"(?:is|be|constitutes?) (?:a |an )?(?:disciplinary|criminal) offence|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
     r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
