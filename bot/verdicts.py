@@ -314,9 +314,15 @@ def _draft_part(
         # "parents ... filming everything n sticking it on fb, is that even allowed??" shares as many words with
         # "parents / carers are welcome to take videos ..." as with "... should not be published ... on social
         # networking sites": of a permission and its limit, the limit says what may not be done
+        # only where the question names something the limit adds ("on fb": social networking sites); "can
+        # parents video sports day?" asks about the permission, whose words the limit repeats
         tied = _tied(parts, question_terms, terms, least=2)
-        stances = {each: guess_part_stance(each, clause.section, clause.heading) for each in tied}
-        limits = [each for each, stance in stances.items() if stance is Stance.NOT_ALLOWED]
+        limits = [
+            each
+            for each in tied
+            if guess_part_stance(each, clause.section, clause.heading) is Stance.NOT_ALLOWED
+            and _names_only_here(each, parts, question_terms, terms)
+        ]
         part = limits[0] if len(limits) == 1 else None
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
@@ -477,6 +483,14 @@ def _closest(
     if len(shared) < 2 or shared[0][0] < least or shared[0][0] == shared[1][0]:
         return None
     return shared[0][1]
+
+
+def _names_only_here(
+    part: str, parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]]
+) -> bool:
+    """Whether the question shares a word with `part` that no other part uses."""
+    others = {term for other in parts if other != part for term in terms(other)}
+    return bool((set(terms(part)) - others) & question_terms)
 
 
 def _tied(parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]], least: int) -> list[str]:

@@ -282,7 +282,8 @@ def test_headings_named_with_a_colon_are_parts_of_the_heading_above(tmp_path: Pa
         "and disciplinary procedures.\n\nPupils Actions / Sanctions\n\n[Table of pupil incidents and sanctions "
         "omitted from this extract.]\n\nStaff Actions / Sanctions\n\nIncidents:\n- Deliberately accessing "
         "offensive material: Refer to line manager; Disciplinary action\n\nStaff (and Volunteer) Acceptable Use "
-        "Policy Agreement\n\nI understand that I must use school ICT systems in a responsible way.\n",
+        "Policy Agreement\n\nI understand that I must use school ICT systems in a responsible way.\n\n"
+        "Approved by the Full Governing Body:\n\nThe agreement was approved at the meeting held in the spring term.\n",
     )
     placed = {clause["text"]: (clause["section"], clause["heading"]) for clause in clauses}
     governors = "Governors are responsible for the approval of the Online Safety Policy and for reviewing its "
@@ -302,6 +303,32 @@ def test_headings_named_with_a_colon_are_parts_of_the_heading_above(tmp_path: Pa
         "Staff Actions / Sanctions - Incidents"
     )
     assert not any("omitted from this extract" in f"{clause['text']} {clause['section']}" for clause in clauses)
+    # a form's line stays one, even over a sentence
+    approval = "The agreement was approved at the meeting held in the spring term."
+    assert "Approved by" not in placed[approval][0]
+
+
+def test_colon_parts_keep_the_heading_above_them_and_forms_and_template_wording_stay_as_they_were(
+    tmp_path: Path,
+) -> None:
+    """Parts end with their heading, not with the one above it; an appendix named with a colon is no part; a
+    form's "Department:" over the agreement's sentence is no heading; a template's optional wording in square
+    brackets is a clause."""
+    clauses = _drafted(
+        tmp_path,
+        "This policy applies to all staff.\n\nOnline Safety\n\nMobile Phones\n\nStaff phones are kept in lockers "
+        "during the school day.\n\nPupils:\n\nPupils hand their phones to the office each morning.\n\nCameras\n\n"
+        "Staff must only use school cameras to photograph pupils.\n\n[Staff may use their personal mobile phones in "
+        "the staff room only.]\n\nAppendix 1:\n- The acceptable use agreement is signed by every member of staff.\n"
+        "- A copy is kept on file.\n\nStaff Agreement\n\nI have read the policy.\n\nDepartment:\n\n"
+        "I understand that if I fail to comply with this agreement I could be subject to disciplinary action.\n",
+    )
+    placed = {clause["text"]: clause["section"] for clause in clauses}
+    assert placed["Staff must only use school cameras to photograph pupils."] == "Online Safety - Cameras"
+    assert "[Staff may use their personal mobile phones in the staff room only.]" in placed
+    assert placed["A copy is kept on file."].startswith("Appendix 1")
+    agreed = "I understand that if I fail to comply with this agreement I could be subject to disciplinary action."
+    assert "Department" not in placed[agreed]
 
 
 def test_a_blank_line_between_bullets_starts_a_new_list_in_text_that_writes_lists_line_by_line(
@@ -322,8 +349,9 @@ def test_a_blank_line_between_bullets_starts_a_new_list_in_text_that_writes_list
     assert answers["promotion of any kind of discrimination: Unacceptable"].startswith("Users shall not visit")
     assert answers["Using school systems to run a private business: Unacceptable"].startswith("Using school systems")
     assert answers["Infringing copyright: Unacceptable"].startswith("Infringing copyright")
-    # where every paragraph is followed by a blank line (text from Word or a PDF), a blank line says nothing
-    spaced = body.replace("\n- ", "\n\n- ")
+    # a list written with a blank line after every item (as text from Word or a PDF is) is one list, even in a
+    # policy that writes another list line by line
+    spaced = body.replace("\n- ", "\n\n- ") + "\nUseful contacts:\n- DSL: Mrs Smith\n- Deputy DSL: Mr Jones\n"
     answers = {clause["text"]: clause["answer"] for clause in _drafted(tmp_path / "spaced", spaced)}
     assert answers["Infringing copyright: Unacceptable"].startswith("Users shall not visit")
 
@@ -408,6 +436,10 @@ def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
         ("Conduct the review using a designated computer that will not be used by young people.", "information"),
         ("Isolate the computer in question as best you can.", "information"),
         ("It is a disciplinary offence to publish a learner's photo against their parent's wishes.", "not_allowed"),
+        ("Cyberbullying is a form of bullying which will not be accepted in our school.", "not_allowed"),
+        ("Parental consent will be obtained when a pupil joins the school.", "information"),
+        ("Report any concerns to the DSL as soon as you can.", "must"),
+        ("A breach of this policy may constitute a criminal offence.", "information"),
         ("Report abuse buttons are available on most sites you use.", "information"),
         ("Raising a concern in good faith will not be regarded as a breach of confidentiality.", "information"),
         ("Staff must report any concerns; failure to do so will be considered to be a breach of the code.", "must"),
@@ -459,6 +491,15 @@ def test_an_item_s_stance_reads_only_the_sentence_that_leads_into_its_list(tmp_p
     stances = {clause["text"][:20]: clause["stance"] for clause in clauses}
     assert stances["When using digital i"] == "must"
     assert stances["Written permission f"] == "must"
+    # a leading sentence that only points back speaks with the one before it
+    (tmp_path / "back").mkdir()
+    clauses = _drafted(
+        tmp_path / "back",
+        "Contact with pupils\n\nStaff must never contact pupils through their personal social media accounts. "
+        "Examples of this include:\n- sending a friend request on Facebook\n- following a pupil on Instagram\n",
+    )
+    stances = {clause["text"]: clause["stance"] for clause in clauses}
+    assert stances["following a pupil on Instagram"] == "not_allowed"
 
 
 def test_a_short_lead_in_frames_the_answer_line_and_a_long_one_does_not(tmp_path: Path) -> None:

@@ -33,9 +33,9 @@ class Block:
     line: int  # 1-based line in the text
     last_line_length: int = 0  # of the block's last physical line, to tell a page-broken sentence
     tabbed: bool = False  # the line held a tab: a form field or table row, such as "Date approved:<TAB>24.1.23"
-    # A blank line parts this bullet from the bullet before it, in a text that writes its lists line by line: a
-    # new list, as "Using school systems to run a private business" after the list of content users must not
-    # visit. (Word and PDF text has a blank line after every paragraph, so there it means nothing.)
+    # A blank line parts this bullet from the bullet before it, whose list was written line by line: a new list,
+    # as "Using school systems to run a private business" after the list of content users must not visit. (Word
+    # and PDF text has a blank line after every paragraph, so there no list is written line by line.)
     parted: bool = False
 
     @property
@@ -131,7 +131,7 @@ def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[
     blocks: list[Block] = []
     indents: list[int] = []  # indent widths of the bullet run in progress, outermost first
     previous_blank = True
-    tight = False  # two bullets on consecutive lines somewhere: the text writes its lists line by line
+    tight = False  # the last bullet came on the line after another: its list is written line by line
     page_break = False  # a running header since the last block: a list goes on across it
     for i, raw in enumerate(lines):
         if i in skip or fold(raw.strip()).lower() in header_keys:
@@ -148,9 +148,13 @@ def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[
             if not indents or indent > indents[-1]:
                 indents.append(indent)
             words = bullet.group("rest")
-            parted = previous_blank and not page_break and bool(blocks) and blocks[-1].bullet
-            tight = tight or (not previous_blank and bool(blocks) and blocks[-1].bullet)
-            blocks.append(Block(_clean(words), True, len(indents) - 1, i + 1, len(raw.strip()), parted=parted))
+            level = len(indents) - 1
+            after_bullet = bool(blocks) and blocks[-1].bullet
+            # parted only from a list written line by line (its last item on the line after the one before),
+            # at this item's level or deeper
+            parted = previous_blank and not page_break and after_bullet and tight and blocks[-1].level >= level
+            tight = after_bullet and not previous_blank
+            blocks.append(Block(_clean(words), True, level, i + 1, len(raw.strip()), parted=parted))
         elif blocks and not previous_blank and raw[:1].isspace():
             # An indented line straight after a paragraph or bullet: the same sentence, wrapped.
             blocks[-1].text = _clean(blocks[-1].text + " " + raw)
@@ -160,11 +164,9 @@ def read_blocks(text: str, repeats_are_headers: bool = True, headings: Iterable[
             blocks[-1].last_line_length = len(raw.strip())
         else:
             indents = []
+            tight = False
             blocks.append(Block(_clean(raw), False, 0, i + 1, len(raw.strip()), "\t" in raw.strip()))
         previous_blank = page_break = False
-    if not tight:
-        for block in blocks:
-            block.parted = False
     return Layout([b for b in blocks if b.text], headers, contents, {_clean(h) for h in headings})
 
 

@@ -34,14 +34,13 @@ _NOT = re.compile(
     # "staff will not be disciplined for raising a concern"
     # "a designated computer that will not be used by young people" describes the computer
     r"(?:I|you|staff|employees|users|pupils) (?:will|shall) not (?!be\b)|"
-    r"(?<!that )(?<!which )(?:will|shall) not be (?:used|tolerated|permitted|accepted|allowed|posted|published)|shan't|"
+    r"(?:will|shall) not be (?:tolerated|permitted|accepted|allowed|posted|published)|(?<!that )(?<!which )"
+    r"(?:will|shall) not be used|shan't|"
     # "staff cannot ...": not "it may not always be appropriate"
     + _NO_ONE_MAY
     + r"|(?:you|staff|employees|colleagues|users) (?:cannot|can't|can not|may not)|"
     r"not permitted|not allowed|are not to|is not to|prohibited|forbidden|not be tolerated|"
     r"(?:is|are|be|as|deemed|considered|totally|wholly) unacceptable|"
-    # "It is a disciplinary offence to use, post or publish a photograph ... contrary to the instructions of ..."
-    r"(?:is|be|constitutes?) (?:a |an )?(?:disciplinary|criminal) offence|"
     r"under no circumstances|not acceptable|inappropriate (?:to|for)|refrain from|strongly advised not|advised not to|"
     # "Avoid ..." as an instruction, not "taking these steps will avoid the risk"
     r"(?:(?:should|must|to|always|please) |^|[:.;] )avoid|"
@@ -57,6 +56,10 @@ _BREACH = re.compile(
     r"(?:breach|misconduct|gross misconduct|bullying)\b",
     re.IGNORECASE,
 )
+# "It is a disciplinary offence to use, post or publish a photograph ... contrary to the instructions of ...";
+# not a duty's sanction ("Failure to report a concern is a disciplinary offence")
+# ("A breach of this policy may constitute a criminal offence" says what may follow, not what is forbidden)
+_OFFENCE = re.compile(r"\b(?:is|are) (?:a |an )?(?:disciplinary|criminal) offences?\b", re.IGNORECASE)
 _FAILURE = re.compile(r"\bfail(?:ure|ing|s)? to\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:so long as|as long as|provided(?: that)?|providing|on condition)\b", re.IGNORECASE)
 _CARE = re.compile(
@@ -80,8 +83,8 @@ _MUST = re.compile(
     re.IGNORECASE,
 )
 _ALLOWED = re.compile(
-    # not "as best you can", how well, not whether
-    r"\b(?<!best )(?:(?:you|they|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
+    # not "as best you can" or "as soon as you can", how well or when, not whether
+    r"\b(?<!best )(?<!as )(?:(?:you|they|staff|employees|staff members|colleagues|members of staff|representatives)\s+"
     # not "you may not", nor "you can find the guidance in Appendix 2" (where to look, not what is allowed)
     # nor "comments which you may intend to be 'private'" (what you mean, not what you may do)
     r"(?:(?:may|can)(?! be\b| also be\b| not\b|'t|not| (?:find|see|read|refer|look|view|obtain|get|ask|speak|talk|"
@@ -90,7 +93,7 @@ _ALLOWED = re.compile(
     r"we authorise|we authorize|is acceptable|can be assumed to be acceptable|"
     r"(?<!no )(?<!not )(?:are|is) (?:allowed|permitted|welcome|free) to|"
     # "Pupil's work can only be published with the permission of the pupil and parents"
-    r"can only be \w+ with (?:the )?(?:\w+ )?(?:permission|approval|consent|agreement))\b",
+    r"can only be \w+ with (?:[\w\u2019']+ ){0,3}(?:permission|approval|consent|agreement))\b",
     re.IGNORECASE,
 )
 
@@ -112,7 +115,7 @@ _INSTRUCTION = re.compile(
 _DUTY_OF_A_THING = re.compile(
     # "Written permission from parents or carers will be obtained before photographs of pupils are published"
     r"\bshould (?:always |only )?(?:be|remain)\b|"
-    r"\b(?:permission|consent|approval)\b[^.;:]{0,60}\bwill be (?:obtained|sought)\b",
+    r"\b(?:permission|consent|approval)\b[^.;:]{0,60}\bwill be (?:obtained|sought) (?:before|prior to)\b",
     re.IGNORECASE,
 )
 # The items under the staff's own heading in a section of roles and responsibilities ("Attending appropriate
@@ -268,7 +271,7 @@ def _stance(clause: DraftClause) -> Stance:
     # of a lead-in, the sentence that leads into the list: "... need to be aware of the risks ... The school will
     # inform and educate users about these risks and will implement policies ...:" over "Written permission
     # from parents or carers will be obtained before photographs of pupils are published" asks no care of staff
-    wording = clause.text if not clause.lead_in else f"{_lead_sentence(clause.lead_in)} {clause.text}"
+    wording = clause.text if not clause.lead_in else f"{_stance_lead(clause.lead_in)} {clause.text}"
     if (
         clause.outer_lead_in
         and not (clause.lead_in and _EXCEPTIONS_FOLLOW.search(clause.lead_in))
@@ -276,7 +279,9 @@ def _stance(clause: DraftClause) -> Stance:
     ):
         # "Making defamatory comments" under "... for example by:" under "... must not:"
         wording = f"{clause.outer_lead_in} {wording}"
-    restricted = _NOT.search(wording) or (_BREACH.search(wording) and not _FAILURE.search(wording))
+    restricted = _NOT.search(wording) or (
+        (_BREACH.search(wording) or _OFFENCE.search(wording)) and not _FAILURE.search(wording)
+    )
     if restricted and _NONE_MAY.search(wording):
         return Stance.NOT_ALLOWED  # "No member of staff is permitted to ...": no permission at all
     if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
@@ -324,6 +329,7 @@ _LEAD_HEAD, _LEAD_TAIL = 7, 3
 _NOT_EXHAUSTIVE = re.compile(
     r"^(?:this|the)\b[^.]{0,20}\b(?:not (?:an? )?exhaustive|examples only|not limited to)", re.IGNORECASE
 )
+_POINTS_BACK = re.compile(r"(?:this|these|such|examples? of (?:this|these|such)|for example|e\.g\.)\b", re.IGNORECASE)
 _TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
 _EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s+appl(?:y|ies)\s+to\b", re.IGNORECASE)
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
@@ -389,6 +395,18 @@ def _with_turn(first: str, turn: str) -> str:
     if len(line) <= _ANSWER_CHARS or room < _ANSWER_CHARS // 4:
         return line
     return f"{first[:room].rsplit(' ', 1)[0].rstrip(',;: ')} {CUT} {turn}"
+
+
+def _stance_lead(lead_in: str) -> str:
+    """What of a lead-in speaks for its items' stance: the sentence leading into the list, with the one before
+    when it only points back ("Staff must never contact pupils through personal accounts. Examples of this
+    include:")."""
+    lead = _lead_sentence(lead_in)
+    if _POINTS_BACK.match(lead):
+        before = _sentences(lead_in.strip())
+        at = next((i for i, sentence in enumerate(before) if lead.rstrip(". ") in sentence), 0)
+        return " ".join(before[max(at - 1, 0) : at + 1])
+    return lead
 
 
 def _lead_sentence(lead_in: str) -> str:

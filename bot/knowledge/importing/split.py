@@ -61,7 +61,8 @@ _STYLED_HEADING_WORDS = 20
 _SENTENCES = re.compile(r"[.!?][\"'\u201d\u2019)]?\s+[A-Z\"'\u201c\u2018]")
 _FRONT_PAGE = "Front page"
 # "[Table of pupil incidents and sanctions omitted from this extract.]": a note on the text, not a title
-_EDITORS_NOTE = re.compile(r"^\[.*\]$")
+# (not a template's optional wording: "[Staff may use their personal mobile phones in the staff room only.]")
+_EDITORS_NOTE = re.compile(r"^\[[^\]]*\b(?:omitted|removed|insert|delete|extract|table)\b[^\]]*\]$", re.IGNORECASE)
 # What opens a statement rather than an instruction, inside a DO or DO NOT list
 _STATEMENT = re.compile(r"(?:all|the|this|these|those|that|it|any|such|note|please note)\b", re.IGNORECASE)
 _MAX_DEPTH = 2
@@ -130,19 +131,20 @@ def _is_field(block: Block, following: Block | None) -> bool:
     if not found or len(words) > _MAX_HEADING_WORDS + 2:
         return False
     key, value = found.group("key"), found.group("value").strip()
-    # "Governors:" over "Governors are responsible for ...", "Headteacher and Senior Leaders:" over a list: no
-    # form's blank is followed by a list or a sentence, so the line titles what follows it
-    titles = following is not None and (following.bullet or _is_sentence(following.text))
-    if not value and titles and not block.tabbed and not _FIELD_WORDS.search(key.split()[-1]):
+    # "Headteacher and Senior Leaders:" over a list, "Governors:" over "Governors are responsible for ...": no
+    # form's blank is followed by a list, nor by a sentence about what it names ("Department:" over a rule is)
+    names_subject = following is not None and _opens_with(following.text, key) and not _FIELD_WORDS.search(key)
+    if not value and not block.tabbed and following is not None and (following.bullet or names_subject):
         return False
     if block.tabbed or _FIELD_WORDS.search(key):
         return True
     return not value and len(key.split()) <= 3
 
 
-def _is_sentence(text: str) -> bool:
-    words = text.split()
-    return len(words) >= 8 and words[0][:1].isupper() and text.rstrip().endswith((".", ":"))
+def _opens_with(text: str, key: str) -> bool:
+    """Whether `text` is a sentence that starts with the key's first word ("Governors are responsible ...")."""
+    words, named = text.split(), key.split()
+    return bool(words) and bool(named) and words[0].lower() == named[0].lower() and text.rstrip().endswith((".", ":"))
 
 
 def _heading_title(block: Block, styled: bool = False) -> str | None:
@@ -288,7 +290,7 @@ class _Splitter:
             parts.append(f"{self.number}({letter})" if letter else self.number)
         elif letter:
             parts.append(f"({letter})")
-        parts.extend(self.path)
+        parts.extend(self.path[-_MAX_DEPTH:])
         if self.label:
             parts.append(self.label)
         if self.marker:
@@ -317,14 +319,15 @@ class _Splitter:
             self.path = [*self.path, title][-_MAX_DEPTH:]
         elif block.text.rstrip().endswith(":"):
             # "Governors:" after the paragraph under "Roles and Responsibilities": a part of the heading above
-            self.path = [*self._titled(), title][-_MAX_DEPTH:]
+            # (kept whole here; `section` names the last two)
+            self.path = [*self._titled(), title]
         else:
             # the parts named with a colon end with their heading: "Staff Actions / Sanctions" > "Incidents:"
             # is over when "Staff (and Volunteer) Acceptable Use Policy Agreement" begins
             above = self._titled()
             # an appendix holds every heading after it
             self.path = [*above, title] if above == self.appendix else [*above[:-1], title]
-        if block.text.rstrip().endswith(":"):
+        if block.text.rstrip().endswith(":") and not appendix and not number:
             self.parts.add(title)
         self.label = None
         self.last_was_heading = True
@@ -477,7 +480,12 @@ def split(layout: Layout) -> list[DraftClause]:
     while i < len(blocks):
         block = blocks[i]
         if i in titles:
-            names_list = block.text.endswith(":") and i + 1 < len(blocks) and _is_item(blocks[i + 1])
+            names_list = (
+                block.text.endswith(":")
+                and i + 1 < len(blocks)
+                and _is_item(blocks[i + 1])
+                and not _APPENDIX.match(block.text)  # "Appendix 1:" over a list is still an appendix
+            )
             # after "Governors:", "Headteacher and Senior Leaders:" over a list is the next part, not the list's name
             if names_list and not splitter.last_was_heading and not splitter.in_part():
                 splitter.label = titles[i]  # names the list that follows, not a new section
