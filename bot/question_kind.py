@@ -71,7 +71,7 @@ _ASKS_LEAVE = re.compile(
     r"acceptable)\b|\b(?:ok|okay|alright|fine)\s+(?:to|if)\b",
     re.IGNORECASE,
 )
-_ALLOWED = re.compile(
+_ASKS_IF_ALLOWED = re.compile(
     r"\b(?:allowed|alowed|allowd|permitted|against the rules)\b|\b(?:can|could|may)\s+(?:parents?|carers?|pupils?|"
     r"children|kids|students?|learners?|they|people|someone|anyone|governors?|volunteers?)\b",
     re.IGNORECASE,
@@ -134,7 +134,7 @@ def asks_leave(question: str) -> bool:
 def asks_if_allowed(question: str) -> bool:
     """Whether the question asks if something may be done, by the asker or by anyone ("parents at sports day
     filming everything n sticking it on fb, is that even allowed??")."""
-    return asks_leave(question) or bool(_ALLOWED.search(question))
+    return asks_leave(question) or bool(_ASKS_IF_ALLOWED.search(question))
 
 
 def asks_action(question: str) -> bool:

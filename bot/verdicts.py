@@ -180,7 +180,6 @@ ADVISED_AGAINST = "Advised against"
 ONLY_WITH_PERMISSION = "Only with permission"
 NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
 EXCEPTION_MAY_APPLY = "It depends on the exception, which may apply to you"
-_EVERY_ASKER = {"staff"}  # the term every role of the school's staff is read as (knowledge/vocabulary.yaml)
 RECOMMENDED = "Recommended"
 
 
@@ -293,7 +292,7 @@ def headline(
 
 
 def _draft_part(
-    clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]], question: str = ""
+    clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]], question: str
 ) -> Clause | None:
     """An unreviewed draft's answer line is its clause's first words, and its stance the import's guess for the
     whole clause. A question about another of its sentences ("can I use my personal email to write to
@@ -311,19 +310,7 @@ def _draft_part(
     parts = _parts(clause.text)
     part = _closest(parts, question_terms, terms, least=2)
     if part is None and asks_if_allowed(question):
-        # "parents ... filming everything n sticking it on fb, is that even allowed??" shares as many words with
-        # "parents / carers are welcome to take videos ..." as with "... should not be published ... on social
-        # networking sites": of a permission and its limit, the limit says what may not be done
-        # only where the question names something the limit adds ("on fb": social networking sites); "can
-        # parents video sports day?" asks about the permission, whose words the limit repeats
-        tied = _tied(parts, question_terms, terms, least=2)
-        limits = [
-            each
-            for each in tied
-            if guess_part_stance(each, clause.section, clause.heading) is Stance.NOT_ALLOWED
-            and _names_only_here(each, parts, question_terms, terms)
-        ]
-        part = limits[0] if len(limits) == 1 else None
+        part = _limit_asked_about(clause, parts, question_terms, terms)
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
@@ -449,8 +436,8 @@ def _exception_label(
     """EXCEPTION_MAY_APPLY when the question speaks of what only the exception does ("a family member"
     against "my nephew"); words the rule itself uses ("any other school") say nothing about the exception."""
     # Every asker is staff: "As a supply teacher, ..." says nothing of "unless directed otherwise by the Head
-    # Teacher", though both read as staff.
-    if terms is not None and (set(terms(exception)) - set(terms(rule)) - _EVERY_ASKER) & set(question_terms):
+    # Teacher", though the vocabulary reads both as staff.
+    if terms is not None and (set(terms(exception)) - set(terms(rule)) - set(terms("staff"))) & set(question_terms):
         return EXCEPTION_MAY_APPLY
     return NOT_ALLOWED_WITH_EXCEPTIONS
 
@@ -483,6 +470,26 @@ def _closest(
     if len(shared) < 2 or shared[0][0] < least or shared[0][0] == shared[1][0]:
         return None
     return shared[0][1]
+
+
+def _limit_asked_about(
+    clause: Clause, parts: list[str], question_terms: set[str], terms: Callable[[str], list[str]]
+) -> str | None:
+    """Of a permission and its limit that share the question's words equally, the limit, where the question names
+    something only the limit speaks of: "parents ... filming everything n sticking it on fb, is that even
+    allowed??" over "parents / carers are welcome to take videos ..." and "... should not be published ... on
+    social networking sites". "can parents video sports day?" asks about the permission, whose words the limit
+    repeats."""
+    # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
+    from bot.knowledge.importing.guess import guess_part_stance
+
+    limits = [
+        part
+        for part in _tied(parts, question_terms, terms, least=2)
+        if guess_part_stance(part, clause.section, clause.heading) is Stance.NOT_ALLOWED
+        and _names_only_here(part, parts, question_terms, terms)
+    ]
+    return limits[0] if len(limits) == 1 else None
 
 
 def _names_only_here(

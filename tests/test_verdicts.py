@@ -236,8 +236,8 @@ def test_a_draft_s_permission_and_its_limit_asked_if_allowed_shows_the_limit(tmp
         assert "(such personal use" not in answer.best.clause.answer  # the aside the line leaves out
         assert (answer.verdict_label, answer.verdict_line[: len(limit)]) == ("Not allowed", limit), question
     asked = "are parents allowed to put their videos on social networking sites?"
-    # asked about the permission alone, whose words the limit repeats, the permission stands
-    answer = book.ask("st-annes", "can parents record videos of their own children at school plays?")
+    # asked about the permission alone, whose words the limit repeats as many times, the permission stands
+    answer = book.ask("st-annes", "can parents make recordings?")
     assert answer.verdict_label != "Not allowed", answer.verdict_line
     said = subprocess.run(
         [*POLICYBOT, "ask", "--school", "st-annes", asked],

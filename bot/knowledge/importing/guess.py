@@ -401,22 +401,26 @@ def _stance_lead(lead_in: str) -> str:
     """What of a lead-in speaks for its items' stance: the sentence leading into the list, with the one before
     when it only points back ("Staff must never contact pupils through personal accounts. Examples of this
     include:")."""
+    sentences = _sentences(lead_in.strip())
+    at = _lead_index(sentences)
     lead = _lead_sentence(lead_in)
-    if _POINTS_BACK.match(lead):
-        before = _sentences(lead_in.strip())
-        at = next((i for i, sentence in enumerate(before) if lead.rstrip(". ") in sentence), 0)
-        return " ".join(before[max(at - 1, 0) : at + 1])
-    return lead
+    return " ".join(sentences[max(at - 1, 0) : at + 1]) if _POINTS_BACK.match(lead) else lead
 
 
 def _lead_sentence(lead_in: str) -> str:
-    """The lead-in's sentence that says what the items are: its last, unless that only says the list is not
+    """The lead-in's sentence that says what the items are (`_lead_index`)."""
+    sentences = _sentences(lead_in.strip())
+    at = _lead_index(sentences)
+    return sentences[at] if at == len(sentences) - 1 else sentences[at].rstrip(". ")
+
+
+def _lead_index(sentences: list[str]) -> int:
+    """Which of a lead-in's sentences says what the items are: its last, unless that only says the list is not
     complete ("The School considers the following examples to be inappropriate uses of social networking sites.
     This is not an exhaustive list and is intended to provide examples only:")."""
-    sentences = _sentences(lead_in.strip())
     if len(sentences) > 1 and _NOT_EXHAUSTIVE.search(sentences[-1]):
-        return sentences[-2].rstrip(". ")
-    return sentences[-1]
+        return len(sentences) - 2
+    return len(sentences) - 1
 
 
 def without_connective(sentence: str) -> str:

@@ -340,6 +340,7 @@ class _Splitter:
         return path
 
     def in_part(self) -> bool:
+        """Whether the place so far ends in a part named with a colon ("Governors:")."""
         return bool(self.path) and self.path[-1] in self.parts
 
     def on_numbered_paragraph(self, number: str) -> None:
