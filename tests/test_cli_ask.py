@@ -35,6 +35,26 @@ def test_human_answer_has_verdict_quote_section_and_dates(capsys: pytest.Capture
     assert "Related clauses:" in out
 
 
+def test_a_question_the_policy_does_not_answer_names_who_to_ask_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """Dobcroft's policy is past its review date: its note had said "check with your line manager ... if in
+    doubt" straight under "Please ask your line manager ...", a glitch to a reader."""
+    code, out, _ = run(capsys, "ask", "--school", "dobcroft", "what time does the staff car park close?")
+    assert code == 0
+    assert out.startswith("I couldn't find")
+    assert out.count("your line manager") == 1, out
+    assert "due for review in December 2023 and may be out of date." in out
+
+
+def test_a_duty_the_curators_wrote_as_should_is_headed_you_should(capsys: pytest.CaptureFixture[str]) -> None:
+    """Hiltingbury: "school users should block, report or delete other users or their comments". The headline
+    had read "You must: You should block ...", the label saying more than the line under it."""
+    question = "someone is being rude in the comments on our class page, what should I do?"
+    code, out, _ = run(capsys, "ask", "--school", "hiltingbury", question)
+    assert code == 0
+    first = out.splitlines()[0]
+    assert first.startswith("You should: Block, report or delete"), first
+
+
 def test_default_school_comes_from_the_environment(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -475,6 +475,28 @@ def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, 
     assert clause["stance"] == stance
 
 
+def test_a_draft_s_topics_are_not_read_from_the_words_other_senses(tmp_path: Path) -> None:
+    """A new school's clauses learn from the reviewed schools through their topics, so a topic read from "the
+    following ways" or "a high profile event" lifts clauses about neither (review of the sixth policy: ten
+    clauses on pupils' lessons tagged as friending pupils)."""
+    clauses = _drafted(
+        tmp_path,
+        "Education of pupils\n\nOnline safety will be taught in the following ways: pupils should be taught to "
+        "be critically aware of the materials they read.\n\nStaff make sure that pupils understand and follow the "
+        "online safety rules.\n\nThe school holds high profile events such as Safer Internet Day for pupils.\n\n"
+        "Contact with pupils\n\nStaff must not follow pupils on social media or accept their friend requests.\n\n"
+        "Staff must not give pupils their personal mobile number.\n\nStaff must not use their personal mobile "
+        "devices to photograph pupils.\n",
+    )
+    topics = {clause["text"][:24]: clause["topics"] for clause in clauses}
+    assert "friending-pupils" not in topics["Online safety will be ta"]
+    assert "friending-pupils" not in topics["Staff make sure that pup"]
+    assert "profile-details" not in topics["The school holds high pr"]
+    assert "friending-pupils" in topics["Staff must not follow pu"]
+    assert "contact-details" in topics["Staff must not give pupi"]
+    assert "contact-details" not in topics["Staff must not use their"]
+
+
 def test_an_item_s_stance_reads_only_the_sentence_that_leads_into_its_list(tmp_path: Path) -> None:
     """"... staff, parents / carers and pupils need to be aware of the risks ... The school will inform and educate
     users about these risks ...:" over "Written permission ... will be obtained ...": the paragraph's "be aware"

@@ -28,7 +28,7 @@ def render_answer(answer: Answer) -> str:
         lines.append(not_covered(answer))
         related = answer.ranking.matches
     lines.append(f"  Policy dates: {policy_dates(school)}.")
-    for note in notes(school):
+    for note in notes(school, advise=answer.answered):
         lines.append(f"  Note: {note}")
     if related:
         lines.append("")

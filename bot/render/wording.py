@@ -32,37 +32,41 @@ def policy_dates(school: School) -> str:
     return ", ".join(parts) if parts else "no dates stated in the policy"
 
 
-def review_warning(school: School, today: dt.date | None = None) -> str | None:
+def _in_doubt(school: School, advise: bool) -> str:
+    return f"; check with {school.report_to} if in doubt." if advise else "."
+
+
+def review_warning(school: School, today: dt.date | None = None, advise: bool = True) -> str | None:
     today = today or dt.date.today()
     if school.is_old_without_review_date(today):
         assert school.policy_date is not None
         return (
-            f"This policy is dated {school.policy_date:%B %Y} and names no review date, so it may be out of date; "
-            f"check with {school.report_to} if in doubt."
+            f"This policy is dated {school.policy_date:%B %Y} and names no review date, so it may be out of date"
+            + _in_doubt(school, advise)
         )
     if not school.is_past_review(today):
         return None
     assert school.review_due is not None
-    return (
-        f"This policy was due for review in {school.review_due:%B %Y} and may be out of date; "
-        f"check with {school.report_to} if in doubt."
+    return f"This policy was due for review in {school.review_due:%B %Y} and may be out of date" + _in_doubt(
+        school, advise
     )
 
 
-def draft_note(school: School) -> str | None:
+def draft_note(school: School, advise: bool = True) -> str | None:
     """Said beside every answer from a file `kb import` drafted that nobody has reviewed yet: its verdicts
     and answer lines are the bot's guesses from the policy's words (docs/load-your-policy.md)."""
     if not school.draft:
         return None
     return (
         "This school's policy was imported and its answers have not yet been reviewed by the school: they are "
-        f"the bot's reading of the policy's own words; check with {school.report_to} if in doubt."
+        "the bot's reading of the policy's own words" + _in_doubt(school, advise)
     )
 
 
-def notes(school: School, today: dt.date | None = None) -> list[str]:
-    """What to say beside an answer about the policy itself: past its review date, not yet reviewed."""
-    return [note for note in (review_warning(school, today), draft_note(school)) if note]
+def notes(school: School, today: dt.date | None = None, advise: bool = True) -> list[str]:
+    """What to say beside an answer about the policy itself: past its review date, not yet reviewed.
+    `advise=False` under "I couldn't find ...", which has just named who to ask."""
+    return [note for note in (review_warning(school, today, advise), draft_note(school, advise)) if note]
 
 
 def _heading_is_in_section(clause: Clause) -> bool:
@@ -86,6 +90,9 @@ def citation(school: School, clause: Clause) -> str:
     return f"{school.name}, {school.policy_title}, {where}"
 
 
+_YOU_SHOULD = re.compile(r"You should\b(?!\s*(?:not|never)\b)\s*", re.IGNORECASE)
+
+
 def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str, str]:
     """The verdict's label and the line after it; `label` and `line` are the answer's own
     (bot/verdicts.py), else the clause's stance and answer line. An answer line that opens with the label
@@ -93,6 +100,12 @@ def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str,
     under "Only with permission") does not say it twice."""
     label = label or verdict_label(clause)
     line = line or clause.answer
+    should = _YOU_SHOULD.match(line)
+    if label == Stance.MUST.label and should:
+        # "You must: You should block ...": the curators wrote the duty as the policy's "should", and the
+        # label then says more than the line under it
+        rest = line[should.end() :]
+        label, line = "You should", rest[:1].upper() + rest[1:]
     if label == ONLY_WITH_PERMISSION:
         said = ONLY_WITH_PERMISSION_LEAD.match(line)
     else:  # never "You must not ..." under "You must" cut to "Not ...": the line then says more than the label

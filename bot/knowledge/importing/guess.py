@@ -176,16 +176,29 @@ def _near(first: str, second: str) -> str:
     return rf"\b(?:{first})\w*\b.{{0,60}}\b(?:{second})|\b(?:{second})\w*\b.{{0,60}}\b(?:{first})"
 
 
+# What one follows when following is no online contact
+_KEPT_TO = r"the|these|this|their|its|school|polic\w*|rules?|procedures?|guid\w*|instructions?|advice"
+
 # Topic slugs of the curated knowledge base, found from general policy wording.
 _TOPICS: list[tuple[str, re.Pattern[str]]] = [
     (slug, re.compile(pattern, re.IGNORECASE))
     for slug, pattern in [
-        ("friending-pupils", _near("friend|follow|contact|messag|relationship", "pupil|child|learner|student")),
+        (
+            "friending-pupils",
+            # "the following:", "follow the rules": a list or a rule to keep, no online contact
+            _near(
+                rf"friend|follow(?!ing\b|s?\s+(?:{_KEPT_TO})\b)|contact|messag|relationship",
+                "pupil|child|learner|student",
+            ),
+        ),
         ("friending-parents", _near("friend|contact|relationship", "parent|carer|famil")),
         ("friending-colleagues", _near("friend", "colleague")),
         ("ex-pupils", r"\b(ex-?pupil|ex-?child|former (?:pupil|child|learner)|prior pupil|recent learner)"),
         ("photos-children", _near("photo|image|picture|video", "child|pupil|learner|student")),
-        ("contact-details", r"\b(contact details|phone number|telephone|mobile|e-?mail address|home address)"),
+        (
+            "contact-details",
+            r"\b(contact details|phone number|telephone|mobile (?:phone )?number|e-?mail address|home address)",
+        ),
         ("confidentiality", r"\bconfidential"),
         ("data-protection", r"\b(data protection|gdpr|personal data|personal information)"),
         ("privacy-settings", r"\b(privacy|security settings|password)"),
@@ -207,7 +220,7 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
         ("complaining-about-work", r"\b(grievance|concerns? about (?:your )?work|complain\w* about|work related)"),
         ("illegal-content", r"\b(illegal|sexually explicit|offensive material|libel|defam)"),
         ("disclaimer", r"\bdisclaimer"),
-        ("profile-details", r"\bprofile"),
+        ("profile-details", r"(?<!high )(?<!high-)\bprofile"),
         ("reporting-misuse", r"\breport"),
         ("seeking-advice", r"\b(advice|discuss (?:it )?with|consult|speak to|talk to)"),
         ("definition", r"\b(social media is|is the term|definition|includes?, but (?:is|are) not limited)"),
