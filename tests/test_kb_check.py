@@ -168,3 +168,18 @@ def test_a_school_s_own_import_under_a_bundled_school_s_id_is_not_told_to_copy_o
     capsys.readouterr()
     main(["kb", "check", "--dir", str(folder)])
     assert "differ from this version's copy" not in capsys.readouterr().out
+
+
+def test_a_folder_copied_without_its_policy_texts_says_where_to_find_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An IT technician set up a folder for a new school by copying the bundled files but not `sources/`: kb check
+    failed with "source policy ... not found" for each, and did not say where the texts are."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for name in ("dobcroft.yaml", "vocabulary.yaml"):
+        shutil.copy(REPO / "knowledge" / name, folder / name)
+    assert main(["kb", "check", "--dir", str(folder)]) == 1
+    out = capsys.readouterr().out
+    error = next(line for line in out.splitlines() if "not found" in line)
+    assert f"copy {REPO / 'knowledge' / 'sources' / 'dobcroft.txt'} into {folder / 'sources'}" in error, error

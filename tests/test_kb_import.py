@@ -467,12 +467,56 @@ def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
          "considered inappropriate.", "not_allowed"),
         ("School Representatives should expect that monitoring of social media shall be in line with policy.",
          "information"),
+        # a duty first, and what not to do while doing it: "You must", not "Not allowed"
+        ("Users must immediately report any message that is offensive or threatening and must not respond to it.",
+         "must"),
+        ("Staff must not accept friend requests from pupils and must report any such request.", "not_allowed"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
     policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Rules\n\n1.1 {rule}\n")
     (clause,) = make_draft(policy, "oakfield").clauses
     assert clause["stance"] == stance
+
+
+def test_a_list_under_a_heading_says_who_its_items_are_about(tmp_path: Path) -> None:
+    """Hiltingbury's "SLT" over "- Approve account creation": the draft's line read "For information: Approve
+    account creation" and never said who (review of a leave-one-out import)."""
+    clauses = _drafted(
+        tmp_path,
+        "Roles and Responsibilities\n\nSLT\n\n- Receive completed applications for social media accounts\n"
+        "- Approve account creation\n\nAdministrator/Moderator\n\n- Create the account following SLT approval\n\n"
+        "Online safety Coordinator:\n\n- leads the online safety committee\n- provides training for staff\n\n"
+        "Behaviour\n\n- The school requires that all users adhere to this policy.\n"
+        "- Digital communications by staff must be professional at all times.\n\n"
+        "Incidents\n\n- Breaching copyright or licensing regulations: Refer to line manager\n",
+    )
+    answers = {clause["text"][:24]: clause["answer"] for clause in clauses}
+    assert answers["Approve account creation"] == "SLT: approve account creation"
+    assert answers["Create the account follo"] == "Administrator/Moderator: create the account following SLT approval"
+    assert answers["leads the online safety "] == "Online safety Coordinator: leads the online safety committee"
+    # a sentence with a subject of its own, and a table's row, say who already
+    assert answers["The school requires that"] == "The school requires that all users adhere to this policy."
+    assert answers["Digital communications b"].startswith("Digital communications by staff must")
+    assert answers["Breaching copyright or l"].startswith("Breaching copyright")
+
+
+def test_a_permission_s_line_keeps_the_limit_in_the_next_sentence(tmp_path: Path) -> None:
+    """"Staff and volunteers are allowed to take digital / video images ... Those images should only be taken on
+    school equipment, the personal equipment of staff should not be used ...": the line had kept the permission
+    alone, and read alone it said the opposite of the rule."""
+    clauses = _drafted(
+        tmp_path,
+        "Use of images\n\nStaff are allowed to take photos of pupils to support their learning. Those photos should "
+        "not be taken on the personal phones of staff.\n\nStaff are allowed to use the school's cameras on trips. "
+        "The cameras are kept in the school office.\n",
+    )
+    answers = [clause["answer"] for clause in clauses]
+    assert answers[0] == (
+        "Staff are allowed to take photos of pupils to support their learning. Those photos should not be taken on "
+        "the personal phones of staff."
+    )
+    assert answers[1] == "Staff are allowed to use the school's cameras on trips."  # no limit: the permission alone
 
 
 def test_a_draft_s_topics_are_not_read_from_the_words_other_senses(tmp_path: Path) -> None:

@@ -40,6 +40,16 @@ class Problem:
         return f"{self.level}: {where}{who}: {self.message}"
 
 
+def _no_source(source_path: Path) -> str:
+    """What to do when a file's policy text is missing: a folder set up by copying the bundled files often
+    leaves out their `sources/` (review of a school's first import)."""
+    message = f"source policy {source_path} not found: every clause is checked against the policy's own text there"
+    bundled = bundled_knowledge_dir() / "sources" / source_path.name
+    if bundled.is_file() and bundled.resolve() != source_path.resolve():
+        message += f"; copy {bundled} into {source_path.parent}"
+    return message
+
+
 def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Problem]:
     try:
         raw = read_raw(path)
@@ -61,7 +71,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         source = source_path.read_text(encoding="utf-8")
         folded = folded_source(source, school.page_headers)
     else:
-        problems.append(Problem("error", path, raw.school.line, None, f"source policy {source_path} not found"))
+        problems.append(Problem("error", path, raw.school.line, None, _no_source(source_path)))
 
     school_line = raw.school.line
 

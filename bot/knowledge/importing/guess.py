@@ -132,6 +132,9 @@ _ANOTHER_ROLE = re.compile(
     r"\s*$",
     re.IGNORECASE,
 )
+# "Users must immediately report ... any communication that ... is offensive ... and must not respond to any such
+# communication": a duty first, and what not to do while doing it
+_DUTY_FIRST = re.compile(r"^[^.;:]*?\bmust\b(?! not\b| never\b)[^.;:]*\bmust (?:not|never)\b", re.IGNORECASE)
 # "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
 _STRONG_DUTY = re.compile(r"\b(?:must|are required to|is required to)\b(?! not\b)", re.IGNORECASE)
 
@@ -300,7 +303,7 @@ def _stance(clause: DraftClause) -> Stance:
     if _ALLOWED.search(clause.text) and (restricted or _MUST.search(wording)):
         # "Staff are allowed to take images ..., but must follow ...": allowed, on conditions
         return Stance.ALLOWED_WITH_CARE
-    if restricted:
+    if restricted and not _DUTY_FIRST.search(clause.text):
         return Stance.NOT_ALLOWED
     if _CARE.search(wording) and not _STRONG_DUTY.search(clause.text):
         return Stance.ALLOWED_WITH_CARE
@@ -346,6 +349,20 @@ _POINTS_BACK = re.compile(r"(?:this|these|such|examples? of (?:this|these|such)|
 _TURN = re.compile(r"(?:However|But|Nevertheless|That said)\b")
 _EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s+appl(?:y|ies)\s+to\b", re.IGNORECASE)
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
+# A heading of a few words can be a list's subject; a longer one names a topic.
+_SUBJECT_WORDS = 5
+# Words that open a sentence with a subject of its own, or a phrase before one
+_OWN_SUBJECT = re.compile(
+    r"(?i)(?:the|a|an|all|any|each|every|no|this|these|those|that|it|its|they|we|you|i|our|their|his|her|"
+    r"there|as|if|when|where|whilst|while|in|on|at|for|to|by|with|under|after|before|during|although|unless|"
+    r"staff|users?|pupils?|students?|learners?|parents?|carers?|children|governors?|employees?|everyone)\b"
+)
+# A verb that says the item has its own subject before it ("Digital communications by staff must be ...")
+_FINITE = re.compile(
+    r"(?i)\b(?:must|should|shall|will|would|may|might|can|cannot|is|are|was|were|has|have|do|does|did|needs?)\b"
+)
+# "Using proxy sites ...: Unacceptable": a table's row names its own subject
+_TABLE_ROW = re.compile(r"\S:\s")
 
 
 def draft_answer(clause: DraftClause) -> str:
@@ -355,13 +372,16 @@ def draft_answer(clause: DraftClause) -> str:
     if len(answer.split()) < _SHORT_SENTENCE and len(sentences) > 1:
         answer = f"{answer} {sentences[1]}"
     elif len(sentences) > 1 and (
-        (_TURN.match(sentences[1]) and not STATED_RULE.search(answer)) or _EXTENDS.match(sentences[1])
+        (_TURN.match(sentences[1]) and not STATED_RULE.search(answer))
+        or _EXTENDS.match(sentences[1])
+        or (not _NOT.search(answer) and _limits(answer, sentences[1]))
     ):
         # "The school respects privacy and understands that staff may use social media ... in their private lives.
         # However, personal communications likely to have a negative impact ... are within the scope of this
         # policy": the first sentence alone told staff their private accounts were their own business. So does
         # a rule's reach: "... from the council's computers or devices during working time ... These provisions
-        # also apply to personal computers and mobile devices."
+        # also apply to personal computers and mobile devices." And a permission's limit: "... parents / carers are
+        # welcome to take videos ... for their own personal use ... these images should not be published ...".
         answer = _with_turn(answer, sentences[1].rstrip(";, "))
     answer = answer.rstrip(";, ")
     answer = without_connective(answer)
@@ -387,8 +407,13 @@ def draft_answer(clause: DraftClause) -> str:
             # "IT Usage Policy" keeps its capitals; "The current password ..." goes on the lead-in's sentence
             item = f"{answer[:1].lower()}{answer[1:]}" if answer[:1].isupper() and not answer[1:2].isupper() else answer
             answer = f"{lead}{LEAD}{item}"
+    if clause.subject and not clause.polarity and _completes(clause.subject, answer):
+        # "SLT" / "- Approve account creation": the line read "For information: Approve account creation", and
+        # never said who
+        item = f"{answer[:1].lower()}{answer[1:]}" if not answer[1:2].isupper() else answer
+        answer = f"{clause.subject.rstrip(': ')}{LEAD}{item}"
     role = _ANOTHER_ROLE.search(clause.section)
-    if role and answer[:1].islower():
+    if role and answer[:1].islower() and not clause.subject:
         # "Pupils:" / "are responsible for using the school digital technology systems ...": without its subject
         # the line read as a duty of staff
         answer = f"{role.group(0).strip(' -:')}{LEAD}{answer}"
@@ -399,6 +424,33 @@ def draft_answer(clause: DraftClause) -> str:
         answer = without_asides(answer)
     answer = shortened(answer)
     return answer[:1].upper() + answer[1:]
+
+
+def _completes(heading: str, item: str) -> bool:
+    """Whether a list item reads as what its heading does ("Approve account creation", "leads the online safety
+    committee") rather than a sentence of its own ("The school requires ...", "Users must ensure ...")."""
+    words = item.split()
+    if not words or len(heading.split()) > _SUBJECT_WORDS or _names(heading, item):
+        return False
+    if _TABLE_ROW.search(item):
+        return False
+    if words[0][:1].islower():
+        return True
+    return not _OWN_SUBJECT.match(item) and not _FINITE.search(" ".join(words[:_SUBJECT_WORDS]))
+
+
+def _names(heading: str, item: str) -> bool:
+    return heading.rstrip(": ").casefold() in item.casefold()
+
+
+def _limits(permission: str, sentence: str) -> bool:
+    """Whether a permission's next sentence limits it, and the line has room for both: the permission is kept up
+    to what it allows, where `_with_turn` cuts it short."""
+    granted = _ALLOWED.search(permission)
+    if granted is None or not _NOT.search(sentence):
+        return False
+    room = _ANSWER_CHARS - len(sentence) - len(CUT) - 2
+    return len(permission) + 1 + len(sentence) <= _ANSWER_CHARS or granted.end() <= room - _ANSWER_CHARS // 4
 
 
 def _with_turn(first: str, turn: str) -> str:

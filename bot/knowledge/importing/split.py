@@ -90,6 +90,9 @@ class DraftClause:
     polarity: str | None = None  # "do" or "dont" inside a DO / DO NOT list
     # The numbered section's title ("Roles and Responsibilities" for "3."), which `section` gives as its number.
     section_title: str | None = None
+    # The heading a list stands under with no lead-in, which its items complete: "SLT" over "- Approve account
+    # creation", "Online safety Coordinator:" over "- leads the online safety committee".
+    subject: str | None = None
 
 
 @dataclass
@@ -361,7 +364,13 @@ class _Splitter:
 
     # ---------------------------------------------------------------- clauses
     def add(
-        self, text: str, block: Block, letter: str | None, lead_in: str | None, outer: str | None = None
+        self,
+        text: str,
+        block: Block,
+        letter: str | None,
+        lead_in: str | None,
+        outer: str | None = None,
+        subject: str | None = None,
     ) -> None:
         self.clauses.append(
             DraftClause(
@@ -374,13 +383,16 @@ class _Splitter:
                 # "All of the above applies to both open and private sections ..." under DO NOT is no instruction
                 polarity=self.marker[1] if self.marker and not _STATEMENT.match(text) else None,
                 section_title=self.number_title if self.number else None,
+                subject=None if lead_in else subject,
             )
         )
 
-    def emit(self, node: _Node, top: bool, lead_in: str | None, outer: str | None = None) -> None:
+    def emit(
+        self, node: _Node, top: bool, lead_in: str | None, outer: str | None = None, subject: str | None = None
+    ) -> None:
         kids = node.children
         if not kids:
-            self.add(node.text, node.block, node.letter, lead_in, outer)
+            self.add(node.text, node.block, node.letter, lead_in, outer, subject)
         elif _list_of_phrases(node) or (
             _continues_into_items(node.text)
             and all(not k.children for k in kids)
@@ -508,11 +520,12 @@ def split(layout: Layout) -> list[DraftClause]:
         if i in stop:  # a form field: dates are read from the whole text by `details`
             i += 1
             continue
+        under = splitter.label or (splitter.path[-1] if splitter.last_was_heading and splitter.path else None)
         splitter.on_content()
         if _is_item(block):
             nodes, i = _run(blocks, i, 0, stop)
             for node in nodes:
-                splitter.emit(node, False, None)
+                splitter.emit(node, False, None, subject=under)
             splitter.label = None
             continue
         splitter.label = None
