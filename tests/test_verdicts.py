@@ -386,6 +386,26 @@ def test_a_nephew_at_the_school_is_not_told_a_flat_no(book: PolicyBook) -> None:
     assert answer.verdict_label in (EXCEPTION_MAY_APPLY, "Allowed, with care", "Allowed")
 
 
+def test_a_photo_against_a_parent_s_objection_is_not_allowed(book: PolicyBook) -> None:
+    """The Link School 7.2 keeps a list of objections (know it) and makes posting against them a disciplinary
+    offence. Both were one clause headed "You must", and a member of staff asking whether they could still post
+    the photo heard "You must: know which learners are on the list"."""
+    posting = book.ask("link-school", "can I still post a photo of a learner whose parent has objected?")
+    assert posting.answered and posting.best is not None
+    assert "disciplinary offence" in posting.best.clause.text and posting.verdict_label == "Not allowed"
+    listed = book.ask("link-school", "where is the list of learners whose parents said no to photos?")
+    assert listed.best is not None and "retains a list" in listed.best.clause.text
+    assert listed.verdict_label == "You must"
+
+
+def test_an_ex_pupil_s_friend_request_is_not_heard_as_allowed(book: PolicyBook) -> None:
+    """Dobcroft 6.1 asks staff to consider each case carefully, and its Appendix says a relationship with a child
+    is not appropriate even once they have left the school's care. The headline had read "Allowed, with care"."""
+    answer = book.ask("dobcroft", "should I accept a friend request from an ex-pupil?")
+    assert answer.answered and answer.best is not None and "ex-pupils" in answer.best.clause.text
+    assert not answer.verdict_label.startswith("Allowed"), answer.verdict_label
+
+
 def _terminal_verdict(school: str, question: str) -> str:
     """The first line `policybot ask` prints: the verdict."""
     result = subprocess.run(
