@@ -471,6 +471,10 @@ def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
         ("Users must immediately report any message that is offensive or threatening and must not respond to it.",
          "must"),
         ("Staff must not accept friend requests from pupils and must report any such request.", "not_allowed"),
+        # what to do once the case is met
+        ("If there is any suspicion of illegal activity on a school computer, report it to the police at once.",
+         "must"),
+        ("If staff are unsure, the Headteacher will decide.", "information"),
     ],
 )
 def test_a_draft_verdict_follows_the_rule_as_written(tmp_path: Path, rule: str, stance: str) -> None:
@@ -517,6 +521,24 @@ def test_a_permission_s_line_keeps_the_limit_in_the_next_sentence(tmp_path: Path
         "the personal phones of staff."
     )
     assert answers[1] == "Staff are allowed to use the school's cameras on trips."  # no limit: the permission alone
+
+
+def test_a_long_instruction_after_its_case_keeps_what_to_do(tmp_path: Path) -> None:
+    """"If there is any suspicion that the web site(s) concerned may contain child abuse images, ..., refer to the
+    right hand side of the Flowchart ... and report immediately to the police": cut at 240 characters, the line
+    had kept the case and lost the police."""
+    clauses = _drafted(
+        tmp_path,
+        "Illegal incidents\n\nIf there is any suspicion that the web site or sites concerned may contain child abuse "
+        "images, or if there is any other suspected illegal activity on a school device or network, refer to the "
+        "flowchart for responding to online safety incidents (kept in the staffroom and in the appendix) and report "
+        "immediately to the police.\n",
+    )
+    (clause,) = clauses
+    assert len(clause["text"]) > 240
+    assert clause["answer"].endswith("and report immediately to the police."), clause["answer"]
+    assert clause["answer"].startswith("If there is any suspicion")
+    assert clause["stance"] == "must"
 
 
 def test_a_draft_s_topics_are_not_read_from_the_words_other_senses(tmp_path: Path) -> None:

@@ -110,6 +110,15 @@ _INSTRUCTION = re.compile(
     re.IGNORECASE,
 )
 
+# "If there is any suspicion that the web site(s) concerned may contain child abuse images, ..., refer to the
+# right hand side of the Flowchart ... and report immediately to the police": what to do, once the case is met
+_INSTRUCTION_IF = re.compile(
+    r"^(?:if|where|when|whenever|should)\b[^.;:]*?,\s+(?:please\s+|then\s+|always\s+)?(?P<verb>refer|report|contact|"
+    r"call|inform|tell|isolate|stop|seek|speak|talk|ask|keep|save|record|delete|remove|block|ignore|follow|check|"
+    r"notify|alert|pass)\b(?! to be\b)",
+    re.IGNORECASE,
+)
+
 # A duty stated of a thing ("Permission ... should be sought", "Any misuse should be reported to the Head
 # Teacher", "Communication ... should remain professional"): the person goes without saying.
 _DUTY_OF_A_THING = re.compile(
@@ -318,7 +327,7 @@ def _stance(clause: DraftClause) -> Stance:
     if _ALLOWED.search(wording):
         # "... is permitted so long as it does not involve unprofessional or inappropriate content": on conditions
         return Stance.ALLOWED_WITH_CARE if _CONDITION.search(wording) else Stance.ALLOWED
-    if _INSTRUCTION.search(clause.text):
+    if _INSTRUCTION.search(clause.text) or _INSTRUCTION_IF.search(clause.text):
         return Stance.MUST
     return Stance.INFORMATION
 
@@ -526,12 +535,21 @@ def shortened(line: str) -> str:
     # the sentence's own rule, not one in brackets ("(including ... whom they should contact ...)")
     rules = _LATE_RULE.finditer(line)
     rule = next((r for r in rules if line.count("(", 0, r.start()) == line.count(")", 0, r.start())), None)
-    if rule and rule.start() >= len(cut) and len(line) - rule.start() <= _ANSWER_CHARS // 2:
+    start = rule.start() if rule else None
+    told = _INSTRUCTION_IF.match(line)
+    if told and len(line) - told.start("verb") <= _ANSWER_CHARS * 2 // 3:
+        # "If there is any suspicion that the web site(s) concerned may contain child abuse images, ... refer to the
+        # right hand side of the Flowchart ... and report immediately to the police": the line had kept the case
+        # and lost what to do in it
+        start = told.start("verb")
+    elif not (rule and rule.start() >= len(cut) and len(line) - rule.start() <= _ANSWER_CHARS // 2):
+        start = None
+    if start is not None:
         # "Similarly, photographs, videos or any other types of image of children ... must not be published on
         # personal webpage": cut at the end, the line had lost the rule it states and read as a ban on any image;
         # "Other policies and procedures ..., such as those covering Whistleblowing, ... Bullying (HDVB) should be
         # used to raise any concerns ...", cut at its bracket, named policies and said nothing of them
-        tail = line[rule.start() :]
+        tail = line[start:]
         head = line[: _ANSWER_CHARS - len(tail) - 3].rsplit(" ", 1)[0].rstrip(",;: ")
         if head.count("(") > head.count(")"):
             head = head[: head.rindex("(")].rstrip(",;: ")  # no bracket left open before the cut
