@@ -45,6 +45,21 @@ def test_a_question_the_policy_does_not_answer_names_who_to_ask_once(capsys: pyt
     assert "due for review in December 2023 and may be out of date." in out
 
 
+def test_not_sure_points_to_the_closest_part_when_it_more_often_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    """"I couldn't find a part of the policy that clearly answers this", over a closest clause saying "No -
+    leaving social media sites running ... is a breach", read as a glitch (review of the curated schools)."""
+    question = "Can I keep Facebook open in a tab on my work laptop so I don't miss messages?"
+    code, out, _ = run(capsys, "ask", "--school", "howitt", "--json", question)
+    assert code == 0 and json.loads(out)["answered"] is False  # still not an answer
+    code, out, _ = run(capsys, "ask", "--school", "howitt", question)
+    first = out.splitlines()[0]
+    assert first.startswith("I'm not sure the Acceptable Use of Social Media Policy answers this clearly."), first
+    assert "The closest part is 6.3" in first and "ask your manager" in first
+    # nothing close: said plainly
+    code, out, _ = run(capsys, "ask", "--school", "howitt", "what time does the staff car park close?")
+    assert out.startswith("I couldn't find")
+
+
 def test_a_duty_the_curators_wrote_as_should_is_headed_you_should(capsys: pytest.CaptureFixture[str]) -> None:
     """Hiltingbury: "school users should block, report or delete other users or their comments". The headline
     had read "You must: You should block ...", the label saying more than the line under it."""

@@ -108,6 +108,14 @@ def test_share_where_the_bot_is_not_invited_explains_how(bot: RunningBot) -> Non
     assert "/invite @policybot" in response["text"]
 
 
+def test_not_sure_in_slack_points_to_the_closest_part_and_still_offers_ask_slt(bot: RunningBot) -> None:
+    data = bot.command("/policy", "can i use social media at work?").json()
+    text = _all_text(data["blocks"])
+    assert "I'm not sure the Social Media Policy for Staff answers this clearly. The closest part is 7.0" in text
+    assert "couldn't find" not in text
+    assert _button_value(data["blocks"], "answer_ask_slt")
+
+
 def test_an_uncovered_question_goes_to_slt_and_their_thread_reply_reaches_the_asker(bot: RunningBot) -> None:
     data = bot.command("/policy", "where do I hand in my expenses form?", user="UTA00001").json()
     assert "couldn't find" in _all_text(data["blocks"])

@@ -78,6 +78,10 @@ class Tuning:
     # covered questions answered at 90% right, against 19% at 81% at 0.7.
     unreviewed_threshold: float = 0.8
     sure_confidence: float = 0.9  # above this the bot offers no "Ask SLT"
+    # Declined from here up, the closest clause answered the question more often than not on `tune` (curated
+    # files 27 of 48, leave-one-out drafts 31 of 51; `check` 27 of 47 and 39 of 55), so "not sure" points to it
+    # rather than saying nothing was found (docs/matching.md, section 4).
+    near_confidence: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class Ranking:
     confidence: float = 0.0  # how likely the best clause answers the question (0..1), see _confidence
     features: dict[str, float] = field(default_factory=dict)
     sure: bool = False  # answered with confidence to spare: no "Ask SLT" offered
+    near: bool = False  # declined, but the closest clause more often answers than not
 
     @property
     def best(self) -> Match | None:
@@ -331,7 +336,8 @@ class ClauseIndex:
         confidence = _confidence(features, t.decision)
         answered = confidence >= (t.confidence_threshold if features["examples"] else t.unreviewed_threshold)
         sure = confidence >= t.sure_confidence
-        return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure)
+        near = not answered and confidence >= t.near_confidence
+        return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure, near)
 
     def _question_vector(self, question: str) -> np.ndarray | None:
         """The question's meaning vector, or None without meaning vectors or while the model is busy

@@ -133,8 +133,14 @@ def summary(answer: Answer) -> str:
 
 
 def not_covered(answer: Answer) -> str:
+    """What the bot says when it is not sure. Where its closest clause more often answers than not (`near`), it
+    points to that clause: "I couldn't find ..." over a clear "No - never friend a pupil" read as a glitch."""
     school = answer.school
-    return (
-        f"I couldn't find a part of the {school.policy_title} that clearly answers this. "
-        f"Please ask {school.report_to} or the Senior Leadership Team (SLT)."
-    )
+    ask = f"ask {school.report_to} or the Senior Leadership Team (SLT)"
+    best = answer.best
+    if answer.ranking.near and best is not None:
+        return (
+            f"I'm not sure the {school.policy_title} answers this clearly. The closest part is "
+            f"{section_and_heading(best.clause)} (below): check it, and {ask} if in doubt."
+        )
+    return f"I couldn't find a part of the {school.policy_title} that clearly answers this. Please {ask}."
