@@ -400,10 +400,12 @@ def test_a_photo_against_a_parent_s_objection_is_not_allowed(book: PolicyBook) -
 
 def test_an_ex_pupil_s_friend_request_is_not_heard_as_allowed(book: PolicyBook) -> None:
     """Dobcroft 6.1 asks staff to consider each case carefully, and its Appendix says a relationship with a child
-    is not appropriate even once they have left the school's care. The headline had read "Allowed, with care"."""
+    is not appropriate even once they have left the school's care. The headline had read "Allowed, with care",
+    over 6.1; the Appendix, which says what to do with the request, is the answer."""
     answer = book.ask("dobcroft", "should I accept a friend request from an ex-pupil?")
-    assert answer.answered and answer.best is not None and "ex-pupils" in answer.best.clause.text
-    assert not answer.verdict_label.startswith("Allowed"), answer.verdict_label
+    assert answer.answered and answer.best is not None
+    assert "no longer within your care" in answer.best.clause.text
+    assert answer.verdict_label == "Not allowed", answer.verdict_label
 
 
 def _terminal_verdict(school: str, question: str) -> str:
