@@ -183,3 +183,14 @@ def test_a_folder_copied_without_its_policy_texts_says_where_to_find_them(
     out = capsys.readouterr().out
     error = next(line for line in out.splitlines() if "not found" in line)
     assert f"copy {REPO / 'knowledge' / 'sources' / 'dobcroft.txt'} into {folder / 'sources'}" in error, error
+    # a school's own import under a bundled id has its own text: never told to copy ours
+    own = tmp_path / "own"
+    own.mkdir()
+    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", own)
+    policy = REPO / "knowledge" / "sources" / "howitt.txt"
+    assert main(["kb", "import", str(policy), "--school", "dobcroft", "--dir", str(own)]) == 0
+    shutil.rmtree(own / "sources")
+    capsys.readouterr()
+    assert main(["kb", "check", "--dir", str(own)]) == 1
+    error = next(line for line in capsys.readouterr().out.splitlines() if "not found" in line)
+    assert "copy" not in error, error

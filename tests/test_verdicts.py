@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.answers import PolicyBook
 from bot.knowledge.models import Clause, Stance
 from bot.render.text import render_answer
+from bot.render.wording import verdict
 from bot.verdicts import (
     ADVISED_AGAINST,
     EXCEPTION_MAY_APPLY,
@@ -406,6 +407,18 @@ def test_an_ex_pupil_s_friend_request_is_not_heard_as_allowed(book: PolicyBook) 
     assert answer.answered and answer.best is not None
     assert "no longer within your care" in answer.best.clause.text
     assert answer.verdict_label == "Not allowed", answer.verdict_label
+
+
+def test_you_should_is_said_once_and_only_before_what_to_do() -> None:
+    """"You must: You should block ..." read as a glitch; "You should, where possible, ..." must not become
+    "You should: , where possible, ...", nor "You should not ..." a "You should"."""
+    def shown(line: str) -> str:
+        clause = Clause(id="s-1", section="1", heading="h", text="t", answer=line, stance=Stance.MUST, topics=[])
+        return verdict(clause)
+
+    assert shown("You should block or report the users.") == "You should: Block or report the users."
+    assert shown("You should, where possible, use the school account.").startswith("You must: You should, where")
+    assert shown("You should not reply.").startswith("You must: You should not")
 
 
 def _terminal_verdict(school: str, question: str) -> str:

@@ -40,12 +40,14 @@ class Problem:
         return f"{self.level}: {where}{who}: {self.message}"
 
 
-def _no_source(source_path: Path) -> str:
+def _no_source(path: Path, source_path: Path) -> str:
     """What to do when a file's policy text is missing: a folder set up by copying the bundled files often
     leaves out their `sources/` (review of a school's first import)."""
     message = f"source policy {source_path} not found: every clause is checked against the policy's own text there"
     bundled = bundled_knowledge_dir() / "sources" / source_path.name
-    if bundled.is_file() and bundled.resolve() != source_path.resolve():
+    # only for an unchanged copy of a bundled file: a school's own import under a bundled id has its own text
+    copied = bundled_knowledge_dir() / path.name
+    if bundled.is_file() and copied.is_file() and copied.read_bytes() == path.read_bytes():
         message += f"; copy {bundled} into {source_path.parent}"
     return message
 
@@ -71,7 +73,7 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
         source = source_path.read_text(encoding="utf-8")
         folded = folded_source(source, school.page_headers)
     else:
-        problems.append(Problem("error", path, raw.school.line, None, _no_source(source_path)))
+        problems.append(Problem("error", path, raw.school.line, None, _no_source(path, source_path)))
 
     school_line = raw.school.line
 

@@ -90,7 +90,7 @@ def citation(school: School, clause: Clause) -> str:
     return f"{school.name}, {school.policy_title}, {where}"
 
 
-_YOU_SHOULD = re.compile(r"You should\b(?!\s*(?:not|never)\b)\s*", re.IGNORECASE)
+_YOU_SHOULD = re.compile(r"You should\s+(?!(?:not|never)\b)(?=[a-z])", re.IGNORECASE)
 
 
 def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str, str]:

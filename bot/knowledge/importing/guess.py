@@ -115,7 +115,10 @@ _INSTRUCTION = re.compile(
 _INSTRUCTION_IF = re.compile(
     r"^(?:if|where|when|whenever|should)\b[^.;:]*?,\s+(?:please\s+|then\s+|always\s+)?(?P<verb>refer|report|contact|"
     r"call|inform|tell|isolate|stop|seek|speak|talk|ask|keep|save|record|delete|remove|block|ignore|follow|check|"
-    r"notify|alert|pass)\b(?! to be\b)",
+    r"notify|alert|pass)"
+    # followed by what it acts on or how, not a noun ("report forms are kept", "contact details", "call logs")
+    r"(?=\s+(?:it|them|this|that|these|those|the|a|an|any|all|to|immediately|at once|promptly|straight away|"
+    r"your|their|him|her|back|on)\b)",
     re.IGNORECASE,
 )
 
@@ -143,7 +146,14 @@ _ANOTHER_ROLE = re.compile(
 )
 # "Users must immediately report ... any communication that ... is offensive ... and must not respond to any such
 # communication": a duty first, and what not to do while doing it
-_DUTY_FIRST = re.compile(r"^[^.;:]*?\bmust\b(?! not\b| never\b)[^.;:]*\bmust (?:not|never)\b", re.IGNORECASE)
+_DUTY_FIRST = re.compile(
+    # the sentence's own subject owes the duty (not "Staff who must ...", "Where staff must ..."), which is no
+    # reminder of a ban ("must remember that they must never ..."), and the ban is joined to it with "and"
+    r"^(?!(?:(?!\bmust\b)[^.;:])*?\b(?:who|where|when|if|which|that|whose)\b)[^.;:]*?\bmust\b"
+    r"(?! not\b| never\b| (?:also )?(?:be aware|remember|know|understand|recogni[sz]e|note|reali[sz]e|bear in mind)\b)"
+    r"[^.;:]*?\band must (?:not|never)\b",
+    re.IGNORECASE,
+)
 # "must be mindful that ...", "must adhere to ..., must be aware": a duty, whatever care it asks for
 _STRONG_DUTY = re.compile(r"\b(?:must|are required to|is required to)\b(?! not\b)", re.IGNORECASE)
 
@@ -189,7 +199,7 @@ def _near(first: str, second: str) -> str:
 
 
 # What one follows when following is no online contact
-_KEPT_TO = r"the|these|this|their|its|school|polic\w*|rules?|procedures?|guid\w*|instructions?|advice"
+_KEPT_TO = r"polic\w*|rules?|procedures?|guid\w*|instructions?|advice"
 
 # Topic slugs of the curated knowledge base, found from general policy wording.
 _TOPICS: list[tuple[str, re.Pattern[str]]] = [
@@ -199,7 +209,8 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
             "friending-pupils",
             # "the following:", "follow the rules": a list or a rule to keep, no online contact
             _near(
-                rf"friend|follow(?!ing\b|s?\s+(?:{_KEPT_TO})\b)|contact|messag|relationship",
+                rf"friend|(?<!the )(?<!as )follow(?!s?\s+[^.;:]{{0,45}}?\b(?:{_KEPT_TO})\b)|contact|messag|"
+                "relationship",
                 "pupil|child|learner|student",
             ),
         ),
@@ -209,7 +220,8 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
         ("photos-children", _near("photo|image|picture|video", "child|pupil|learner|student")),
         (
             "contact-details",
-            r"\b(contact details|phone number|telephone|mobile (?:phone )?number|e-?mail address|home address)",
+            r"\b(contact details|phone number|telephone|mobile (?:phone )?(?:numbers?|details)|"
+            r"personal mobile(?! (?:devices?|equipment))|e-?mail address|home address)",
         ),
         ("confidentiality", r"\bconfidential"),
         ("data-protection", r"\b(data protection|gdpr|personal data|personal information)"),
@@ -360,6 +372,14 @@ _EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
 # A heading of a few words can be a list's subject; a longer one names a topic.
 _SUBJECT_WORDS = 5
+# A heading that names who ("SLT", "Administrator/Moderator", "Online safety Coordinator", "This policy:"), not a
+# topic ("Passwords", "Appendix 2", "Who to contact")
+_WHO = re.compile(
+    r"(?i)^(?!who\b).*\b(?:staff|slt|smt|head\s*teachers?|heads?|teachers?|governors?|governing|administrators?|"
+    r"moderators?|co-?ordinators?|leaders?|leadership|managers?|management|officers?|leads?|dsl|dpo|senco|"
+    r"technicians?|pupils?|students?|learners?|parents?|carers?|volunteers?|employees?|users?|team|committee|"
+    r"board|trustees?|clerk|bursar|caretaker|this policy)\b"
+)
 # Words that open a sentence with a subject of its own, or a phrase before one
 _OWN_SUBJECT = re.compile(
     r"(?i)(?:the|a|an|all|any|each|every|no|this|these|those|that|it|its|they|we|you|i|our|their|his|her|"
@@ -419,10 +439,9 @@ def draft_answer(clause: DraftClause) -> str:
     if clause.subject and not clause.polarity and _completes(clause.subject, answer):
         # "SLT" / "- Approve account creation": the line read "For information: Approve account creation", and
         # never said who
-        item = f"{answer[:1].lower()}{answer[1:]}" if not answer[1:2].isupper() else answer
-        answer = f"{clause.subject.rstrip(': ')}{LEAD}{item}"
+        answer = f"{clause.subject.rstrip(': ')}{LEAD}{answer}"
     role = _ANOTHER_ROLE.search(clause.section)
-    if role and answer[:1].islower() and not clause.subject:
+    if role and answer[:1].islower():
         # "Pupils:" / "are responsible for using the school digital technology systems ...": without its subject
         # the line read as a duty of staff
         answer = f"{role.group(0).strip(' -:')}{LEAD}{answer}"
@@ -439,7 +458,7 @@ def _completes(heading: str, item: str) -> bool:
     """Whether a list item reads as what its heading does ("Approve account creation", "leads the online safety
     committee") rather than a sentence of its own ("The school requires ...", "Users must ensure ...")."""
     words = item.split()
-    if not words or len(heading.split()) > _SUBJECT_WORDS or _names(heading, item):
+    if not words or len(heading.split()) > _SUBJECT_WORDS or not _WHO.search(heading) or _names(heading, item):
         return False
     if _TABLE_ROW.search(item):
         return False
@@ -449,17 +468,24 @@ def _completes(heading: str, item: str) -> bool:
 
 
 def _names(heading: str, item: str) -> bool:
-    return heading.rstrip(": ").casefold() in item.casefold()
+    return re.search(rf"\b{re.escape(heading.rstrip(': '))}\b", item, re.IGNORECASE) is not None
+
+
+# "Those images should only ...", "These recordings should not ...": a sentence about what the one before allows
+_POINTS_BACK_TO_IT = re.compile(r"(?:Those|These|This|That|Such|They|It|However|But|Any such)\b")
 
 
 def _limits(permission: str, sentence: str) -> bool:
     """Whether a permission's next sentence limits it, and the line has room for both: the permission is kept up
     to what it allows, where `_with_turn` cuts it short."""
     granted = _ALLOWED.search(permission)
-    if granted is None or not _NOT.search(sentence):
+    if granted is None or not _NOT.search(sentence) or not _POINTS_BACK_TO_IT.match(sentence):
         return False
     room = _ANSWER_CHARS - len(sentence) - len(CUT) - 2
-    return len(permission) + 1 + len(sentence) <= _ANSWER_CHARS or granted.end() <= room - _ANSWER_CHARS // 4
+    if len(permission) + 1 + len(sentence) <= _ANSWER_CHARS:
+        return True
+    # cut short in its middle, the permission keeps what it allows and loses no condition of its own
+    return granted.end() <= room - _ANSWER_CHARS // 4 and not _CONDITION.search(permission[room:])
 
 
 def _with_turn(first: str, turn: str) -> str:
