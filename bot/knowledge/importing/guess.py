@@ -386,7 +386,9 @@ _OWN_SUBJECT = re.compile(
     r"there|as|if|when|where|whilst|while|in|on|at|for|to|by|with|under|after|before|during|although|unless|"
     r"staff|users?|pupils?|students?|learners?|parents?|carers?|children|governors?|employees?|everyone)\b"
 )
-# A verb that says the item has its own subject before it ("Digital communications by staff must be ...")
+# A verb among an item's first words says it has its own subject before it ("Digital communications by staff
+# must be ...")
+_OPENING_WORDS = 5
 _FINITE = re.compile(
     r"(?i)\b(?:must|should|shall|will|would|may|might|can|cannot|is|are|was|were|has|have|do|does|did|needs?)\b"
 )
@@ -458,13 +460,17 @@ def _completes(heading: str, item: str) -> bool:
     """Whether a list item reads as what its heading does ("Approve account creation", "leads the online safety
     committee") rather than a sentence of its own ("The school requires ...", "Users must ensure ...")."""
     words = item.split()
-    if not words or len(heading.split()) > _SUBJECT_WORDS or not _WHO.search(heading) or _names(heading, item):
-        return False
-    if _TABLE_ROW.search(item):
+    if (
+        not words
+        or len(heading.split()) > _SUBJECT_WORDS
+        or not _WHO.search(heading)
+        or _names(heading, item)
+        or _TABLE_ROW.search(item)
+    ):
         return False
     if words[0][:1].islower():
         return True
-    return not _OWN_SUBJECT.match(item) and not _FINITE.search(" ".join(words[:_SUBJECT_WORDS]))
+    return not _OWN_SUBJECT.match(item) and not _FINITE.search(" ".join(words[:_OPENING_WORDS]))
 
 
 def _names(heading: str, item: str) -> bool:
@@ -481,17 +487,22 @@ def _limits(permission: str, sentence: str) -> bool:
     granted = _ALLOWED.search(permission)
     if granted is None or not _NOT.search(sentence) or not _POINTS_BACK_TO_IT.match(sentence):
         return False
-    room = _ANSWER_CHARS - len(sentence) - len(CUT) - 2
+    room = _room_before(sentence)
     if len(permission) + 1 + len(sentence) <= _ANSWER_CHARS:
         return True
     # cut short in its middle, the permission keeps what it allows and loses no condition of its own
     return granted.end() <= room - _ANSWER_CHARS // 4 and not _CONDITION.search(permission[room:])
 
 
+def _room_before(second: str) -> int:
+    """How much of a first sentence fits before `second` in one line, with the mark of the cut between them."""
+    return _ANSWER_CHARS - len(second) - len(CUT) - 2
+
+
 def _with_turn(first: str, turn: str) -> str:
     """Both sentences, the first cut short in its middle when both do not fit: the turn is the rule."""
     line = f"{first} {turn}"
-    room = _ANSWER_CHARS - len(turn) - len(CUT) - 2
+    room = _room_before(turn)
     if len(line) <= _ANSWER_CHARS or room < _ANSWER_CHARS // 4:
         return line
     return f"{first[:room].rsplit(' ', 1)[0].rstrip(',;: ')} {CUT} {turn}"
@@ -561,15 +572,15 @@ def shortened(line: str) -> str:
     # the sentence's own rule, not one in brackets ("(including ... whom they should contact ...)")
     rules = _LATE_RULE.finditer(line)
     rule = next((r for r in rules if line.count("(", 0, r.start()) == line.count(")", 0, r.start())), None)
-    start = rule.start() if rule else None
     told = _INSTRUCTION_IF.match(line)
+    start: int | None = None
     if told and len(line) - told.start("verb") <= _ANSWER_CHARS * 2 // 3:
         # "If there is any suspicion that the web site(s) concerned may contain child abuse images, ... refer to the
         # right hand side of the Flowchart ... and report immediately to the police": the line had kept the case
         # and lost what to do in it
         start = told.start("verb")
-    elif not (rule and rule.start() >= len(cut) and len(line) - rule.start() <= _ANSWER_CHARS // 2):
-        start = None
+    elif rule and rule.start() >= len(cut) and len(line) - rule.start() <= _ANSWER_CHARS // 2:
+        start = rule.start()
     if start is not None:
         # "Similarly, photographs, videos or any other types of image of children ... must not be published on
         # personal webpage": cut at the end, the line had lost the rule it states and read as a ban on any image;
