@@ -308,6 +308,37 @@ def test_headings_named_with_a_colon_are_parts_of_the_heading_above(tmp_path: Pa
     assert "Approved by" not in placed[approval][0]
 
 
+def test_a_run_of_headings_that_name_people_ends_at_a_heading_that_names_none(tmp_path: Path) -> None:
+    """Plain text does not say how deep a heading is. Hiltingbury's "Monitoring", "Behaviour", "Use of images"
+    after "Roles & Responsibilities" > "SLT", "Administrator/Moderator", "Staff" were filed as roles, and Rudyard
+    Kipling's links to other policies as a breach of the policy (reviews of leave-one-out imports). A heading that
+    names people is still one of the run ("... by Parents or Carers" after "By Staff"), and a topic heading that
+    happens to name people does not start one."""
+    clauses = _drafted(
+        tmp_path,
+        "This policy applies to all staff.\n\nRoles & Responsibilities\n\nSLT\n\n- Approve account creation\n\n"
+        "Staff\n\n- Attending appropriate training\n\nMonitoring\n\nSchool accounts must be monitored regularly and "
+        "frequently.\n\nBehaviour\n\n"
+        "Digital communications by staff must be professional at all times.\n\nBreaches of the Policy\n\nBy Staff"
+        "\n\nAny breach of this policy may lead to disciplinary action.\n\nInappropriate use of social networking "
+        "sites by Parents or Carers\n\nThe School will always try to deal with concerns raised by parents.\n\n"
+        "Links to other Policies\n\nThis policy should be read with the Data Protection Policy.\n\n"
+        "Policy Statements\n\nEducation - pupils\n\nPupils are taught to stay safe online.\n\n"
+        "Education - the wider community\n\nThe school offers sessions for the community.\n",
+    )
+    placed = {clause["text"][:30]: clause["section"] for clause in clauses}
+    assert placed["Approve account creation"] == "Roles & Responsibilities - SLT"
+    assert placed["Attending appropriate training"] == "Roles & Responsibilities - Staff"
+    assert placed["School accounts must be monito"] == "Monitoring"
+    assert placed["Digital communications by staf"] == "Behaviour"
+    assert placed["Any breach of this policy may "] == "Breaches of the Policy - By Staff"
+    assert placed["The School will always try to "] == (
+        "Breaches of the Policy - Inappropriate use of social networking sites by Parents or Carers"
+    )
+    assert placed["This policy should be read wit"] == "Links to other Policies"
+    assert placed["The school offers sessions for"] == "Policy Statements - Education - the wider community"
+
+
 def test_colon_parts_keep_the_heading_above_them_and_forms_and_template_wording_stay_as_they_were(
     tmp_path: Path,
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge.draft_words import CUT, DONT, LEAD, without_asides
-from bot.knowledge.importing.split import DraftClause
+from bot.knowledge.importing.split import NAMES_PEOPLE, DraftClause
 from bot.knowledge.models import Stance
 from bot.verdicts import DESCRIBING_DO_NOT, STATED_RULE
 
@@ -372,14 +372,6 @@ _EXTENDS = re.compile(r"(?:This|These|The same|The above)\b[^.;:]{0,40}?\balso\s
 _CONDITION_FIRST = re.compile(r"(?i)(?:when|where|if|whilst|while|unless|before|after)\b")
 # A heading of a few words can be a list's subject; a longer one names a topic.
 _SUBJECT_WORDS = 5
-# A heading that names who ("SLT", "Administrator/Moderator", "Online safety Coordinator", "This policy:"), not a
-# topic ("Passwords", "Appendix 2", "Who to contact")
-_WHO = re.compile(
-    r"(?i)^(?!who\b).*\b(?:staff|slt|smt|head\s*teachers?|heads?|teachers?|governors?|governing|administrators?|"
-    r"moderators?|co-?ordinators?|leaders?|leadership|managers?|management|officers?|leads?|dsl|dpo|senco|"
-    r"technicians?|pupils?|students?|learners?|parents?|carers?|volunteers?|employees?|users?|team|committee|"
-    r"board|trustees?|clerk|bursar|caretaker|this policy)\b"
-)
 # Words that open a sentence with a subject of its own, or a phrase before one
 _OWN_SUBJECT = re.compile(
     r"(?i)(?:the|a|an|all|any|each|every|no|this|these|those|that|it|its|they|we|you|i|our|their|his|her|"
@@ -463,7 +455,7 @@ def _completes(heading: str, item: str) -> bool:
     if (
         not words
         or len(heading.split()) > _SUBJECT_WORDS
-        or not _WHO.search(heading)
+        or not NAMES_PEOPLE.search(heading)
         or _names(heading, item)
         or _TABLE_ROW.search(item)
     ):

@@ -66,6 +66,18 @@ _EDITORS_NOTE = re.compile(r"^\[[^\]]*\b(?:omitted|removed|insert|delete|extract
 # What opens a statement rather than an instruction, inside a DO or DO NOT list
 _STATEMENT = re.compile(r"(?:all|the|this|these|those|that|it|any|such|note|please note)\b", re.IGNORECASE)
 _MAX_DEPTH = 2
+# A heading that names who ("SLT", "Administrator/Moderator", "Online safety Coordinator", "This policy:"), not a
+# topic ("Passwords", "Appendix 2", "Who to contact")
+_PEOPLE = (
+    r"(?:staff|slt|smt|head\s*teachers?|heads?|teachers?|governors?|governing|administrators?|moderators?|"
+    r"co-?ordinators?|leaders?|leadership|managers?|management|officers?|leads?|dsl|dpo|senco|technicians?|pupils?|"
+    r"students?|learners?|parents?|carers?|volunteers?|employees?|users?|team|committee|board|trustees?|clerk|bursar|"
+    r"caretaker|this policy)"
+)
+NAMES_PEOPLE = re.compile(rf"(?i)^(?!who\b).*\b{_PEOPLE}\b")
+# A heading that is about who, rather than a topic that names them: "SLT", "Parents/Carers", "By Staff",
+# "Inappropriate use of social networking sites by Parents or Carers" (not "Education - pupils")
+_ABOUT_PEOPLE = re.compile(rf"(?i)^(?:by\s+)?(?:the\s+)?{_PEOPLE}\b|\bby\s+(?:the\s+)?{_PEOPLE}\b[^.]*$")
 # A list whose items are phrases rather than rules: none longer than this, and the middle one no longer
 # than the next.
 _PHRASE_WORDS = 8
@@ -277,6 +289,8 @@ class _Splitter:
         self.titles: dict[str, str] = {}  # numbered headings: "6" -> "Key Principles"
         self.appendix: list[str] = []  # the path's first title, while it is an appendix's
         self.parts: set[str] = set()  # plain headings written with a colon ("Governors:"): parts of the one above
+        # Whether every heading under the one above so far names people ("SLT", "Administrator/Moderator", "Staff")
+        self.people_only = False
         self.last_was_heading = False
         self.seen_content = False
         self.clauses: list[DraftClause] = []
@@ -307,6 +321,7 @@ class _Splitter:
         appendix = _APPENDIX.match(block.text)
         entry = self.contents.get(_norm(title))
         self.marker = None
+        people_only, self.people_only = self.people_only, False
         if number and not appendix:
             self.number, self.number_title, self.path = number, title, []
             self.titles[number] = title
@@ -320,6 +335,7 @@ class _Splitter:
         elif self.last_was_heading or not self.path:
             # Plain text does not say how deep a heading is; two levels name a place well enough.
             self.path = [*self.path, title][-_MAX_DEPTH:]
+            self.people_only = _ABOUT_PEOPLE.search(title) is not None
         elif block.text.rstrip().endswith(":"):
             # "Governors:" after the paragraph under "Roles and Responsibilities": a part of the heading above
             # (kept whole here; `section` names the last two)
@@ -328,8 +344,16 @@ class _Splitter:
             # the parts named with a colon end with their heading: "Staff Actions / Sanctions" > "Incidents:"
             # is over when "Staff (and Volunteer) Acceptable Use Policy Agreement" begins
             above = self._titled()
-            # an appendix holds every heading after it
-            self.path = [*above, title] if above == self.appendix else [*above[:-1], title]
+            names_people = _ABOUT_PEOPLE.search(title) is not None
+            if above == self.appendix:
+                self.path = [*above, title]  # an appendix holds every heading after it
+            elif people_only and not names_people and len(above) > 1:
+                # "Roles & Responsibilities" > "SLT", "Administrator/Moderator", "Staff" is over when "Monitoring"
+                # begins: a heading that names no one is not another role
+                self.path = [*above[:-2], title]
+            else:
+                self.path = [*above[:-1], title]
+            self.people_only = people_only and names_people
         if block.text.rstrip().endswith(":") and not appendix and not number:
             self.parts.add(title)
         self.label = None
