@@ -551,6 +551,27 @@ def test_a_list_under_a_heading_says_who_its_items_are_about(tmp_path: Path) -> 
     assert answers["pupils will be expected "].startswith("Pupils: pupils will be expected")  # still theirs
 
 
+def test_a_list_of_what_parents_do_says_so_and_is_filed_under_parents_posts(tmp_path: Path) -> None:
+    """Rudyard Kipling's "Inappropriate use of social networking sites by Parents or Carers" lists "Making complaints
+    about the School/staff at the School": its line read as a rule for staff, and its topic was a member of staff's
+    complaint about work, so staff questions met it (review of a leave-one-out import)."""
+    clauses = _drafted(
+        tmp_path,
+        "This policy applies to all staff.\n\nInappropriate use of social networking sites by Parents or Carers\n\n"
+        "The School considers the following examples to be inappropriate uses of social networking sites:\n\n"
+        "- Making allegations about staff or children at the School\n"
+        "- Making complaints about the School/staff at the School\n\n"
+        "Use of social media by staff\n\nStaff must not make complaints about the school on social media.\n",
+    )
+    drafted = {clause["text"][:24]: clause for clause in clauses}
+    complaints = drafted["Making complaints about "]
+    assert complaints["answer"].startswith("Parents or Carers: ")
+    assert complaints["topics"] == ["parents-posting"]
+    assert drafted["Making allegations about"]["answer"].startswith("Parents or Carers: ")
+    staff = drafted["Staff must not make comp"]
+    assert "complaining-about-work" in staff["topics"] and "Parents" not in staff["answer"]
+
+
 def test_a_permission_s_line_keeps_the_limit_in_the_next_sentence(tmp_path: Path) -> None:
     """"Staff and volunteers are allowed to take digital / video images ... Those images should only be taken on
     school equipment, the personal equipment of staff should not be used ...": the line had kept the permission
@@ -786,8 +807,8 @@ def test_a_lead_in_that_ends_by_saying_the_list_is_not_complete_frames_its_items
         "intended to provide examples only:\n- Making complaints about the School\n- Cyber-bullying\n",
     )}
     assert answers["Making complaints about the School"] == (
-        "The School considers the following examples to be inappropriate uses of social networking sites: making "
-        "complaints about the School"
+        "Parents: The School considers the following examples to be inappropriate uses of social networking sites: "
+        "making complaints about the School"
     )
 
 

@@ -258,6 +258,14 @@ _TOPICS: list[tuple[str, re.Pattern[str]]] = [
     ]
 ]
 _MAX_TOPICS = 4
+# A heading about what parents or carers do ("Parents/Carers", "Inappropriate use of social networking sites by
+# Parents or Carers"), not a topic that names them ("Education - parents / carers")
+_PARENTS_HEADING = re.compile(
+    r"(?i)(?:^|\bby\s+)(?:the\s+)?(?P<who>parents?(?:\s*(?:/|,|or|and)\s*carers?)?)\s*:?\s*$"
+)
+_STAFF_FIRST = re.compile(r"(?i)(?:all\s+)?(?:members? of\s+)?(?:staff|employees?|teachers?|colleagues?)\b")
+# What a parents' clause is still about besides their posts; the rest of the list is staff's conduct
+_PARENTS_TOPICS = {"cyberbullying-abuse", "safeguarding", "official-accounts", "photos-children", "reputation"}
 _ANSWER_CHARS = 240
 _PAUSE = re.compile(r"[,;]\s|\s[-\u2013\u2014]\s|\s\(")
 # The words that state a rule; where they come only after a long subject, the line keeps them.
@@ -352,7 +360,19 @@ def guess_part_stance(part: str, section: str, heading: str) -> Stance:
 
 def guess_topics(clause: DraftClause) -> list[str]:
     wording = " ".join(filter(None, [clause.heading, clause.lead_in, clause.text]))
-    return [slug for slug, pattern in _TOPICS if pattern.search(wording)][:_MAX_TOPICS]
+    found = [slug for slug, pattern in _TOPICS if pattern.search(wording)]
+    if _parents_rule(clause):
+        # "Making complaints about the School/staff at the School" under "... by Parents or Carers" is about what
+        # parents post, not a member of staff's complaint: the folder's staff questions vote by topic
+        found = ["parents-posting", *(slug for slug in found if slug in _PARENTS_TOPICS)]
+    return list(dict.fromkeys(found))[:_MAX_TOPICS]
+
+
+def _parents_rule(clause: DraftClause) -> re.Match[str] | None:
+    """The heading that says a clause is about what parents or carers do, unless the clause is about staff."""
+    if _STAFF_FIRST.match(clause.text):
+        return None
+    return _PARENTS_HEADING.search(clause.heading)
 
 
 # A longer lead-in ("The school will inform and educate users about these risks and will implement
@@ -434,6 +454,11 @@ def draft_answer(clause: DraftClause) -> str:
         # "SLT" / "- Approve account creation": the line read "For information: Approve account creation", and
         # never said who
         answer = f"{clause.subject.rstrip(': ')}{LEAD}{answer}"
+    parents = _parents_rule(clause)
+    if parents and not re.search(r"(?i)\b(?:parent|carer)", answer):
+        # "The School considers the following examples to be inappropriate uses of social networking sites: making
+        # complaints about the School/staff at the School", under "... by Parents or Carers", read as staff's rule
+        answer = f"{parents.group('who')}{LEAD}{answer}"
     role = _ANOTHER_ROLE.search(clause.section)
     if role and answer[:1].islower():
         # "Pupils:" / "are responsible for using the school digital technology systems ...": without its subject
