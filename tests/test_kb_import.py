@@ -506,6 +506,9 @@ def test_a_long_subject_keeps_the_rule_it_takes(tmp_path: Path) -> None:
         ("If there is any suspicion of illegal activity on a school computer, report it to the police at once.",
          "must"),
         ("If staff are unsure, the Headteacher will decide.", "information"),
+        # the staff who take the photos ask first; advice is no permission
+        ("We will ask children and seek verbal permission before taking photos/videos within school.", "must"),
+        ("We will seek advice from the local authority before any change to this policy.", "information"),
         ("If a pupil discloses abuse online, report forms are kept in the staff room.", "information"),
         # a reminder of a ban, or a ban on those who must do something else, is still a ban
         ("Staff must remember that they must never accept friend requests from pupils.", "not_allowed"),

@@ -127,7 +127,10 @@ _INSTRUCTION_IF = re.compile(
 _DUTY_OF_A_THING = re.compile(
     # "Written permission from parents or carers will be obtained before photographs of pupils are published"
     r"\bshould (?:always |only )?(?:be|remain)\b|"
-    r"\b(?:permission|consent|approval)\b[^.;:]{0,60}\bwill be (?:obtained|sought) (?:before|prior to)\b",
+    r"\b(?:permission|consent|approval)\b[^.;:]{0,60}\bwill be (?:obtained|sought) (?:before|prior to)\b|"
+    # "We will ask children and seek verbal permission before taking photos/videos": the staff who take them
+    r"^we will (?:always )?(?:ask|seek|obtain|get|gain)\b[^.;:]{0,60}\b(?:permission|consent|agreement)\b[^.;:]{0,30}"
+    r"\b(?:before|prior to)\b",
     re.IGNORECASE,
 )
 # The items under the staff's own heading in a section of roles and responsibilities ("Attending appropriate
