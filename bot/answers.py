@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+
+from rapidfuzz import fuzz
 
 from bot.cache_folder import cache_folder
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
@@ -26,6 +29,10 @@ from bot.questions import clean_question
 from bot.verdicts import closest_line, headline
 
 log = logging.getLogger(__name__)
+# A listed clause whose line has at least this many words, all (or nearly all) in a line above it, says it again
+_REPEAT_WORDS = 6
+_REPEAT_RATIO = 95
+_SPARE = 2  # clauses ranked beyond those asked for, to list in place of one that says a line above again
 
 
 class UnknownSchoolError(LookupError):
@@ -189,11 +196,33 @@ class PolicyBook:
         """Rank the school's clauses for the question. Raises QuestionError or UnknownSchoolError."""
         index = self.index(school_id)
         cleaned = clean_question(question)
-        ranking = index.rank(cleaned, top=max(top, 1))
+        ranking = index.rank(cleaned, top=max(top, 1) + _SPARE)
         best = ranking.best
         if best is None:
             return Answer(index.school, cleaned, ranking)
         verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned)
-        shown = ((m.clause, closest_line(m.clause, ranking.terms, index.normaliser.terms)) for m in ranking.matches)
-        lines = {clause.id: text for clause, text in shown if text != clause.answer}
+        shown = [(m, closest_line(m.clause, ranking.terms, index.normaliser.terms)) for m in ranking.matches]
+        kept = _unrepeated(shown)[: max(top, 1)]
+        ranking = replace(ranking, matches=tuple(m for m, _ in kept))
+        lines = {m.clause.id: text for m, text in kept if text != m.clause.answer}
         return Answer(index.school, cleaned, ranking, verdict_label, line, lines)
+
+
+def _unrepeated(shown: list[tuple[Match, str]]) -> list[tuple[Match, str]]:
+    """The clauses listed, without one whose line only says again what a line above it says: a list's lead-in
+    answered with its items ("Any communications ... must not: Bring the organisation into disrepute, for example
+    by: Criticising ... managers") and its item ("Don't bring the organisation into disrepute, for example by:
+    criticising ... managers") were listed one under the other. The best clause always stays."""
+    kept: list[tuple[Match, str]] = []
+    for match, line in shown:
+        words = _line_words(line)
+        if kept and len(words.split()) >= _REPEAT_WORDS and any(
+            fuzz.token_set_ratio(words, _line_words(earlier)) >= _REPEAT_RATIO for _, earlier in kept
+        ):
+            continue
+        kept.append((match, line))
+    return kept
+
+
+def _line_words(line: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", line.lower().replace("don't", " ")).split())

@@ -19,7 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from bot.knowledge.draft_words import DONT, LEAD, answer_in_policy_words, policy_words_in_draft_answer
+from bot.knowledge.draft_words import (
+    CUT,
+    DANGLING,
+    DONT,
+    LEAD,
+    answer_in_policy_words,
+    policy_words_in_draft_answer,
+)
 from bot.knowledge.models import Clause, Stance
 from bot.knowledge.source_text import fold
 from bot.question_kind import asks_action, asks_consequence, asks_duty, asks_if_allowed, asks_instead, asks_leave
@@ -318,6 +325,7 @@ def _draft_part(
     if part is None or fold(said).lower() in fold(part).lower() or (within and not re.search(_TWO_RULES, said, re.I)):
         line_stance = guess_part_stance(said, clause.section, clause.heading)
         return _as_its_line_says(clause, line_stance, asked_about_line=part is not None)
+    part = _with_opening(clause.text, part)
     stance = guess_part_stance(part, clause.section, clause.heading)
     if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
@@ -336,7 +344,7 @@ def closest_line(clause: Clause, question_terms: Iterable[str], terms: Callable[
     part = _closest(_parts(clause.text), set(question_terms), terms, least=2)
     if part is None or fold(part).lower() in fold(policy_words_in_draft_answer(clause.answer)).lower():
         return clause.answer
-    return _part_line(part)
+    return _part_line(_with_opening(clause.text, part))
 
 
 def _imports_own_line(clause: Clause) -> bool:
@@ -350,12 +358,32 @@ def _parts(text: str) -> list[str]:
     return [piece for sentence in _sentences(text) for piece in _PART_END.split(sentence) if piece.strip()]
 
 
+def _with_opening(text: str, part: str) -> str:
+    """A part that only goes on from its sentence's first ("You must not use social media to defame or disparage
+    us ...; to harass, bully or unlawfully discriminate against ...; or to impersonate ..."), with the words it goes
+    on from: alone, "To harass, bully or unlawfully discriminate against learners" had lost its "must not"."""
+    for sentence in _sentences(text):
+        pieces = [piece for piece in _PART_END.split(sentence) if piece.strip()]
+        if part not in pieces[1:]:
+            continue
+        words = part.split()
+        start = 1 if len(words) > 1 and words[0].lower() in ("or", "and") else 0
+        if STATED_RULE.search(part) or not words[start][:1].islower():
+            return part  # "...; staff should never ...": a rule of its own
+        joint = re.search(rf"\s{re.escape(words[start])}\b", pieces[0])
+        if joint is None:
+            return part
+        return f"{pieces[0][: joint.start()]} {CUT} {' '.join(words[start:])}"
+    return part
+
+
 def _part_line(part: str) -> str:
     """One part of a draft's text as the line shown for it."""
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
     from bot.knowledge.importing.guess import shortened, without_connective
 
-    return shortened(_capitalised(without_connective(part.strip().removeprefix("and ").removeprefix("but "))))
+    part = DANGLING.sub("", part.strip().removeprefix("and ").removeprefix("but "))
+    return shortened(_capitalised(without_connective(part)))
 
 
 def _as_its_line_says(clause: Clause, line_stance: Stance, asked_about_line: bool) -> Clause | None:

@@ -727,7 +727,7 @@ def test_an_item_under_a_forbidding_list_with_a_long_lead_in_keeps_its_don_t(tmp
     item = clauses["Using social media to bully another individual; or"]
     assert item["answer"] == (
         "Don't do anything that could be considered \u2026 for example by: using social media to bully another "
-        "individual; or"
+        "individual"
     )
     assert item["stance"] == "not_allowed"
 
@@ -743,10 +743,29 @@ def test_a_lead_in_that_sets_a_condition_keeps_it_in_each_item_s_line(tmp_path: 
         "educational purposes, the following practices must be observed:\n\n"
         f"(a) The site should be notified to the Headteacher before any account is activated;\n\n(b) {password}\n",
     )}
+    # cut only "the following practices", the line had read as though something that mattered was left out
     assert clauses[password]["answer"] == (
-        "When using social media for educational purposes, \u2026 must be observed: the current password for all "
-        "social media accounts must be provided to IT."
+        "When using social media for educational purposes, the following practices must be observed: the current "
+        "password for all social media accounts must be provided to IT."
     )
+    long_lead = "When using social media for educational purposes in any class, club or trip, these practices apply:"
+    (item,) = [c for c in _drafted(
+        tmp_path, f"6. Business use\n\n6.3 {long_lead}\n\n(a) {password}\n\n(b) Staff must log out.\n"
+    ) if c["text"] == password]
+    assert item["answer"].startswith("When using social media for educational purposes \u2026 these practices apply:")
+
+
+def test_an_item_s_line_does_not_end_on_the_word_that_joins_it_to_the_next(tmp_path: Path) -> None:
+    """Howitt's "... for example by: using social media to bully another individual (such as an employee of the
+    Council); or" ended on "; or" (review of a leave-one-out import)."""
+    clauses = _drafted(
+        tmp_path,
+        "Key principles\n\nEmployees must not bring the organisation into disrepute, for example by:\n\n"
+        "- using social media to bully or harass another individual (such as an employee or a parent); or\n"
+        "- posting images that are inappropriate or links to inappropriate content on any site.\n",
+    )
+    (bully,) = [c for c in clauses if "using social media to bully" in c["text"]]
+    assert bully["answer"].endswith("another individual (such as an employee or a parent)"), bully["answer"]
 
 
 def test_a_rule_that_turns_the_first_sentence_round_is_in_the_line(tmp_path: Path) -> None:

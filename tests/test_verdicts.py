@@ -271,6 +271,56 @@ def test_a_closest_draft_clause_shows_the_sentence_the_question_is_about(tmp_pat
     )[-1]
 
 
+def test_a_closest_draft_clause_keeps_the_rule_its_part_goes_on_from(tmp_path: Path) -> None:
+    """"You must not use social media to defame or disparage us ...; to harass, bully or unlawfully discriminate
+    against learners ...; or to impersonate colleagues": the part a question was about was listed as "To harass,
+    bully or unlawfully discriminate against learners, parents/carers, staff or third parties;", its "must not"
+    lost (review of a leave-one-out import)."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Personal use of social media\n\nYou must not use social media to defame or disparage the school, our "
+        "learners, our staff, our governors, our volunteers or any of our partners, or to post anything that could "
+        "bring the school into disrepute, whether on your own accounts, in private groups or in messages to other "
+        "people; to harass, bully or unlawfully discriminate against learners, parents, staff or "
+        "third parties; to make false or misleading statements; or to impersonate colleagues or third parties.\n\n"
+        "Staff must not share their passwords with anyone.\n",
+    )
+    env = imported(policy, "st-annes", folder)
+    question = "a parent keeps posting abuse and wants to harass and bully our staff, what can we do?"
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", "--top", "2", question],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    listed = result.stdout.split("clauses")[-1]
+    assert "You must not use social media \u2026 to harass, bully or unlawfully discriminate" in listed, result.stdout
+    assert "third parties;" not in listed
+
+
+def test_a_clause_that_says_a_listed_line_again_is_not_listed_twice(tmp_path: Path) -> None:
+    """Howitt's draft listed "Any communications ... must not: Bring the organisation into disrepute, for example by:
+    Criticising ... managers" and, under it, "Don't bring the organisation into disrepute, for example by:
+    criticising ... managers": a list's lead-in answered with its first item, then the item (review of a
+    leave-one-out import)."""
+    folder, policy = _new_school(
+        tmp_path,
+        "6. Key Principles\n\n6.4 Any communications that employees make through social media must not:\n\n"
+        "- Bring the organisation into disrepute, for example by:\n"
+        " - Criticising, disagreeing or arguing with customers, colleagues or managers;\n"
+        " - Making defamatory comments about individuals or other organisations or groups;\n"
+        "- Breach confidentiality, for example by revealing confidential information owned by the organisation.\n\n"
+        "7. Passwords\n\n7.1 Staff must not share their passwords with anyone.\n",
+    )
+    env = imported(policy, "st-annes", folder)
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", "--top", "3", "is it ok to moan about my manager on facebook?"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stdout.splitlines() if line.startswith("  - ")]
+    assert sum("criticising" in line.lower() for line in listed) == 1, result.stdout
+
+
 def test_a_draft_line_cut_short_or_led_in_is_still_the_draft_s() -> None:
     text = (
         "Staff are allowed to take digital images to support educational aims and to share them with parents "

@@ -13,6 +13,8 @@ from bot.knowledge.source_text import fold
 DONT = "Don't "  # before a DO NOT list's item
 LEAD = ": "  # after the list's lead-in
 CUT = "\u2026"  # the mark of an answer line cut short
+# What a list's item or a sentence's part ends with when the next goes on from it: "...; or", "...;"
+DANGLING = re.compile(r"\s*[;,](?:\s*(?:or|and))?\s*$", re.IGNORECASE)
 # Eight words or more in brackets, unless they make an exception: "(or on the next working day if received at a
 # weekend)" answers the Saturday complaint.
 _ASIDE = re.compile(r"\s*\((?![^()]*\b(?:if|unless|except|without|only|other than)\b)(?:[^()\s]+\s+){7,}[^()]*\)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.knowledge.draft_words import CUT, DONT, LEAD, without_asides
+from bot.knowledge.draft_words import CUT, DANGLING, DONT, LEAD, without_asides
 from bot.knowledge.importing.split import NAMES_PEOPLE, DraftClause
 from bot.knowledge.models import Stance
 from bot.verdicts import DESCRIBING_DO_NOT, STATED_RULE
@@ -386,6 +386,8 @@ _LEAD_IN_WORDS = 10
 # the whole lead-in when both fit, else the lead-in's first and last words. So does an item under a list that
 # forbids, or under a lead-in that sets a condition ("When using social media for educational purposes, ...").
 _LEAD_HEAD, _LEAD_TAIL = 7, 3
+# Fewer words than this left out of a lead-in are not worth the mark of a cut
+_LEAD_GAP = 3
 _NOT_EXHAUSTIVE = re.compile(
     r"^(?:this|the)\b[^.]{0,20}\b(?:not (?:an? )?exhaustive|examples only|not limited to)", re.IGNORECASE
 )
@@ -429,7 +431,7 @@ def draft_answer(clause: DraftClause) -> str:
         # also apply to personal computers and mobile devices." And a permission's limit: "... parents / carers are
         # welcome to take videos ... for their own personal use ... these images should not be published ...".
         answer = _with_turn(answer, sentences[1].rstrip(";, "))
-    answer = answer.rstrip(";, ")
+    answer = DANGLING.sub("", answer)  # "... (such as an employee of the Council); or"
     answer = without_connective(answer)
     if clause.polarity == "dont" and not _says_dont(answer):
         answer = f"{DONT}{answer[:1].lower()}{answer[1:]}"
@@ -447,7 +449,10 @@ def draft_answer(clause: DraftClause) -> str:
         if not framed and finishes and len(lead) + len(LEAD) + len(answer) <= _ANSWER_CHARS:
             framed = True
         elif not framed and (finishes or forbids or _CONDITION_FIRST.match(lead)):
-            lead = f"{' '.join(words[:_LEAD_HEAD])} {CUT} {' '.join(words[-_LEAD_TAIL:])}"
+            if len(words) > _LEAD_HEAD + _LEAD_TAIL + _LEAD_GAP:
+                # "When using social media for educational purposes, … must be observed:" had cut only "the following
+                # practices", and read as though something that mattered was left out
+                lead = f"{' '.join(words[:_LEAD_HEAD])} {CUT} {' '.join(words[-_LEAD_TAIL:])}"
             framed = True
         if framed:
             # "IT Usage Policy" keeps its capitals; "The current password ..." goes on the lead-in's sentence
