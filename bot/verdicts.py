@@ -64,6 +64,7 @@ _TO_ACT = re.compile(
     r"(?:report|inform|tell|told|notif|alert|remov|delet|block)\w*",
     re.IGNORECASE,
 )
+_ACTION = re.compile(r"\b(?:report|inform|tell|notif|alert|remov|delet|block)\w*", re.IGNORECASE)
 # A prohibition by advice only: no rule word ("must not", "never") beside it.
 _ADVISED_NOT = re.compile(
     r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"
@@ -290,7 +291,7 @@ def headline(
         label = Stance.INFORMATION.label
     elif asks_action(question) and _TO_ACT.search(clause.text):
         # "a child is following my Instagram, what should I do?": what the clause says to do
-        label = Stance.MUST.label
+        return Stance.MUST.label, _action_part(_without(_NO_LEAD, clause.answer))
     # "Can I get in trouble for joining a controversial group?" would hear "No - ...": no trouble, it reads
     unsaid = label in (Stance.MUST.label, Stance.INFORMATION.label, EXCEPTION_MAY_APPLY)
     if unsaid or asks_duty(question) or asks_consequence(question):
@@ -356,6 +357,17 @@ def _imports_own_line(clause: Clause) -> bool:
 def _parts(text: str) -> list[str]:
     """The clause's sentences, each rule of a sentence that states two ("...; and must not ...") apart."""
     return [piece for sentence in _sentences(text) for piece in _PART_END.split(sentence) if piece.strip()]
+
+
+def _action_part(line: str) -> str:
+    """Of a line that forbids, then says what to do ("Never friend, follow or seek social contact with a child ...;
+    if a child follows you without your consent, tell the school and remove them as a follower"), what to do: under
+    "You must", "Never friend ..." read as a duty."""
+    parts = [part.strip() for part in line.split(";") if part.strip()]
+    if len(parts) < 2 or _ACTION.search(parts[0]):
+        return line
+    acting = [part for part in parts[1:] if _ACTION.search(part)]
+    return _capitalised(acting[0]) if acting else line
 
 
 def _with_opening(text: str, part: str) -> str:

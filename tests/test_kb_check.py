@@ -194,3 +194,34 @@ def test_a_folder_copied_without_its_policy_texts_says_where_to_find_them(
     assert main(["kb", "check", "--dir", str(own)]) == 1
     error = next(line for line in capsys.readouterr().out.splitlines() if "not found" in line)
     assert "copy" not in error, error
+
+
+def test_a_new_school_s_check_tells_its_own_warnings_from_the_copied_schools(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new school's folder holds the bundled schools' files for their example questions: their warnings (a
+    review date passed, a heading in no clause) were listed with the school's own, and nothing said which were
+    the school's to act on (review of three leave-one-out imports)."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(REPO / "knowledge", folder, ignore=shutil.ignore_patterns("vectors"))
+    policy = tmp_path / "oakfield.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nSocial Media Policy\n\nReviewed: January 2026\n\n1. Personal use\n\n"
+        "1.1 Staff must not accept friend requests from pupils or their parents on personal accounts.\n\n"
+        "1.2 Staff must not post photographs of pupils on their personal social media accounts.\n",
+        encoding="utf-8",
+    )
+    assert main(["kb", "import", str(policy), "--school", "oakfield", "--dir", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["kb", "check", "--dir", str(folder)]) == 0
+    everything = capsys.readouterr().out
+    assert "link-school.yaml:2: The Link School (Sunderland): policy review was due" in everything
+    assert "of the warnings are about unchanged copies of the bundled schools' files" in everything
+    assert "--school <id>" in everything
+    assert main(["kb", "check", "--dir", str(folder), "--school", "oakfield"]) == 0
+    own = capsys.readouterr().out.splitlines()
+    warnings = [line for line in own if line.startswith("warning:")]
+    assert warnings and all("oakfield" in line for line in warnings), own
+    assert own[-1] == f"0 error(s), {len(warnings)} warning(s) in 1 school file(s)"
+    assert main(["kb", "check", "--dir", str(folder), "--school", "oakfeld"]) == 2
+    assert "no school file oakfeld.yaml" in capsys.readouterr().err

@@ -40,14 +40,25 @@ class Problem:
         return f"{self.level}: {where}{who}: {self.message}"
 
 
+def about_school(problem: Problem, school: str) -> bool:
+    """Whether a problem is in the school's own file or its policy text (`sources/<school>.txt`)."""
+    return problem.file.stem == school and problem.file.suffix in (".yaml", ".txt")
+
+
+def bundled_copy(path: Path) -> bool:
+    """Whether a school file is an unchanged copy of one the package bundles, kept in a folder for its example
+    questions: its warnings (a review date passed, a heading in no clause) are not the folder's to act on."""
+    bundled = bundled_knowledge_dir() / path.name
+    return path.suffix == ".yaml" and bundled.is_file() and bundled.read_bytes() == path.read_bytes()
+
+
 def _no_source(path: Path, source_path: Path) -> str:
     """What to do when a file's policy text is missing: a folder set up by copying the bundled files often
     leaves out their `sources/` (review of a school's first import)."""
     message = f"source policy {source_path} not found: every clause is checked against the policy's own text there"
     bundled = bundled_knowledge_dir() / "sources" / source_path.name
     # only for an unchanged copy of a bundled file: a school's own import under a bundled id has its own text
-    copied = bundled_knowledge_dir() / path.name
-    if bundled.is_file() and copied.is_file() and copied.read_bytes() == path.read_bytes():
+    if bundled.is_file() and bundled_copy(path):
         message += f"; copy {bundled} into {source_path.parent}"
     return message
 
