@@ -208,6 +208,23 @@ def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_
     )
 
 
+def test_a_dated_line_printed_twice_on_the_cover_is_no_running_header(tmp_path: Path) -> None:
+    """Dobcroft's cover prints "Ratified by the Policy Committee: 7th December 2021" twice: the import said it had
+    left it out as a page header, and an IT technician took the policy's ratification for lost."""
+    ratified = "Ratified by the Policy Committee: 7th December 2021"
+    policy = _policy(
+        tmp_path,
+        f"Oakfield Primary School\n\nSocial Media Policy\n\nReviewed: November 2021\n\n{ratified}\n\n{ratified}\n\n"
+        "1. Personal use\n\n1.1 Staff must not accept friend requests from pupils.\n\n"
+        "Oakfield Primary School Social Media Policy\n\n1.2 Staff must not post photos of pupils.\n\n"
+        "Oakfield Primary School Social Media Policy\n",
+    )
+    draft = make_draft(policy, "oakfield")
+    assert ratified not in draft.page_headers
+    assert "Oakfield Primary School Social Media Policy" in draft.page_headers  # a running header still is
+    assert ratified in draft.data["school"]["dates_note"]
+
+
 @pytest.mark.parametrize(
     ("cover", "reviewed", "due"),
     [

@@ -23,6 +23,11 @@ _SENTENCE_END = (".", ";", "?", "!", ",", ":")  # a line ending ":" leads into a
 # A line at least this long that stops mid-sentence was broken by the page, not by the author.
 _WRAPPED_LINE = 60
 _MAX_HEADER_WORDS = 12
+# "Ratified by the Policy Committee: 7th December 2021", printed twice on a cover: a date the policy states,
+# read by `details`, not a running header to leave out (review of a school's first import)
+_DATED_FIELD = re.compile(
+    r"^[^:]{0,60}\b(?:ratified|approved|adopted|agreed|reviewed?|date)\b[^:]{0,60}:.*\b(?:19|20)\d\d\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -115,7 +120,7 @@ def _page_headers(lines: list[str], skip: set[int]) -> list[str]:
         if i in skip or not text or _BULLET.match(line) or _SECTION_NUMBER.match(line):
             continue
         words = len(text.split())
-        if words < 2 or words > _MAX_HEADER_WORDS or text.endswith(_SENTENCE_END):
+        if words < 2 or words > _MAX_HEADER_WORDS or text.endswith(_SENTENCE_END) or _DATED_FIELD.match(text):
             continue
         key = fold(text).lower()
         counts[key] += 1
