@@ -208,6 +208,23 @@ def test_a_paragraph_before_a_list_of_whole_sentences_is_not_read_into_them(tmp_
     )
 
 
+def test_the_import_says_which_sentence_it_read_who_to_report_to_from(tmp_path: Path) -> None:
+    """Howitt's "Report instances to their manager, if they are subject to abuse" became "misuse reported to: your
+    manager", a sentence about being abused, and the import did not say where it had read it (review of a school's
+    first import)."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nSocial Media Policy\n\n1. Abuse\n\nEmployees should:\n\n- Report instances to "
+        "their manager, if they are subject to abuse\n- Keep a record of what was said\n",
+    )
+    draft = make_draft(policy, "oakfield")
+    assert draft.data["school"]["report_to"] == "your manager"
+    assert (
+        "who misuse is reported to (your manager) was read from: Report instances to their manager, if they are "
+        "subject to abuse" in draft.notes
+    ), draft.notes
+
+
 def test_a_dated_line_printed_twice_on_the_cover_is_no_running_header(tmp_path: Path) -> None:
     """Dobcroft's cover prints "Ratified by the Policy Committee: 7th December 2021" twice: the import said it had
     left it out as a page header, and an IT technician took the policy's ratification for lost."""
@@ -1304,7 +1321,8 @@ def test_reimporting_a_draft_takes_this_versions_reading_only_where_nobody_touch
 
     code, out, err = run(capsys, *command, "--force")
     assert code == 0, err
-    assert "1 unchanged clause(s) nobody had touched" in out and "note:" not in out
+    assert "1 unchanged clause(s) nobody had touched" in out
+    assert [line for line in out.splitlines() if "note:" in line and "was read from" not in line] == [], out
     again = {c["id"]: c for c in yaml.safe_load(path.read_text())["clauses"]}
     assert (again[untouched["id"]]["stance"], again[untouched["id"]]["topics"]) == now[untouched["id"]]
     assert again[corrected["id"]]["stance"] == corrected["stance"]

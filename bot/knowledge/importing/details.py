@@ -70,6 +70,7 @@ _REPORT = re.compile(
 )
 _WHO_END = re.compile(r"\s+(?:if|and|so|as|immediately|who|when|where|without|for|in|on|by|via|before|or)\b.*$", re.I)
 _HEAD_LINES = 40  # the cover page and the first section
+_SAID_CHARS = 160  # of the sentence a detail was read from, in the import's notes
 
 
 @dataclass
@@ -194,7 +195,8 @@ def _policy_title(lines: list[str]) -> str:
     return "Social Media Policy"
 
 
-def _report_to(text: str) -> str | None:
+def _report_to(text: str) -> tuple[str, str] | None:
+    """Who misuse is reported to, and the sentence that says so."""
     for sentence in re.split(r"(?<=[.;])\s+", text):
         if not re.search(r"misuse|breach|concern|abuse|report", sentence, re.IGNORECASE):
             continue
@@ -202,7 +204,8 @@ def _report_to(text: str) -> str | None:
         if found:
             who = _WHO_END.sub("", found.group("who")).strip()
             if len(who.split()) <= 6:
-                return re.sub(r"^their\b", "your", who, flags=re.IGNORECASE)
+                line = sentence[sentence.rfind("\n", 0, found.start()) + 1 :].split("\n", 1)[0]
+                return re.sub(r"^their\b", "your", who, flags=re.IGNORECASE), line.strip(" -\t")
     return None
 
 
@@ -240,7 +243,11 @@ def read_details(text: str, school_id: str, name: str | None) -> Details:
     details.status = _status(lines)
     report_to = _report_to(text)
     if report_to:
-        details.report_to = report_to
+        details.report_to, said = report_to
+        # "Report instances to their manager, if they are subject to abuse" is about being abused, not about
+        # misuse: a reviewer should see what it was read from (review of a school's first import)
+        said = said if len(said) <= _SAID_CHARS else f"{said[:_SAID_CHARS].rsplit(' ', 1)[0]}\u2026"
+        details.notes.append(f"who misuse is reported to ({details.report_to}) was read from: {said}")
     else:
         details.notes.append("who misuse is reported to is not stated; 'the Headteacher' was assumed")
     if not (details.adopted or details.reviewed):
