@@ -321,6 +321,27 @@ def test_a_clause_that_says_a_listed_line_again_is_not_listed_twice(tmp_path: Pa
     assert sum("criticising" in line.lower() for line in listed) == 1, result.stdout
 
 
+def test_a_draft_s_rule_for_parents_is_not_the_answer_to_staff_asking_about_themselves(tmp_path: Path) -> None:
+    """"Am I allowed to take photos of my class on my own phone?" met the other template's "parents / carers are
+    welcome to take videos and digital images of their children at school events" first, not the staff's rule;
+    asked about parents, that clause still comes first."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Images\n\nIn accordance with guidance from the Information Commissioner's Office, parents / carers are "
+        "welcome to take videos and digital images of their children at school events for their own personal use.\n\n"
+        "Staff and volunteers are allowed to take digital / video images to support educational aims. Those images "
+        "should only be taken on school equipment, the personal equipment of staff should not be used for such "
+        "purposes.\n\n"
+        "Staff must not share their passwords with anyone.\n",
+    )
+    imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    staff = book.ask("st-annes", "Am I allowed to take photos of my class on my own phone?")
+    assert staff.best is not None and staff.best.clause.text.startswith("Staff and volunteers"), staff.best
+    parents = book.ask("st-annes", "can parents take photos on their own phones at school events?")
+    assert parents.best is not None and "parents / carers are welcome" in parents.best.clause.text
+
+
 def test_a_draft_line_cut_short_or_led_in_is_still_the_draft_s() -> None:
     text = (
         "Staff are allowed to take digital images to support educational aims and to share them with parents "
