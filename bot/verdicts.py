@@ -68,7 +68,9 @@ _ACTION = re.compile(r"\b(?:report|inform|tell|notif|alert|remov|delet|block)\w*
 # A prohibition by advice only: no rule word ("must not", "never") beside it.
 _ADVISED_NOT = re.compile(
     r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"
-    r"not (?:advisable|advised|recommended)|best not)\b",
+    r"not (?:advisable|advised|recommended)|best not|"
+    # "It is advisable to follow certain protocols in personal use of social media: Avoid mentioning work, ..."
+    r"advisable\b[^.;]{0,80}?\bavoid)\b",
     re.IGNORECASE,
 )
 # "do not" that describes rather than forbids: "comments made outside work do not remain private", "you do not

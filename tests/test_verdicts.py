@@ -342,6 +342,28 @@ def test_a_draft_s_rule_for_parents_is_not_the_answer_to_staff_asking_about_them
     assert parents.best is not None and "parents / carers are welcome" in parents.best.clause.text
 
 
+def test_an_advised_avoid_in_an_old_unreviewed_draft_is_advice_and_who_to_ask_is_said_once(tmp_path: Path) -> None:
+    """Dobcroft's draft: "It is advisable to follow certain protocols ...: Avoid mentioning work ..." read "Not
+    allowed", and the two notes under it, a review date passed and a draft nobody has reviewed, each ended "check
+    with the Headteacher if in doubt" (review of a leave-one-out import)."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Review date: January 2020\n\nPersonal use\n\nIt is advisable to follow certain protocols in personal use "
+        "of social media:\n\n- Avoid mentioning work, your opinions of your colleagues or processes and projects on "
+        "your own private social media networks\n- Consider carefully whether to accept colleagues as friends\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    env = imported(policy, "st-annes", folder)
+    result = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", "should I avoid mentioning work on my private social media?"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Advised against: "), result.stdout
+    assert "may be out of date" in result.stdout and "have not yet been reviewed" in result.stdout
+    assert result.stdout.count("if in doubt") == 1, result.stdout
+
+
 def test_a_draft_line_cut_short_or_led_in_is_still_the_draft_s() -> None:
     text = (
         "Staff are allowed to take digital images to support educational aims and to share them with parents "

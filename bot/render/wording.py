@@ -66,7 +66,10 @@ def draft_note(school: School, advise: bool = True) -> str | None:
 def notes(school: School, today: dt.date | None = None, advise: bool = True) -> list[str]:
     """What to say beside an answer about the policy itself: past its review date, not yet reviewed.
     `advise=False` under "I couldn't find ...", which has just named who to ask."""
-    return [note for note in (review_warning(school, today, advise), draft_note(school, advise)) if note]
+    draft = draft_note(school, advise)
+    # who to ask is said once, after the last note: both had ended "check with the Headteacher if in doubt"
+    review = review_warning(school, today, advise and draft is None)
+    return [note for note in (review, draft) if note]
 
 
 def _heading_is_in_section(clause: Clause) -> bool:
