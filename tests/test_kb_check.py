@@ -225,3 +225,28 @@ def test_a_new_school_s_check_tells_its_own_warnings_from_the_copied_schools(
     assert own[-1] == f"0 error(s), {len(warnings)} warning(s) in 1 school file(s)"
     assert main(["kb", "check", "--dir", str(folder), "--school", "oakfeld"]) == 2
     assert "no school file oakfeld.yaml" in capsys.readouterr().err
+
+
+def test_a_draft_s_counts_of_lines_to_review_add_up(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"83 clause(s) have no example questions yet" over "81 clause(s) still answer in the policy's own words" left
+    an IT technician wondering about the other two: a list's short items, whose lines the import built with the
+    list's lead-in ("Social media applications include, but are not limited to: blogs")."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
+    policy = tmp_path / "oakfield.txt"
+    policy.write_text(
+        "Oakfield Primary School\n\nSocial Media Policy\n\n1. Scope\n\nSocial media applications include, but are "
+        "not limited to:\n\n- Social networking sites such as Facebook or Instagram\n- Blogs\n- Online discussion "
+        "forums\n- Collaborative areas such as Google documents\n- Media sharing services, for example YouTube\n\n"
+        "2. Passwords\n\n2.1 Staff must not share their passwords with anyone, including colleagues and family.\n",
+        encoding="utf-8",
+    )
+    assert main(["kb", "import", str(policy), "--school", "oakfield", "--dir", str(folder)]) == 0
+    capsys.readouterr()
+    main(["kb", "check", "--dir", str(folder), "--school", "oakfield"])
+    out = capsys.readouterr().out
+    without = int(out.split(" clause(s) have no example questions yet")[0].rsplit(" ", 1)[-1])
+    own = int(out.split(" clause(s) still answer in the policy's own words")[0].rsplit(" ", 1)[-1])
+    built = int(out.split(" more have a line the import built")[0].rsplit(" ", 1)[-1])
+    assert built >= 2 and own + built == without, out
