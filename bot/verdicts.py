@@ -59,12 +59,11 @@ _REFUSAL = re.compile(
 _REFUSAL_VERB = re.compile(r"\b(?:declin|refus|reject|turn\w* down|avoid|refrain)", re.IGNORECASE)
 # What a prohibition's clause also says to do: "your school should be informed and the child 'follower'
 # deleted", "will be reported as soon as possible to a relevant senior member of staff".
+_ACT = r"(?:report|inform|tell|told|notif|alert|remov|delet|block)\w*"
 _TO_ACT = re.compile(
-    r"\b(?:must|should|shall|will|need to|needs to|are to|is to)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
-    r"(?:report|inform|tell|told|notif|alert|remov|delet|block)\w*",
-    re.IGNORECASE,
+    rf"\b(?:must|should|shall|will|need to|needs to|are to|is to)\s+(?:\w+\s+){{0,2}}?(?:be\s+)?{_ACT}", re.IGNORECASE
 )
-_ACTION = re.compile(r"\b(?:report|inform|tell|notif|alert|remov|delet|block)\w*", re.IGNORECASE)
+_ACTION = re.compile(rf"\b{_ACT}", re.IGNORECASE)
 # A prohibition by advice only: no rule word ("must not", "never") beside it.
 _ADVISED_NOT = re.compile(
     r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"

@@ -204,14 +204,12 @@ def test_a_new_school_s_check_tells_its_own_warnings_from_the_copied_schools(
     the school's to act on (review of three leave-one-out imports)."""
     folder = tmp_path / "knowledge"
     shutil.copytree(REPO / "knowledge", folder, ignore=shutil.ignore_patterns("vectors"))
-    policy = tmp_path / "oakfield.txt"
-    policy.write_text(
-        "Oakfield Primary School\n\nSocial Media Policy\n\nReviewed: January 2026\n\n1. Personal use\n\n"
+    _import_oakfield(
+        folder,
+        "Reviewed: January 2026\n\n1. Personal use\n\n"
         "1.1 Staff must not accept friend requests from pupils or their parents on personal accounts.\n\n"
         "1.2 Staff must not post photographs of pupils on their personal social media accounts.\n",
-        encoding="utf-8",
     )
-    assert main(["kb", "import", str(policy), "--school", "oakfield", "--dir", str(folder)]) == 0
     capsys.readouterr()
     assert main(["kb", "check", "--dir", str(folder)]) == 0
     everything = capsys.readouterr().out
@@ -234,15 +232,13 @@ def test_a_draft_s_counts_of_lines_to_review_add_up(tmp_path: Path, capsys: pyte
     folder = tmp_path / "knowledge"
     folder.mkdir()
     shutil.copy(REPO / "knowledge" / "vocabulary.yaml", folder)
-    policy = tmp_path / "oakfield.txt"
-    policy.write_text(
-        "Oakfield Primary School\n\nSocial Media Policy\n\n1. Scope\n\nSocial media applications include, but are "
+    _import_oakfield(
+        folder,
+        "1. Scope\n\nSocial media applications include, but are "
         "not limited to:\n\n- Social networking sites such as Facebook or Instagram\n- Blogs\n- Online discussion "
         "forums\n- Collaborative areas such as Google documents\n- Media sharing services, for example YouTube\n\n"
         "2. Passwords\n\n2.1 Staff must not share their passwords with anyone, including colleagues and family.\n",
-        encoding="utf-8",
     )
-    assert main(["kb", "import", str(policy), "--school", "oakfield", "--dir", str(folder)]) == 0
     capsys.readouterr()
     main(["kb", "check", "--dir", str(folder), "--school", "oakfield"])
     out = capsys.readouterr().out
@@ -250,3 +246,10 @@ def test_a_draft_s_counts_of_lines_to_review_add_up(tmp_path: Path, capsys: pyte
     own = int(out.split(" clause(s) still answer in the policy's own words")[0].rsplit(" ", 1)[-1])
     built = int(out.split(" more have a line the import built")[0].rsplit(" ", 1)[-1])
     assert built >= 2 and own + built == without, out
+
+
+def _import_oakfield(folder: Path, body: str) -> None:
+    """`kb import` of a small policy of Oakfield Primary School, `body` under its title, into `folder`."""
+    policy = folder.parent / "oakfield.txt"
+    policy.write_text(f"Oakfield Primary School\n\nSocial Media Policy\n\n{body}", encoding="utf-8")
+    assert main(["kb", "import", str(policy), "--school", "oakfield", "--dir", str(folder)]) == 0
