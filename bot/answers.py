@@ -22,6 +22,7 @@ from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, sch
 from bot.knowledge.models import Clause, KnowledgeFile, School
 from bot.matching import kept_vote
 from bot.matching.index import ClauseIndex, Match, Ranking
+from bot.matching.normalise import Normaliser
 from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors, cached_vectors, clause_vectors
@@ -200,12 +201,24 @@ class PolicyBook:
         best = ranking.best
         if best is None:
             return Answer(index.school, cleaned, ranking)
-        verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned)
-        shown = [(m, closest_line(m.clause, ranking.terms, index.normaliser.terms)) for m in ranking.matches]
+        kinds = _kinds_named(ranking.terms, index.normaliser)
+        verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned, kinds)
+        named = (*ranking.terms, *kinds)
+        shown = [(m, closest_line(m.clause, named, index.normaliser.terms)) for m in ranking.matches]
         kept = _unrepeated(shown)[: max(top, 1)]
         ranking = replace(ranking, matches=tuple(m for m, _ in kept))
         lines = {m.clause.id: text for m, text in kept if text != m.clause.answer}
         return Answer(index.school, cleaned, ranking, verdict_label, line, lines)
+
+
+def _kinds_named(terms: tuple[str, ...], normaliser: Normaliser) -> tuple[str, ...]:
+    """What the question's words are kinds of: an app named is social media. "parents at sports day filming
+    everything n sticking it on fb, is that even allowed??" names, by "on fb", what only "these images should not
+    be published ... on social networking sites" speaks of, not the permission to film beside it. Only the choice
+    of a draft clause's sentence (for its headline, and for the line shown when it is listed) reads them: "never
+    upload pictures of pupils ... other than via school owned social media accounts" is no exception that may
+    apply to "my own insta"."""
+    return tuple(normaliser.terms("social media")) if set(terms) & normaliser.incidental else ()
 
 
 def _unrepeated(shown: list[tuple[Match, str]]) -> list[tuple[Match, str]]:

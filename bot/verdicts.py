@@ -64,6 +64,12 @@ _TO_ACT = re.compile(
     rf"\b(?:must|should|shall|will|need to|needs to|are to|is to)\s+(?:\w+\s+){{0,2}}?(?:be\s+)?{_ACT}", re.IGNORECASE
 )
 _ACTION = re.compile(rf"\b{_ACT}", re.IGNORECASE)
+# A duty as the policy words it: "should" (not "should not"), and none of the stronger words beside it.
+_SHOULD = re.compile(r"\bshould\b(?!\s+(?:not|never)\b)", re.IGNORECASE)
+_DUTY_WORD = re.compile(
+    r"\b(?:must|shall|required|requirement|mandatory|obliged|have to|has to|need to|needs to|expected to)\b",
+    re.IGNORECASE,
+)
 # A prohibition by advice only: no rule word ("must not", "never") beside it.
 _ADVISED_NOT = re.compile(
     r"\b(?:advised not|advise (?:you |staff |against)|recommended (?:that\b[^.;:]{0,60}?\b)?not|"
@@ -190,6 +196,7 @@ ONLY_WITH_PERMISSION = "Only with permission"
 NOT_ALLOWED_WITHOUT_PERMISSION = "Not allowed without permission"
 EXCEPTION_MAY_APPLY = "It depends on the exception, which may apply to you"
 RECOMMENDED = "Recommended"
+YOU_SHOULD = "You should"
 
 
 def _split(clause: Clause) -> tuple[str, str] | None:
@@ -228,9 +235,12 @@ def headline(
     question_terms: Iterable[str] = (),
     terms: Callable[[str], list[str]] | None = None,
     question: str = "",
+    kinds: Iterable[str] = (),
 ) -> tuple[str, str]:
     """The verdict line's label for this question, and what follows it when not the clause's answer line
-    (`limit_line`), worked out once."""
+    (`limit_line`), worked out once. `kinds` are the terms for what the question's words are kinds of (an app
+    named is social media), read only to tell which sentence of an unreviewed draft's clause the question is
+    about."""
     if clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE, Stance.MUST) and ONLY_WITH_PERMISSION_LEAD.match(
         clause.answer
     ):
@@ -238,7 +248,8 @@ def headline(
     asked = set(question_terms)
     permits = clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE)
     only_with_permission = permits and bool(_ONLY_WITH_PERMISSION.search(clause.text))
-    part = _draft_part(clause, asked, terms, question) if terms is not None and not only_with_permission else None
+    drafted = terms is not None and not only_with_permission
+    part = _draft_part(clause, asked, terms, question, set(kinds)) if drafted and terms is not None else None
     if part is not None:
         label, line = headline(part, asked, terms, question)
         return label, line or (part.answer if part.answer != clause.answer else "")
@@ -301,7 +312,7 @@ def headline(
 
 
 def _draft_part(
-    clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]], question: str
+    clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]], question: str, kinds: set[str]
 ) -> Clause | None:
     """An unreviewed draft's answer line is its clause's first words, and its stance the import's guess for the
     whole clause. A question about another of its sentences ("can I use my personal email to write to
@@ -317,9 +328,12 @@ def _draft_part(
     from bot.knowledge.importing.guess import guess_part_stance
 
     parts = _parts(clause.text)
-    part = _closest(parts, question_terms, terms, least=2)
+    named = question_terms | kinds  # "on fb" names what "on social networking sites" speaks of
+    part = _closest(parts, named, terms, least=2)
     if part is None and asks_if_allowed(question):
-        part = _limit_asked_about(clause, parts, question_terms, terms)
+        part = _limit_asked_about(clause, parts, named, terms)
+    if part is not None and asks_action(question):
+        part = _with_what_to_do(parts, part)
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
@@ -333,6 +347,17 @@ def _draft_part(
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
         stance = Stance.ALLOWED_WITH_CARE
     return clause.model_copy(update={"text": part, "answer": _part_line(part), "stance": stance})
+
+
+def _with_what_to_do(parts: list[str], part: str) -> str:
+    """The part a question about what to do is about, with the next part where only that one says what to do: "I'm
+    a supply teacher and a child has followed me on TikTok. What should I do?" meets "In the case of some social
+    networking sites it is possible to be 'followed' by a child without your consent.", and only "If this is the
+    case, then your school should be informed and the child 'follower' deleted." answers it."""
+    at = parts.index(part)
+    if _TO_ACT.search(part) or at + 1 == len(parts) or not _TO_ACT.search(parts[at + 1]):
+        return part
+    return f"{part} {parts[at + 1]}"
 
 
 def closest_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
@@ -428,7 +453,7 @@ def _must_label(clause: Clause, asked: set[str], terms: Callable[[str], list[str
         return RECOMMENDED
     found = _EXCEPTION.search(clause.text) or _OR_IF.search(clause.text)
     if found is None or _PERMISSION.match(found.group(0)):
-        return clause.stance.label
+        return _as_worded(clause)
     # "How often should the school page be checked?" asks about the clause's other duty, which has none.
     if terms is not None and _asks_elsewhere(clause.text, found.group(0), asked, terms):
         return clause.stance.label
@@ -436,6 +461,15 @@ def _must_label(clause: Clause, asked: set[str], terms: Callable[[str], list[str
     # case: a duty's exception says when or how it is done ("or on the next working day if received at a
     # weekend"), not whether, and staff who judged "a complaint posted on Saturday" called the hedge vague.
     return MUST_WITH_EXCEPTIONS
+
+
+def _as_worded(clause: Clause) -> str:
+    """A duty's label as an unreviewed draft's line words it: "Staff members should ensure that they set the privacy
+    levels of their personal sites at the maximum" is "You should", not the import's "You must" for every duty. A
+    reviewer's line speaks for itself ("You should block ..." reads "You should" in `render.wording`)."""
+    if _imports_own_line(clause) and _SHOULD.search(clause.answer) and not _DUTY_WORD.search(clause.answer):
+        return YOU_SHOULD
+    return clause.stance.label
 
 
 def _refuses(clause: Clause, asked: set[str], terms: Callable[[str], list[str]], question: str) -> bool:

@@ -225,6 +225,22 @@ def test_the_import_says_which_sentence_it_read_who_to_report_to_from(tmp_path: 
     ), draft.notes
 
 
+def test_the_import_s_note_on_who_to_report_to_shows_the_words_it_read(tmp_path: Path) -> None:
+    """A long sentence's note was its first 160 characters, cut off before the person it named: "... is regularly
+    monitored in order that any misuse / attempted…" (review of a new school's import)."""
+    long = (
+        "The Technical Staff are responsible for ensuring that the use of the network, the internet, the learning "
+        "platform, remote access and email is regularly monitored in order that any misuse or attempted misuse can "
+        "be reported to the Online Safety Coordinator for investigation and action."
+    )
+    policy = _policy(tmp_path, f"Oakfield Primary School\n\nOnline Safety Policy\n\n1. Roles\n\n{long}\n")
+    draft = make_draft(policy, "oakfield")
+    note = next(note for note in draft.notes if note.startswith("who misuse is reported to"))
+    said = note.split("was read from: ", 1)[1]
+    assert draft.data["school"]["report_to"] in said and len(said) <= 170, note
+    assert said.startswith("\u2026") and said.removeprefix("\u2026").rstrip("\u2026") in long, note
+
+
 def test_a_dated_line_printed_twice_on_the_cover_is_no_running_header(tmp_path: Path) -> None:
     """Dobcroft's cover prints "Ratified by the Policy Committee: 7th December 2021" twice: the import said it had
     left it out as a page header, and an IT technician took the policy's ratification for lost."""
@@ -1460,3 +1476,44 @@ def test_a_policy_not_approved_is_never_called_adopted(
     school = yaml.safe_load((tmp_path / "kb" / "oakfield.yaml").read_text())["school"]
     assert school.get("status") == status
     assert f"dates: {said}" in out
+
+
+def test_the_import_says_what_waits_for_review_and_that_the_policy_is_overdue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new school's IT person read "256 clauses" and nothing of the review a draft waits for, nor that the
+    policy's review was due years ago, which staff are then told beside every answer (review of a new school's
+    import)."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nSocial Media Policy\n\nReviewed: January 2018\n\nNext review: January 2019\n\n",
+        "1. Personal use\n\n1.1 Staff must not accept friend requests from pupils.\n\n"
+        "1.2 Staff must not post photos of pupils on personal accounts.\n",
+    )
+    code, out, err = run(capsys, "kb", "import", str(policy), "--school", "oakfield", "--dir", str(tmp_path / "kb"))
+    assert code == 0, err
+    clauses = yaml.safe_load((tmp_path / "kb" / "oakfield.yaml").read_text())["clauses"]
+    assert f"to review: {len(clauses)} of {len(clauses)} clauses have no example questions" in out, out
+    assert "the policy was due for review in January 2019: staff are told it may be out of date" in out, out
+
+
+def test_a_flattened_list_s_next_step_is_not_an_item_of_the_lead_in_above_it(tmp_path: Path) -> None:
+    """A policy's text without indents put the procedure's next step right after a lead-in's items: "Other
+    instances to report to the police would include: isolate the computer in question as best you can." was the
+    first line a review met for a question about images of abuse."""
+    clauses = _drafted(
+        tmp_path,
+        "Illegal incidents\n\nIn the event of suspicion, all steps in this procedure should be followed:\n"
+        "- Record the url of any site containing the alleged misuse.\n"
+        "- If content includes images of child abuse, refer it to the police immediately. Other instances to report "
+        "to the police would include:\n"
+        "- incidents of grooming behaviour\n"
+        "- criminally racist material\n"
+        "- Isolate the computer in question as best you can.\n",
+    )
+    answers = {clause["text"]: clause["answer"] for clause in clauses}
+    assert "Other instances to report to the police would include: incidents of grooming behaviour" in answers[
+        "incidents of grooming behaviour"
+    ], answers
+    isolate = answers["Isolate the computer in question as best you can."]
+    assert "Other instances" not in isolate, isolate

@@ -231,6 +231,8 @@ def test_a_draft_s_permission_and_its_limit_asked_if_allowed_shows_the_limit(tmp
     for question in (
         "are parents allowed to put their videos on social networking sites?",
         "parents filming the sports day and posting it on social networking sites, is that allowed?",
+        # an app named is social media: "on fb" is what only the limit speaks of
+        "parents at sports day filming everything n sticking it on fb, is that even allowed??",
     ):
         answer = book.ask("st-annes", question)
         assert answer.best is not None and "(such personal use" in answer.best.clause.text
@@ -900,3 +902,49 @@ def test_a_permission_s_time_limit_asked_about_is_not_allowed_then() -> None:
     # a time the limit does not name keeps the permission
     first = _terminal_verdict("dobcroft", "Can I use a school laptop to check Facebook during my lunch break?")
     assert first.startswith("Allowed, with care: "), first
+
+
+def test_a_draft_s_duty_worded_should_reads_you_should(tmp_path: Path) -> None:
+    """The import reads every duty as "You must"; a review found "You must: Staff members should ensure that they
+    set the privacy levels of their personal sites at the maximum ...", a headline that says more than the policy,
+    and the README promises "You should" for a duty the policy words so. A "must" keeps "You must"."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Personal accounts\n\nStaff members should ensure that they set the privacy levels of their personal sites "
+        "at the maximum.\n\n"
+        "Passwords\n\nStaff must keep the passwords of school accounts confidential and change them every term.\n",
+    )
+    env = imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    should = book.ask("st-annes", "shoud i set my facebook privacy settings to the highest level?")
+    assert should.best is not None and "privacy levels" in should.best.clause.text
+    must = book.ask("st-annes", "do I have to keep the school account passwords confidential?")
+    assert must.best is not None and "passwords" in must.best.clause.text
+    assert (should.verdict_label, must.verdict_label) == ("You should", "You must")
+    said = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", "what privacy level should my personal sites be set at?"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert said.stdout.startswith("You should: Staff members should ensure"), said.stdout
+
+
+def test_a_draft_answers_what_to_do_with_the_sentence_that_says_it(tmp_path: Path) -> None:
+    """"I'm a supply teacher and one of the kids has followed me on TikTok without me accepting. What should I
+    do?" heard "For information: In the case of some social networking sites it is possible to be 'followed' by a
+    child without your consent.": what to do is the next sentence, which the review found only in the quote."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Personal use\n\nStaff members must never friend a child through social media. In the case of some social "
+        "networking sites it is possible to be 'followed' by a child without your consent. If this is the case, "
+        "then your school should be informed and the child 'follower' deleted.\n\n"
+        "Staff must not share their passwords with anyone.\n",
+    )
+    imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    answer = book.ask("st-annes", "A child has followed me on TikTok without my consent. What should I do?")
+    assert answer.best is not None and "follower" in answer.best.clause.text
+    assert answer.verdict_label == "You should"
+    assert answer.verdict_line.endswith("then your school should be informed and the child 'follower' deleted.")
+    # asked whether it can happen, the sentence that says so is the answer, alone
+    told = book.ask("st-annes", "can a child follow me on social networking sites without my consent?")
+    assert told.verdict_line.endswith("it is possible to be 'followed' by a child without your consent."), told

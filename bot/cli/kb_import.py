@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import sys
 from collections.abc import Iterator
@@ -169,7 +170,8 @@ def _meaning_vectors(out: Path) -> None:
         where = cache_path(out.parent, kb.school.id)
         # Flushed: piped into a log (tee), the line would otherwise wait for the minute it announces.
         print(
-            f"  encoding {missing} sentences for matching by meaning, once, {_minutes(missing)} "
+            f"  encoding {missing} sentences (each clause's text, its answer line where that differs, its example "
+            f"questions) for matching by meaning, once, {_minutes(missing)} "
             f"(kept in {where})",
             flush=True,
         )
@@ -197,6 +199,13 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
     names = {"adopted": adopted, "reviewed": "reviewed", "review_due": "review due"}
     dates = [f"{names[k]} {school[k]}" for k in ("adopted", "reviewed", "review_due") if school.get(k)]
     print(f"  dates: {', '.join(dates) or 'none found'}; misuse reported to: {school['report_to']}")
+    due = school.get("review_due")
+    if due and dt.date.fromisoformat(str(due)) < dt.date.today():
+        # the import's own output is where the IT person sees it first (review of a new school's import)
+        print(
+            f"  the policy was due for review in {dt.date.fromisoformat(str(due)):%B %Y}: staff are told it may "
+            "be out of date beside every answer until a newer version is imported"
+        )
     if status == "draft":
         print("  status: draft (the policy is marked DRAFT): staff are told it is not yet approved")
     elif status == "unapproved":
@@ -224,6 +233,14 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
             )
     for note in draft.notes:
         print(f"  note: {note}")
+    unreviewed = sum(1 for clause in draft.clauses if not clause.get("examples"))
+    if unreviewed:
+        # "256 clauses" alone said nothing of the work a draft waits for (review of a new school's import)
+        print(
+            f"  to review: {unreviewed} of {len(draft.clauses)} clauses have no example questions, and their answer "
+            "lines are the policy's own words: until a reviewer writes them, staff get fewer confident answers "
+            "(`policybot kb check` lists them)"
+        )
     if backup:
         print(f"  the previous file is kept as {backup}: see the changes with `policybot kb diff {backup} {out}`")
 

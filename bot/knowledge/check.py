@@ -52,15 +52,18 @@ def bundled_copy(path: Path) -> bool:
     return path.suffix == ".yaml" and bundled.is_file() and bundled.read_bytes() == path.read_bytes()
 
 
-def _no_source(path: Path, source_path: Path) -> str:
-    """What to do when a file's policy text is missing: a folder set up by copying the bundled files often
-    leaves out their `sources/` (review of a school's first import)."""
-    message = f"source policy {source_path} not found: every clause is checked against the policy's own text there"
-    bundled = bundled_knowledge_dir() / "sources" / source_path.name
-    # only for an unchanged copy of a bundled file: a school's own import under a bundled id has its own text
-    if bundled.is_file() and bundled_copy(path):
-        message += f"; copy {bundled} into {source_path.parent}"
-    return message
+_CHECKED = "every clause is checked against the policy's own text there (`kb import` writes it)"
+
+
+def _source_of(path: Path, source: str) -> Path:
+    """The policy text a school file is checked against: `sources/` beside it, or, for an unchanged copy of a
+    bundled file whose folder has no such text (the other schools' files copied in for their example questions,
+    as `docs/load-your-policy.md` sets a folder up), the text the package bundles with it."""
+    beside = path.parent / "sources" / source
+    bundled = bundled_knowledge_dir() / "sources" / source
+    if not beside.exists() and bundled.is_file() and bundled_copy(path):
+        return bundled
+    return beside
 
 
 def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Problem]:
@@ -78,13 +81,14 @@ def check_file(path: Path, today: dt.date, seen_ids: dict[str, Path]) -> list[Pr
     if not raw.clauses:
         problems.append(Problem("error", path, 1, None, "no clauses"))
 
-    source_path = path.parent / "sources" / school.source
+    source_path = _source_of(path, school.source)
     folded = ""
     if source_path.exists():
         source = source_path.read_text(encoding="utf-8")
         folded = folded_source(source, school.page_headers)
     else:
-        problems.append(Problem("error", path, raw.school.line, None, _no_source(path, source_path)))
+        missing = f"source policy {source_path} not found: {_CHECKED}"
+        problems.append(Problem("error", path, raw.school.line, None, missing))
 
     school_line = raw.school.line
 

@@ -235,6 +235,24 @@ def _status(lines: list[str]) -> str:
     return "approved"
 
 
+def _around(sentence: str, words: str) -> str:
+    """At most `_SAID_CHARS` of a sentence, with the words read from it: its first characters had cut off
+    "... is regularly monitored in order that any misuse / attempted…" before "the Headteacher / Senior Leader"
+    it named (review of a new school's import)."""
+    if len(sentence) <= _SAID_CHARS:
+        return sentence
+    found = sentence.lower().find(words.lower())
+    end = len(sentence) if found < 0 else min(len(sentence), found + len(words) + _SAID_CHARS // 4)
+    start = max(0, end - _SAID_CHARS) if found >= 0 else 0
+    end = min(len(sentence), start + _SAID_CHARS)
+    piece = sentence[start:end]
+    if start > 0:
+        piece = "\u2026" + piece.split(" ", 1)[-1]
+    if end < len(sentence):
+        piece = piece.rsplit(" ", 1)[0] + "\u2026"
+    return piece
+
+
 def read_details(text: str, school_id: str, name: str | None) -> Details:
     lines = text.splitlines()
     fallback_name = school_id.replace("-", " ").title()
@@ -246,7 +264,7 @@ def read_details(text: str, school_id: str, name: str | None) -> Details:
         details.report_to, said = report_to
         # "Report instances to their manager, if they are subject to abuse" is about being abused, not about
         # misuse: a reviewer should see what it was read from (review of a school's first import)
-        said = said if len(said) <= _SAID_CHARS else f"{said[:_SAID_CHARS].rsplit(' ', 1)[0]}\u2026"
+        said = _around(said, details.report_to)
         details.notes.append(f"who misuse is reported to ({details.report_to}) was read from: {said}")
     else:
         details.notes.append("who misuse is reported to is not stated; 'the Headteacher' was assumed")

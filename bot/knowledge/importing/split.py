@@ -455,10 +455,13 @@ def _is_item(block: Block) -> bool:
     return block.bullet and _NUMBERED.match(block.text) is None
 
 
-def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[list[_Node], int]:
-    """The list items from blocks[i] on, nested by level; a bullet ending in ':' owns the same-level items after it."""
+def _run(blocks: list[Block], i: int, min_level: int, stop: set[int], owned: bool = False) -> tuple[list[_Node], int]:
+    """The list items from blocks[i] on, nested by level; a bullet ending in ':' owns the same-level items after it,
+    up to one written in another form (`_ends_owned_run`)."""
     nodes: list[_Node] = []
     while _more_items(blocks, i, min_level, stop) and not (nodes and blocks[i].parted):
+        if owned and nodes and _ends_owned_run(nodes, blocks[i]):
+            break
         block = blocks[i]
         node = _node(block)
         i += 1
@@ -473,9 +476,17 @@ def _run(blocks: list[Block], i: int, min_level: int, stop: set[int]) -> tuple[l
                     nodes = [_Node(block, node.text, node.letter), *node.children]
                     return nodes, i
             elif blocks[i].level == block.level and _is_lead_in(block.text):
-                node.children, i = _run(blocks, i, block.level, stop)
+                node.children, i = _run(blocks, i, block.level, stop, owned=True)
         nodes.append(node)
     return nodes, i
+
+
+def _ends_owned_run(owned: list[_Node], block: Block) -> bool:
+    """Whether an item at the level of its lead-in's is the flattened list's next step, not the lead-in's: "Other
+    instances to report to the police would include:" owns "incidents of 'grooming' behaviour", "criminally racist
+    material" ..., not "Isolate the computer in question as best you can.", the procedure's next step, which a
+    text without indents writes at the same level."""
+    return all(node.text[:1].islower() for node in owned) and block.text[:1].isupper()
 
 
 def _more_items(blocks: list[Block], i: int, level: int, stop: set[int]) -> bool:
