@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.knowledge.models import Clause, KnowledgeFile, Vocabulary
 from bot.matching.actors import others_acting
@@ -44,6 +45,17 @@ _CANDIDATES = 60
 _MEANING_CANDIDATES = 20
 _TYPO_CUTOFF = 88
 _TYPO_MIN_LEN = 5
+_SLIP_MIN_LEN = 8  # a letter typed wrong, in a word this long: "personel" for "personal" (ratio 87.5)
+
+
+def _slip(word: str, known: str) -> bool:
+    """Whether a word one edit from a known one is that word mistyped: two letters swapped ("emial"), or, in a
+    long word, one letter wrong ("personel"); never a letter more or less ("heard" is not "head")."""
+    if len(word) != len(known) or word[0] != known[0]:
+        return False
+    apart = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+    swapped = len(apart) == 2 and apart[1] == apart[0] + 1 and word[apart[0]] == known[apart[1]]
+    return swapped or (len(apart) == 1 and len(word) >= _SLIP_MIN_LEN)
 
 
 @dataclass(frozen=True)
@@ -225,6 +237,9 @@ class ClauseIndex:
             return word
         if word not in self._corrections:
             found = process.extractOne(word, self._known_words, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF)
+            if found is None:
+                slips = process.extract(word, self._known_words, scorer=OSA.distance, score_cutoff=1, limit=5)
+                found = next(((known, 0.0, 0) for known, _, _ in slips if _slip(word, known)), None)
             self._corrections[word] = found[0] if found else word
         return self._corrections[word]
 
