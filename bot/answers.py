@@ -202,9 +202,15 @@ class PolicyBook:
         if best is None:
             return Answer(index.school, cleaned, ranking)
         kinds = _kinds_named(ranking.terms, index.normaliser)
-        verdict_label, line = headline(best.clause, ranking.terms, index.normaliser.terms, cleaned, kinds)
+        closeness = ranking.closeness
+        verdict_label, line = headline(
+            best.clause, ranking.terms, index.normaliser.terms, cleaned, kinds, closeness.get(best.clause.id, ())
+        )
         named = (*ranking.terms, *kinds)
-        shown = [(m, closest_line(m.clause, named, index.normaliser.terms)) for m in ranking.matches]
+        shown = [
+            (m, closest_line(m.clause, named, index.normaliser.terms, closeness.get(m.clause.id, ())))
+            for m in ranking.matches
+        ]
         kept = _unrepeated(shown)[: max(top, 1)]
         ranking = replace(ranking, matches=tuple(m for m, _ in kept))
         lines = {m.clause.id: text for m, text in kept if text != m.clause.answer}

@@ -17,15 +17,18 @@ permission at all ("what is the policy for?") hears "For information" over a per
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.knowledge.draft_words import (
     CUT,
     DANGLING,
-    DONT,
-    LEAD,
+    PART_END,
+    TWO_RULES,
     answer_in_policy_words,
+    imports_own_line,
     policy_words_in_draft_answer,
+    split_parts,
+    split_sentences,
 )
 from bot.knowledge.models import Clause, Stance
 from bot.knowledge.source_text import fold
@@ -120,11 +123,6 @@ _DUTY = re.compile(
     re.IGNORECASE,
 )
 _PURPOSE = re.compile(r"\b(?:(?:in order )?to ensure|so that|so as)\b[^.;]*", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
-# Where one sentence of a draft states two rules: "Users must immediately report ... threatening or bullying in
-# nature and must not respond to any such communication"; "...; staff should ...".
-_TWO_RULES = r"\s+(?=(?:and|but)\s+(?:must|should|shall|will)\s+(?:not|never)\b)"
-_PART_END = re.compile(r"(?<=;)\s+|" + _TWO_RULES, re.IGNORECASE)
 _ONLY_WITH_PERMISSION = re.compile(
     r"\bonly\b[^.;:]{0,60}?\b(?:with|after|once|having)\b[^.;:]{0,40}?"
     r"\b(?:approval|permission|consent|agreement|authori[sz]ation|approved)\b|"
@@ -168,8 +166,8 @@ def _only_when(clause: Clause) -> str | None:
     """The time a prohibition is limited to, in the clause's words, or None. Where no sentence says "must
     not" or the like ("leaving social media running in work time is a breach"), the answer line, which
     speaks for the whole clause, is the rule."""
-    sentences = [part for source in (clause.answer, clause.text) for part in _sentences(source)]
-    rules = [part for part in sentences if _RULE_NOT.search(part)] or _sentences(clause.answer)
+    sentences = [part for source in (clause.answer, clause.text) for part in split_sentences(source)]
+    rules = [part for part in sentences if _RULE_NOT.search(part)] or split_sentences(clause.answer)
     for sentence in rules:
         found = None if _AT_OTHER_TIMES_TOO.search(sentence) else _ONLY_WHEN.search(sentence)
         if found:
@@ -182,7 +180,7 @@ def _time_limit(clause: Clause, asked: set[str], terms: Callable[[str], list[str
     should not occur during paid working time", asked about lessons (the vocabulary reads both as working
     hours); None otherwise ("can I check Facebook in my lunch break?" keeps the permission)."""
     linking = set(terms("during in within while whilst when paid"))
-    for sentence in _sentences(clause.text):
+    for sentence in split_sentences(clause.text):
         found = _ONLY_WHEN.search(sentence) if _RULE_NOT.search(sentence) else None
         if found and (set(terms(found.group(0))) - linking) & asked and not _AT_OTHER_TIMES_TOO.search(sentence):
             return found.group(0).lower()
@@ -236,6 +234,7 @@ def headline(
     terms: Callable[[str], list[str]] | None = None,
     question: str = "",
     kinds: Iterable[str] = (),
+    closeness: Sequence[float] = (),
 ) -> tuple[str, str]:
     """The verdict line's label for this question, and what follows it when not the clause's answer line
     (`limit_line`), worked out once. `kinds` are the terms for what the question's words are kinds of (an app
@@ -249,7 +248,7 @@ def headline(
     permits = clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE)
     only_with_permission = permits and bool(_ONLY_WITH_PERMISSION.search(clause.text))
     drafted = terms is not None and not only_with_permission
-    part = _draft_part(clause, asked, terms, question, set(kinds)) if drafted and terms is not None else None
+    part = _draft_part(clause, asked, terms, question, set(kinds), closeness) if drafted and terms is not None else None
     if part is not None:
         label, line = headline(part, asked, terms, question)
         return label, line or (part.answer if part.answer != clause.answer else "")
@@ -312,41 +311,60 @@ def headline(
 
 
 def _draft_part(
-    clause: Clause, question_terms: set[str], terms: Callable[[str], list[str]], question: str, kinds: set[str]
+    clause: Clause,
+    question_terms: set[str],
+    terms: Callable[[str], list[str]],
+    question: str,
+    kinds: set[str],
+    closeness: Sequence[float],
 ) -> Clause | None:
     """An unreviewed draft's answer line is its clause's first words, and its stance the import's guess for the
     whole clause. A question about another of its sentences ("can I use my personal email to write to
     parents?" over "Any digital communication ... must be professional in tone and content. ... Personal email
     addresses ... must not be used for these communications") is answered with that sentence and what that
-    sentence says ("Not allowed"), as a reviewer would: the clause's part the question shares the most words
-    with (at least two, more than with any other part); "For information" when that part states no rule ("What
-    does the school do if a parent makes an offensive comment?": "the school will ask the parent to remove
-    the post ...")."""
-    if not _imports_own_line(clause):
+    sentence says ("Not allowed"), as a reviewer would; "For information" when that part states no rule ("What
+    does the school do if a parent makes an offensive comment?": "the school will ask the parent to remove the
+    post ..."). The part asked about is the one closest in meaning (`closeness`, each part's cosine to the
+    question), or without vectors the one the question shares the most words with (at least two, more than with
+    any other part); a permission's limit the question names comes first (`_limit_asked_about`)."""
+    if not imports_own_line(clause):
         return None
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
     from bot.knowledge.importing.guess import guess_part_stance
 
-    parts = _parts(clause.text)
+    parts = split_parts(clause.text)
     named = question_terms | kinds  # "on fb" names what "on social networking sites" speaks of
-    part = _closest(parts, named, terms, least=2)
-    if part is None and asks_if_allowed(question):
-        part = _limit_asked_about(clause, parts, named, terms)
+    by_words = _closest(parts, named, terms, least=2)
+    limit = _limit_asked_about(clause, parts, named, terms) if by_words is None and asks_if_allowed(question) else None
+    # the part closest in meaning, unless the question names what only a permission's limit speaks of
+    part = limit or _closest_in_meaning(parts, closeness) or by_words
     if part is not None and asks_action(question):
         part = _with_what_to_do(parts, part)
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
     within = part is not None and fold(part).lower() in fold(said).lower()
-    if part is None or fold(said).lower() in fold(part).lower() or (within and not re.search(_TWO_RULES, said, re.I)):
+    if part is None or fold(said).lower() in fold(part).lower() or (within and not re.search(TWO_RULES, said, re.I)):
         line_stance = guess_part_stance(said, clause.section, clause.heading)
-        return _as_its_line_says(clause, line_stance, asked_about_line=part is not None)
+        # the line is what the question asks about where its words say so too, not only its meaning
+        asked_about_line = by_words is not None and fold(by_words).lower() in fold(said).lower()
+        return _as_its_line_says(clause, line_stance, asked_about_line=asked_about_line)
     part = _with_opening(clause.text, part)
     stance = guess_part_stance(part, clause.section, clause.heading)
     if stance is Stance.ALLOWED and clause.stance is not Stance.ALLOWED:
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
         stance = Stance.ALLOWED_WITH_CARE
     return clause.model_copy(update={"text": part, "answer": _part_line(part), "stance": stance})
+
+
+def _closest_in_meaning(parts: list[str], closeness: Sequence[float]) -> str | None:
+    """The part closest in meaning to the question, given each part's cosine (in the order of `parts`), or None
+    without them. Chosen by shared words, a tie fell to the clause's first words, and the words chose worse: over
+    the listed draft clauses of the `tune` questions whose answer lies in one part, the line shown held it 43 times
+    in 65 by words, 51 by meaning (docs/matching.md, section 5)."""
+    if len(parts) < 2 or len(closeness) != len(parts):
+        return None
+    return parts[max(range(len(parts)), key=closeness.__getitem__)]
 
 
 def _with_what_to_do(parts: list[str], part: str) -> str:
@@ -360,29 +378,21 @@ def _with_what_to_do(parts: list[str], part: str) -> str:
     return f"{part} {parts[at + 1]}"
 
 
-def closest_line(clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]]) -> str:
+def closest_line(
+    clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]], closeness: Sequence[float] = ()
+) -> str:
     """The line to show for a clause listed as related or closest: its answer line, or, for an unreviewed
     draft whose line is the import's first words, the sentence of its text the question is about (at least
     two words shared, more than with any other). A member of staff told "not sure" reads these lines; the
     first words of "It is possible to be 'followed' by a child without your consent. If this is the case, then
     your school should be informed ..." said nothing of what to do."""
-    if not _imports_own_line(clause):
+    if not imports_own_line(clause):
         return clause.answer
-    part = _closest(_parts(clause.text), set(question_terms), terms, least=2)
+    parts = split_parts(clause.text)
+    part = _closest_in_meaning(parts, closeness) or _closest(parts, set(question_terms), terms, least=2)
     if part is None or fold(part).lower() in fold(policy_words_in_draft_answer(clause.answer)).lower():
         return clause.answer
     return _part_line(_with_opening(clause.text, part))
-
-
-def _imports_own_line(clause: Clause) -> bool:
-    """Whether the answer line is the import's first words of the clause, not a reviewer's, nor a list item's
-    line framed by its lead-in or its DO NOT list."""
-    return answer_in_policy_words(clause) and not clause.answer.startswith(DONT) and LEAD not in clause.answer
-
-
-def _parts(text: str) -> list[str]:
-    """The clause's sentences, each rule of a sentence that states two ("...; and must not ...") apart."""
-    return [piece for sentence in _sentences(text) for piece in _PART_END.split(sentence) if piece.strip()]
 
 
 def _action_part(line: str) -> str:
@@ -400,8 +410,8 @@ def _with_opening(text: str, part: str) -> str:
     """A part that only goes on from its sentence's first ("You must not use social media to defame or disparage
     us ...; to harass, bully or unlawfully discriminate against ...; or to impersonate ..."), with the words it goes
     on from: alone, "To harass, bully or unlawfully discriminate against learners" had lost its "must not"."""
-    for sentence in _sentences(text):
-        pieces = [piece for piece in _PART_END.split(sentence) if piece.strip()]
+    for sentence in split_sentences(text):
+        pieces = [piece for piece in PART_END.split(sentence) if piece.strip()]
         if part not in pieces[1:]:
             continue
         words = part.split()
@@ -467,7 +477,7 @@ def _as_worded(clause: Clause) -> str:
     """A duty's label as an unreviewed draft's line words it: "Staff members should ensure that they set the privacy
     levels of their personal sites at the maximum" is "You should", not the import's "You must" for every duty. A
     reviewer's line speaks for itself ("You should block ..." reads "You should" in `render.wording`)."""
-    if _imports_own_line(clause) and _SHOULD.search(clause.answer) and not _DUTY_WORD.search(clause.answer):
+    if imports_own_line(clause) and _SHOULD.search(clause.answer) and not _DUTY_WORD.search(clause.answer):
         return YOU_SHOULD
     return clause.stance.label
 
@@ -481,7 +491,7 @@ def _refuses(clause: Clause, asked: set[str], terms: Callable[[str], list[str]],
     asks = asks_leave(question) or (asks_duty(question) and not asks_action(question))
     if not asks or _REFUSAL_VERB.search(question):
         return False
-    sentence = _closest_sentence(clause.text, asked, terms, least=2) if len(_sentences(clause.text)) > 1 else None
+    sentence = _closest_sentence(clause.text, asked, terms, least=2) if len(split_sentences(clause.text)) > 1 else None
     if sentence is None:
         sentence = clause.text if len(set(terms(clause.text)) & asked) >= 2 else ""
     return bool(_REFUSAL.search(sentence))
@@ -535,7 +545,7 @@ def _closest_sentence(
 ) -> str | None:
     """The sentence of `text` the question shares the most words with: at least `least`, and more than with
     any other sentence; None if there is no such sentence (one sentence alone answers for the whole)."""
-    return _closest(_sentences(text), question_terms, terms, least)
+    return _closest(split_sentences(text), question_terms, terms, least)
 
 
 def _closest(
@@ -586,7 +596,7 @@ def _tied(parts: list[str], question_terms: set[str], terms: Callable[[str], lis
 def _asks_elsewhere(text: str, part: str, question_terms: set[str], terms: Callable[[str], list[str]]) -> bool:
     """Whether the question shares more words with another sentence of `text` than with the one holding
     `part`."""
-    shared = _shared(_sentences(text), question_terms, terms)
+    shared = _shared(split_sentences(text), question_terms, terms)
     holding = [count for count, sentence in shared if part in sentence]
     return bool(holding) and max(holding) < max(count for count, _ in shared)
 
@@ -608,7 +618,7 @@ def _advice_only(clause: Clause, question_terms: set[str], terms: Callable[[str]
     firmness. Never when the answer line itself says "must"."""
     if re.search(r"\bmust\b", clause.answer, re.IGNORECASE):
         return False
-    if _only_advises(_sentences(clause.text)):
+    if _only_advises(split_sentences(clause.text)):
         return True
     if terms is None:
         return False
@@ -620,7 +630,7 @@ def _advice_to_act(clause: Clause) -> bool:
     """Whether the clause only advises something be done ("Consider turning off tagging ...", "School
     representatives are advised to make full use of the security settings ..."): no permission in it, no duty,
     and some advice."""
-    return not _GRANTS.search(clause.text) and _only_advises(_sentences(clause.text))
+    return not _GRANTS.search(clause.text) and _only_advises(split_sentences(clause.text))
 
 
 def _only_advises(sentences: list[str]) -> bool:
@@ -641,7 +651,3 @@ def _capitalised(line: str) -> str:
 
 def _prohibits(sentence: str) -> bool:
     return bool(STATED_RULE.search(sentence)) and not _EXCEPTION.search(sentence)
-
-
-def _sentences(text: str) -> list[str]:
-    return [part for part in _SENTENCE_END.split(text) if part.strip()]

@@ -948,3 +948,26 @@ def test_a_draft_answers_what_to_do_with_the_sentence_that_says_it(tmp_path: Pat
     # asked whether it can happen, the sentence that says so is the answer, alone
     told = book.ask("st-annes", "can a child follow me on social networking sites without my consent?")
     assert told.verdict_line.endswith("it is possible to be 'followed' by a child without your consent."), told
+
+
+def test_a_draft_answers_with_the_sentence_closest_in_meaning_when_no_words_decide(tmp_path: Path) -> None:
+    """A question that shares no more words with one sentence of an unreviewed clause than with another was
+    answered with the clause's first words; "Someone in the office keeps forwarding those 'send this to 10 people
+    or you'll have bad luck' messages ..." met "We recognise that employees may ... use social media for personal
+    activities", not the ban on chain letters two sentences on. Each sentence is now also a meaning vector, and
+    the one closest to the question is the one answered, and shown when the clause is listed."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Personal use at work\n\nWe recognise that employees may occasionally use social media for personal "
+        "activities in school. We authorise such occasional use so long as it does not interfere with your work. "
+        "Circulating chain letters or other spam on school computers is not permitted.\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    ban = "Circulating chain letters or other spam on school computers is not permitted."
+    question = "A colleague keeps forwarding 'send this to ten friends or bad luck' messages around the office, ok?"
+    answer = book.ask("st-annes", question)
+    assert answer.best is not None and ban in answer.best.clause.text
+    assert (answer.verdict_label, answer.verdict_line) == ("Not allowed", ban)
+    assert answer.lines[answer.best.clause.id] == ban  # the line listed for it, as under "not sure"

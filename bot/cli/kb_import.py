@@ -170,8 +170,8 @@ def _meaning_vectors(out: Path) -> None:
         where = cache_path(out.parent, kb.school.id)
         # Flushed: piped into a log (tee), the line would otherwise wait for the minute it announces.
         print(
-            f"  encoding {missing} sentences (each clause's text, its answer line where that differs, its example "
-            f"questions) for matching by meaning, once, {_minutes(missing)} "
+            f"  encoding {missing} sentences (each clause's text and answer line, its example questions, and each "
+            f"sentence of a clause not yet reviewed) for matching by meaning, once, {_minutes(missing)} "
             f"(kept in {where})",
             flush=True,
         )

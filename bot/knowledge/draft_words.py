@@ -18,6 +18,11 @@ DANGLING = re.compile(r"\s*[;,](?:\s*(?:or|and))?\s*$", re.IGNORECASE)
 # Eight words or more in brackets, unless they make an exception: "(or on the next working day if received at a
 # weekend)" answers the Saturday complaint.
 _ASIDE = re.compile(r"\s*\((?![^()]*\b(?:if|unless|except|without|only|other than)\b)(?:[^()\s]+\s+){7,}[^()]*\)")
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\"'\u201c\u2018])")
+# Where one sentence of a draft states two rules: "Users must immediately report ... threatening or bullying in
+# nature and must not respond to any such communication"; "...; staff should ...".
+TWO_RULES = r"\s+(?=(?:and|but)\s+(?:must|should|shall|will)\s+(?:not|never)\b)"
+PART_END = re.compile(r"(?<=;)\s+|" + TWO_RULES, re.IGNORECASE)
 _SPACE_BEFORE = re.compile(r"\s+([.,;:])")
 _DOUBLED = re.compile(r"([.,;:])[.,;:]*")
 
@@ -51,3 +56,18 @@ def answer_in_policy_words(clause: Clause) -> bool:
     # the line may leave out a long aside: "... for their own personal use (as such use in not covered by ...)"
     texts = (tidied(text), without_asides(text))
     return len(core.split()) >= 4 and any(all(piece in each for piece in pieces) for each in texts)
+
+
+def imports_own_line(clause: Clause) -> bool:
+    """Whether the answer line is the import's first words of the clause, not a reviewer's, nor a list item's
+    line framed by its lead-in or its DO NOT list."""
+    return answer_in_policy_words(clause) and not clause.answer.startswith(DONT) and LEAD not in clause.answer
+
+
+def split_sentences(text: str) -> list[str]:
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def split_parts(text: str) -> list[str]:
+    """The clause's sentences, each rule of a sentence that states two ("...; and must not ...") apart."""
+    return [piece for sentence in split_sentences(text) for piece in PART_END.split(sentence) if piece.strip()]

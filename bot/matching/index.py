@@ -119,6 +119,9 @@ class Ranking:
     features: dict[str, float] = field(default_factory=dict)
     sure: bool = False  # answered with confidence to spare: no "Ask SLT" offered
     near: bool = False  # declined, but the closest clause more often answers than not
+    # Of each listed clause nobody has reviewed, how close in meaning each of its parts is to the question
+    # (vectors.own_parts), by clause id: the verdict answers with the part the question is about.
+    closeness: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def best(self) -> Match | None:
@@ -365,7 +368,19 @@ class ClauseIndex:
         answered = confidence >= (t.confidence_threshold if features["examples"] else t.unreviewed_threshold)
         sure = confidence >= t.sure_confidence
         near = not answered and confidence >= t.near_confidence
-        return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure, near)
+        closeness = self._closeness(question_vector, [i for *_, i in signals[:top]])
+        return Ranking(question, terms, tuple(scored[:top]), answered, confidence, features, sure, near, closeness)
+
+    def _closeness(self, question_vector: np.ndarray | None, listed: list[int]) -> dict[str, tuple[float, ...]]:
+        if question_vector is None or self._vectors is None:
+            return {}
+        found = {}
+        for i in listed:
+            clause = self._docs[i].clause
+            parts = self._vectors.parts(i, len(clause.examples))
+            if len(parts):
+                found[clause.id] = tuple(float(c) for c in parts @ question_vector)
+        return found
 
     def _question_vector(self, question: str) -> np.ndarray | None:
         """The question's meaning vector, or None without meaning vectors or while the model is busy

@@ -39,7 +39,7 @@ class TopicPrior:
         topics: list[tuple[str, ...]] = []
         for kb, vectors in schools:
             for number, clause in enumerate(kb.clauses):
-                examples = vectors.examples(number)
+                examples = vectors.examples(number, len(clause.examples))
                 if clause.topics and len(examples):
                     rows.append(examples)
                     topics.extend([tuple(clause.topics)] * len(examples))

@@ -28,6 +28,7 @@ import numpy as np
 
 from bot.atomic_file import written_whole
 from bot.cache_folder import cache_folder, mark_used, named_after, private_subfolder, sweep, trusted
+from bot.knowledge.draft_words import imports_own_line, split_parts
 from bot.knowledge.loader import bundled_knowledge_dir
 from bot.knowledge.models import Clause, KnowledgeFile
 from bot.matching.semantic import DIMENSIONS, MODEL_NAME, encoder, int8_rows
@@ -56,18 +57,34 @@ class ClauseVectors:
         """The cosine of each clause's closest sentence to the query vector."""
         return np.maximum.reduceat(self.matrix @ query, self.starts)
 
-    def examples(self, clause: int) -> np.ndarray:
-        """The vectors of clause number `clause`'s example questions (see `sentences`)."""
+    def examples(self, clause: int, count: int) -> np.ndarray:
+        """The vectors of clause number `clause`'s `count` example questions (see `sentences`)."""
+        first = self.starts[clause] + LEADING_SENTENCES
+        return self.matrix[first : first + count]
+
+    def parts(self, clause: int, examples: int) -> np.ndarray:
+        """The vectors of the parts of clause number `clause` (`own_parts`), after its `examples` examples."""
         end = self.starts[clause + 1] if clause + 1 < len(self.starts) else len(self.matrix)
-        return self.matrix[self.starts[clause] + LEADING_SENTENCES : end]
+        return self.matrix[self.starts[clause] + LEADING_SENTENCES + examples : end]
 
 
-# Each clause's sentences, in this order: its heading and text, its answer line, then its examples.
+# Each clause's sentences, in this order: its heading and text, its answer line, its examples, then the parts of
+# an unreviewed draft's clause (`own_parts`).
 LEADING_SENTENCES = 2  # before the examples
 
 
 def sentences(clause: Clause) -> list[str]:
-    return [f"{clause.heading}: {clause.text}", clause.answer, *clause.examples]
+    return [f"{clause.heading}: {clause.text}", clause.answer, *clause.examples, *own_parts(clause)]
+
+
+def own_parts(clause: Clause) -> list[str]:
+    """Each sentence (or rule of a sentence) of a clause nobody has reviewed, whose answer line is still the
+    import's first words: the verdict answers with the part a question is about (bot/verdicts.py), and words
+    shared had chosen it worse than meaning. A reviewed line speaks for its whole clause."""
+    if clause.examples or not imports_own_line(clause):
+        return []
+    found = split_parts(clause.text)
+    return found if len(found) > 1 else []
 
 
 def _key(text: str) -> str:
