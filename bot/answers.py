@@ -208,7 +208,7 @@ class PolicyBook:
         )
         named = (*ranking.terms, *kinds)
         shown = [
-            (m, closest_line(m.clause, named, index.normaliser.terms, closeness.get(m.clause.id, ())))
+            (m, closest_line(m.clause, named, index.normaliser.terms, closeness.get(m.clause.id, ()), cleaned))
             for m in ranking.matches
         ]
         kept = _unrepeated(shown)[: max(top, 1)]

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from bot.knowledge.draft_words import (
     CUT,
     DANGLING,
+    DONT,
+    LEAD,
     PART_END,
     TWO_RULES,
     answer_in_policy_words,
@@ -327,6 +329,8 @@ def _draft_part(
     post ..."). The part asked about is the one closest in meaning (`closeness`, each part's cosine to the
     question), or without vectors the one the question shares the most words with (at least two, more than with
     any other part); a permission's limit the question names comes first (`_limit_asked_about`)."""
+    if _framed(clause):
+        return _framed_part(clause, question_terms | kinds, terms, question, closeness)
     if not imports_own_line(clause):
         return None
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
@@ -335,11 +339,7 @@ def _draft_part(
     parts = split_parts(clause.text)
     named = question_terms | kinds  # "on fb" names what "on social networking sites" speaks of
     by_words = _closest(parts, named, terms, least=2)
-    limit = _limit_asked_about(clause, parts, named, terms) if by_words is None and asks_if_allowed(question) else None
-    # the part closest in meaning, unless the question names what only a permission's limit speaks of
-    part = limit or _closest_in_meaning(parts, closeness) or by_words
-    if part is not None and asks_action(question):
-        part = _with_what_to_do(parts, part)
+    part = _asked_part(clause, parts, named, terms, question, closeness, by_words)
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
@@ -355,6 +355,69 @@ def _draft_part(
         # the clause's other sentences set its conditions: "staff should ensure that any photos are appropriate"
         stance = Stance.ALLOWED_WITH_CARE
     return clause.model_copy(update={"text": part, "answer": _part_line(part), "stance": stance})
+
+
+def _framed(clause: Clause) -> bool:
+    """Whether the clause is an unreviewed list item whose line the import framed: by its list's lead-in ("When
+    using communication technologies the school considers the following as good practice: any digital
+    communication ...") or as a DO NOT list's "Don't ..."."""
+    return answer_in_policy_words(clause) and (clause.answer.startswith(DONT) or LEAD in clause.answer)
+
+
+def _framed_part(
+    clause: Clause, named: set[str], terms: Callable[[str], list[str]], question: str, closeness: Sequence[float]
+) -> Clause | None:
+    """A framed list item's other sentence the question is about, framed as its line is, or None where it is the
+    first (the line already shows it). "can i emial a pupil from my personel gmail acount" over the item "Any
+    digital communication between staff and pupils ... must be professional in tone and content. These
+    communications may only take place on official (monitored) school systems. Personal email addresses, text
+    messaging or social media must not be used for these communications." had read its first sentence, after the
+    lead-in "the school considers the following as good practice", which made the rule sound optional (review of
+    a new school's import). A DO NOT item's other sentences say what it forbids in full and keep its "Not
+    allowed"; a lead-in's item is read with its lead-in."""
+    # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
+    from bot.knowledge.importing.guess import guess_part_stance
+
+    parts = split_parts(clause.text)
+    part = _asked_part(clause, parts, named, terms, question, closeness, _closest(parts, named, terms, least=2))
+    if part is None or part == parts[0]:
+        return None
+    line = _part_line(_with_opening(clause.text, part))
+    if clause.answer.startswith(DONT):
+        return clause.model_copy(update={"text": part, "answer": line})
+    lead = clause.answer.split(LEAD, 1)[0]
+    stance = guess_part_stance(f"{lead} {part}", clause.section, clause.heading)
+    framed = f"{lead}{LEAD}{line[:1].lower()}{line[1:]}"
+    return clause.model_copy(update={"text": part, "answer": framed, "stance": stance})
+
+
+def _asked_part(
+    clause: Clause,
+    parts: list[str],
+    named: set[str],
+    terms: Callable[[str], list[str]],
+    question: str,
+    closeness: Sequence[float],
+    by_words: str | None,
+) -> str | None:
+    """The part of an unreviewed clause the question is about: a ban it asks about by name, else the part closest
+    in meaning, else (without vectors) the one it shares the most words with (`by_words`); with what to do after
+    it, where that is what it asks."""
+    # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
+    from bot.knowledge.importing.guess import guess_part_stance
+
+    limit = None
+    if asks_if_allowed(question):
+        # "... sticking it on fb, is that even allowed??" shares "on fb" only with "these images should not be
+        # published ... on social networking sites", not with the permission to film beside it
+        if by_words is None:
+            limit = _limit_asked_about(clause, parts, named, terms)
+        elif guess_part_stance(by_words, clause.section, clause.heading) is Stance.NOT_ALLOWED:
+            limit = by_words
+    part = limit or _closest_in_meaning(parts, closeness) or by_words
+    if part is not None and asks_action(question):
+        part = _with_what_to_do(parts, part)
+    return part
 
 
 def _closest_in_meaning(parts: list[str], closeness: Sequence[float]) -> str | None:
@@ -379,17 +442,25 @@ def _with_what_to_do(parts: list[str], part: str) -> str:
 
 
 def closest_line(
-    clause: Clause, question_terms: Iterable[str], terms: Callable[[str], list[str]], closeness: Sequence[float] = ()
+    clause: Clause,
+    question_terms: Iterable[str],
+    terms: Callable[[str], list[str]],
+    closeness: Sequence[float] = (),
+    question: str = "",
 ) -> str:
     """The line to show for a clause listed as related or closest: its answer line, or, for an unreviewed
-    draft whose line is the import's first words, the sentence of its text the question is about (at least
-    two words shared, more than with any other). A member of staff told "not sure" reads these lines; the
-    first words of "It is possible to be 'followed' by a child without your consent. If this is the case, then
-    your school should be informed ..." said nothing of what to do."""
+    draft whose line is the import's first words, the sentence of its text the question is about (`_asked_part`).
+    A member of staff told "not sure" reads these lines; the first words of "It is possible to be 'followed' by a
+    child without your consent. If this is the case, then your school should be informed ..." said nothing of
+    what to do."""
+    if _framed(clause):
+        framed = _framed_part(clause, set(question_terms), terms, question, closeness)
+        return framed.answer if framed is not None else clause.answer
     if not imports_own_line(clause):
         return clause.answer
     parts = split_parts(clause.text)
-    part = _closest_in_meaning(parts, closeness) or _closest(parts, set(question_terms), terms, least=2)
+    named = set(question_terms)
+    part = _asked_part(clause, parts, named, terms, question, closeness, _closest(parts, named, terms, least=2))
     if part is None or fold(part).lower() in fold(policy_words_in_draft_answer(clause.answer)).lower():
         return clause.answer
     return _part_line(_with_opening(clause.text, part))

@@ -375,7 +375,10 @@ def test_a_draft_line_cut_short_or_led_in_is_still_the_draft_s() -> None:
     for answer in ("Staff are allowed to take digital images to support educational aims and to\u2026",
                    "Use of images: staff are allowed to take digital images to support educational aims"):  # fmt: skip
         clause = _clause(text, answer, Stance.ALLOWED_WITH_CARE)
-        assert limit_line(clause, question, _words).startswith("The personal equipment of staff"), answer
+        # the limit is shown, after the lead-in where the line has one ("Use of images: the personal equipment ...")
+        assert limit_line(clause, question, _words).lower().endswith(
+            "the personal equipment of staff should not be used for such purposes."
+        ), answer
     # A permission given only with approval is never "Not allowed", so its limit is not shown under it
     approval = _clause(
         "Staff may take photographs of pupils only with the approval of the headteacher. Photographs of pupils "
@@ -971,3 +974,30 @@ def test_a_draft_answers_with_the_sentence_closest_in_meaning_when_no_words_deci
     assert answer.best is not None and ban in answer.best.clause.text
     assert (answer.verdict_label, answer.verdict_line) == ("Not allowed", ban)
     assert answer.lines[answer.best.clause.id] == ban  # the line listed for it, as under "not sure"
+
+
+def test_a_list_item_s_other_sentence_is_shown_with_its_lead_in(tmp_path: Path) -> None:
+    """"can i emial a pupil from my personel gmail acount" met a list item of three sentences framed by its lead-in,
+    "When using communication technologies the school considers the following as good practice: any digital
+    communication between staff and pupils ... must be professional in tone and content.": the ban on personal
+    email addresses, its third sentence, was hidden, and the lead-in made the rule sound optional."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Communications\n\nWhen using communication technologies the school considers the following as good "
+        "practice:\n\n"
+        "- Any digital communication between staff and pupils must be professional in tone and content. These "
+        "communications may only take place on official school systems. Personal email addresses, text messaging "
+        "or social media must not be used for these communications.\n"
+        "- The official school email service may be regarded as safe and secure.\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    lead = "When using communication technologies the school considers the following as good practice: "
+    ban = "personal email addresses, text messaging or social media must not be used for these communications"
+    listed = book.ask("st-annes", "can I email a pupil from my personal gmail account?")
+    item = next(m.clause for m in listed.ranking.matches if "Personal email addresses" in m.clause.text)
+    assert listed.lines[item.id].startswith(lead) and ban in listed.lines[item.id], listed.lines
+    answer = book.ask("st-annes", "are staff allowed to use personal email addresses to message pupils?")
+    assert answer.best is not None and answer.best.clause.id == item.id
+    assert (answer.verdict_label, answer.verdict_line) == ("Not allowed", f"{lead}{ban}."), answer.verdict_line
