@@ -424,7 +424,7 @@ def _closest_in_meaning(parts: list[str], closeness: Sequence[float]) -> str | N
     """The part closest in meaning to the question, given each part's cosine (in the order of `parts`), or None
     without them. Chosen by shared words, a tie fell to the clause's first words, and the words chose worse: over
     the listed draft clauses of the `tune` questions whose answer lies in one part, the line shown held it 43 times
-    in 65 by words, 51 by meaning (docs/matching.md, section 5)."""
+    in 65 by words, 51 by meaning (docs/matching.md, section 5, with what a blind judge made of the headlines)."""
     if len(parts) < 2 or len(closeness) != len(parts):
         return None
     return parts[max(range(len(parts)), key=closeness.__getitem__)]
