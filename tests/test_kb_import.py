@@ -1495,6 +1495,8 @@ def test_the_import_says_what_waits_for_review_and_that_the_policy_is_overdue(
     clauses = yaml.safe_load((tmp_path / "kb" / "oakfield.yaml").read_text())["clauses"]
     assert f"to review: {len(clauses)} of {len(clauses)} clauses have no example questions" in out, out
     assert "the policy was due for review in January 2019: staff are told it may be out of date" in out, out
+    # the dates as the policy states them, beside the day they are kept as
+    assert "dates read from: Reviewed: January 2018; Next review: January 2019" in out, out
 
 
 def test_a_flattened_list_s_next_step_is_not_an_item_of_the_lead_in_above_it(tmp_path: Path) -> None:

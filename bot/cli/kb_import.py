@@ -199,6 +199,10 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
     names = {"adopted": adopted, "reviewed": "reviewed", "review_due": "review due"}
     dates = [f"{names[k]} {school[k]}" for k in ("adopted", "reviewed", "review_due") if school.get(k)]
     print(f"  dates: {', '.join(dates) or 'none found'}; misuse reported to: {school['report_to']}")
+    if school.get("dates_note"):
+        # "Reviewed August 2024" is kept as 2024-08-01, and "Date of review: January 2024" read as the review due:
+        # the policy's own words let whoever imports it check the reading (review of two imports)
+        print(f"  dates read from: {school['dates_note']}")
     due = school.get("review_due")
     if due and dt.date.fromisoformat(str(due)) < dt.date.today():
         # the import's own output is where the IT person sees it first (review of a new school's import)
