@@ -1519,3 +1519,21 @@ def test_a_flattened_list_s_next_step_is_not_an_item_of_the_lead_in_above_it(tmp
     ], answers
     isolate = answers["Isolate the computer in question as best you can."]
     assert "Other instances" not in isolate, isolate
+
+
+def test_the_import_names_clauses_that_keep_a_template_s_note_to_schools(tmp_path: Path) -> None:
+    """The other template's policy keeps its publisher's "(schools should amend this section in the light of their
+    policies ...)" inside a staff agreement's line, and the import said nothing of it (review of a new school's
+    import): staff would be quoted a note meant for whoever adopted the template."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Personal use\n\n"
+        "1.1 I will only use the school systems for personal use within the rules set down by the school. (schools "
+        "should amend this section in the light of their policies on personal use)\n\n"
+        "1.2 Staff must not share their passwords with anyone.\n",
+    )
+    draft = make_draft(policy, "oakfield")
+    noted = [note for note in draft.notes if "template's note to schools" in note]
+    flagged = [c["id"] for c in draft.clauses if "schools should amend" in c["text"]]
+    assert len(noted) == 1 and flagged and all(i in noted[0] for i in flagged), draft.notes
+    assert not any("passwords" in c["text"] and c["id"] in noted[0] for c in draft.clauses)

@@ -100,6 +100,16 @@ def _lead_ins_answered(drafted: list[dict[str, Any]], clauses: list[DraftClause]
             mine["answer"] = shortened(f"{mine['answer']} " + "; ".join(items) + ".")
 
 
+# What a published template says to the schools that adopt it: "(schools should amend this section in the light of
+# their policies ...)", "[insert school name]", "delete as appropriate".
+_TEMPLATE_NOTE = re.compile(
+    r"\b(?:schools?|academ(?:y|ies))\s+(?:should|may wish to|will need to|must)\s+(?:amend|adapt|edit|insert|add|"
+    r"delete|replace|customi[sz]e)\b|\binsert (?:the )?(?:name|school|details|date)\b|\bdelete as (?:appropriate|"
+    r"applicable)\b",
+    re.IGNORECASE,
+)
+
+
 def make_draft(
     path: Path,
     school_id: str,
@@ -157,6 +167,14 @@ def make_draft(
             first.setdefault(re.sub(r"\d+", "#", line), line)
         named = "; ".join(list(first.values())[:4]) + (f" and {len(first) - 4} more" if len(first) > 4 else "")
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text: {named}")
+    kept = [clause["id"] for clause in drafted if _TEMPLATE_NOTE.search(clause["text"])]
+    if kept:
+        # A published template's notes to the schools that adopt it, left in: staff would be quoted them
+        shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+        draft.notes.append(
+            f"{len(kept)} clause(s) keep a template's note to schools (\"schools should amend this section ...\"): "
+            f"staff would be quoted those words; check them: {shown}"
+        )
     if previous is not None:
         same_text = previous_text is not None and fold(previous_text) == fold(extracted.text)
         draft.merged = merge(previous, data, same_text, previous_drafted)
