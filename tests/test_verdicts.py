@@ -1001,3 +1001,24 @@ def test_a_list_item_s_other_sentence_is_shown_with_its_lead_in(tmp_path: Path) 
     answer = book.ask("st-annes", "are staff allowed to use personal email addresses to message pupils?")
     assert answer.best is not None and answer.best.clause.id == item.id
     assert (answer.verdict_label, answer.verdict_line) == ("Not allowed", f"{lead}{ban}."), answer.verdict_line
+
+
+def test_a_parent_volunteer_asks_as_a_helper_not_as_a_parent(tmp_path: Path) -> None:
+    """"I'm a parent volunteer helping in Year 2. Can I take photos of the children on my own phone for the
+    teacher?" heard "Allowed, with care" from "parents / carers are welcome to take videos and digital images of
+    their children at school events for their own personal use": "parent" named the asker's role, so the parents'
+    rule kept its full weight against the one for staff and volunteers (review of a new school's import)."""
+    folder, policy = _new_school(
+        tmp_path,
+        "Use of images\n\nIn accordance with guidance from the Information Commissioner's Office, parents / carers "
+        "are welcome to take videos and digital images of their children at school events for their own personal "
+        "use.\n\nStaff and volunteers are allowed to take digital images to support educational aims. Those images "
+        "should only be taken on school equipment, the personal equipment of staff should not be used.\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    imported(policy, "st-annes", folder)
+    book = PolicyBook(folder)
+    helper = book.ask("st-annes", "I'm a parent volunteer in Year 2. Can I take photos of the children on my phone?")
+    assert helper.best is not None and helper.best.clause.text.startswith("Staff and volunteers"), helper.best
+    parent = book.ask("st-annes", "As a parent, can I take photos of my own child at the school fair?")
+    assert parent.best is not None and "parents / carers are welcome" in parent.best.clause.text

@@ -15,7 +15,8 @@ _ACTING = re.compile(
     r"(?:are|is|will|must|should|may|can|have|has|need)\b",
     re.IGNORECASE,
 )
-_NAMES_PARENTS = re.compile(rf"\b(?:{_PARENTS})\b", re.IGNORECASE)
+# "I'm a parent volunteer helping in Year 2": a role in school, asking what helpers may do, not what parents may
+_NAMES_PARENTS = re.compile(rf"\b(?:{_PARENTS})\b(?!\s+(?:volunteers?|helpers?|governors?)\b)", re.IGNORECASE)
 _NAMES_PUPILS = re.compile(rf"\b(?:{_PUPILS})\b", re.IGNORECASE)
 
 
