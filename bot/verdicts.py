@@ -249,8 +249,11 @@ def headline(
     asked = set(question_terms)
     permits = clause.stance in (Stance.ALLOWED, Stance.ALLOWED_WITH_CARE)
     only_with_permission = permits and bool(_ONLY_WITH_PERMISSION.search(clause.text))
-    drafted = terms is not None and not only_with_permission
-    part = _draft_part(clause, asked, terms, question, set(kinds), closeness) if drafted and terms is not None else None
+    part = (
+        _draft_part(clause, asked, terms, question, set(kinds), closeness)
+        if terms is not None and not only_with_permission
+        else None
+    )
     if part is not None:
         label, line = headline(part, asked, terms, question)
         return label, line or (part.answer if part.answer != clause.answer else "")
@@ -338,8 +341,7 @@ def _draft_part(
 
     parts = split_parts(clause.text)
     named = question_terms | kinds  # "on fb" names what "on social networking sites" speaks of
-    by_words = _closest(parts, named, terms, least=2)
-    part = _asked_part(clause, parts, named, terms, question, closeness, by_words)
+    part = _asked_part(clause, parts, named, terms, question, closeness)
     said = policy_words_in_draft_answer(clause.answer)
     # A part of the answer line is its own answer only where the line states two rules; a lead-in cut off at
     # its semicolon ("When posting online consider;") is not.
@@ -347,6 +349,7 @@ def _draft_part(
     if part is None or fold(said).lower() in fold(part).lower() or (within and not re.search(TWO_RULES, said, re.I)):
         line_stance = guess_part_stance(said, clause.section, clause.heading)
         # the line is what the question asks about where its words say so too, not only its meaning
+        by_words = _closest(parts, named, terms, least=2)
         asked_about_line = by_words is not None and fold(by_words).lower() in fold(said).lower()
         return _as_its_line_says(clause, line_stance, asked_about_line=asked_about_line)
     part = _with_opening(clause.text, part)
@@ -379,7 +382,7 @@ def _framed_part(
     from bot.knowledge.importing.guess import guess_part_stance
 
     parts = split_parts(clause.text)
-    part = _asked_part(clause, parts, named, terms, question, closeness, _closest(parts, named, terms, least=2))
+    part = _asked_part(clause, parts, named, terms, question, closeness)
     if part is None or part == parts[0]:
         return None
     line = _part_line(_with_opening(clause.text, part))
@@ -398,14 +401,14 @@ def _asked_part(
     terms: Callable[[str], list[str]],
     question: str,
     closeness: Sequence[float],
-    by_words: str | None,
 ) -> str | None:
     """The part of an unreviewed clause the question is about: a ban it asks about by name, else the part closest
-    in meaning, else (without vectors) the one it shares the most words with (`by_words`); with what to do after
-    it, where that is what it asks."""
+    in meaning, else (without vectors) the one it shares the most words with (at least two, more than with any
+    other); with what to do after it, where that is what it asks."""
     # the importer is loaded only here, for a school's unreviewed draft: every question would pay its start
     from bot.knowledge.importing.guess import guess_part_stance
 
+    by_words = _closest(parts, named, terms, least=2)
     limit = None
     if asks_if_allowed(question):
         # "... sticking it on fb, is that even allowed??" shares "on fb" only with "these images should not be
@@ -459,8 +462,7 @@ def closest_line(
     if not imports_own_line(clause):
         return clause.answer
     parts = split_parts(clause.text)
-    named = set(question_terms)
-    part = _asked_part(clause, parts, named, terms, question, closeness, _closest(parts, named, terms, least=2))
+    part = _asked_part(clause, parts, set(question_terms), terms, question, closeness)
     if part is None or fold(part).lower() in fold(policy_words_in_draft_answer(clause.answer)).lower():
         return clause.answer
     return _part_line(_with_opening(clause.text, part))

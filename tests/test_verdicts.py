@@ -183,6 +183,14 @@ def _new_school(tmp_path: Path, text: str) -> tuple[Path, Path]:
     return folder, policy
 
 
+def _imported_book(tmp_path: Path, text: str) -> PolicyBook:
+    """The book of a new school ("st-annes") whose plain-text policy `text` is imported, unedited, beside the
+    shared vocabulary only."""
+    folder, policy = _new_school(tmp_path, text)
+    imported(policy, "st-annes", folder)
+    return PolicyBook(folder)
+
+
 def test_an_imported_permission_asked_about_its_limit_shows_the_limit(tmp_path: Path) -> None:
     """An unreviewed draft's answer line is the clause's first sentence: here the permission. Under "Not
     allowed" it read "Not allowed: Staff ... are allowed to take images"; the prohibiting sentence is shown."""
@@ -327,7 +335,7 @@ def test_a_draft_s_rule_for_parents_is_not_the_answer_to_staff_asking_about_them
     """"Am I allowed to take photos of my class on my own phone?" met the other template's "parents / carers are
     welcome to take videos and digital images of their children at school events" first, not the staff's rule;
     asked about parents, that clause still comes first."""
-    folder, policy = _new_school(
+    book = _imported_book(
         tmp_path,
         "Images\n\nIn accordance with guidance from the Information Commissioner's Office, parents / carers are "
         "welcome to take videos and digital images of their children at school events for their own personal use.\n\n"
@@ -336,12 +344,17 @@ def test_a_draft_s_rule_for_parents_is_not_the_answer_to_staff_asking_about_them
         "purposes.\n\n"
         "Staff must not share their passwords with anyone.\n",
     )
-    imported(policy, "st-annes", folder)
-    book = PolicyBook(folder)
     staff = book.ask("st-annes", "Am I allowed to take photos of my class on my own phone?")
     assert staff.best is not None and staff.best.clause.text.startswith("Staff and volunteers"), staff.best
     parents = book.ask("st-annes", "can parents take photos on their own phones at school events?")
     assert parents.best is not None and "parents / carers are welcome" in parents.best.clause.text
+    # "I'm a parent volunteer helping in Year 2. Can I take photos of the children on my own phone for the teacher?"
+    # heard "Allowed, with care" from the parents' rule: "parent" named the asker's role in school (review of a new
+    # school's import); a parent asking as one still meets it
+    helper = book.ask("st-annes", "I'm a parent volunteer in Year 2. Can I take photos of the children on my phone?")
+    assert helper.best is not None and helper.best.clause.text.startswith("Staff and volunteers"), helper.best
+    parent = book.ask("st-annes", "As a parent, can I take photos of my own child at the school fair?")
+    assert parent.best is not None and "parents / carers are welcome" in parent.best.clause.text
 
 
 def test_an_advised_avoid_in_an_old_unreviewed_draft_is_advice_and_who_to_ask_is_said_once(tmp_path: Path) -> None:
@@ -935,15 +948,13 @@ def test_a_draft_answers_what_to_do_with_the_sentence_that_says_it(tmp_path: Pat
     """"I'm a supply teacher and one of the kids has followed me on TikTok without me accepting. What should I
     do?" heard "For information: In the case of some social networking sites it is possible to be 'followed' by a
     child without your consent.": what to do is the next sentence, which the review found only in the quote."""
-    folder, policy = _new_school(
+    book = _imported_book(
         tmp_path,
         "Personal use\n\nStaff members must never friend a child through social media. In the case of some social "
         "networking sites it is possible to be 'followed' by a child without your consent. If this is the case, "
         "then your school should be informed and the child 'follower' deleted.\n\n"
         "Staff must not share their passwords with anyone.\n",
     )
-    imported(policy, "st-annes", folder)
-    book = PolicyBook(folder)
     answer = book.ask("st-annes", "A child has followed me on TikTok without my consent. What should I do?")
     assert answer.best is not None and "follower" in answer.best.clause.text
     assert answer.verdict_label == "You should"
@@ -959,15 +970,13 @@ def test_a_draft_answers_with_the_sentence_closest_in_meaning_when_no_words_deci
     or you'll have bad luck' messages ..." met "We recognise that employees may ... use social media for personal
     activities", not the ban on chain letters two sentences on. Each sentence is now also a meaning vector, and
     the one closest to the question is the one answered, and shown when the clause is listed."""
-    folder, policy = _new_school(
+    book = _imported_book(
         tmp_path,
         "Personal use at work\n\nWe recognise that employees may occasionally use social media for personal "
         "activities in school. We authorise such occasional use so long as it does not interfere with your work. "
         "Circulating chain letters or other spam on school computers is not permitted.\n\n"
         "Passwords\n\nStaff must not share their passwords with anyone.\n",
     )
-    imported(policy, "st-annes", folder)
-    book = PolicyBook(folder)
     ban = "Circulating chain letters or other spam on school computers is not permitted."
     question = "A colleague keeps forwarding 'send this to ten friends or bad luck' messages around the office, ok?"
     answer = book.ask("st-annes", question)
@@ -981,7 +990,7 @@ def test_a_list_item_s_other_sentence_is_shown_with_its_lead_in(tmp_path: Path) 
     "When using communication technologies the school considers the following as good practice: any digital
     communication between staff and pupils ... must be professional in tone and content.": the ban on personal
     email addresses, its third sentence, was hidden, and the lead-in made the rule sound optional."""
-    folder, policy = _new_school(
+    book = _imported_book(
         tmp_path,
         "Communications\n\nWhen using communication technologies the school considers the following as good "
         "practice:\n\n"
@@ -991,8 +1000,6 @@ def test_a_list_item_s_other_sentence_is_shown_with_its_lead_in(tmp_path: Path) 
         "- The official school email service may be regarded as safe and secure.\n\n"
         "Passwords\n\nStaff must not share their passwords with anyone.\n",
     )
-    imported(policy, "st-annes", folder)
-    book = PolicyBook(folder)
     lead = "When using communication technologies the school considers the following as good practice: "
     ban = "personal email addresses, text messaging or social media must not be used for these communications"
     listed = book.ask("st-annes", "can I email a pupil from my personal gmail account?")
@@ -1002,23 +1009,3 @@ def test_a_list_item_s_other_sentence_is_shown_with_its_lead_in(tmp_path: Path) 
     assert answer.best is not None and answer.best.clause.id == item.id
     assert (answer.verdict_label, answer.verdict_line) == ("Not allowed", f"{lead}{ban}."), answer.verdict_line
 
-
-def test_a_parent_volunteer_asks_as_a_helper_not_as_a_parent(tmp_path: Path) -> None:
-    """"I'm a parent volunteer helping in Year 2. Can I take photos of the children on my own phone for the
-    teacher?" heard "Allowed, with care" from "parents / carers are welcome to take videos and digital images of
-    their children at school events for their own personal use": "parent" named the asker's role, so the parents'
-    rule kept its full weight against the one for staff and volunteers (review of a new school's import)."""
-    folder, policy = _new_school(
-        tmp_path,
-        "Use of images\n\nIn accordance with guidance from the Information Commissioner's Office, parents / carers "
-        "are welcome to take videos and digital images of their children at school events for their own personal "
-        "use.\n\nStaff and volunteers are allowed to take digital images to support educational aims. Those images "
-        "should only be taken on school equipment, the personal equipment of staff should not be used.\n\n"
-        "Passwords\n\nStaff must not share their passwords with anyone.\n",
-    )
-    imported(policy, "st-annes", folder)
-    book = PolicyBook(folder)
-    helper = book.ask("st-annes", "I'm a parent volunteer in Year 2. Can I take photos of the children on my phone?")
-    assert helper.best is not None and helper.best.clause.text.startswith("Staff and volunteers"), helper.best
-    parent = book.ask("st-annes", "As a parent, can I take photos of my own child at the school fair?")
-    assert parent.best is not None and "parents / carers are welcome" in parent.best.clause.text

@@ -203,12 +203,12 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
         # "Reviewed August 2024" is kept as 2024-08-01, and "Date of review: January 2024" read as the review due:
         # the policy's own words let whoever imports it check the reading (review of two imports)
         print(f"  dates read from: {school['dates_note']}")
-    due = school.get("review_due")
-    if due and dt.date.fromisoformat(str(due)) < dt.date.today():
+    due = dt.date.fromisoformat(str(school["review_due"])) if school.get("review_due") else None
+    if due and due < dt.date.today():
         # the import's own output is where the IT person sees it first (review of a new school's import)
         print(
-            f"  the policy was due for review in {dt.date.fromisoformat(str(due)):%B %Y}: staff are told it may "
-            "be out of date beside every answer until a newer version is imported"
+            f"  the policy was due for review in {due:%B %Y}: staff are told it may be out of date beside every "
+            "answer until a newer version is imported"
         )
     if status == "draft":
         print("  status: draft (the policy is marked DRAFT): staff are told it is not yet approved")

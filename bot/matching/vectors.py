@@ -52,7 +52,7 @@ class ClauseVectors:
 
     matrix: np.ndarray  # (sentences, 768) float32, unit length
     starts: np.ndarray  # (clauses,) int, the first row of each clause
-    unranked: np.ndarray | None = None  # rows that speak for no clause in the ranking (`ranked_parts`)
+    unranked: np.ndarray | None = None  # rows that speak for no clause in the ranking (`_ranked_parts`)
 
     def best_per_clause(self, query: np.ndarray) -> np.ndarray:
         """The cosine of each clause's closest sentence to the query vector."""
@@ -234,18 +234,21 @@ def cached_vectors(kb: KnowledgeFile, directory: Path) -> ClauseVectors | None:
 
 
 def _grouped(kb: KnowledgeFile, matrix: np.ndarray) -> ClauseVectors:
-    counts = [len(sentences(clause)) for clause in kb.clauses]
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+    parts = [len(own_parts(clause)) for clause in kb.clauses]
+    counts = [LEADING_SENTENCES + len(c.examples) + n for c, n in zip(kb.clauses, parts, strict=True)]
+    ends = np.cumsum(counts)
+    starts = (ends - counts).astype(np.intp)
+    # a clause's parts are its last rows
     unranked = [
-        int(start) + count - len(own_parts(clause)) + offset
-        for clause, start, count in zip(kb.clauses, starts, counts, strict=True)
-        if not ranked_parts(clause)
-        for offset in range(len(own_parts(clause)))
+        row
+        for clause, end, n in zip(kb.clauses, ends.tolist(), parts, strict=True)
+        if n and not _ranked_parts(clause)
+        for row in range(end - n, end)
     ]
     return ClauseVectors(matrix, starts, np.array(unranked, dtype=np.intp) if unranked else None)
 
 
-def ranked_parts(clause: Clause) -> bool:
+def _ranked_parts(clause: Clause) -> bool:
     """Whether a clause's parts also speak for it in the ranking: an unreviewed clause's own first words' parts do
     (on `tune`, leave-one-out drafts' top-3 129 -> 132 of 180), a list item's framed by its lead-in or "Don't" do
     not (drafts 132 -> 131, the other template's top-1 26 -> 25 of 36, one more out-of-scope question answered):

@@ -242,8 +242,9 @@ def _around(sentence: str, words: str) -> str:
     if len(sentence) <= _SAID_CHARS:
         return sentence
     found = sentence.lower().find(words.lower())
-    end = len(sentence) if found < 0 else min(len(sentence), found + len(words) + _SAID_CHARS // 4)
-    start = max(0, end - _SAID_CHARS) if found >= 0 else 0
+    # the window ends a little after the words read, or starts at the sentence's start when they are not in it
+    after = min(len(sentence), found + len(words) + _SAID_CHARS // 4)
+    start = max(0, after - _SAID_CHARS) if found >= 0 else 0
     end = min(len(sentence), start + _SAID_CHARS)
     piece = sentence[start:end]
     if start > 0:

@@ -110,6 +110,19 @@ _TEMPLATE_NOTE = re.compile(
 )
 
 
+def _template_note(drafted: list[dict[str, Any]]) -> str | None:
+    """The import's note on clauses that keep a published template's note to the schools that adopt it: staff
+    would be quoted those words."""
+    kept = [clause["id"] for clause in drafted if _TEMPLATE_NOTE.search(clause["text"])]
+    if not kept:
+        return None
+    shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+    return (
+        f"{len(kept)} clause(s) keep a template's note to schools (\"schools should amend this section ...\"): "
+        f"staff would be quoted those words; check them: {shown}"
+    )
+
+
 def make_draft(
     path: Path,
     school_id: str,
@@ -167,14 +180,9 @@ def make_draft(
             first.setdefault(re.sub(r"\d+", "#", line), line)
         named = "; ".join(list(first.values())[:4]) + (f" and {len(first) - 4} more" if len(first) > 4 else "")
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text: {named}")
-    kept = [clause["id"] for clause in drafted if _TEMPLATE_NOTE.search(clause["text"])]
-    if kept:
-        # A published template's notes to the schools that adopt it, left in: staff would be quoted them
-        shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
-        draft.notes.append(
-            f"{len(kept)} clause(s) keep a template's note to schools (\"schools should amend this section ...\"): "
-            f"staff would be quoted those words; check them: {shown}"
-        )
+    template = _template_note(drafted)
+    if template:
+        draft.notes.append(template)
     if previous is not None:
         same_text = previous_text is not None and fold(previous_text) == fold(extracted.text)
         draft.merged = merge(previous, data, same_text, previous_drafted)
