@@ -15,6 +15,7 @@ from bot.cli.common import fail, knowledge_dir, settings
 from bot.file_lock import FileLock
 from bot.knowledge.importing.extract import SUPPORTED, ExtractError, Progress
 from bot.knowledge.loader import KnowledgeError, load_file
+from bot.knowledge.models import School
 from bot.matching.vectors import cache_path, clause_vectors, uncached
 
 if TYPE_CHECKING:
@@ -203,12 +204,12 @@ def _summary(draft: Draft, out: Path, backup: Path | None) -> None:
         # "Reviewed August 2024" is kept as 2024-08-01, and "Date of review: January 2024" read as the review due:
         # the policy's own words let whoever imports it check the reading (review of two imports)
         print(f"  dates read from: {school['dates_note']}")
-    due = dt.date.fromisoformat(str(school["review_due"])) if school.get("review_due") else None
-    if due and due < dt.date.today():
+    read = School.model_validate(school)
+    if read.is_past_review(dt.date.today()):
         # the import's own output is where the IT person sees it first (review of a new school's import)
         print(
-            f"  the policy was due for review in {due:%B %Y}: staff are told it may be out of date beside every "
-            "answer until a newer version is imported"
+            f"  the policy was due for review in {read.review_due:%B %Y}: staff are told it may be out of date beside "
+            "every answer until a newer version is imported"
         )
     if status == "draft":
         print("  status: draft (the policy is marked DRAFT): staff are told it is not yet approved")
