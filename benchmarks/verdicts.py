@@ -27,6 +27,7 @@ from quality import CURATED, DATA, DECOY, imported_folder, policy_path, read_set
 
 from bot.answers import PolicyBook
 from bot.knowledge.loader import default_knowledge_dir
+from bot.render.wording import verdict_parts
 
 JUDGED = DATA / "verdicts-judged.jsonl"
 KINDS = ("agrees", "contradicts", "flattens", "weak", "wrong_clause")
@@ -42,16 +43,17 @@ def answered(mode: str, book: PolicyBook, school: str, cases: list) -> list[dict
         answer = book.ask(school, case.question)
         if answer.answered and answer.best is not None:
             clause = answer.best.clause
-            line = answer.verdict_line or clause.answer  # what follows the label on screen
+            # what staff read: the label and the line after it as the chat and the CLI render them
+            label, line = verdict_parts(clause, answer.verdict_label, answer.verdict_line or clause.answer)
             out.append(
                 {
                     "item": f"{mode}:{case.id}",
                     "mode": mode,
                     "question": case.question,
-                    "verdict": answer.verdict_label,
+                    "verdict": label,
                     "answer_line": line,
                     "clause_text": clause.text,
-                    "shown": shown(answer.verdict_label, clause.text, line),
+                    "shown": shown(label, clause.text, line),
                 }
             )
     return out
