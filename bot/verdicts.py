@@ -548,9 +548,11 @@ def _must_label(clause: Clause, asked: set[str], terms: Callable[[str], list[str
 
 def _as_worded(clause: Clause) -> str:
     """A duty's label as an unreviewed draft's line words it: "Staff members should ensure that they set the privacy
-    levels of their personal sites at the maximum" is "You should", not the import's "You must" for every duty. A
-    reviewer's line speaks for itself ("You should block ..." reads "You should" in `render.wording`)."""
-    if imports_own_line(clause) and _SHOULD.search(clause.answer) and not _DUTY_WORD.search(clause.answer):
+    levels of their personal sites at the maximum" is "You should", not the import's "You must" for every duty; so
+    is a list item's line with its lead-in ("Training will be offered as follows: all new staff should receive
+    online safety training ..."). A reviewer's line speaks for itself ("You should block ..." reads "You should" in
+    `render.wording`)."""
+    if answer_in_policy_words(clause) and _SHOULD.search(clause.answer) and not _DUTY_WORD.search(clause.answer):
         return YOU_SHOULD
     return clause.stance.label
 

@@ -1537,3 +1537,23 @@ def test_the_import_names_clauses_that_keep_a_template_s_note_to_schools(tmp_pat
     flagged = [c["id"] for c in draft.clauses if "schools should amend" in c["text"]]
     assert len(noted) == 1 and flagged and all(i in noted[0] for i in flagged), draft.notes
     assert not any("passwords" in c["text"] and c["id"] in noted[0] for c in draft.clauses)
+
+
+def test_the_import_names_clauses_that_keep_a_publisher_s_advertisements(tmp_path: Path) -> None:
+    """The other template's policy keeps its publisher's advertisements ("SWGfL BOOST includes unlimited online
+    webinar training ... (http://...)") in nine clauses, and the import said nothing of them (review of a new
+    school's import). A school's own web references are no advertisement."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nOnline Safety Policy\n\n1. Training\n\n"
+        "1.1 All new staff should receive online safety training as part of their induction programme. SWGfL BOOST "
+        "includes an array of presentations and resources that can be presented to new staff "
+        "(http://www.swgfl.org.uk/Boost-Hub/Resources). It includes presenter notes for the coordinator.\n\n"
+        "1.2 For further information see the school's E-Safety policy (https://www.oakfield.sch.uk/e-safety).\n",
+    )
+    draft = make_draft(policy, "oakfield")
+    noted = [note for note in draft.notes if "publisher's notes on its products" in note]
+    advert = [c["id"] for c in draft.clauses if "SWGfL BOOST" in c["text"]]
+    own = [c["id"] for c in draft.clauses if "E-Safety policy" in c["text"]]
+    assert len(noted) == 1 and advert and all(i in noted[0] for i in advert), draft.notes
+    assert own and not any(i in noted[0] for i in own), noted

@@ -944,6 +944,49 @@ def test_a_draft_s_duty_worded_should_reads_you_should(tmp_path: Path) -> None:
     assert said.stdout.startswith("You should: Staff members should ensure"), said.stdout
 
 
+def test_a_list_item_worded_should_reads_you_should_with_its_lead_in(tmp_path: Path) -> None:
+    """"You must: Training will be offered as follows: all new staff should receive online safety training ...": a
+    list item's line, framed by its lead-in, said more than the policy where a sentence alone said "You should"
+    (review of a new school's import)."""
+    book = _imported_book(
+        tmp_path,
+        "Training\n\nTraining will be offered as follows:\n\n"
+        "- All new staff should receive online safety training as part of their induction programme.\n"
+        "- The Online Safety Coordinator will receive regular updates through external training events.\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    answer = book.ask("st-annes", "do new staff get online safety training at induction?")
+    assert answer.best is not None and answer.best.clause.answer.startswith("Training will be offered as follows: ")
+    assert answer.verdict_label == "You should", answer.verdict_label
+
+
+def test_a_draft_never_answers_with_its_template_s_advertisement(tmp_path: Path) -> None:
+    """A template's publisher advertises its products inside clauses ("SWGfL BOOST includes an array of
+    presentations and resources that can be presented to new staff (http://...)"): asked about training for new
+    staff, the draft answered with the advertisement, the sentence sharing most words with the question (review of
+    a new school's import). The rule answers; the quote keeps the policy's words, its web address whole."""
+    text = (
+        "Training\n\nAll new staff should receive online safety training as part of their induction programme. SWGfL "
+        "BOOST includes an array of presentations and resources that can be presented to new staff "
+        "(http://www.swgfl.org.uk/Staying-Safe/Online-safety-BOOST/Boost-landing-page/Boost-Hub/Resources).\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n"
+    )
+    folder, policy = _new_school(tmp_path, text)
+    env = imported(policy, "st-annes", folder)
+    question = "what presentations and resources are there for new staff online safety training?"
+    answer = PolicyBook(folder).ask("st-annes", question)
+    assert answer.best is not None and "induction" in answer.best.clause.text
+    assert "BOOST" not in f"{answer.verdict_label} {answer.verdict_line}", answer.verdict_line
+    said = subprocess.run(
+        [*POLICYBOT, "ask", "--school", "st-annes", "--top", "1", question],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert said.stdout.startswith("You should: All new staff should receive online safety training"), said.stdout
+    assert "http://www.swgfl.org.uk/Staying-Safe/Online-safety-BOOST/Boost-landing-page/Boost-Hub/Resources" in (
+        said.stdout
+    ), said.stdout
+
+
 def test_a_draft_answers_what_to_do_with_the_sentence_that_says_it(tmp_path: Path) -> None:
     """"I'm a supply teacher and one of the kids has followed me on TikTok without me accepting. What should I
     do?" heard "For information: In the case of some social networking sites it is possible to be 'followed' by a

@@ -69,5 +69,34 @@ def split_sentences(text: str) -> list[str]:
 
 
 def split_parts(text: str) -> list[str]:
-    """The clause's sentences, each rule of a sentence that states two ("...; and must not ...") apart."""
+    """The clause's sentences, each rule of a sentence that states two ("...; and must not ...") apart, without a
+    publisher's notes on its products (`product_notes`) unless that is all the clause says: they answer nothing."""
+    parts = _all_parts(text)
+    notes = set(product_notes(text))
+    return [part for part in parts if part not in notes] or parts
+
+
+def _all_parts(text: str) -> list[str]:
     return [piece for sentence in split_sentences(text) for piece in PART_END.split(sentence) if piece.strip()]
+
+
+def product_notes(text: str) -> list[str]:
+    """The parts of a template's text that advertise its publisher's products ("SWGfL BOOST includes unlimited
+    online webinar training for all, or nominated, staff (http://www.swgfl...)"), and what goes on about them
+    ("This can be downloaded at http://...", "It includes presenter notes ..."): a
+    school that adopts the template rarely deletes them, and staff asking about training would be answered with
+    an advert."""
+    notes: list[str] = []
+    after_note = False
+    for part in _all_parts(text):
+        after_note = bool(_PRODUCT.match(part) or (after_note and _GOES_ON.match(part)))
+        if after_note:
+            notes.append(part)
+    return notes
+
+
+# A name with two capitals or more (an acronym or brand: "SWGfL BOOST", "ClassDojo") that includes or offers
+_PRODUCT = re.compile(r"^\W*(?:[A-Za-z]*[A-Z][a-z]*[A-Z]\w*\s+){1,3}(?:includes|offers|provides)\b")
+_GOES_ON = re.compile(
+    r"\W*(?:it|this|these)\s+(?:also\s+)?(?:includes?|can be|is available|are available)\b", re.IGNORECASE
+)

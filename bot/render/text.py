@@ -11,7 +11,11 @@ _WIDTH = 100
 
 
 def _quote(text: str) -> str:
-    return textwrap.fill(text, _WIDTH, initial_indent='  "', subsequent_indent="   ") + '"'
+    # a web address in the policy stays whole, to be copied
+    wrapped = textwrap.fill(
+        text, _WIDTH, initial_indent='  "', subsequent_indent="   ", break_on_hyphens=False, break_long_words=False
+    )
+    return wrapped + '"'
 
 
 def render_answer(answer: Answer) -> str:

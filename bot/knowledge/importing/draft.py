@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.knowledge.draft_words import product_notes
 from bot.knowledge.importing.blocks import read_blocks
 from bot.knowledge.importing.details import Details, read_details
 from bot.knowledge.importing.extract import Progress, extract
@@ -123,6 +124,25 @@ def _template_note(drafted: list[dict[str, Any]]) -> str | None:
     )
 
 
+def _product_note(drafted: list[dict[str, Any]]) -> str | None:
+    """The import's note on clauses that keep the template's advertisements for its publisher's products: a draft
+    never answers with them, but its quotes still show them until a reviewer deletes them."""
+    kept = [(clause["id"], notes) for clause in drafted if (notes := product_notes(clause["text"]))]
+    if not kept:
+        return None
+    first = kept[0][1][0]
+    example = first if len(first) <= _EXAMPLE_CHARS else f"{first[:_EXAMPLE_CHARS].rsplit(' ', 1)[0]} ..."
+    ids = [clause_id for clause_id, _ in kept]
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (
+        f"{len(ids)} clause(s) keep the template publisher's notes on its products (\"{example}\"): answers leave "
+        f"them out, but quotes show them until you delete them: {shown}"
+    )
+
+
+_EXAMPLE_CHARS = 60
+
+
 def make_draft(
     path: Path,
     school_id: str,
@@ -180,9 +200,9 @@ def make_draft(
             first.setdefault(re.sub(r"\d+", "#", line), line)
         named = "; ".join(list(first.values())[:4]) + (f" and {len(first) - 4} more" if len(first) > 4 else "")
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text: {named}")
-    template = _template_note(drafted)
-    if template:
-        draft.notes.append(template)
+    for note in (_template_note(drafted), _product_note(drafted)):
+        if note:
+            draft.notes.append(note)
     if previous is not None:
         same_text = previous_text is not None and fold(previous_text) == fold(extracted.text)
         draft.merged = merge(previous, data, same_text, previous_drafted)
