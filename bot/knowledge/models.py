@@ -10,7 +10,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, field_validator, model_validator
+
+from bot.knowledge.lead_ins import lead_ins
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]*$", max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -63,6 +65,12 @@ class Clause(_Strict):
     stance: Stance
     topics: list[Slug] = Field(default_factory=list)
     examples: list[NonEmpty] = Field(default_factory=list)
+    # What a list item's fragment goes on from, set by its file (lead_ins.py): quoted before it
+    _lead_in: str = PrivateAttr(default="")
+
+    @property
+    def lead_in(self) -> str:
+        return self._lead_in
 
 
 class School(_Strict):
@@ -120,6 +128,13 @@ class KnowledgeFile(_Strict):
         if not clauses:
             raise ValueError("a policy needs at least one clause")
         return clauses
+
+    @model_validator(mode="after")
+    def _lead_ins(self) -> KnowledgeFile:
+        found = lead_ins(self.clauses)
+        for clause in self.clauses:
+            clause._lead_in = found.get(clause.id, "")
+        return self
 
     @model_validator(mode="after")
     def _reporting_clause_exists(self) -> KnowledgeFile:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.answers import Answer
-from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading, verdict
+from bot.render.wording import citation, not_covered, notes, policy_dates, quoted, section_and_heading, verdict
 
 _WIDTH = 100
 
@@ -25,7 +25,7 @@ def render_answer(answer: Answer) -> str:
     if answer.answered and best is not None:
         lines.append(verdict(best.clause, answer.verdict_label, answer.verdict_line))
         lines.append("")
-        lines.append(_quote(best.clause.text))
+        lines.append(_quote(quoted(best.clause)))
         lines.append(f"  - {citation(school, best.clause)}")
         related = answer.related
     else:

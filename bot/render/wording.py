@@ -122,6 +122,12 @@ def verdict_parts(clause: Clause, label: str = "", line: str = "") -> tuple[str,
     return label, line
 
 
+def quoted(clause: Clause) -> str:
+    """The clause's words as the answer quotes them: a list item's fragment ("breach our Staff Code of Conduct;")
+    after the lead-in it goes on from ("For example, you are prohibited from using social media to: …")."""
+    return f"{clause.lead_in} \u2026 {clause.text}" if clause.lead_in else clause.text
+
+
 def verdict(clause: Clause, label: str = "", line: str = "") -> str:
     """The one-line verdict (`verdict_parts`)."""
     return ": ".join(verdict_parts(clause, label, line))

@@ -19,7 +19,15 @@ from microsoft_teams.cards import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading, verdict_parts
+from bot.render.wording import (
+    citation,
+    not_covered,
+    notes,
+    policy_dates,
+    quoted,
+    section_and_heading,
+    verdict_parts,
+)
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 VERSION = "1.5"
@@ -64,7 +72,7 @@ def _clause_blocks(school: School, clause: Clause, label: str, line: str = "") -
     label, line = verdict_parts(clause, label, line)
     blocks: list[Any] = [
         _text(f"**{plain(label)}:** {plain(line)}"),
-        Container(style="emphasis", items=[_text(plain(clause.text))]),
+        Container(style="emphasis", items=[_text(plain(quoted(clause)))]),
         _text(plain(f"{citation(school, clause)} · Policy {policy_dates(school)}"), is_subtle=True, size="Small"),
     ]
     for note in notes(school):

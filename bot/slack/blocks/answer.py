@@ -23,7 +23,15 @@ from slack_sdk.models.blocks import (
 
 from bot.answers import Answer
 from bot.knowledge.models import Clause, School
-from bot.render.wording import citation, not_covered, notes, policy_dates, section_and_heading, verdict_parts
+from bot.render.wording import (
+    citation,
+    not_covered,
+    notes,
+    policy_dates,
+    quoted,
+    section_and_heading,
+    verdict_parts,
+)
 from bot.slack.escape import clip, escape, quote
 
 SECTION_LIMIT = 3000
@@ -60,7 +68,7 @@ def clause_blocks(school: School, clause: Clause, label: str = "", line: str = "
     label, line = verdict_parts(clause, label, line)
     blocks: list[Block] = [
         _section(f"*{escape(label)}:* {escape(line)}"),
-        _section(quote(clause.text, SECTION_LIMIT)),
+        _section(quote(quoted(clause), SECTION_LIMIT)),
         _context(escape(f"{citation(school, clause)} · Policy {policy_dates(school)}")),
     ]
     for note in notes(school):
