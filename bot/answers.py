@@ -19,13 +19,14 @@ from rapidfuzz import fuzz
 
 from bot.cache_folder import cache_folder
 from bot.knowledge.loader import KnowledgeError, load_file, load_vocabulary, school_files
-from bot.knowledge.models import Clause, KnowledgeFile, School
+from bot.knowledge.models import Clause, KnowledgeFile, School, Stance
 from bot.matching import kept_vote
 from bot.matching.index import ClauseIndex, Match, Ranking
 from bot.matching.normalise import Normaliser
 from bot.matching.semantic import encoder, load_in_background
 from bot.matching.topic_prior import TopicPrior
 from bot.matching.vectors import ClauseVectors, cached_vectors, clause_vectors
+from bot.question_kind import asks_if_allowed
 from bot.questions import clean_question
 from bot.verdicts import closest_line, headline
 
@@ -213,8 +214,35 @@ class PolicyBook:
         ]
         kept = _unrepeated(shown)[: max(top, 1)]
         ranking = replace(ranking, matches=tuple(m for m, _ in kept))
+        if ranking.answered and _permission_elsewhere(verdict_label, best, cleaned):
+            ranking = replace(ranking, answered=False, sure=False, near=True)
         lines = {m.clause.id: text for m, text in kept if text != m.clause.answer}
         return Answer(index.school, cleaned, ranking, verdict_label, line, lines)
+
+
+def _permission_elsewhere(label: str, best: Match, question: str) -> bool:
+    """Whether an unreviewed draft would answer "Allowed" from a permission for school channels to a question about
+    the asker's own account: "Can I post photos of pupils on my personal Facebook page?" heard "Allowed, with care:
+    Staff can post pictures within their 'class page' ..." (a ClassDojo clause) above "Don't post pictures of
+    children/young people/ their parents" (review of a new school's import). Policies permit on the school's pages
+    and forbid on personal ones; a permission that says nothing of personal use is no yes for a personal account,
+    and until someone has read the draft the bot says it is not sure, pointing to the clause, rather than give a
+    yes staff may act on."""
+    if best.clause.examples or not label.startswith(Stance.ALLOWED.label) or not asks_if_allowed(question):
+        return False
+    return bool(_OWN_ACCOUNT.search(question)) and not _PERSONAL_USE.search(best.clause.text)
+
+
+_APPS = (
+    r"(?:fb|facebook|insta|instagram|ig|tiktok|twitter|snapchat|snap|linkedin|youtube|whatsapp|socials|social media)"
+)
+# "my personal Facebook page", "my own insta", "my facebook"; not "our class page" or "my class page"
+_OWN_ACCOUNT = re.compile(
+    rf"\b(?:(?:my\s+)?(?:own|personal|private)\s+(?:{_APPS}\s+)?(?:account|page|profile|feed|story|blog|{_APPS})|"
+    rf"my\s+{_APPS})\b",
+    re.IGNORECASE,
+)
+_PERSONAL_USE = re.compile(r"\b(?:personal|own|private)\b", re.IGNORECASE)
 
 
 def _kinds_named(terms: tuple[str, ...], normaliser: Normaliser) -> tuple[str, ...]:

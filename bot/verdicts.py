@@ -587,6 +587,9 @@ def _not_allowed_label(
     return _exception_label(rule, exception, question_terms, terms)
 
 
+_EVERY_ASKER = "staff school own"
+
+
 def _exception_label(
     rule: str,
     exception: str,
@@ -595,9 +598,11 @@ def _exception_label(
 ) -> str:
     """EXCEPTION_MAY_APPLY when the question speaks of what only the exception does ("a family member"
     against "my nephew"); words the rule itself uses ("any other school") say nothing about the exception."""
-    # Every asker is staff: "As a supply teacher, ..." says nothing of "unless directed otherwise by the Head
-    # Teacher", though the vocabulary reads both as staff.
-    if terms is not None and (set(terms(exception)) - set(terms(rule)) - set(terms("staff"))) & set(question_terms):
+    # Every asker is staff at the school and speaks of their own things: "As a supply teacher, ..." says nothing of
+    # "unless directed otherwise by the Head Teacher", though the vocabulary reads both as staff, nor "photos I took
+    # on the school iPad ... on my own Facebook" of "other than via school owned social media accounts".
+    own = set(terms(exception)) - set(terms(rule)) - set(terms(_EVERY_ASKER)) if terms is not None else set()
+    if own & set(question_terms):
         return EXCEPTION_MAY_APPLY
     return NOT_ALLOWED_WITH_EXCEPTIONS
 

@@ -555,6 +555,27 @@ def test_the_terminal_answer_shows_the_exception() -> None:
     assert not first.startswith("Not allowed:")
 
 
+def test_the_school_and_my_own_things_name_no_exception() -> None:
+    """"I took nativity photos on the school iPad, can I put them on my own Facebook?" heard "It depends on the
+    exception, which may apply to you" over "Under no circumstances should staff share or upload student/pupil
+    pictures online other than via school owned social media accounts": "school" and "own" are what every member
+    of staff says of their school and their things (review of the curated schools). A relative still names the
+    exception for a relative."""
+    question = "I took nativity photos on the school iPad, can I put them on my own Facebook?"
+    first = _terminal_verdict("hiltingbury", question)
+    assert first.startswith("Not allowed"), first
+    niece = _terminal_verdict("rudyard-kipling", "my niece is in year 4 here, can I still message her on fb?")
+    assert niece.startswith("It depends on the exception"), niece
+
+
+def test_a_pupil_s_family_members_are_their_parents_not_my_relatives() -> None:
+    """"my nephew's in yr 3 here, can i still be mates w him on fb" heard "Advised against: ... no contact with
+    children's family members" (Rudyard Kipling): the vocabulary read the pupils' family members as the asker's
+    relatives (review of the curated schools). The policy says the opposite for a member of staff's own family."""
+    first = _terminal_verdict("rudyard-kipling", "my nephew's in yr 3 here, can i still be mates w him on fb")
+    assert not first.startswith(("Advised against", "Not allowed:")), first
+
+
 def test_an_answer_line_that_opens_with_the_label_is_not_said_twice() -> None:
     first = _terminal_verdict("hiltingbury", "what is the social media policy for?")
     assert first.startswith("For information: The policy"), first
@@ -958,6 +979,26 @@ def test_a_list_item_worded_should_reads_you_should_with_its_lead_in(tmp_path: P
     answer = book.ask("st-annes", "do new staff get online safety training at induction?")
     assert answer.best is not None and answer.best.clause.answer.startswith("Training will be offered as follows: ")
     assert answer.verdict_label == "You should", answer.verdict_label
+
+
+def test_a_draft_s_permission_for_class_pages_is_no_yes_for_a_personal_account(tmp_path: Path) -> None:
+    """"Can I post photos of pupils on my personal Facebook page?" heard "Allowed, with care: Staff can post pictures
+    within their 'class page' ..." from an unreviewed draft, above the ban on posting pupils' pictures online
+    (review of a new school's import): the worst answer a safeguarding tool can give. A permission that says
+    nothing of personal use is not sure for a personal account; for the class page it still answers."""
+    book = _imported_book(
+        tmp_path,
+        "Class pages\n\nWhen posting celebratory images of children, staff should ensure that any photos are "
+        "appropriate. Staff can post pictures within their class page and in some cases on the school story. Parents "
+        "have the right to request that school takes down photographs of their child.\n\n"
+        "Pictures\n\nNever post pictures of pupils or their parents online, even if they have asked you to do this.\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    personal = book.ask("st-annes", "Can I post photos of pupils on my personal Facebook page?")
+    assert not personal.answered and personal.ranking.near, personal.verdict_label
+    assert any("Never post pictures" in m.clause.text for m in personal.ranking.matches)
+    class_page = book.ask("st-annes", "can I post pictures on our class page?")
+    assert class_page.answered and class_page.verdict_label.startswith("Allowed"), class_page.verdict_label
 
 
 def test_a_draft_never_answers_with_its_template_s_advertisement(tmp_path: Path) -> None:
