@@ -554,6 +554,16 @@ def _as_worded(clause: Clause) -> str:
     `render.wording`)."""
     if answer_in_policy_words(clause) and _SHOULD.search(clause.answer) and not _DUTY_WORD.search(clause.answer):
         return YOU_SHOULD
+    if (
+        _STAFF_SHOULD.search(clause.text)
+        and not _DUTY_WORD.search(f"{clause.text} {clause.answer}")
+        and not _YES_OR_NO.match(clause.answer)
+    ):
+        # a reviewed line in the curators' words ("Ask the Headteacher if you're unsure ...") over the policy's
+        # "staff members should consult the Headteacher": the README promises "You should" where the policy says so.
+        # Not over "The school should respond ...", the school's duty, nor a line that answers yes or no ("Yes -
+        # your safeguarding responsibilities apply online"), which read oddly after "You should" to a blind judge.
+        return YOU_SHOULD
     return clause.stance.label
 
 
@@ -588,6 +598,12 @@ def _not_allowed_label(
 
 
 _EVERY_ASKER = "staff school own"
+# A duty the policy puts on staff with "should": "Staff members should keep their passwords confidential"
+_STAFF_SHOULD = re.compile(
+    r"\b(?:staff(?:\s+members?)?|you|employees?|school representatives|users|colleagues)\s+should\b"
+    r"(?!\s+(?:not|never)\b)",
+    re.IGNORECASE,
+)
 
 
 def _exception_label(

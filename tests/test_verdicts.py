@@ -576,6 +576,16 @@ def test_a_pupil_s_family_members_are_their_parents_not_my_relatives() -> None:
     assert not first.startswith(("Advised against", "Not allowed:")), first
 
 
+def test_a_reviewed_duty_the_policy_words_should_reads_you_should() -> None:
+    """Rudyard Kipling's "staff members should consult the Headteacher if they are in any way unsure", in the
+    curators' words "If you're unsure ..., ask the Headteacher", read "You must": the README promises "You should"
+    where the policy says so (review of the curated schools). A duty the policy words "must" keeps "You must"."""
+    first = _terminal_verdict("rudyard-kipling", "I'm unsure whether a post is acceptable, who do I go to?")
+    assert first.startswith("You should: If you're unsure"), first
+    must = _terminal_verdict("hiltingbury", "do I have to add a disclaimer to my account if it names the school?")
+    assert must.startswith("You must"), must
+
+
 def test_an_answer_line_that_opens_with_the_label_is_not_said_twice() -> None:
     first = _terminal_verdict("hiltingbury", "what is the social media policy for?")
     assert first.startswith("For information: The policy"), first
@@ -654,9 +664,9 @@ def test_advice_is_recommended_not_a_duty() -> None:
     )
     question = "shoud i use a seperate email for my socal media acounts"
     assert label(passwords, _words(question), _words, question) == RECOMMENDED
-    # the sentence asked about states a duty
+    # the sentence asked about states a duty, worded "should" (README: "You should")
     question = "do I have to keep my passwords confidential?"
-    assert label(passwords, _words(question), _words, question) == "You must"
+    assert label(passwords, _words(question), _words, question) == "You should"
     consider = _clause("When posting online consider; Scale, Audience and Permanency of what you post", "Think first.")
     assert label(Clause(**{**consider.model_dump(), "stance": Stance.MUST})) == RECOMMENDED
     # an answer line that says "must" speaks for the clause
