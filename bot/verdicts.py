@@ -387,10 +387,15 @@ def _framed_part(
         return None
     line = _part_line(_with_opening(clause.text, part))
     if clause.answer.startswith(DONT):
-        return clause.model_copy(update={"text": part, "answer": line})
+        if part.startswith(parts[0]):  # the item's own first words, which "Don't" frames, with what "this" means
+            line = f"{DONT}{line[:1].lower()}{line[1:]}"
+        # the part's own verdict asks this again of the part: the same line is where it stops
+        return None if line == clause.answer else clause.model_copy(update={"text": part, "answer": line})
     lead = clause.answer.split(LEAD, 1)[0]
-    stance = guess_part_stance(f"{lead} {part}", clause.section, clause.heading)
     framed = f"{lead}{LEAD}{line[:1].lower()}{line[1:]}"
+    if framed == clause.answer:
+        return None
+    stance = guess_part_stance(f"{lead} {part}", clause.section, clause.heading)
     return clause.model_copy(update={"text": part, "answer": framed, "stance": stance})
 
 
@@ -418,9 +423,22 @@ def _asked_part(
         elif guess_part_stance(by_words, clause.section, clause.heading) is Stance.NOT_ALLOWED:
             limit = by_words
     part = limit or _closest_in_meaning(parts, closeness) or by_words
+    if part is not None:
+        part = _with_what_it_means(parts, part)
     if part is not None and asks_action(question):
         part = _with_what_to_do(parts, part)
     return part
+
+
+def _with_what_it_means(parts: list[str], part: str) -> str:
+    """The part with the one before it, where it says "this" for what that one says: "Even if the child or parent is
+    no longer within your care, the school does not deem this as appropriate behaviour." was listed alone under
+    Dobcroft's DO NOT "Build or pursue relationships with children, parents, families." (review of a new school's
+    import): staff could not see what "this" was."""
+    at = parts.index(part) if part in parts else 0
+    if at == 0 or not _MEANS_BEFORE.search(part):
+        return part
+    return f"{parts[at - 1]} {part}"
 
 
 def _closest_in_meaning(parts: list[str], closeness: Sequence[float]) -> str | None:
@@ -438,7 +456,8 @@ def _with_what_to_do(parts: list[str], part: str) -> str:
     a supply teacher and a child has followed me on TikTok. What should I do?" meets "In the case of some social
     networking sites it is possible to be 'followed' by a child without your consent.", and only "If this is the
     case, then your school should be informed and the child 'follower' deleted." answers it."""
-    at = parts.index(part)
+    # the part may already be joined to the one before it (`_with_what_it_means`): where it ends is what counts
+    at = max(i for i, each in enumerate(parts) if part.endswith(each))
     if _TO_ACT.search(part) or at + 1 == len(parts) or not _TO_ACT.search(parts[at + 1]):
         return part
     return f"{part} {parts[at + 1]}"
@@ -598,6 +617,13 @@ def _not_allowed_label(
 
 
 _EVERY_ASKER = "staff school own"
+# "this" standing for what the sentence before says ("the school does not deem this as appropriate", "If this is the
+# case"), not "this policy"
+_MEANS_BEFORE = re.compile(
+    r"\b(?:this|that|these|those)\s+(?:as|is|are|was|were|will|would|can|could|may|might|should|must|means?|happens?)"
+    r"\b|\b(?:deem|deems|consider|considers|do|does|avoid|prevent)\s+(?:this|that|these|those)\b",
+    re.IGNORECASE,
+)
 # A duty the policy puts on staff with "should": "Staff members should keep their passwords confidential"
 _STAFF_SHOULD = re.compile(
     r"\b(?:staff(?:\s+members?)?|you|employees?|school representatives|users|colleagues)\s+should\b"

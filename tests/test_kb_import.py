@@ -19,6 +19,7 @@ import yaml
 
 from bot.cli.main import main
 from bot.file_lock import FileLock
+from bot.knowledge.draft_words import CUT
 from bot.knowledge.importing.draft import make_draft
 from bot.knowledge.importing.merge import merge
 from bot.knowledge.loader import load_file
@@ -1557,3 +1558,27 @@ def test_the_import_names_clauses_that_keep_a_publisher_s_advertisements(tmp_pat
     own = [c["id"] for c in draft.clauses if "E-Safety policy" in c["text"]]
     assert len(noted) == 1 and advert and all(i in noted[0] for i in advert), draft.notes
     assert own and not any(i in noted[0] for i in own), noted
+
+
+def test_a_line_a_few_words_over_the_length_is_kept_whole(tmp_path: Path) -> None:
+    """"... any inappropriate comments on or abuse of The Link School sanctioned social media should immediately be
+    removed and reported to a member of the…" lost "Leadership Team", who staff asked about (review of a new
+    school's import): cutting a handful of words saves nothing. A line far over the length is still cut."""
+    policy = _policy(
+        tmp_path,
+        "Oakfield Primary School\n\nSocial Media Policy\n\n6. Business use\n\n"
+        "When using social media for educational purposes, the following practices must be observed:\n\n"
+        "- Any inappropriate comments on or abuse of the Oakfield Primary School sanctioned social media should "
+        "immediately be removed and reported to a member of the Leadership Team;\n"
+        "- Staff must not share their passwords with anyone.\n\n"
+        "7. Conduct\n\n"
+        "Staff should remember that anything they post on social media, whether on a personal account or on a "
+        "school one, in working time or in their own time, may be seen by pupils, parents and colleagues, and "
+        "may be copied, shared and kept long after it has been deleted, so they should post nothing that they would "
+        "not be happy to see on the front page of a local newspaper or read out in a staff meeting.\n",
+    )
+    answers = {c["text"][:40]: c["answer"] for c in make_draft(policy, "oakfield").clauses}
+    abuse = next(a for t, a in answers.items() if t.startswith("Any inappropriate comments"))
+    assert abuse.endswith("reported to a member of the Leadership Team"), abuse
+    long = next(a for t, a in answers.items() if t.startswith("Staff should remember"))
+    assert long.endswith(CUT), long

@@ -1011,6 +1011,43 @@ def test_a_draft_s_permission_for_class_pages_is_no_yes_for_a_personal_account(t
     assert class_page.answered and class_page.verdict_label.startswith("Allowed"), class_page.verdict_label
 
 
+def test_a_draft_s_sentence_that_says_this_is_shown_with_what_this_means(tmp_path: Path) -> None:
+    """Dobcroft's DO NOT item "Build or pursue relationships with children, parents, families. Even if the child or
+    parent is no longer within your care, the school does not deem this as appropriate behaviour." was listed by its
+    second sentence alone for "can I be friends with a child's parent on facebook?" (review of a new school's
+    import): staff could not see what "this" was, nor the rule."""
+    book = _imported_book(
+        tmp_path,
+        "DO NOT\n\n"
+        "- Build or pursue relationships with children, parents, families. Even if the child or parent is no longer "
+        "within your care, the school does not deem this as appropriate behaviour.\n"
+        "- Use the school logo on personal accounts.\n\n"
+        "Passwords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    rule = "Don't build or pursue relationships with children, parents, families."
+    for question in (
+        "a pupil I taught last year has left, can I be friends with her online now she's no longer in my care?",
+        "is it appropriate behaviour to stay friends with a family once their child is no longer in my care?",
+    ):
+        answer = book.ask("st-annes", question)
+        item = next(m.clause for m in answer.ranking.matches if "Build or pursue" in m.clause.text)
+        shown = answer.verdict_line if answer.answered and answer.best.clause.id == item.id else answer.line(item)
+        assert shown.startswith(rule) and "deem this as appropriate" in shown, (question, shown)
+
+    # a question about what to do, over a sentence joined to the one before it, still hears what to do
+    (tmp_path / "concerns").mkdir()
+    book = _imported_book(
+        tmp_path / "concerns",
+        "Concerns\n\nBe aware of your own conduct online. If you are very concerned about someone else's behaviour "
+        "online, you should take steps to raise your concerns. If these are work related you should inform your "
+        "manager.\n\nPasswords\n\nStaff must not share their passwords with anyone.\n",
+    )
+    answer = book.ask("st-annes", "a colleague's posts online worry me and they're work related, what should I do?")
+    item = next(m.clause for m in answer.ranking.matches if "concerned" in m.clause.text)
+    shown = answer.verdict_line if answer.answered and answer.best.clause.id == item.id else answer.line(item)
+    assert "inform your manager" in shown, shown
+
+
 def test_a_draft_never_answers_with_its_template_s_advertisement(tmp_path: Path) -> None:
     """A template's publisher advertises its products inside clauses ("SWGfL BOOST includes an array of
     presentations and resources that can be presented to new staff (http://...)"): asked about training for new
