@@ -386,16 +386,15 @@ def _framed_part(
     if part is None or part == parts[0]:
         return None
     line = _part_line(_with_opening(clause.text, part))
-    if clause.answer.startswith(DONT):
-        if part.startswith(parts[0]):  # the item's own first words, which "Don't" frames, with what "this" means
-            line = f"{DONT}{line[:1].lower()}{line[1:]}"
-        # the part's own verdict asks this again of the part: the same line is where it stops
-        return None if line == clause.answer else clause.model_copy(update={"text": part, "answer": line})
-    lead = clause.answer.split(LEAD, 1)[0]
-    framed = f"{lead}{LEAD}{line[:1].lower()}{line[1:]}"
+    lowered = f"{line[:1].lower()}{line[1:]}"
+    dont = clause.answer.startswith(DONT)
+    lead = "" if dont else clause.answer.split(LEAD, 1)[0]
+    # a DO NOT item's own first words take its "Don't" (with what "this" means); another sentence says its own
+    own_words = f"{DONT}{lowered}" if part.startswith(parts[0]) else line
+    framed = own_words if dont else f"{lead}{LEAD}{lowered}"
     if framed == clause.answer:
-        return None
-    stance = guess_part_stance(f"{lead} {part}", clause.section, clause.heading)
+        return None  # the part's own verdict asks this again of the part: the same line is where it stops
+    stance = clause.stance if dont else guess_part_stance(f"{lead} {part}", clause.section, clause.heading)
     return clause.model_copy(update={"text": part, "answer": framed, "stance": stance})
 
 

@@ -117,10 +117,9 @@ def _template_note(drafted: list[dict[str, Any]]) -> str | None:
     kept = [clause["id"] for clause in drafted if _TEMPLATE_NOTE.search(clause["text"])]
     if not kept:
         return None
-    shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
     return (
         f"{len(kept)} clause(s) keep a template's note to schools (\"schools should amend this section ...\"): "
-        f"staff would be quoted those words; check them: {shown}"
+        f"staff would be quoted those words; check them: {_some(kept, 5)}"
     )
 
 
@@ -132,15 +131,18 @@ def _product_note(drafted: list[dict[str, Any]]) -> str | None:
         return None
     first = kept[0][1][0]
     example = first if len(first) <= _EXAMPLE_CHARS else f"{first[:_EXAMPLE_CHARS].rsplit(' ', 1)[0]} ..."
-    ids = [clause_id for clause_id, _ in kept]
-    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
     return (
-        f"{len(ids)} clause(s) keep the template publisher's notes on its products (\"{example}\"): answers leave "
-        f"them out, but quotes show them until you delete them: {shown}"
+        f"{len(kept)} clause(s) keep the template publisher's notes on its products (\"{example}\"): answers leave "
+        f"them out, but quotes show them until you delete them: {_some([clause_id for clause_id, _ in kept], 5)}"
     )
 
 
 _EXAMPLE_CHARS = 60
+
+
+def _some(names: list[str], most: int, between: str = ", ") -> str:
+    """The first `most` names, and how many more: "a, b, c, d, e and 4 more"."""
+    return between.join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
 
 
 def make_draft(
@@ -198,7 +200,7 @@ def make_draft(
         first: dict[str, str] = {}
         for line in extracted.removed:
             first.setdefault(re.sub(r"\d+", "#", line), line)
-        named = "; ".join(list(first.values())[:4]) + (f" and {len(first) - 4} more" if len(first) > 4 else "")
+        named = _some(list(first.values()), 4, "; ")
         draft.notes.append(f"{len(extracted.removed)} page header/footer line(s) left out of the text: {named}")
     for note in (_template_note(drafted), _product_note(drafted)):
         if note:
